@@ -1,0 +1,51 @@
+"""factcheck: claim-by-claim fact-checking of news articles."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _template_folder() -> Path:
+    # A wheel ships the templates inside the package; a checkout keeps them at the top.
+    packaged = PACKAGE_DIR / "templates"
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / "templates"
+
+
+def _instance_path() -> str | None:
+    configured = os.environ.get("FACTCHECK_INSTANCE_PATH")
+    return str(Path(configured).resolve()) if configured else None
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI, error handlers."""
+    from . import access, admin, auth, editor, http, main, review
+    from .config import load_config
+    from .extensions import csrf, db
+    from .i18n import _, status_label
+    from .states import Role
+
+    app = Flask(
+        __name__,
+        template_folder=str(_template_folder()),
+        instance_path=_instance_path(),
+        instance_relative_config=True,
+    )
+    load_config(app, test_config)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    app.jinja_env.globals.update(_=_, status_label=status_label, Role=Role)
+    app.before_request(access.load_current_user)
+    app.context_processor(lambda: {"current_user": access.current_user()})
+
+    for blueprint in (main.bp, auth.bp, editor.bp, review.bp, admin.bp):
+        app.register_blueprint(blueprint)
+
+    http.register_error_handlers(app)
+    http.register_security_headers(app)
+    return app

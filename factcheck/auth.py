@@ -1,0 +1,129 @@
+"""Sign-in, sign-out, first-run setup, invitations and the user's own password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from .access import current_user, login_user, logout_user, require_login, safe_next
+from .extensions import db
+from .forms import (
+    InvitationForm,
+    LoginForm,
+    LogoutForm,
+    PasswordChangeForm,
+    SetupForm,
+    show_workflow_error,
+)
+from .i18n import _
+from .invitations import user_for_invitation
+from .workflow import WorkflowError
+from .workflow.accounts import (
+    accept_invitation,
+    authenticate,
+    change_password,
+    end_sessions,
+    needs_setup,
+    setup_first_admin,
+)
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in with email and password; one generic message for every failure."""
+    if needs_setup(db.session):
+        return redirect(url_for("auth.setup"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if current_user() is not None and request.method == "GET":
+        return redirect(safe_next(form.next.data, url_for("main.dashboard")))
+    if form.validate_on_submit():
+        user = authenticate(db.session, email=form.email.data, password=form.password.data)
+        db.session.commit()
+        if user is not None:
+            login_user(user)
+            return redirect(safe_next(form.next.data, url_for("main.dashboard")))
+        flash(_("Email or password is not correct."), "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out; this ends the user's sessions on every device."""
+    form = LogoutForm()
+    user = current_user()
+    if form.validate_on_submit() and user is not None:
+        end_sessions(db.session, user=user, actor=user, reason="logout")
+        db.session.commit()
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    """Create the first administrator; exists only until there is a user."""
+    if not needs_setup(db.session):
+        abort(404)
+    form = SetupForm()
+    if form.validate_on_submit():
+        try:
+            user = setup_first_admin(
+                db.session,
+                email=form.email.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+            )
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome! You are the administrator of this installation."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("auth/setup.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def password():
+    """Change one's own password; other sessions of the user end."""
+    require_login()
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user()
+        try:
+            change_password(
+                db.session, user=user, current=form.current_password.data, new=form.password.data
+            )
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)  # this browser stays signed in under the new session version
+            flash(_("Your password is changed. Other sessions are signed out."), "success")
+            return redirect(url_for("main.dashboard"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    """An invited user chooses a password and is signed in."""
+    user = user_for_invitation(db.session, token)
+    if user is None:
+        return render_template("auth/invitation_invalid.html"), 404
+    form = InvitationForm()
+    if form.validate_on_submit():
+        try:
+            accept_invitation(db.session, user=user, password=form.password.data)
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Your password is set. Welcome!"), "success")
+            return redirect(url_for("main.dashboard"))
+    return render_template("auth/invitation.html", form=form, user=user)

@@ -1,0 +1,170 @@
+"""The `factcheck` command: database, accounts, demo, and Flask's own `run`."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from importlib import resources
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+from sqlmodel import select
+
+from .extensions import db
+from .models import Article
+from .states import Role
+from .workflow import WorkflowError
+from .workflow.accounts import create_user, find_user_by_email
+from .workflow.articles import create_article
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(
+    cls=FlaskGroup,
+    create_app=_create_app,
+    load_dotenv=False,
+    help="factcheck: claim-by-claim fact-checking of news articles.",
+)
+def cli() -> None:
+    """The console script's command group."""
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Create, migrate and inspect the database."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Create the database or migrate it to the latest schema."""
+    from .migrate import upgrade
+
+    upgrade(current_app, revision)
+    click.echo(f"Database is at revision {revision}.")
+
+
+@db_group.command("check")
+def db_check() -> None:
+    """Fail when the database schema differs from the models."""
+    from .migrate import schema_drift
+
+    drift = schema_drift(current_app)
+    if drift:
+        for change in drift:
+            click.echo(f"  {change}", err=True)
+        raise click.ClickException("the database schema differs from the models")
+    click.echo("The database schema matches the models.")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration does.")
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between models and database."""
+    from alembic import command
+
+    from .migrate import alembic_config
+
+    with alembic_config(current_app) as config:
+        command.revision(config, message=message, autogenerate=True)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@cli.command("create-user")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--name", default="", help="Display name (defaults to the email).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create an account with a password."""
+    password = _read_password(password_stdin)
+    try:
+        user = create_user(
+            db.session,
+            email=email,
+            display_name=name or email,
+            role=Role(role),
+            password=password,
+            actor=None,
+        )
+    except WorkflowError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+DEMO_ACCOUNTS = (
+    ("admin@example.org", "Demo Admin", Role.ADMIN),
+    ("editor@example.org", "Demo Editor", Role.EDITOR),
+    ("reviewer1@example.org", "Demo Reviewer One", Role.REVIEWER),
+    ("reviewer2@example.org", "Demo Reviewer Two", Role.REVIEWER),
+)
+DEMO_ARTICLE_TITLE = "Afghan political leaders call for UN-supervised intra-Afghan talks"
+
+
+def _demo_accounts() -> list[tuple[str, Role, str]]:
+    """Create (or reset) the demo accounts with fresh random passwords."""
+    from .passwords import hash_password
+
+    credentials = []
+    for email, name, role in DEMO_ACCOUNTS:
+        password = f"demo-{secrets.token_urlsafe(12)}"
+        user = find_user_by_email(db.session, email)
+        if user is None:
+            user = create_user(
+                db.session, email=email, display_name=name, role=role, password=password, actor=None
+            )
+        else:
+            user.password_hash = hash_password(password)
+            user.is_active = True
+        credentials.append((email, role, password))
+    return credentials
+
+
+def _demo_article() -> Article:
+    """Import the bundled sample article once."""
+    existing = db.session.exec(select(Article).where(Article.title == DEMO_ARTICLE_TITLE)).first()
+    if existing is not None:
+        return existing
+    body = resources.files("factcheck.data").joinpath("national-consensus.txt").read_text("utf-8")
+    editor = find_user_by_email(db.session, "editor@example.org")
+    return create_article(db.session, title=DEMO_ARTICLE_TITLE, body=body, actor=editor)
+
+
+@cli.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the demo data and exit.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Set up the database with demo accounts and the sample article, then serve."""
+    from .migrate import upgrade
+
+    upgrade(current_app)
+    credentials = _demo_accounts()
+    article = _demo_article()
+    db.session.commit()
+    click.echo(f"Sample article #{article.id}: {article.title}")
+    click.echo("Demo accounts (passwords are new on every start):")
+    for email, role, password in credentials:
+        click.echo(f"  {role:<9} {email:<24} {password}")
+    if no_serve:
+        return
+    click.echo(f"Serving on http://{host}:{port}/login  (Ctrl+C to stop)")
+    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+def main() -> None:
+    """Entry point of the `factcheck` console script."""
+    cli.main(prog_name="factcheck")

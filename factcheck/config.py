@@ -1,0 +1,80 @@
+"""Configuration layers: code defaults, instance/config.py, FACTCHECK_* environment, test_config."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+ENV_PREFIX = "FACTCHECK"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+
+
+class Defaults:
+    """Settings every installation starts from; override them in instance/config.py or env."""
+
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None  # None: SQLite file in the instance folder
+    SQLITE_FILENAME = "factcheck.sqlite"
+    # Uploads carry an article of up to ARTICLE_MAX_BYTES plus form overhead.
+    ARTICLE_MAX_BYTES = 1_000_000
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
+    SESSION_COOKIE_NAME = "factcheck_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    # Absolute lifetime of a login, and how long it survives without activity.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_IDLE_TIMEOUT = timedelta(hours=2)
+    # CSRF tokens live as long as the session: a long review must not fail on submit.
+    WTF_CSRF_TIME_LIMIT = None
+    INVITATION_MAX_AGE = timedelta(days=7)
+    # Argon2id parameters: OWASP/ASVS minimum (t=2, m=19 MiB, p=1).
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST_KIB = 19 * 1024
+    ARGON2_PARALLELISM = 1
+    PASSWORD_MIN_LENGTH = 12
+    PASSWORD_MAX_LENGTH = 256
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Apply the configuration layers in order, then fill in derived values."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env(ENV_PREFIX)
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("DATABASE_URL"):
+        db_path = Path(app.instance_path) / app.config["SQLITE_FILENAME"]
+        app.config["DATABASE_URL"] = f"sqlite:///{db_path}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Read the instance's generated secret key, creating it once if missing.
+
+    Every worker and every restart must share one key, or sessions and CSRF
+    tokens fail at random; an atomic link() makes concurrent first starts agree.
+    """
+    target = instance_path / SECRET_KEY_FILE
+    if not target.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        tmp = instance_path / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            pass  # another process won the race; use its key
+        finally:
+            tmp.unlink()
+    key = target.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{target} holds no usable secret key; delete it to regenerate")
+    return key

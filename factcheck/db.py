@@ -1,0 +1,87 @@
+"""Database engine and the per-request session, without Flask-SQLAlchemy.
+
+One SQLModel `Session` per application context. On SQLite, a request that may
+write (any unsafe HTTP method, any CLI command) begins with BEGIN IMMEDIATE so
+concurrent read-modify-write transactions queue up instead of losing updates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_EXTENSION_KEY = "factcheck.db"
+_WRITE_OPTION = "factcheck_write"
+
+
+@dataclass(frozen=True)
+class _Engines:
+    read: Engine
+    write: Engine
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine with the settings this product relies on for `url`."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Take transaction control from pysqlite so we can choose BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        write = conn.get_execution_options().get(_WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+class Database:
+    """Flask extension holding the engines and handing out the request's session."""
+
+    def init_app(self, app: Flask) -> None:
+        """Create the engines for `app` and close sessions at the end of each context."""
+        engine = make_engine(app.config["DATABASE_URL"])
+        write = engine.execution_options(**{_WRITE_OPTION: True})
+        app.extensions[_EXTENSION_KEY] = _Engines(read=engine, write=write)
+        app.teardown_appcontext(self._close_session)
+
+    def engine_for(self, app: Flask | None = None, *, write: bool = True) -> Engine:
+        """The engine of `app` (default: the current app)."""
+        engines: _Engines = (app or current_app).extensions[_EXTENSION_KEY]
+        return engines.write if write else engines.read
+
+    @property
+    def session(self) -> Session:
+        """The session of the current application context, opened on first use."""
+        if "_db_session" not in g:
+            write = not (has_request_context() and request.method in SAFE_METHODS)
+            g._db_session = Session(self.engine_for(write=write), expire_on_commit=False)
+        return g._db_session
+
+    def dispose(self, app: Flask) -> None:
+        """Close every pooled connection of `app` (tests, forked workers)."""
+        self.engine_for(app, write=False).dispose()
+
+    @staticmethod
+    def _close_session(exc: BaseException | None) -> None:
+        session: Session | None = g.pop("_db_session", None)
+        if session is not None:
+            # Anything not committed by the view is abandoned, never half-written.
+            session.rollback()
+            session.close()

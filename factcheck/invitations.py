@@ -1,0 +1,34 @@
+"""Signed invitation links: valid until used, revoked or expired; no table needed."""
+
+from __future__ import annotations
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlmodel import Session
+
+from .models import User
+
+_SALT = "factcheck.invitation"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def invitation_token(user: User) -> str:
+    """A token that lets `user` choose a password, bound to their session version."""
+    return _serializer().dumps({"uid": user.id, "sv": user.session_version})
+
+
+def user_for_invitation(session: Session, token: str) -> User | None:
+    """The active user `token` invites, or None if it is forged, expired or used."""
+    max_age = int(current_app.config["INVITATION_MAX_AGE"].total_seconds())
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except BadSignature:
+        return None
+    user = session.get(User, data.get("uid"))
+    # Accepting the invitation bumps the session version, which spends the token.
+    if user is None or not user.is_active or user.session_version != data.get("sv"):
+        return None
+    return user

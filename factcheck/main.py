@@ -1,0 +1,47 @@
+"""Public home, the role-dependent dashboard, and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from .access import current_user, require_login
+from .extensions import db
+from .i18n import _
+from .queries import published_articles
+from .states import Role
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():
+    """The public front page: the latest published checks."""
+    return render_template("main/index.html", articles=published_articles(db.session))
+
+
+@bp.route("/dashboard")
+def dashboard():
+    """Send each role to its own dashboard."""
+    require_login()
+    role = current_user().role
+    if role.at_least(Role.EDITOR):
+        return redirect(url_for("editor.dashboard"))
+    return redirect(url_for("review.queue"))
+
+
+@bp.route("/healthz")
+def healthz():
+    """200 when the app can reach its database, 503 with a reason when it cannot."""
+    try:
+        db.session.exec(text("SELECT 1")).one()
+    except SQLAlchemyError:
+        db.session.rollback()
+        body = {
+            "status": "error",
+            "database": "unreachable",
+            "message": _("The database cannot be reached."),
+        }
+        return jsonify(body), 503
+    return jsonify({"status": "ok", "database": "ok"})

@@ -1,0 +1,44 @@
+"""Alembic driven from the app: `factcheck db upgrade` and friends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from flask import Flask
+from sqlmodel import SQLModel
+
+from .extensions import db
+
+SCRIPT_LOCATION = Path(__file__).resolve().parent / "migrations"
+
+
+@contextmanager
+def alembic_config(app: Flask) -> Iterator[Config]:
+    """An Alembic config bound to a connection of `app`'s database."""
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    with db.engine_for(app).connect() as connection:
+        config.attributes["connection"] = connection
+        yield config
+        connection.commit()
+
+
+def upgrade(app: Flask, revision: str = "head") -> None:
+    """Create or migrate the database of `app` to `revision`."""
+    with alembic_config(app) as config:
+        command.upgrade(config, revision)
+
+
+def schema_drift(app: Flask) -> list:
+    """Differences between the migrated database and the models (empty when in sync)."""
+    import factcheck.models  # noqa: F401
+
+    with db.engine_for(app).connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, SQLModel.metadata)

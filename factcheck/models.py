@@ -1,0 +1,359 @@
+"""The whole data model of factcheck, as SQLModel tables.
+
+Conventions: every table has an integer `id`; timestamps are aware UTC
+(`UTCDateTime`); statuses are enums from `factcheck.states`; records that
+people edit concurrently carry a `version` column used for optimistic locking
+(SQLAlchemy `version_id_col`: a stale UPDATE raises `StaleDataError`).
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .dbtypes import UTCDateTime, enum_type, utcnow
+from .states import (
+    ArticleStatus,
+    ClaimKind,
+    ClaimStatus,
+    Confidence,
+    ReportStatus,
+    ReviewStatus,
+    Role,
+    ScaleMode,
+    Stance,
+)
+
+# Deterministic constraint names keep Alembic migrations portable.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+def _timestamp(*, nullable: bool = True) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable)
+
+
+def _text(*, nullable: bool = False) -> Any:
+    return Field(default="", sa_type=Text, nullable=nullable)
+
+
+def _version_column() -> Column:
+    return Column("version", Integer, nullable=False, default=1)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    display_name: str = Field(max_length=120)
+    password_hash: str = Field(default="", max_length=255)
+    role: Role = Field(default=Role.REVIEWER, sa_type=enum_type(Role), nullable=False)
+    is_active: bool = Field(default=True)
+    # Bumped to revoke every session and invitation link of this user at once.
+    session_version: int = Field(default=1)
+    created_at: datetime = _created()
+    last_login_at: datetime | None = _timestamp()
+
+
+_article_version = _version_column()
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "articles"
+    __mapper_args__ = {"version_id_col": _article_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=300)
+    # The text exactly as imported (line endings normalised); claim spans index into it.
+    body: str = _text()
+    source_url: str | None = Field(default=None, max_length=2048)
+    outlet: str | None = Field(default=None, max_length=200)
+    author: str | None = Field(default=None, max_length=200)
+    published_on: date | None = None
+    language: str | None = Field(default=None, max_length=16)
+    status: ArticleStatus = Field(
+        default=ArticleStatus.DRAFT, sa_type=enum_type(ArticleStatus), nullable=False, index=True
+    )
+    slug: str = Field(max_length=120, unique=True, index=True)
+    revision: int = Field(default=1)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    published_at: datetime | None = _timestamp()
+    last_corrected_at: datetime | None = _timestamp()
+    version: int = Field(default=1, sa_column=_article_version)
+
+
+class ArticleRevision(SQLModel, table=True):
+    """An earlier text of an article, kept when the editor changes the text."""
+
+    __tablename__ = "article_revisions"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True, ondelete="CASCADE")
+    number: int
+    body: str = _text()
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = _created()
+
+
+_claim_version = _version_column()
+
+
+class Claim(SQLModel, table=True):
+    __tablename__ = "claims"
+    __mapper_args__ = {"version_id_col": _claim_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True, ondelete="CASCADE")
+    position: int = Field(default=0)
+    # Character span [start, end) into Article.body.
+    start: int
+    end: int
+    text: str = _text()
+    kind: ClaimKind = Field(default=ClaimKind.FACTUAL, sa_type=enum_type(ClaimKind), nullable=False)
+    score: float = Field(default=0.0)
+    claimant: str | None = Field(default=None, max_length=200)
+    claim_date: date | None = None
+    status: ClaimStatus = Field(
+        default=ClaimStatus.CANDIDATE, sa_type=enum_type(ClaimStatus), nullable=False, index=True
+    )
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    version: int = Field(default=1, sa_column=_claim_version)
+
+
+class Assignment(SQLModel, table=True):
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("claim_id", "reviewer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claims.id", index=True, ondelete="CASCADE")
+    reviewer_id: int = Field(foreign_key="users.id", index=True)
+    assigned_by_id: int | None = Field(default=None, foreign_key="users.id")
+    assigned_at: datetime = _created()
+    due_on: date | None = None
+
+
+class ConflictDeclaration(SQLModel, table=True):
+    """A reviewer's declared conflict of interest on a claim or a whole article."""
+
+    __tablename__ = "conflict_declarations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reviewer_id: int = Field(foreign_key="users.id", index=True)
+    article_id: int | None = Field(default=None, foreign_key="articles.id", ondelete="CASCADE")
+    claim_id: int | None = Field(default=None, foreign_key="claims.id", ondelete="CASCADE")
+    reason: str = _text()
+    created_at: datetime = _created()
+
+
+_evidence_version = _version_column()
+
+
+class Evidence(SQLModel, table=True):
+    __tablename__ = "evidence"
+    __mapper_args__ = {"version_id_col": _evidence_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claims.id", index=True, ondelete="CASCADE")
+    added_by_id: int | None = Field(default=None, foreign_key="users.id")
+    url: str = Field(max_length=2048)
+    title: str = Field(default="", max_length=300)
+    publisher: str = Field(default="", max_length=200)
+    published_on: date | None = None
+    accessed_at: datetime = _created()
+    quote: str = _text()
+    stance: Stance = Field(default=Stance.CONTEXT, sa_type=enum_type(Stance), nullable=False)
+    archive_url: str | None = Field(default=None, max_length=2048)
+    note: str = _text()
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    version: int = Field(default=1, sa_column=_evidence_version)
+
+
+class RatingScale(SQLModel, table=True):
+    __tablename__ = "rating_scales"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    description: str = _text()
+    mode: ScaleMode = Field(default=ScaleMode.ORDINAL, sa_type=enum_type(ScaleMode), nullable=False)
+    is_active: bool = Field(default=False)
+    created_at: datetime = _created()
+
+
+class RatingLabel(SQLModel, table=True):
+    """One verdict of a scale; `value` is None for non-ordinal labels ("Unverifiable")."""
+
+    __tablename__ = "rating_labels"
+    __table_args__ = (UniqueConstraint("scale_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scale_id: int = Field(foreign_key="rating_scales.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=40)
+    name: str = Field(max_length=80)
+    position: int = Field(default=0)
+    value: int | None = None
+    colour: str = Field(default="#666666", max_length=7)
+    symbol: str = Field(default="", max_length=8)
+    description: str = _text()
+
+
+_review_version = _version_column()
+
+
+class Review(SQLModel, table=True):
+    """One reviewer's independent verdict on a claim."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("claim_id", "reviewer_id"),)
+    __mapper_args__ = {"version_id_col": _review_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claims.id", index=True, ondelete="CASCADE")
+    reviewer_id: int = Field(foreign_key="users.id", index=True)
+    rating_id: int | None = Field(default=None, foreign_key="rating_labels.id")
+    rationale: str = _text()
+    confidence: Confidence = Field(
+        default=Confidence.MEDIUM, sa_type=enum_type(Confidence), nullable=False
+    )
+    status: ReviewStatus = Field(
+        default=ReviewStatus.DRAFT, sa_type=enum_type(ReviewStatus), nullable=False
+    )
+    submitted_at: datetime | None = _timestamp()
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    version: int = Field(default=1, sa_column=_review_version)
+
+
+class ReviewEvidence(SQLModel, table=True):
+    """The evidence items a review cites."""
+
+    __tablename__ = "review_evidence"
+
+    review_id: int = Field(foreign_key="reviews.id", primary_key=True, ondelete="CASCADE")
+    evidence_id: int = Field(foreign_key="evidence.id", primary_key=True, ondelete="CASCADE")
+
+
+_decision_version = _version_column()
+
+
+class Decision(SQLModel, table=True):
+    """The editor's final verdict on a claim."""
+
+    __tablename__ = "decisions"
+    __mapper_args__ = {"version_id_col": _decision_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claims.id", unique=True, ondelete="CASCADE")
+    editor_id: int | None = Field(default=None, foreign_key="users.id")
+    rating_id: int | None = Field(default=None, foreign_key="rating_labels.id")
+    summary: str = _text()  # the public conclusion
+    decided_at: datetime = _created()
+    version: int = Field(default=1, sa_column=_decision_version)
+
+
+class Correction(SQLModel, table=True):
+    """A public, dated change to a published check."""
+
+    __tablename__ = "corrections"
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True, ondelete="CASCADE")
+    claim_id: int | None = Field(default=None, foreign_key="claims.id", ondelete="SET NULL")
+    note: str = _text()
+    before: str = _text()
+    after: str = _text()
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = _created()
+
+
+class Publication(SQLModel, table=True):
+    """A frozen snapshot of a published check; the latest live one is what readers see."""
+
+    __tablename__ = "publications"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True, ondelete="CASCADE")
+    number: int
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    published_by_id: int | None = Field(default=None, foreign_key="users.id")
+    published_at: datetime = _created()
+    withdrawn_at: datetime | None = _timestamp()
+
+
+class ReaderReport(SQLModel, table=True):
+    """A reader's error report or claim suggestion, for the editors' triage inbox."""
+
+    __tablename__ = "reader_reports"
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int | None = Field(default=None, foreign_key="articles.id", ondelete="SET NULL")
+    claim_id: int | None = Field(default=None, foreign_key="claims.id", ondelete="SET NULL")
+    message: str = _text()
+    contact: str = Field(default="", max_length=254)
+    status: ReportStatus = Field(
+        default=ReportStatus.NEW, sa_type=enum_type(ReportStatus), nullable=False
+    )
+    created_at: datetime = _created()
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
+    actor_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    action: str = Field(max_length=60, index=True)
+    object_type: str | None = Field(default=None, max_length=40)
+    object_id: int | None = None
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal API token; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    name: str = Field(default="", max_length=100)
+    token_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=12)  # shown in lists so users can tell tokens apart
+    created_at: datetime = _created()
+    last_used_at: datetime | None = _timestamp()
+    revoked_at: datetime | None = _timestamp()
+
+
+class Setting(SQLModel, table=True):
+    """An organisation-wide setting (name, methodology, reviews required, ...)."""
+
+    __tablename__ = "settings"
+
+    key: str = Field(primary_key=True, max_length=80)
+    value: Any = Field(default=None, sa_type=JSON)
+    updated_at: datetime = _created()
+
+
+class ThrottleHit(SQLModel, table=True):
+    """One counted event (failed login, reader report) for limits shared by all workers."""
+
+    __tablename__ = "throttle_hits"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)

@@ -1,0 +1,147 @@
+"""Every workflow state of the product, and the table of allowed transitions.
+
+The transition table is the single source of truth: workflow functions call
+`check_transition` before changing a status, and the documentation table in
+`docs/workflow.md` is generated from (and tested against) `TRANSITIONS`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    REVIEWER = "reviewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        """Position in the hierarchy reviewer < editor < admin."""
+        return _ROLE_RANK[self]
+
+    def at_least(self, other: Role) -> bool:
+        """True when this role includes every right of `other`."""
+        return self.rank >= other.rank
+
+
+_ROLE_RANK = {Role.REVIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
+
+
+class ArticleStatus(StrEnum):
+    DRAFT = "draft"  # imported, claims being curated
+    IN_REVIEW = "in_review"  # claims selected and assigned
+    PUBLISHED = "published"  # verdict page public
+    UNPUBLISHED = "unpublished"  # withdrawn from public view (410)
+    ARCHIVED = "archived"  # set aside without publication
+
+
+class ClaimStatus(StrEnum):
+    CANDIDATE = "candidate"  # proposed by the splitter or an editor
+    SELECTED = "selected"  # chosen for checking
+    DISMISSED = "dismissed"  # not worth checking
+    IN_REVIEW = "in_review"  # assigned to reviewers
+    DECIDED = "decided"  # the editor has a final verdict
+    NEEDS_REANCHOR = "needs_reanchor"  # article text changed under the claim
+
+
+class ClaimKind(StrEnum):
+    FACTUAL = "factual"
+    ATTRIBUTED = "attributed"
+    OPINION = "opinion"
+    QUESTION = "question"
+    PREDICTION = "prediction"
+
+
+class Stance(StrEnum):
+    SUPPORTS = "supports"
+    REFUTES = "refutes"
+    CONTEXT = "context"
+
+
+class ReviewStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Confidence(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class ScaleMode(StrEnum):
+    ORDINAL = "ordinal"  # labels with numeric values
+    CONCLUSION = "conclusion"  # a written conclusion, no label
+
+
+class ReportStatus(StrEnum):
+    NEW = "new"
+    TRIAGED = "triaged"
+    CLOSED = "closed"
+
+
+TRANSITIONS: dict[type[StrEnum], dict[StrEnum, frozenset[StrEnum]]] = {
+    ArticleStatus: {
+        ArticleStatus.DRAFT: frozenset({ArticleStatus.IN_REVIEW, ArticleStatus.ARCHIVED}),
+        ArticleStatus.IN_REVIEW: frozenset(
+            {ArticleStatus.DRAFT, ArticleStatus.PUBLISHED, ArticleStatus.ARCHIVED}
+        ),
+        ArticleStatus.PUBLISHED: frozenset({ArticleStatus.UNPUBLISHED}),
+        ArticleStatus.UNPUBLISHED: frozenset({ArticleStatus.PUBLISHED, ArticleStatus.IN_REVIEW}),
+        ArticleStatus.ARCHIVED: frozenset({ArticleStatus.DRAFT}),
+    },
+    ClaimStatus: {
+        ClaimStatus.CANDIDATE: frozenset({ClaimStatus.SELECTED, ClaimStatus.DISMISSED}),
+        ClaimStatus.SELECTED: frozenset(
+            {ClaimStatus.CANDIDATE, ClaimStatus.DISMISSED, ClaimStatus.IN_REVIEW}
+        ),
+        ClaimStatus.DISMISSED: frozenset({ClaimStatus.CANDIDATE}),
+        ClaimStatus.IN_REVIEW: frozenset({ClaimStatus.SELECTED, ClaimStatus.DECIDED}),
+        ClaimStatus.DECIDED: frozenset({ClaimStatus.IN_REVIEW}),
+        ClaimStatus.NEEDS_REANCHOR: frozenset({ClaimStatus.CANDIDATE, ClaimStatus.DISMISSED}),
+    },
+    ReviewStatus: {
+        ReviewStatus.DRAFT: frozenset({ReviewStatus.SUBMITTED}),
+        ReviewStatus.SUBMITTED: frozenset({ReviewStatus.DRAFT}),
+    },
+    ReportStatus: {
+        ReportStatus.NEW: frozenset({ReportStatus.TRIAGED, ReportStatus.CLOSED}),
+        ReportStatus.TRIAGED: frozenset({ReportStatus.CLOSED, ReportStatus.NEW}),
+        ReportStatus.CLOSED: frozenset({ReportStatus.NEW}),
+    },
+}
+
+# Any claim may be flagged when an article revision changes the text under it.
+for _status in ClaimStatus:
+    if _status is not ClaimStatus.NEEDS_REANCHOR:
+        TRANSITIONS[ClaimStatus][_status] |= {ClaimStatus.NEEDS_REANCHOR}
+
+
+class TransitionError(ValueError):
+    """A status change that the transition table does not allow."""
+
+
+def can_transition(current: StrEnum, target: StrEnum) -> bool:
+    """Whether the table allows moving from `current` to `target`."""
+    if type(current) is not type(target):
+        return False
+    return target in TRANSITIONS[type(current)][current]
+
+
+def check_transition(current: StrEnum, target: StrEnum) -> None:
+    """Raise `TransitionError` unless the table allows `current` -> `target`."""
+    if not can_transition(current, target):
+        raise TransitionError(f"{type(current).__name__}: {current} -> {target} is not allowed")
+
+
+def transitions_markdown() -> str:
+    """The transition table as Markdown, for docs/workflow.md."""
+    lines: list[str] = []
+    for enum_cls, table in TRANSITIONS.items():
+        lines += [f"### {enum_cls.__name__}", "", "| from | allowed next states |", "|---|---|"]
+        for state in enum_cls:
+            targets = ", ".join(f"`{t}`" for t in enum_cls if t in table[state]) or "(final)"
+            lines.append(f"| `{state}` | {targets} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,179 @@
+"""Accounts: first-admin setup, users, roles, passwords, sign-in."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..dbtypes import utcnow
+from ..i18n import _
+from ..models import Setting, User
+from ..passwords import hash_password, needs_rehash, password_problems, verify_password
+from ..states import Role
+from .audit import record_audit
+from .errors import WorkflowError
+
+SETUP_DONE_KEY = "setup.completed"
+
+
+@cache
+def _timing_hash() -> str:
+    # Verifying against a real hash when the email is unknown keeps the timing of a
+    # failed login the same whether or not the account exists.
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def normalise_email(email: str) -> str:
+    """Emails are compared case-insensitively and without surrounding blanks."""
+    return email.strip().lower()
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    """The user with this email, if any."""
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def needs_setup(session: Session) -> bool:
+    """True on a fresh installation that has no user yet."""
+    return session.exec(select(func.count()).select_from(User)).one() == 0
+
+
+def _check_password(password: str, email: str) -> None:
+    problems = password_problems(password, email=email)
+    if problems:
+        raise WorkflowError(" ".join(problems), field="password")
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    display_name: str,
+    role: Role,
+    password: str | None,
+    actor: User | None,
+) -> User:
+    """Create an account; without a password it waits for an invitation to be accepted."""
+    email = normalise_email(email)
+    if find_user_by_email(session, email) is not None:
+        raise WorkflowError(_("An account with this email already exists."), field="email")
+    if password is not None:
+        _check_password(password, email)
+    user = User(
+        email=email,
+        display_name=display_name.strip() or email,
+        role=role,
+        password_hash=hash_password(password) if password is not None else "",
+    )
+    session.add(user)
+    session.flush()
+    record_audit(session, actor=actor, action="user.create", obj=user, role=str(role))
+    return user
+
+
+def setup_first_admin(session: Session, *, email: str, display_name: str, password: str) -> User:
+    """Create the first administrator of a fresh installation, exactly once."""
+    if not needs_setup(session):
+        raise WorkflowError(_("This installation is already set up."), code="conflict")
+    user = create_user(
+        session,
+        email=email,
+        display_name=display_name,
+        role=Role.ADMIN,
+        password=password,
+        actor=None,
+    )
+    # A primary-key insert makes two simultaneous setups collide instead of both succeeding.
+    session.add(Setting(key=SETUP_DONE_KEY, value=user.id))
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise WorkflowError(_("This installation is already set up."), code="conflict") from exc
+    return user
+
+
+def authenticate(session: Session, *, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None; audits the attempt either way."""
+    user = find_user_by_email(session, email)
+    if user is None:
+        verify_password(_timing_hash(), password)
+        ok = False
+    else:
+        ok = verify_password(user.password_hash, password) and user.is_active
+    if not ok:
+        record_audit(session, actor=user, action="auth.login_failed", email=email[:254])
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    record_audit(session, actor=user, action="auth.login", obj=user)
+    return user
+
+
+def end_sessions(session: Session, *, user: User, actor: User | None, reason: str) -> None:
+    """Revoke every session and invitation link `user` has, on every device."""
+    user.session_version += 1
+    session.add(user)
+    record_audit(session, actor=actor, action="auth.sessions_ended", obj=user, reason=reason)
+
+
+def change_password(session: Session, *, user: User, current: str, new: str) -> None:
+    """Change the user's own password; needs the current one and ends other sessions."""
+    if not verify_password(user.password_hash, current):
+        raise WorkflowError(_("The current password is not correct."), field="current_password")
+    _check_password(new, user.email)
+    user.password_hash = hash_password(new)
+    record_audit(session, actor=user, action="user.password_changed", obj=user)
+    end_sessions(session, user=user, actor=user, reason="password_changed")
+
+
+def accept_invitation(session: Session, *, user: User, password: str) -> None:
+    """Set the first password of an invited user (the invitation link then expires)."""
+    _check_password(password, user.email)
+    user.password_hash = hash_password(password)
+    record_audit(session, actor=user, action="user.invitation_accepted", obj=user)
+    end_sessions(session, user=user, actor=user, reason="invitation_accepted")
+
+
+def _active_admins(session: Session) -> int:
+    query = (
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMIN, User.is_active.is_(True))
+    )
+    return session.exec(query).one()
+
+
+def update_user(session: Session, *, user: User, role: Role, is_active: bool, actor: User) -> None:
+    """Change a user's role or active flag; deactivation ends their sessions at once."""
+    losing_admin = user.role == Role.ADMIN and (role != Role.ADMIN or not is_active)
+    if losing_admin and user.is_active and _active_admins(session) <= 1:
+        raise WorkflowError(
+            _("This is the last active administrator; appoint another one first."),
+            code="conflict",
+        )
+    if role != user.role:
+        record_audit(
+            session,
+            actor=actor,
+            action="user.role_changed",
+            obj=user,
+            before=str(user.role),
+            after=str(role),
+        )
+        user.role = role
+    if is_active != user.is_active:
+        user.is_active = is_active
+        record_audit(
+            session,
+            actor=actor,
+            action="user.activated" if is_active else "user.deactivated",
+            obj=user,
+        )
+        if not is_active:
+            end_sessions(session, user=user, actor=actor, reason="deactivated")
+    session.add(user)

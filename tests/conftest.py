@@ -1,0 +1,195 @@
+"""Fixtures: a migrated database per test (SQLite or PostgreSQL), app, client, runner, users.
+
+Set FACTCHECK_TEST_DATABASE_URL=postgresql+psycopg:///factcheck_test to run the
+suite on PostgreSQL; FACTCHECK_REQUIRE_DB=postgresql makes a run fail unless it
+really did.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+from sqlmodel import SQLModel
+
+from factcheck import create_app
+from factcheck.cli import cli
+from factcheck.extensions import db
+from factcheck.migrate import upgrade
+from factcheck.models import User
+from factcheck.states import Role
+from factcheck.workflow.accounts import create_user
+
+from .helpers import PASSWORD, login
+
+TEST_DATABASE_URL = os.environ.get("FACTCHECK_TEST_DATABASE_URL", "")
+TEST_SECRET_KEY = "test-secret-key-0123456789abcdef0123456789abcdef"
+
+
+def pytest_report_header(config) -> str:
+    return f"factcheck database: {TEST_DATABASE_URL or 'SQLite (temporary files)'}"
+
+
+def pytest_sessionstart(session) -> None:
+    required = os.environ.get("FACTCHECK_REQUIRE_DB")
+    if required and not TEST_DATABASE_URL.startswith(required):
+        raise pytest.UsageError(
+            f"FACTCHECK_REQUIRE_DB={required} but FACTCHECK_TEST_DATABASE_URL is "
+            f"{TEST_DATABASE_URL!r}"
+        )
+
+
+@pytest.fixture(autouse=True)
+def _push_request_context():
+    """Replace pytest-flask's autouse fixture that wraps each test in one request context.
+
+    With it, every test-client request reuses that context: one DB session for the
+    whole test and no teardown between requests, so tests pass that production fails.
+    """
+    yield
+
+
+@pytest.fixture
+def client(app: Flask):
+    """A plain test client, replacing pytest-flask's, which is opened with `with`.
+
+    A client used as a context manager keeps each request's app context pushed
+    until its next request; any other client of the app then reuses that context
+    (and its `g`, DB session and cached CSRF token) instead of getting its own.
+    """
+    return app.test_client()
+
+
+def _is_postgres() -> bool:
+    return TEST_DATABASE_URL.startswith("postgresql")
+
+
+def _make_app(database_url: str, instance: Path, **overrides) -> Flask:
+    config = {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET_KEY}
+    config.update(overrides)
+    previous = os.environ.get("FACTCHECK_INSTANCE_PATH")
+    os.environ["FACTCHECK_INSTANCE_PATH"] = str(instance)
+    try:
+        return create_app(config)
+    finally:
+        if previous is None:
+            del os.environ["FACTCHECK_INSTANCE_PATH"]
+        else:
+            os.environ["FACTCHECK_INSTANCE_PATH"] = previous
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> str:
+    """Migrate once per run: a template SQLite file, or the PostgreSQL test database."""
+    if _is_postgres():
+        engine = create_engine(TEST_DATABASE_URL)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        url = TEST_DATABASE_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite'}"
+    app = _make_app(url, tmp_path_factory.mktemp("instance"))
+    upgrade(app)
+    db.dispose(app)
+    return url
+
+
+def _truncate_all(url: str) -> None:
+    engine = create_engine(url)
+    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(migrated_database: str, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database for one test."""
+    if _is_postgres():
+        _truncate_all(migrated_database)
+        yield migrated_database
+        return
+    template = Path(migrated_database.removeprefix("sqlite:///"))
+    target = tmp_path / "test.sqlite"
+    shutil.copyfile(template, target)
+    yield f"sqlite:///{target}"
+
+
+@pytest.fixture
+def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Build extra apps on the test's database (e.g. with other config)."""
+    apps: list[Flask] = []
+
+    def factory(**overrides) -> Flask:
+        app = _make_app(database_url, tmp_path / "instance", **overrides)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        db.dispose(app)
+
+
+@pytest.fixture
+def app(make_app) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    """Invoke `factcheck` commands against the test app: runner.invoke(args)."""
+
+    class Runner:
+        def invoke(self, args: list[str], **kwargs):
+            return app.test_cli_runner().invoke(cli, args, **kwargs)
+
+    return Runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Create a user directly through the workflow; returns the detached user."""
+    counter = iter(range(1, 10_000))
+
+    def factory(
+        role: Role = Role.REVIEWER,
+        *,
+        email: str | None = None,
+        password: str | None = PASSWORD,
+        name: str | None = None,
+    ) -> User:
+        n = next(counter)
+        email = email or f"{role.value}{n}@example.org"
+        with app.app_context():
+            user = create_user(
+                db.session,
+                email=email,
+                display_name=name or f"{role} {n}",
+                role=role,
+                password=password,
+                actor=None,
+            )
+            db.session.commit()
+            return user
+
+    return factory
+
+
+@pytest.fixture
+def login_as(client, make_user) -> Callable[[Role], User]:
+    """Create a user with `role` and sign the test client in as them."""
+
+    def sign_in(role: Role) -> User:
+        user = make_user(role)
+        response = login(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return sign_in

@@ -1,0 +1,33 @@
+"""Small helpers the tests share: CSRF-aware form posts and sign-in through the real form."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+
+PASSWORD = "correct horse battery"
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form in `html`."""
+    match = _CSRF.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, url: str, data: dict, *, page: str | None = None, **kwargs):
+    """GET the page holding the form (default: `url`), then POST `data` with its CSRF token."""
+    html = client.get(page or url).get_data(as_text=True)
+    return client.post(url, data={**data, "csrf_token": csrf_token(html)}, **kwargs)
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD, **kwargs):
+    """Sign in through the login form."""
+    return post_form(client, "/login", {"email": email, "password": password}, **kwargs)
+
+
+def logout(client: FlaskClient):
+    """Sign out through the form every page carries."""
+    return post_form(client, "/logout", {}, page="/account/password", follow_redirects=False)
