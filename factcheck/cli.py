@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup
 from sqlmodel import select
+from werkzeug.serving import run_simple
 
 from .extensions import db
 from .models import Article
@@ -47,6 +48,16 @@ def db_upgrade(revision: str) -> None:
     from .migrate import upgrade
 
     upgrade(current_app, revision)
+    click.echo(f"Database is at revision {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database back to REVISION ("base" removes every table)."""
+    from .migrate import downgrade
+
+    downgrade(current_app, revision)
     click.echo(f"Database is at revision {revision}.")
 
 
@@ -162,7 +173,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     if no_serve:
         return
     click.echo(f"Serving on http://{host}:{port}/login  (Ctrl+C to stop)")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    # app.run() refuses to start inside a Flask CLI command; serve directly instead.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 def main() -> None:

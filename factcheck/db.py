@@ -71,7 +71,7 @@ class Database:
         """The session of the current application context, opened on first use."""
         if "_db_session" not in g:
             write = not (has_request_context() and request.method in SAFE_METHODS)
-            g._db_session = Session(self.engine_for(write=write), expire_on_commit=False)
+            g._db_session = Session(self.engine_for(write=write))
         return g._db_session
 
     def dispose(self, app: Flask) -> None:

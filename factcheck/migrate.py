@@ -35,6 +35,12 @@ def upgrade(app: Flask, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def downgrade(app: Flask, revision: str) -> None:
+    """Migrate the database of `app` back to `revision`."""
+    with alembic_config(app) as config:
+        command.downgrade(config, revision)
+
+
 def schema_drift(app: Flask) -> list:
     """Differences between the migrated database and the models (empty when in sync)."""
     import factcheck.models  # noqa: F401

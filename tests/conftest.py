@@ -177,6 +177,8 @@ def make_user(app: Flask) -> Callable[..., User]:
                 actor=None,
             )
             db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
             return user
 
     return factory

@@ -1,0 +1,92 @@
+"""Access control generated from the app's url_map: every route for every kind of user.
+
+A route missing from ACCESS fails the suite, so no new page can slip in unguarded.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.extensions import db
+from factcheck.states import Role
+from factcheck.workflow.articles import create_article
+
+from .helpers import login
+
+PUBLIC, SIGNED_IN, SIGN_OUT = "public", "signed-in", "sign-out"
+ACCESS: dict[str, str | Role] = {
+    "static": PUBLIC,
+    "main.index": PUBLIC,
+    "main.healthz": PUBLIC,
+    "main.dashboard": SIGNED_IN,
+    "auth.login": PUBLIC,
+    "auth.logout": SIGN_OUT,  # POST only; ends at the login page for everyone
+    "auth.setup": PUBLIC,  # 404 once an account exists
+    "auth.invitation": PUBLIC,  # the signed token is the credential
+    "auth.password": SIGNED_IN,
+    "editor.dashboard": Role.EDITOR,
+    "editor.article": Role.EDITOR,
+    "review.queue": Role.REVIEWER,
+    "admin.users": Role.ADMIN,
+    "admin.new_user": Role.ADMIN,
+    "admin.invite": Role.ADMIN,
+    "admin.edit_user": Role.ADMIN,
+}
+IDENTITIES = [None, Role.REVIEWER, Role.EDITOR, Role.ADMIN]
+
+
+def test_every_route_declares_its_access_rule(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - ACCESS.keys() == set(), "declare these routes in ACCESS"
+    assert ACCESS.keys() - endpoints == set(), "ACCESS names routes that no longer exist"
+
+
+def _expected(level: str | Role, identity: Role | None) -> str:
+    if level == PUBLIC:
+        return "open"
+    if level == SIGN_OUT:
+        return "login"
+    if identity is None:
+        return "login"
+    if level == SIGNED_IN or identity.at_least(level):
+        return "open"
+    return "forbidden"
+
+
+def _outcome(response) -> str:
+    if response.status_code == 302 and response.headers["Location"].startswith("/login"):
+        return "login"
+    if response.status_code == 403:
+        return "forbidden"
+    return "open"
+
+
+@pytest.mark.parametrize("identity", IDENTITIES, ids=lambda r: str(r or "anonymous"))
+def test_every_route_for_every_role(make_app, make_user, identity):
+    # CSRF off here so POST-only routes reach their guard; CSRF has its own tests.
+    app = make_app(WTF_CSRF_ENABLED=False)
+    subject = make_user(Role.REVIEWER)
+    with app.app_context():
+        article = create_article(db.session, title="Access", body="Text.", actor=None)
+        db.session.commit()
+        values = {
+            "article_id": article.id,
+            "user_id": subject.id,
+            "token": "x",
+            "filename": "style.css",
+        }
+    client = app.test_client()
+    if identity is not None:
+        assert login(client, make_user(identity).email).status_code == 302
+    failures = []
+    for rule in app.url_map.iter_rules():
+        url = rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(url, method=method)
+        response.close()
+        got, want = _outcome(response), _expected(ACCESS[rule.endpoint], identity)
+        if got != want:
+            failures.append(f"{method} {url}: expected {want}, got {got} ({response.status})")
+        if rule.endpoint == "auth.logout" and identity is not None:
+            assert login(client, make_user(identity).email).status_code == 302
+    assert failures == []

@@ -1,0 +1,120 @@
+"""Administrators manage accounts: create, invite, change roles, deactivate."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from factcheck.extensions import db
+from factcheck.models import AuditEvent, User
+from factcheck.states import Role
+
+from .helpers import PASSWORD, login, post_form
+
+
+def _user(app, email: str) -> User:
+    with app.app_context():
+        user = db.session.exec(select(User).where(User.email == email)).one()
+        db.session.expunge(user)
+        return user
+
+
+def test_admin_creates_a_user_with_a_password(app, client, login_as):
+    login_as(Role.ADMIN)
+    response = post_form(
+        client,
+        "/admin/users/new",
+        {
+            "display_name": "Eve Editor",
+            "email": "Eve@Example.org",
+            "role": "editor",
+            "password": "eve's long passphrase",
+        },
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert "Account created for eve@example.org." in html
+    assert "Eve Editor" in html
+    user = _user(app, "eve@example.org")
+    assert user.role == Role.EDITOR and user.password_hash.startswith("$argon2id$")
+    assert login(app.test_client(), "eve@example.org", "eve's long passphrase").status_code == 302
+
+
+def test_duplicate_email_and_weak_password_are_refused_and_keep_the_input(app, client, login_as):
+    admin = login_as(Role.ADMIN)
+    response = post_form(
+        client,
+        "/admin/users/new",
+        {"display_name": "Again", "email": admin.email.upper(), "role": "reviewer", "password": ""},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "already exists" in html and 'value="Again"' in html
+    response = post_form(
+        client,
+        "/admin/users/new",
+        {
+            "display_name": "Weak",
+            "email": "weak@example.org",
+            "role": "reviewer",
+            "password": "abc",
+        },
+    )
+    assert "at least 12 characters" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.exec(select(User).where(User.email == "weak@example.org")).first() is None
+
+
+def test_unknown_role_is_refused(app, client, login_as):
+    login_as(Role.ADMIN)
+    response = post_form(
+        client,
+        "/admin/users/new",
+        {"display_name": "X", "email": "x@example.org", "role": "superuser", "password": ""},
+    )
+    assert response.status_code == 200
+    assert "Not a valid choice" in response.get_data(as_text=True)
+
+
+def test_role_change_takes_effect_on_the_next_request(app, client, login_as, make_user):
+    login_as(Role.ADMIN)
+    reviewer = make_user(Role.REVIEWER)
+    reviewer_client = app.test_client()
+    login(reviewer_client, reviewer.email)
+    assert reviewer_client.get("/editor/").status_code == 403
+    response = post_form(
+        client, f"/admin/users/{reviewer.id}", {"role": "editor", "is_active": "y"}
+    )
+    assert response.status_code == 302
+    assert reviewer_client.get("/editor/").status_code == 200
+    with app.app_context():
+        event = db.session.exec(
+            select(AuditEvent).where(AuditEvent.action == "user.role_changed")
+        ).one()
+        assert event.details == {"before": "reviewer", "after": "editor"}
+
+
+def test_deactivation_ends_the_users_sessions_at_once(app, client, login_as, make_user):
+    login_as(Role.ADMIN)
+    editor = make_user(Role.EDITOR)
+    editor_client = app.test_client()
+    login(editor_client, editor.email)
+    assert editor_client.get("/editor/").status_code == 200
+    post_form(client, f"/admin/users/{editor.id}", {"role": "editor"})  # box unticked
+    assert editor_client.get("/editor/").status_code == 302
+    assert login(app.test_client(), editor.email, PASSWORD).status_code == 401
+    assert "Deactivated" in client.get("/admin/users").get_data(as_text=True)
+
+
+def test_the_last_active_admin_cannot_be_demoted_or_deactivated(app, client, login_as):
+    admin = login_as(Role.ADMIN)
+    for data in ({"role": "editor", "is_active": "y"}, {"role": "admin"}):
+        response = post_form(client, f"/admin/users/{admin.id}", data)
+        assert response.status_code == 200
+        assert "last active administrator" in response.get_data(as_text=True)
+    user = _user(app, admin.email)
+    assert user.role == Role.ADMIN and user.is_active
+
+
+def test_unknown_user_is_404(client, login_as):
+    login_as(Role.ADMIN)
+    assert client.get("/admin/users/999999").status_code == 404
