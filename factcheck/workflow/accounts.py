@@ -87,6 +87,7 @@ def setup_first_admin(session: Session, *, email: str, display_name: str, passwo
         password=password,
         actor=None,
     )
+    user.last_login_at = utcnow()  # setup signs the new administrator in
     # A primary-key insert makes two simultaneous setups collide instead of both succeeding.
     session.add(Setting(key=SETUP_DONE_KEY, value=user.id))
     try:
