@@ -1,0 +1,24 @@
+"""The text engine: sentences, candidate claims, check-worthiness. Plain Python only.
+
+Public API:
+- `split_sentences(text, lang=None) -> list[Span]`
+- `split_claims(text, lang=None) -> list[CandidateClaim]`
+- `classify_span(text, start, end, lang=None) -> CandidateClaim`
+- `score_sentence(text) -> float` and `CHECKWORTHY_THRESHOLD`
+"""
+
+from .checkworthy import CHECKWORTHY_THRESHOLD, explain_sentence, score_sentence
+from .claims import classify_span, split_claims
+from .sentences import split_sentences
+from .types import CandidateClaim, Span
+
+__all__ = [
+    "CHECKWORTHY_THRESHOLD",
+    "CandidateClaim",
+    "Span",
+    "classify_span",
+    "explain_sentence",
+    "score_sentence",
+    "split_claims",
+    "split_sentences",
+]

@@ -1,0 +1,27 @@
+"""The value types of the splitting engine: spans into the article text and candidate claims."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of the text: `text == source[start:end]`, end exclusive, no outer whitespace."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateClaim:
+    """A checkable statement found in the text, with its type, score and the reasons."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # factual | attributed | opinion | question | prediction
+    score: float  # check-worthiness, 0..1
+    claimant: str | None = None
+    features: dict[str, float] = field(default_factory=dict)
