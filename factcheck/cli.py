@@ -17,7 +17,8 @@ from .models import Article
 from .states import Role
 from .workflow import WorkflowError
 from .workflow.accounts import create_user, find_user_by_email
-from .workflow.articles import create_article
+from .workflow.articles import import_article
+from .workflow.claims import article_claims
 
 
 def _create_app():
@@ -116,6 +117,40 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
 
+@cli.command("import-article")
+@click.argument("source", type=click.File("rb"))
+@click.option("--title", default="", help="Headline (taken from an HTML file if omitted).")
+@click.option("--url", "source_url", default="", help="Link to the original article.")
+@click.option("--outlet", default="")
+@click.option("--author", default="")
+@click.option("--published", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Publication date, YYYY-MM-DD.")
+@click.option("--language", default="", help="Language code; detected when omitted.")
+def import_article_command(source, title, source_url, outlet, author, published, language):
+    """Import an article from SOURCE (a .txt, .md or .html file, or - for standard input)."""
+    from .intake import ImportedText, IntakeError, decode_text, text_from_upload
+
+    data = source.read()
+    name = getattr(source, "name", "-")
+    try:
+        imported = (ImportedText(text=decode_text(data)) if name in ("-", "<stdin>")
+                    else text_from_upload(name, data))
+        article = import_article(
+            db.session, actor=None, title=title or imported.title or "", body=imported.text,
+            source_url=source_url or imported.url, outlet=outlet or imported.outlet,
+            author=author or imported.author,
+            published_on=published.date() if published else imported.published_on,
+            language=language or None, max_bytes=current_app.config["ARTICLE_MAX_BYTES"],
+        )
+    except (IntakeError, WorkflowError) as error:
+        db.session.rollback()
+        message = error.message if isinstance(error, WorkflowError) else str(error)
+        raise click.ClickException(message) from error
+    db.session.commit()
+    claims = len(article_claims(db.session, article.id))
+    click.echo(f"Imported article {article.id} ({article.slug}) with {claims} claims.")
+
+
 DEMO_ACCOUNTS = (
     ("admin@example.org", "Demo Admin", Role.ADMIN),
     ("editor@example.org", "Demo Editor", Role.EDITOR),
@@ -151,7 +186,7 @@ def _demo_article() -> Article:
         return existing
     body = resources.files("factcheck.data").joinpath("national-consensus.txt").read_text("utf-8")
     editor = find_user_by_email(db.session, "editor@example.org")
-    return create_article(db.session, title=DEMO_ARTICLE_TITLE, body=body, actor=editor)
+    return import_article(db.session, title=DEMO_ARTICLE_TITLE, body=body, actor=editor)
 
 
 @cli.command("demo")
@@ -166,13 +201,17 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     credentials = _demo_accounts()
     article = _demo_article()
     db.session.commit()
-    click.echo(f"Sample article #{article.id}: {article.title}")
+    claims = len(article_claims(db.session, article.id))
+    click.echo(f"Sample article #{article.id}: {article.title} ({claims} candidate claims)")
+    # The command's own session must not hold SQLite's write lock while the server runs.
+    db.close_session()
     click.echo("Demo accounts (passwords are new on every start):")
     for email, role, password in credentials:
         click.echo(f"  {role:<9} {email:<24} {password}")
     if no_serve:
         return
     click.echo(f"Serving on http://{host}:{port}/login  (Ctrl+C to stop)")
+    sys.stdout.flush()  # the URL must show even when output goes to a pipe or a log
     # app.run() refuses to start inside a Flask CLI command; serve directly instead.
     run_simple(host, port, current_app._get_current_object(), threaded=True)
 

@@ -32,6 +32,11 @@ class Defaults:
     SESSION_IDLE_TIMEOUT = timedelta(hours=2)
     # CSRF tokens live as long as the session: a long review must not fail on submit.
     WTF_CSRF_TIME_LIMIT = None
+    # URL import: web pages may be larger than their text; private addresses are refused.
+    URL_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    URL_IMPORT_TIMEOUT = 10.0
+    URL_IMPORT_ALLOW_LOOPBACK = False
+    URL_IMPORT_ALLOW_PRIVATE = False
     INVITATION_MAX_AGE = timedelta(days=7)
     # Argon2id parameters: OWASP/ASVS minimum (t=2, m=19 MiB, p=1).
     ARGON2_TIME_COST = 2

@@ -74,6 +74,10 @@ class Database:
             g._db_session = Session(self.engine_for(write=write))
         return g._db_session
 
+    def close_session(self) -> None:
+        """End the current context's session now (before a long-running command serves)."""
+        self._close_session(None)
+
     def dispose(self, app: Flask) -> None:
         """Close every pooled connection of `app` (tests, forked workers)."""
         self.engine_for(app, write=False).dispose()

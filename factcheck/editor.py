@@ -1,18 +1,65 @@
-"""The editors' desk: articles, their claims and their progress."""
+"""The editors' desk: import articles, curate their claims, follow their progress."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
-from sqlmodel import col, select
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
-from .access import guard_blueprint
+from .access import current_user, guard_blueprint
 from .extensions import db
+from .forms import (
+    ActionForm,
+    ArticleImportForm,
+    ArticleTextForm,
+    BulkSelectForm,
+    ClaimAddForm,
+    ClaimEditForm,
+    ClaimSplitForm,
+    ClaimStatusForm,
+    show_workflow_error,
+)
+from .highlight import segments
+from .i18n import _
+from .intake import IntakeError, read_source
 from .models import Article, Claim
 from .queries import articles_with_progress
+from .splitting import CHECKWORTHY_THRESHOLD
 from .states import ClaimStatus, Role
+from .workflow import WorkflowError
+from .workflow.articles import import_article, revise_article_text
+from .workflow.claims import (
+    ClaimConflict,
+    add_claim,
+    article_claims,
+    change_claim_status,
+    edit_claim,
+    merge_with_next,
+    move_claim,
+    select_by_score,
+    split_claim,
+)
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 guard_blueprint(bp, Role.EDITOR)
+
+STATUS_ACTIONS = {
+    "select": ClaimStatus.SELECTED,
+    "dismiss": ClaimStatus.DISMISSED,
+    "restore": ClaimStatus.CANDIDATE,
+}
+
+
+def _get_or_404(model, object_id: int):
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _version(form) -> int:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        abort(400)
 
 
 @bp.route("/")
@@ -22,13 +69,239 @@ def dashboard():
     return render_template("editor/dashboard.html", progress=progress, ClaimStatus=ClaimStatus)
 
 
+def _fetch_options() -> dict:
+    cfg = current_app.config
+    return {
+        "max_bytes": cfg["URL_IMPORT_MAX_BYTES"],
+        "timeout": cfg["URL_IMPORT_TIMEOUT"],
+        "allow_loopback": cfg["URL_IMPORT_ALLOW_LOOPBACK"],
+        "allow_private": cfg["URL_IMPORT_ALLOW_PRIVATE"],
+    }
+
+
+@bp.route("/articles/new", methods=["GET", "POST"])
+def new_article():
+    """Import an article from pasted text, a file or a web address, and split it."""
+    form = ArticleImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            imported = read_source(
+                text=form.text.data,
+                upload=(upload.filename, upload.read()) if upload else None,
+                url=form.url.data,
+                fetch_options=_fetch_options(),
+            )
+        except IntakeError as error:
+            field = form.url if form.url.data else form.file if upload else form.text
+            field.errors = [*field.errors, str(error)]
+            return render_template("editor/article_new.html", form=form), 422
+        try:
+            article = import_article(
+                db.session,
+                actor=current_user(),
+                title=form.title.data or imported.title or "",
+                body=imported.text,
+                source_url=form.source_url.data or imported.url,
+                outlet=form.outlet.data or imported.outlet,
+                author=form.author.data or imported.author,
+                published_on=form.published_on.data or imported.published_on,
+                language=(form.language.data or "").strip().lower() or None,
+                max_bytes=current_app.config["ARTICLE_MAX_BYTES"],
+            )
+        except WorkflowError as error:
+            db.session.rollback()
+            # Keep what was read, so the editor fixes the metadata without re-uploading.
+            form.text.data = imported.text
+            form.title.data = form.title.data or imported.title
+            form.outlet.data = form.outlet.data or imported.outlet
+            form.author.data = form.author.data or imported.author
+            form.source_url.data = form.source_url.data or imported.url
+            form.url.data = None
+            show_workflow_error(form, error)
+            return render_template("editor/article_new.html", form=form), 422
+        db.session.commit()
+        count = len(article_claims(db.session, article.id))
+        flash(_("Article imported: {n} candidate claims found.", n=count), "success")
+        return redirect(url_for("editor.article", article_id=article.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("editor/article_new.html", form=form), status
+
+
+def _render_board(article: Article, **forms):
+    claims = article_claims(db.session, article.id)
+    forms.setdefault("add_form", ClaimAddForm())
+    forms.setdefault("bulk_form", BulkSelectForm(min_score=CHECKWORTHY_THRESHOLD))
+    return render_template(
+        "editor/article.html", article=article, claims=claims,
+        segments=segments(article.body, claims), action_form=ActionForm(),
+        status_form=ClaimStatusForm(), threshold=CHECKWORTHY_THRESHOLD,
+        ClaimStatus=ClaimStatus, **forms,
+    )
+
+
 @bp.route("/articles/<int:article_id>")
 def article(article_id: int):
-    """One article's text and claims."""
-    found = db.session.get(Article, article_id)
-    if found is None:
-        abort(404)
-    claims = db.session.exec(
-        select(Claim).where(Claim.article_id == article_id).order_by(col(Claim.position))
-    ).all()
-    return render_template("editor/article.html", article=found, claims=claims)
+    """The claim board: the text with every claim highlighted, and the claims to triage."""
+    return _render_board(_get_or_404(Article, article_id))
+
+
+@bp.route("/articles/<int:article_id>/claims", methods=["POST"])
+def add(article_id: int):
+    """Add a claim from a passage of the text."""
+    found = _get_or_404(Article, article_id)
+    form = ClaimAddForm()
+    if form.validate_on_submit():
+        try:
+            claim = add_claim(db.session, article=found, quote=form.quote.data,
+                              occurrence=form.occurrence.data or 1, actor=current_user())
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Claim added."), "success")
+            return redirect(url_for("editor.article", article_id=article_id,
+                                    _anchor=f"claim-{claim.id}"))
+    return _render_board(found, add_form=form), 422
+
+
+@bp.route("/articles/<int:article_id>/select-by-score", methods=["POST"])
+def bulk_select(article_id: int):
+    """Select every candidate at or above a score."""
+    found = _get_or_404(Article, article_id)
+    form = BulkSelectForm()
+    if not form.validate_on_submit():
+        return _render_board(found, bulk_form=form), 422
+    n = select_by_score(db.session, article=found, min_score=float(form.min_score.data),
+                        actor=current_user())
+    db.session.commit()
+    flash(_("{n} claims selected.", n=n), "success")
+    return redirect(url_for("editor.article", article_id=article_id))
+
+
+@bp.route("/articles/<int:article_id>/text", methods=["GET", "POST"])
+def article_text(article_id: int):
+    """Edit the article text: a new revision; claims are re-anchored or flagged."""
+    found = _get_or_404(Article, article_id)
+    form = ArticleTextForm(body=found.body, version=found.version)
+    if form.validate_on_submit():
+        try:
+            counts = revise_article_text(
+                db.session, article=found, body=form.body.data,
+                expected_version=_version(form), actor=current_user(),
+                max_bytes=current_app.config["ARTICLE_MAX_BYTES"])
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            status = error.http_status
+        else:
+            db.session.commit()
+            flash(_("Text saved. {moved} claims moved, {flagged} need checking, {added} new "
+                    "candidates.", **counts), "success")
+            return redirect(url_for("editor.article", article_id=article_id))
+    else:
+        status = 422 if form.is_submitted() else 200
+    return render_template("editor/article_text.html", article=found, form=form), status
+
+
+def _conflict(error: ClaimConflict, form: ClaimEditForm):
+    """409: show the stored claim next to the editor's own text, which is kept."""
+    current = error.current
+    form.version.data = current.version
+    return render_template("editor/claim_conflict.html", current=current, form=form), 409
+
+
+@bp.route("/claims/<int:claim_id>", methods=["GET", "POST"])
+def claim(claim_id: int):
+    """Reword a claim, set claimant and date; split it."""
+    found = _get_or_404(Claim, claim_id)
+    article_found = db.session.get(Article, found.article_id)
+    form = ClaimEditForm(obj=found)
+    split_form = ClaimSplitForm(version=found.version)
+    if form.validate_on_submit():
+        try:
+            edit_claim(db.session, claim=found, expected_version=_version(form),
+                       text=form.text.data, claimant=form.claimant.data,
+                       claim_date=form.claim_date.data, actor=current_user())
+        except ClaimConflict as error:
+            db.session.rollback()
+            return _conflict(error, form)
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Claim saved."), "success")
+            return redirect(url_for("editor.article", article_id=found.article_id,
+                                    _anchor=f"claim-{found.id}"))
+    elif not form.is_submitted():
+        form.version.data = found.version
+    status = 422 if form.errors else 200
+    return render_template("editor/claim.html", claim=found, article=article_found, form=form,
+                           split_form=split_form), status
+
+
+@bp.route("/claims/<int:claim_id>/split", methods=["POST"])
+def split(claim_id: int):
+    """Split a claim in two before the given words."""
+    found = _get_or_404(Claim, claim_id)
+    form = ClaimSplitForm()
+    if form.validate_on_submit():
+        try:
+            split_claim(db.session, claim=found, before=form.before.data,
+                        expected_version=_version(form), actor=current_user())
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            edit_form = ClaimEditForm(obj=found, version=found.version)
+            return render_template("editor/claim.html", claim=found,
+                                   article=db.session.get(Article, found.article_id),
+                                   form=edit_form, split_form=form), error.http_status
+        db.session.commit()
+        flash(_("Claim split in two."), "success")
+    return redirect(url_for("editor.article", article_id=found.article_id,
+                            _anchor=f"claim-{found.id}"))
+
+
+def _board_action(claim_id: int, action) -> object:
+    """Run a one-button action on a claim and go back to the board."""
+    found = _get_or_404(Claim, claim_id)
+    form = ClaimStatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        action(found, form)
+    except ClaimConflict as error:
+        db.session.rollback()
+        return render_template("editor/claim_conflict.html", current=error.current,
+                               form=None), 409
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("editor.article", article_id=found.article_id))
+    db.session.commit()
+    return redirect(url_for("editor.article", article_id=found.article_id,
+                            _anchor=f"claim-{found.id}"))
+
+
+@bp.route("/claims/<int:claim_id>/<any(select, dismiss, restore):action>", methods=["POST"])
+def status(claim_id: int, action: str):
+    """Select a claim for checking, dismiss it with a reason, or restore it."""
+    return _board_action(claim_id, lambda claim, form: change_claim_status(
+        db.session, claim=claim, status=STATUS_ACTIONS[action], actor=current_user(),
+        expected_version=_version(form), reason=form.reason.data or ""))
+
+
+@bp.route("/claims/<int:claim_id>/merge-next", methods=["POST"])
+def merge(claim_id: int):
+    """Merge a claim with the next one."""
+    return _board_action(claim_id, lambda claim, form: merge_with_next(
+        db.session, claim=claim, expected_version=_version(form), actor=current_user()))
+
+
+@bp.route("/claims/<int:claim_id>/move/<any(up, down):direction>", methods=["POST"])
+def move(claim_id: int, direction: str):
+    """Move a claim up or down the list."""
+    return _board_action(claim_id, lambda claim, form: move_claim(
+        db.session, claim=claim, offset=-1 if direction == "up" else 1, actor=current_user()))

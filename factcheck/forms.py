@@ -4,9 +4,32 @@ from __future__ import annotations
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from .i18n import _, status_label
 from .states import Role
@@ -67,6 +90,90 @@ class UserCreateForm(FlaskForm):
 class UserEditForm(FlaskForm):
     role = SelectField(_("Role"), choices=ROLE_CHOICES)
     is_active = BooleanField(_("Active (may sign in)"))
+
+
+def _http_url(form, field) -> None:
+    if field.data and not field.data.lower().startswith(("http://", "https://")):
+        raise ValidationError(_("Use an http:// or https:// address."))
+
+
+class ArticleImportForm(FlaskForm):
+    """A new article from pasted text, an uploaded file or a web address (one of the three)."""
+
+    text = TextAreaField(_("Paste the article text"), validators=[Optional()])
+    file = FileField(_("or upload a file"),
+                     description=_("Plain text (.txt), Markdown (.md) or a web page (.html), "
+                                   "UTF-8."))
+    url = URLField(_("or import from a web address"),
+                   validators=[Optional(), Length(max=2048), URL(require_tld=False), _http_url])
+    title = StringField(_("Title"), validators=[Optional(), Length(max=300)],
+                        description=_("Taken from the page when importing from a web address."))
+    outlet = StringField(_("Outlet"), validators=[Optional(), Length(max=200)])
+    author = StringField(_("Author"), validators=[Optional(), Length(max=200)])
+    source_url = URLField(_("Link to the original article"),
+                          validators=[Optional(), Length(max=2048), URL(require_tld=False),
+                                      _http_url])
+    published_on = DateField(_("Publication date"), validators=[Optional()])
+    language = StringField(_("Language code"), validators=[Optional(), Length(max=16)],
+                           description=_("For example en, fa (Dari), ps (Pashto). Detected "
+                                         "when left empty."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Exactly one source of text must be given."""
+        ok = super().validate(extra_validators)
+        sources = [bool(self.text.data and self.text.data.strip()),
+                   bool(self.file.data and getattr(self.file.data, "filename", "")),
+                   bool(self.url.data)]
+        if sum(sources) != 1:
+            self.text.errors = [*self.text.errors, _(
+                "Give the article in exactly one way: paste it, upload a file, or enter a "
+                "web address.")]
+            return False
+        return ok
+
+
+class ArticleTextForm(FlaskForm):
+    body = TextAreaField(_("Article text"), validators=[InputRequired()])
+    version = HiddenField()
+
+
+class ClaimEditForm(FlaskForm):
+    text = TextAreaField(_("Claim as it will be checked"),
+                         validators=[DataRequired(), Length(max=2000)])
+    claimant = StringField(_("Who made the claim"), validators=[Optional(), Length(max=200)])
+    claim_date = DateField(_("When the claim was made"), validators=[Optional()])
+    version = HiddenField()
+
+
+class ClaimSplitForm(FlaskForm):
+    before = StringField(_("Split before these words"), validators=[DataRequired(),
+                                                                    Length(max=500)])
+    version = HiddenField()
+
+
+class ClaimStatusForm(FlaskForm):
+    reason = StringField(_("Reason"), validators=[Optional(), Length(max=300)])
+    version = HiddenField()
+
+
+class ClaimAddForm(FlaskForm):
+    quote = TextAreaField(_("Exact words from the article"),
+                          validators=[DataRequired(), Length(max=5000)])
+    occurrence = IntegerField(_("Which occurrence"), default=1,
+                              validators=[Optional(), NumberRange(min=1, max=1000)],
+                              description=_("If the words appear more than once: 1 for the "
+                                            "first place, 2 for the second, …"))
+
+
+class BulkSelectForm(FlaskForm):
+    min_score = DecimalField(_("Select every candidate scoring at least"), places=2,
+                             validators=[InputRequired(), NumberRange(min=0, max=1)])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: CSRF token and the record version only."""
+
+    version = HiddenField()
 
 
 def show_workflow_error(form: FlaskForm, error: WorkflowError) -> None:

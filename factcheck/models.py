@@ -130,6 +130,9 @@ class Claim(SQLModel, table=True):
     status: ClaimStatus = Field(
         default=ClaimStatus.CANDIDATE, sa_type=enum_type(ClaimStatus), nullable=False, index=True
     )
+    # Why the engine scored it so: feature name -> contribution, shown to editors.
+    features: dict[str, float] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    dismissal_reason: str = _text()
     created_at: datetime = _created()
     updated_at: datetime = _created()
     version: int = Field(default=1, sa_column=_claim_version)

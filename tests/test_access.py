@@ -26,6 +26,15 @@ ACCESS: dict[str, str | Role] = {
     "auth.password": SIGNED_IN,
     "editor.dashboard": Role.EDITOR,
     "editor.article": Role.EDITOR,
+    "editor.new_article": Role.EDITOR,
+    "editor.article_text": Role.EDITOR,
+    "editor.add": Role.EDITOR,
+    "editor.bulk_select": Role.EDITOR,
+    "editor.claim": Role.EDITOR,
+    "editor.split": Role.EDITOR,
+    "editor.status": Role.EDITOR,
+    "editor.merge": Role.EDITOR,
+    "editor.move": Role.EDITOR,
     "review.queue": Role.REVIEWER,
     "admin.users": Role.ADMIN,
     "admin.new_user": Role.ADMIN,
@@ -74,6 +83,9 @@ def test_every_route_for_every_role(make_app, make_user, identity):
             "user_id": subject.id,
             "token": "x",
             "filename": "style.css",
+            "claim_id": 999_999,
+            "action": "select",
+            "direction": "up",
         }
     client = app.test_client()
     if identity is not None:

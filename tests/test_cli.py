@@ -21,7 +21,7 @@ from factcheck.models import Article, User
 from factcheck.passwords import verify_password
 from factcheck.states import Role
 
-from .helpers import login
+from .helpers import csrf_token, login
 
 FACTCHECK = Path(sys.executable).with_name("factcheck")
 
@@ -189,6 +189,7 @@ def test_console_script_upgrade_create_user_and_demo_server(database_url, tmp_pa
         stderr=subprocess.STDOUT,
         text=True,
     )
+    output = ""
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -200,10 +201,33 @@ def test_console_script_upgrade_create_user_and_demo_server(database_url, tmp_pa
                 assert server.poll() is None, server.stdout.read()
                 assert time.monotonic() < deadline, "demo server did not start"
                 time.sleep(0.2)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login") as response:
-            assert "Sign in" in response.read().decode()
+        output = _sign_in_over_http(port, server)
     finally:
         server.terminate()
-        output = server.communicate(timeout=30)[0]
+        output += server.stdout.read()  # not communicate(): it would skip readline's buffer
+        server.stdout.close()
+        server.wait(30)
     assert f"http://127.0.0.1:{port}/login" in output
     assert "editor@example.org" in output
+
+
+def _sign_in_over_http(port: int, server: subprocess.Popen) -> str:
+    """Sign in to the running demo as its editor: the server must accept writes."""
+    import http.cookiejar
+    import urllib.parse
+
+    base = f"http://127.0.0.1:{port}"
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(f"{base}/login") as response:
+        token = csrf_token(response.read().decode())
+    output = server.stdout.readline() + server.stdout.readline()  # article + heading lines
+    for _ in range(4):
+        output += server.stdout.readline()
+    password = re.search(r"editor@example\.org\s+(\S+)", output)[1]
+    data = urllib.parse.urlencode({"csrf_token": token, "email": "editor@example.org",
+                                   "password": password}).encode()
+    with opener.open(f"{base}/login", data=data, timeout=20) as response:
+        assert response.url == f"{base}/editor/"
+        assert "Afghan political leaders" in response.read().decode()
+    return output

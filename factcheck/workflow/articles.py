@@ -1,4 +1,4 @@
-"""Articles: intake of the text exactly as received."""
+"""Articles: intake of the text exactly as received, splitting, and later revisions."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from ..dbtypes import utcnow
 from ..i18n import _
-from ..models import Article, User
+from ..models import Article, ArticleRevision, Claim, User
+from ..splitting import CandidateClaim, split_claims
+from ..splitting.language import detect_language
+from ..states import ClaimStatus, check_transition
 from .audit import record_audit
 from .errors import WorkflowError
 
@@ -70,6 +74,7 @@ def create_article(
     title = title.strip()
     if not title:
         raise WorkflowError(_("The article needs a title."), field="title")
+    language = language or detect_language(body)
     article = Article(
         title=title,
         body=body,
@@ -85,3 +90,94 @@ def create_article(
     session.flush()
     record_audit(session, actor=actor, action="article.create", obj=article, bytes=size)
     return article
+
+
+def _claim_from_candidate(article: Article, candidate: CandidateClaim, position: int) -> Claim:
+    return Claim(
+        article_id=article.id,
+        position=position,
+        start=candidate.start,
+        end=candidate.end,
+        text=candidate.text,
+        kind=candidate.kind,
+        score=round(candidate.score, 4),
+        claimant=candidate.claimant,
+        features={k: round(v, 4) for k, v in candidate.features.items()},
+    )
+
+
+def import_article(session: Session, *, actor: User | None, **fields) -> Article:
+    """Create an article (see `create_article`) and add its candidate claims in text order."""
+    article = create_article(session, actor=actor, **fields)
+    candidates = split_claims(article.body, lang=article.language)
+    for position, candidate in enumerate(candidates):
+        session.add(_claim_from_candidate(article, candidate, position))
+    session.flush()
+    record_audit(session, actor=actor, action="article.split", obj=article,
+                 claims=len(candidates))
+    return article
+
+
+def _nearest_occurrence(body: str, needle: str, near: int) -> int | None:
+    best, index = None, body.find(needle)
+    while index != -1:
+        if best is None or abs(index - near) < abs(best - near):
+            best = index
+        index = body.find(needle, index + 1)
+    return best
+
+
+def revise_article_text(
+    session: Session,
+    *,
+    article: Article,
+    body: str,
+    expected_version: int,
+    actor: User,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> dict[str, int]:
+    """Replace the article text, keeping the old one as a revision.
+
+    Claims whose text is still in the article move to its new place; the others are
+    flagged `needs_reanchor` for the editor. New sentences become new candidates.
+    Returns counts: moved, flagged, added.
+    """
+    if article.version != expected_version:
+        raise WorkflowError(_("Someone else changed this article meanwhile."), code="conflict")
+    body = normalise_text(body)
+    if not body.strip():
+        raise WorkflowError(_("The article text is empty."), field="body")
+    if len(body.encode("utf-8")) > max_bytes:
+        raise WorkflowError(_("The article text is over the size limit."), field="body")
+    if body == article.body:
+        return {"moved": 0, "flagged": 0, "added": 0}
+    old = article.body
+    session.add(ArticleRevision(article_id=article.id, number=article.revision, body=old,
+                                created_by_id=actor.id))
+    claims = session.exec(select(Claim).where(Claim.article_id == article.id)).all()
+    counts = {"moved": 0, "flagged": 0, "added": 0}
+    for claim in claims:
+        anchored = old[claim.start:claim.end]
+        start = _nearest_occurrence(body, anchored, claim.start) if anchored else None
+        if start is not None and claim.status != ClaimStatus.NEEDS_REANCHOR:
+            counts["moved"] += (start != claim.start)
+            claim.start, claim.end = start, start + len(anchored)
+        elif claim.status != ClaimStatus.NEEDS_REANCHOR:
+            check_transition(claim.status, ClaimStatus.NEEDS_REANCHOR)
+            claim.status = ClaimStatus.NEEDS_REANCHOR
+            counts["flagged"] += 1
+        claim.updated_at = utcnow()
+        session.add(claim)
+    article.body, article.revision, article.updated_at = body, article.revision + 1, utcnow()
+    session.add(article)
+    anchored_spans = [(c.start, c.end) for c in claims if c.status != ClaimStatus.NEEDS_REANCHOR]
+    position = max((c.position for c in claims), default=-1) + 1
+    for candidate in split_claims(body, lang=article.language):
+        if not any(candidate.start < e and s < candidate.end for s, e in anchored_spans):
+            session.add(_claim_from_candidate(article, candidate, position))
+            position += 1
+            counts["added"] += 1
+    session.flush()
+    record_audit(session, actor=actor, action="article.revised", obj=article,
+                 revision=article.revision, **counts)
+    return counts

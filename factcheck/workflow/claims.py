@@ -1,0 +1,231 @@
+"""Claim curation by editors: select, dismiss, reword, split, merge, add, reorder."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from ..dbtypes import utcnow
+from ..i18n import _
+from ..models import Article, Assignment, Claim, Review, User
+from ..splitting import classify_span
+from ..states import ClaimStatus, can_transition
+from .audit import record_audit
+from .errors import WorkflowError
+
+
+class ClaimConflict(WorkflowError):
+    """The claim changed since the editor opened it; `current` is the stored version."""
+
+    def __init__(self, current: Claim):
+        super().__init__(
+            _("Someone else changed this claim while you were editing it."), code="conflict"
+        )
+        self.current = current
+
+
+def _check_version(claim: Claim, expected_version: int | None) -> None:
+    if expected_version is not None and claim.version != expected_version:
+        raise ClaimConflict(claim)
+
+
+def _touch(session: Session, claim: Claim) -> None:
+    claim.updated_at = utcnow()
+    session.add(claim)
+
+
+def article_claims(session: Session, article_id: int) -> list[Claim]:
+    """The claims of an article in their order."""
+    query = select(Claim).where(Claim.article_id == article_id).order_by(
+        col(Claim.position), col(Claim.start)
+    )
+    return list(session.exec(query).all())
+
+
+def change_claim_status(
+    session: Session,
+    *,
+    claim: Claim,
+    status: ClaimStatus,
+    actor: User,
+    expected_version: int | None = None,
+    reason: str = "",
+) -> None:
+    """Select, dismiss (with a reason) or restore a claim, as the transition table allows."""
+    _check_version(claim, expected_version)
+    if not can_transition(claim.status, status):
+        raise WorkflowError(
+            _("A claim that is {current} cannot become {target}.", current=claim.status,
+              target=status), code="conflict")
+    before = claim.status
+    claim.status = status
+    claim.dismissal_reason = reason.strip() if status == ClaimStatus.DISMISSED else ""
+    _touch(session, claim)
+    record_audit(session, actor=actor, action="claim.status", obj=claim, before=str(before),
+                 after=str(status), reason=claim.dismissal_reason)
+
+
+def edit_claim(
+    session: Session,
+    *,
+    claim: Claim,
+    expected_version: int,
+    text: str,
+    claimant: str | None,
+    claim_date: date | None,
+    actor: User,
+) -> None:
+    """Reword the claim as it will be checked and set who made it and when (the span stays)."""
+    _check_version(claim, expected_version)
+    text = " ".join(text.split())
+    if not text:
+        raise WorkflowError(_("The claim cannot be empty."), field="text")
+    changes = {}
+    for name, value in (("text", text), ("claimant", claimant or None),
+                        ("claim_date", claim_date)):
+        if getattr(claim, name) != value:
+            changes[name] = {"before": str(getattr(claim, name)), "after": str(value)}
+            setattr(claim, name, value)
+    if changes:
+        _touch(session, claim)
+        record_audit(session, actor=actor, action="claim.edit", obj=claim, changes=changes)
+
+
+def _has_work(session: Session, claim: Claim) -> bool:
+    for model in (Assignment, Review):
+        if session.exec(select(model.id).where(model.claim_id == claim.id)).first():
+            return True
+    return False
+
+
+def _renumber(session: Session, claims: list[Claim]) -> None:
+    for position, claim in enumerate(claims):
+        if claim.position != position:
+            claim.position = position
+            session.add(claim)
+
+
+def _new_claim(article: Article, start: int, end: int, **fields) -> Claim:
+    candidate = classify_span(article.body, start, end, lang=article.language)
+    return Claim(
+        article_id=article.id, start=candidate.start, end=candidate.end, text=candidate.text,
+        kind=candidate.kind, score=round(candidate.score, 4), claimant=candidate.claimant,
+        features={k: round(v, 4) for k, v in candidate.features.items()}, **fields,
+    )
+
+
+def split_claim(
+    session: Session, *, claim: Claim, before: str, expected_version: int, actor: User
+) -> Claim:
+    """Split a claim in two where the words `before` begin; returns the second part."""
+    _check_version(claim, expected_version)
+    if _has_work(session, claim):
+        raise WorkflowError(_("A claim with assignments or reviews cannot be split."),
+                            code="conflict")
+    article = session.get(Article, claim.article_id)
+    span = article.body[claim.start:claim.end]
+    offset = span.find(before.strip()) if before.strip() else -1
+    if offset <= 0 or not span[:offset].strip():
+        raise WorkflowError(
+            _("Type words that occur inside the claim's text, after its first word."),
+            field="before")
+    cut = claim.start + offset
+    first, second = _new_claim(article, claim.start, cut), _new_claim(article, cut, claim.end)
+    claim.start, claim.end, claim.text = first.start, first.end, first.text
+    claim.kind, claim.score, claim.features = first.kind, first.score, first.features
+    _touch(session, claim)
+    second.status = claim.status if claim.status != ClaimStatus.DISMISSED else ClaimStatus.CANDIDATE
+    second.claimant = second.claimant or claim.claimant
+    claims = article_claims(session, article.id)
+    second.position = claim.position
+    session.add(second)
+    claims.insert(claims.index(claim) + 1, second)
+    _renumber(session, claims)
+    session.flush()
+    record_audit(session, actor=actor, action="claim.split", obj=claim, new_claim=second.id)
+    return second
+
+
+def merge_with_next(
+    session: Session, *, claim: Claim, expected_version: int, actor: User
+) -> Claim:
+    """Merge a claim with the one after it into one span covering both."""
+    _check_version(claim, expected_version)
+    claims = article_claims(session, claim.article_id)
+    index = claims.index(claim)
+    if index + 1 >= len(claims):
+        raise WorkflowError(_("This is the last claim; there is nothing to merge it with."),
+                            code="conflict")
+    other = claims[index + 1]
+    if _has_work(session, claim) or _has_work(session, other):
+        raise WorkflowError(_("Claims with assignments or reviews cannot be merged."),
+                            code="conflict")
+    article = session.get(Article, claim.article_id)
+    merged = _new_claim(article, min(claim.start, other.start), max(claim.end, other.end))
+    claim.start, claim.end, claim.text = merged.start, merged.end, merged.text
+    claim.kind, claim.score, claim.features = merged.kind, merged.score, merged.features
+    claim.claimant = claim.claimant or other.claimant
+    _touch(session, claim)
+    session.delete(other)
+    claims.remove(other)
+    _renumber(session, claims)
+    session.flush()
+    record_audit(session, actor=actor, action="claim.merge", obj=claim, merged=other.id)
+    return claim
+
+
+def add_claim(
+    session: Session, *, article: Article, quote: str, occurrence: int = 1, actor: User
+) -> Claim:
+    """Add a claim anchored to the `occurrence`-th place where `quote` appears in the text."""
+    quote = quote.strip()
+    if not quote:
+        raise WorkflowError(_("Paste the exact words of the claim from the article."),
+                            field="quote")
+    start, found = -1, 0
+    while found < occurrence:
+        start = article.body.find(quote, start + 1)
+        if start == -1:
+            message = (_("These words do not appear in the article text exactly as typed.")
+                       if found == 0 else
+                       _("These words appear only {n} time(s) in the article.", n=found))
+            raise WorkflowError(message, field="quote")
+        found += 1
+    claims = article_claims(session, article.id)
+    claim = _new_claim(article, start, start + len(quote), status=ClaimStatus.SELECTED)
+    index = next((i for i, c in enumerate(claims) if c.start > claim.start), len(claims))
+    claim.position = index
+    session.add(claim)
+    claims.insert(index, claim)
+    _renumber(session, claims)
+    session.flush()
+    record_audit(session, actor=actor, action="claim.add", obj=claim)
+    return claim
+
+
+def move_claim(session: Session, *, claim: Claim, offset: int, actor: User) -> None:
+    """Move a claim up (offset -1) or down (+1) in the article's order."""
+    claims = article_claims(session, claim.article_id)
+    index = claims.index(claim)
+    target = index + offset
+    if not 0 <= target < len(claims):
+        return
+    claims[index], claims[target] = claims[target], claims[index]
+    _renumber(session, claims)
+    record_audit(session, actor=actor, action="claim.move", obj=claim, position=target)
+
+
+def select_by_score(
+    session: Session, *, article: Article, min_score: float, actor: User
+) -> int:
+    """Select every candidate claim scoring at least `min_score`; returns how many."""
+    selected = 0
+    for claim in article_claims(session, article.id):
+        if claim.status == ClaimStatus.CANDIDATE and claim.score >= min_score:
+            claim.status = ClaimStatus.SELECTED
+            _touch(session, claim)
+            selected += 1
+    record_audit(session, actor=actor, action="claim.bulk_select", obj=article,
+                 min_score=min_score, selected=selected)
+    return selected

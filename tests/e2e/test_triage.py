@@ -1,0 +1,51 @@
+"""Journey: an editor imports the sample article and selects claims on the board."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+from playwright.sync_api import Page, expect
+
+from factcheck.states import Role
+
+from ..helpers import PASSWORD
+
+SAMPLE = resources.files("factcheck.data").joinpath("national-consensus.txt").read_text()
+
+
+def test_editor_imports_the_sample_article_and_selects_claims(page: Page, make_user):
+    editor = make_user(Role.EDITOR)
+    page.goto("/login")
+    page.get_by_label("Email", exact=True).fill(editor.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("link", name="Import an article").click()
+    page.get_by_label("Paste the article text").fill(SAMPLE)
+    page.get_by_label("Title", exact=True).fill("National Consensus statement")
+    page.get_by_label("Outlet", exact=True).fill("Kabul Review")
+    page.get_by_role("button", name="Import and find claims").click()
+
+    expect(page).to_have_url(re.compile(r"/editor/articles/\d+$"))
+    expect(page.get_by_role("status")).to_contain_text("candidate claims found")
+    marks = page.locator(".article-text a.claim-mark")
+    cards = page.locator("ol.claim-list > li")
+    assert marks.count() == cards.count() >= 28
+
+    # Select the first claim by its button, then everything at or above the threshold.
+    first = cards.first
+    first.get_by_role("button", name=re.compile(r"^Select")).click()
+    expect(cards.first.locator(".badge").first).to_have_text("Selected")
+    page.get_by_role("button", name="Select", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("claims selected")
+    selected = page.locator("ol.claim-list > li.status-selected")
+    assert selected.count() > 1
+
+    # Clicking a highlight in the text jumps to its claim card.
+    marks.nth(1).click()
+    expect(page).to_have_url(re.compile(r"#claim-\d+$"))
+
+    page.get_by_role("link", name="Articles").first.click()
+    row = page.get_by_role("row").filter(has_text="National Consensus statement")
+    expect(row).to_be_visible()
