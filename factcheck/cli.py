@@ -14,6 +14,7 @@ from werkzeug.serving import run_simple
 
 from .extensions import db
 from .models import Article
+from .scales import seed_rating_scales
 from .states import Role
 from .workflow import WorkflowError
 from .workflow.accounts import create_user, find_user_by_email
@@ -49,6 +50,9 @@ def db_upgrade(revision: str) -> None:
     from .migrate import upgrade
 
     upgrade(current_app, revision)
+    if revision == "head":  # reference data needs the current schema
+        seed_rating_scales(db.session)
+        db.session.commit()
     click.echo(f"Database is at revision {revision}.")
 
 
@@ -198,6 +202,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     from .migrate import upgrade
 
     upgrade(current_app)
+    seed_rating_scales(db.session)
     credentials = _demo_accounts()
     article = _demo_article()
     db.session.commit()

@@ -25,6 +25,7 @@ _LABELS = {
     "candidate": "Candidate",
     "selected": "Selected",
     "dismissed": "Dismissed",
+    "reviewed": "Reviewed",
     "decided": "Decided",
     "needs_reanchor": "Text changed: check the claim",
     "to_do": "To do",

@@ -195,6 +195,8 @@ class RatingScale(SQLModel, table=True):
     description: str = _text()
     mode: ScaleMode = Field(default=ScaleMode.ORDINAL, sa_type=enum_type(ScaleMode), nullable=False)
     is_active: bool = Field(default=False)
+    # Built-in presets are read-only; administrators copy one to adapt it.
+    is_builtin: bool = Field(default=False)
     created_at: datetime = _created()
 
 
@@ -267,6 +269,18 @@ class Decision(SQLModel, table=True):
     summary: str = _text()  # the public conclusion
     decided_at: datetime = _created()
     version: int = Field(default=1, sa_column=_decision_version)
+
+
+class Comment(SQLModel, table=True):
+    """Internal discussion on a claim among reviewers and editors; never public."""
+
+    __tablename__ = "comments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claims.id", index=True, ondelete="CASCADE")
+    author_id: int | None = Field(default=None, foreign_key="users.id")
+    body: str = _text()
+    created_at: datetime = _created()
 
 
 class Correction(SQLModel, table=True):

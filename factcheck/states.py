@@ -41,7 +41,9 @@ class ClaimStatus(StrEnum):
     SELECTED = "selected"  # chosen for checking
     DISMISSED = "dismissed"  # not worth checking
     IN_REVIEW = "in_review"  # assigned to reviewers
+    REVIEWED = "reviewed"  # the required independent reviews are submitted
     DECIDED = "decided"  # the editor has a final verdict
+    PUBLISHED = "published"  # its verdict is on the public page
     NEEDS_REANCHOR = "needs_reanchor"  # article text changed under the claim
 
 
@@ -97,8 +99,14 @@ TRANSITIONS: dict[type[StrEnum], dict[StrEnum, frozenset[StrEnum]]] = {
             {ClaimStatus.CANDIDATE, ClaimStatus.DISMISSED, ClaimStatus.IN_REVIEW}
         ),
         ClaimStatus.DISMISSED: frozenset({ClaimStatus.CANDIDATE}),
-        ClaimStatus.IN_REVIEW: frozenset({ClaimStatus.SELECTED, ClaimStatus.DECIDED}),
-        ClaimStatus.DECIDED: frozenset({ClaimStatus.IN_REVIEW}),
+        ClaimStatus.IN_REVIEW: frozenset({ClaimStatus.SELECTED, ClaimStatus.REVIEWED}),
+        # Back to in_review: a review was withdrawn, or the editor sent the claim back.
+        ClaimStatus.REVIEWED: frozenset({ClaimStatus.IN_REVIEW, ClaimStatus.DECIDED}),
+        ClaimStatus.DECIDED: frozenset(
+            {ClaimStatus.IN_REVIEW, ClaimStatus.REVIEWED, ClaimStatus.PUBLISHED}
+        ),
+        # A published verdict changes only through a new decision (with a correction).
+        ClaimStatus.PUBLISHED: frozenset({ClaimStatus.DECIDED}),
         ClaimStatus.NEEDS_REANCHOR: frozenset({ClaimStatus.CANDIDATE, ClaimStatus.DISMISSED}),
     },
     ReviewStatus: {

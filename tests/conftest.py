@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine, text
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from factcheck import create_app
 from factcheck.cli import cli
 from factcheck.extensions import db
 from factcheck.migrate import upgrade
 from factcheck.models import User
+from factcheck.scales import seed_rating_scales
 from factcheck.states import Role
 from factcheck.workflow.accounts import create_user
 
@@ -98,7 +99,17 @@ def migrated_database(tmp_path_factory) -> str:
     app = _make_app(url, tmp_path_factory.mktemp("instance"))
     upgrade(app)
     db.dispose(app)
+    _seed(url)
     return url
+
+
+def _seed(url: str) -> None:
+    """Reference data every installation has after `factcheck db upgrade`."""
+    engine = create_engine(url)
+    with Session(engine) as session:
+        seed_rating_scales(session)
+        session.commit()
+    engine.dispose()
 
 
 def _truncate_all(url: str) -> None:
@@ -114,6 +125,7 @@ def database_url(migrated_database: str, tmp_path: Path) -> Iterator[str]:
     """A migrated, empty database for one test."""
     if _is_postgres():
         _truncate_all(migrated_database)
+        _seed(migrated_database)
         yield migrated_database
         return
     template = Path(migrated_database.removeprefix("sqlite:///"))
