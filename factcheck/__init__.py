@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:  # the text engine imports this package without needing Flask
+    from flask import Flask
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -23,10 +25,13 @@ def _instance_path() -> str | None:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, CLI, error handlers."""
+    from flask import Flask
+
     from . import access, admin, auth, editor, http, main, review
     from .config import load_config
     from .extensions import csrf, db
     from .i18n import _, status_label
+    from .markdown import render_markdown
     from .states import Role
 
     app = Flask(
@@ -40,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     app.jinja_env.globals.update(_=_, status_label=status_label, Role=Role)
+    app.jinja_env.filters["markdown"] = render_markdown
     app.before_request(access.load_current_user)
     app.context_processor(lambda: {"current_user": access.current_user()})
 

@@ -26,7 +26,7 @@ def load_current_user() -> None:
     """Resolve the session cookie to an active user, ending stale or revoked sessions."""
     g.user = None
     uid = session.get("uid")
-    if uid is None:
+    if uid is None or request.endpoint == "static":
         return
     now = int(time.time())
     cfg = current_app.config

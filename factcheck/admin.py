@@ -1,4 +1,4 @@
-"""Administration: accounts and roles."""
+"""Administration: accounts and roles, rating scales."""
 
 from __future__ import annotations
 
@@ -6,13 +6,22 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from .access import current_user, guard_blueprint
 from .extensions import db
-from .forms import UserCreateForm, UserEditForm, show_workflow_error
+from .forms import (
+    ActionForm,
+    LabelForm,
+    ScaleCopyForm,
+    ScaleForm,
+    UserCreateForm,
+    UserEditForm,
+    show_workflow_error,
+)
 from .i18n import _
 from .invitations import invitation_token
-from .models import User
+from .models import RatingLabel, RatingScale, User
 from .queries import all_users
 from .states import Role
 from .workflow import WorkflowError
+from .workflow import scales as rating
 from .workflow.accounts import create_user, update_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -93,3 +102,191 @@ def edit_user(user_id: int):
     elif not form.is_submitted():
         form.role.data = user.role.value
     return render_template("admin/user_edit.html", form=form, user=user)
+
+
+# Rating scales ---------------------------------------------------------------------------
+
+
+def _scale_or_404(scale_id: int) -> RatingScale:
+    scale = db.session.get(RatingScale, scale_id)
+    if scale is None:
+        abort(404)
+    return scale
+
+
+def _label_or_404(scale: RatingScale, label_id: int) -> RatingLabel:
+    label = db.session.get(RatingLabel, label_id)
+    if label is None or label.scale_id != scale.id:
+        abort(404)
+    return label
+
+
+def _label_data(form: LabelForm) -> dict:
+    return {
+        "key": form.key.data or "",
+        "name": form.name.data or "",
+        "value": form.value.data,
+        "colour": form.colour.data or "",
+        "symbol": form.symbol.data or "",
+        "description": form.description.data or "",
+    }
+
+
+def _render_scale(scale: RatingScale, status: int = 200, *, editing: RatingLabel | None = None,
+                  **forms):
+    """The scale page: details, labels, and the form to add (or edit) a label."""
+    view = rating.scale_view(db.session, scale)
+    # The forms that were not submitted show stored values, not the request's input.
+    if "scale_form" not in forms:
+        forms["scale_form"] = ScaleForm(formdata=None, obj=scale)
+    if "label_form" not in forms:
+        forms["label_form"] = LabelForm(formdata=None, obj=editing)
+    if "copy_form" not in forms:
+        forms["copy_form"] = ScaleCopyForm(
+            formdata=None, name=rating.suggested_copy_name(db.session, scale))
+    return render_template("admin/scale.html", view=view, scale=scale, editing=editing,
+                           **forms), status
+
+
+def _refused(scale: RatingScale, error: WorkflowError, **kwargs):
+    """Show a refused change on the scale page with the error's status; nothing is saved."""
+    db.session.rollback()
+    flash(error.message, "error")
+    return _render_scale(scale, error.http_status, **kwargs)
+
+
+def _check_action_form() -> None:
+    """A one-button form: only its CSRF token is checked."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+@bp.route("/scales")
+def scales():
+    """Every rating scale with its labels; choose the active one or copy one."""
+    return render_template("admin/scales.html", views=rating.scales_overview(db.session))
+
+
+@bp.route("/scales/<int:scale_id>", methods=["GET", "POST"])
+def scale(scale_id: int):
+    """A scale's labels; an editable scale's name, description and labels can change."""
+    found = _scale_or_404(scale_id)
+    form = ScaleForm(obj=found)
+    if form.validate_on_submit():
+        try:
+            rating.update_scale(db.session, scale=found, name=form.name.data,
+                                description=form.description.data or "", actor=current_user())
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            return _render_scale(found, error.http_status, scale_form=form)
+        db.session.commit()
+        flash(_("Scale “{name}” saved.", name=found.name), "success")
+        return redirect(url_for("admin.scale", scale_id=found.id))
+    return _render_scale(found, 422 if form.is_submitted() else 200, scale_form=form)
+
+
+@bp.route("/scales/<int:scale_id>/activate", methods=["POST"])
+def activate_scale(scale_id: int):
+    """Make this the scale reviewers and editors rate with."""
+    found = _scale_or_404(scale_id)
+    _check_action_form()
+    try:
+        rating.activate_scale(db.session, scale=found, actor=current_user())
+    except WorkflowError as error:
+        return _refused(found, error)
+    db.session.commit()
+    flash(_("Reviewers and editors now rate with “{name}”.", name=found.name), "success")
+    return redirect(url_for("admin.scales"))
+
+
+@bp.route("/scales/<int:scale_id>/copy", methods=["POST"])
+def copy_scale(scale_id: int):
+    """Make an editable copy of a scale (built-in or not) and open it."""
+    found = _scale_or_404(scale_id)
+    form = ScaleCopyForm()
+    if not form.validate_on_submit():
+        return _render_scale(found, 422, copy_form=form)
+    name = (form.name.data or "").strip() or rating.suggested_copy_name(db.session, found)
+    try:
+        copy = rating.copy_scale(db.session, scale=found, name=name, actor=current_user())
+    except WorkflowError as error:
+        db.session.rollback()
+        show_workflow_error(form, error)
+        return _render_scale(found, error.http_status, copy_form=form)
+    db.session.commit()
+    flash(_("“{name}” created: an editable copy of “{source}”.", name=copy.name,
+            source=found.name), "success")
+    return redirect(url_for("admin.scale", scale_id=copy.id))
+
+
+@bp.route("/scales/<int:scale_id>/labels", methods=["POST"])
+def add_label(scale_id: int):
+    """Add a label at the end of an editable scale."""
+    found = _scale_or_404(scale_id)
+    form = LabelForm()
+    if not form.validate_on_submit():
+        return _render_scale(found, 422, label_form=form)
+    try:
+        label = rating.save_label(db.session, scale=found, actor=current_user(),
+                                  **_label_data(form))
+    except WorkflowError as error:
+        db.session.rollback()
+        show_workflow_error(form, error)
+        return _render_scale(found, error.http_status, label_form=form)
+    db.session.commit()
+    flash(_("Label “{name}” added.", name=label.name), "success")
+    return redirect(url_for("admin.scale", scale_id=found.id, _anchor=f"label-{label.id}"))
+
+
+@bp.route("/scales/<int:scale_id>/labels/<int:label_id>", methods=["GET", "POST"])
+def label(scale_id: int, label_id: int):
+    """Edit one label of an editable scale (on the scale page)."""
+    found = _scale_or_404(scale_id)
+    editing = _label_or_404(found, label_id)
+    form = LabelForm(obj=editing)
+    if form.validate_on_submit():
+        try:
+            rating.save_label(db.session, scale=found, label=editing, actor=current_user(),
+                              **_label_data(form))
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            return _render_scale(found, error.http_status, editing=editing, label_form=form)
+        db.session.commit()
+        flash(_("Label “{name}” saved.", name=editing.name), "success")
+        return redirect(url_for("admin.scale", scale_id=found.id, _anchor=f"label-{editing.id}"))
+    status = 422 if form.is_submitted() else 200
+    return _render_scale(found, status, editing=editing, label_form=form)
+
+
+@bp.route("/scales/<int:scale_id>/labels/<int:label_id>/delete", methods=["POST"])
+def delete_label(scale_id: int, label_id: int):
+    """Delete a label no verdict uses."""
+    found = _scale_or_404(scale_id)
+    target = _label_or_404(found, label_id)
+    _check_action_form()
+    name = target.name
+    try:
+        rating.delete_label(db.session, scale=found, label=target, actor=current_user())
+    except WorkflowError as error:
+        return _refused(found, error)
+    db.session.commit()
+    flash(_("Label “{name}” deleted.", name=name), "success")
+    return redirect(url_for("admin.scale", scale_id=found.id))
+
+
+@bp.route("/scales/<int:scale_id>/labels/<int:label_id>/move/<any(up, down):direction>",
+          methods=["POST"])
+def move_label(scale_id: int, label_id: int, direction: str):
+    """Move a label up or down the scale's order."""
+    found = _scale_or_404(scale_id)
+    target = _label_or_404(found, label_id)
+    _check_action_form()
+    try:
+        rating.move_label(db.session, scale=found, label=target,
+                          offset=-1 if direction == "up" else 1, actor=current_user())
+    except WorkflowError as error:
+        return _refused(found, error)
+    db.session.commit()
+    return redirect(url_for("admin.scale", scale_id=found.id, _anchor=f"label-{target.id}"))

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from .access import current_user, login_user, logout_user, require_login, safe_next
 from .extensions import db
@@ -23,8 +32,11 @@ from .workflow.accounts import (
     change_password,
     end_sessions,
     needs_setup,
+    normalise_email,
     setup_first_admin,
 )
+from .workflow.audit import record_audit
+from .workflow.throttle import clear_hits, over_limit, record_hits
 
 bp = Blueprint("auth", __name__)
 
@@ -38,7 +50,25 @@ def login():
     if current_user() is not None and request.method == "GET":
         return redirect(safe_next(form.next.data, url_for("main.dashboard")))
     if form.validate_on_submit():
+        cfg = current_app.config
+        window = cfg["LOGIN_THROTTLE_WINDOW"]
+        account_key = f"login:account:{normalise_email(form.email.data)}"
+        address_key = f"login:address:{request.remote_addr}"
+        limits = {account_key: cfg["LOGIN_FAILURES_PER_ACCOUNT"],
+                  address_key: cfg["LOGIN_FAILURES_PER_ADDRESS"]}
+        if over_limit(db.session, limits, window):
+            record_audit(db.session, actor=None, action="auth.throttled",
+                         email=form.email.data[:254], address=request.remote_addr)
+            db.session.commit()
+            minutes = int(window.total_seconds() // 60)
+            flash(_("Too many failed sign-in attempts. Wait {n} minutes and try again.",
+                    n=minutes), "error")
+            return render_template("auth/login.html", form=form), 429
         user = authenticate(db.session, email=form.email.data, password=form.password.data)
+        if user is None:
+            record_hits(db.session, [account_key, address_key], window)
+        else:
+            clear_hits(db.session, account_key)
         db.session.commit()
         if user is not None:
             login_user(user)

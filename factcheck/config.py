@@ -42,6 +42,10 @@ class Defaults:
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST_KIB = 19 * 1024
     ARGON2_PARALLELISM = 1
+    # Failed sign-ins allowed per account and per client address within the window.
+    LOGIN_FAILURES_PER_ACCOUNT = 10
+    LOGIN_FAILURES_PER_ADDRESS = 50
+    LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
     PASSWORD_MIN_LENGTH = 12
     PASSWORD_MAX_LENGTH = 256
 

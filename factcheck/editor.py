@@ -2,30 +2,52 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlmodel import select
 
 from .access import current_user, guard_blueprint
+from .aggregate import consensus, spread
+from .agreement import article_agreement
 from .extensions import db
 from .forms import (
-    ActionForm,
     ArticleImportForm,
     ArticleTextForm,
+    AssignForm,
     BulkSelectForm,
     ClaimAddForm,
     ClaimEditForm,
     ClaimSplitForm,
     ClaimStatusForm,
+    DecisionForm,
+    SendBackForm,
     show_workflow_error,
 )
 from .highlight import segments
 from .i18n import _
 from .intake import IntakeError, read_source
-from .models import Article, Claim
-from .queries import articles_with_progress
+from .models import Article, Assignment, Claim, Decision, User
+from .queries import (
+    articles_with_progress,
+    claim_assignments,
+    evidence_with_authors,
+    review_views,
+    reviewers,
+)
+from .scales import active_scale, scale_labels
 from .splitting import CHECKWORTHY_THRESHOLD
 from .states import ClaimStatus, Role
 from .workflow import WorkflowError
 from .workflow.articles import import_article, revise_article_text
+from .workflow.assignments import assign_claims, unassign
 from .workflow.claims import (
     ClaimConflict,
     add_claim,
@@ -34,9 +56,11 @@ from .workflow.claims import (
     edit_claim,
     merge_with_next,
     move_claim,
+    reanchor_claim,
     select_by_score,
     split_claim,
 )
+from .workflow.reviews import claim_history, decide_claim, send_back, visible_reviews
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 guard_blueprint(bp, Role.EDITOR)
@@ -56,9 +80,10 @@ def _get_or_404(model, object_id: int):
 
 
 def _version(form) -> int:
+    """The record version the form was rendered with (a missing one is refused, not assumed)."""
     try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
+        return int(request.form["version"])
+    except (KeyError, ValueError):
         abort(400)
 
 
@@ -85,6 +110,8 @@ def new_article():
     form = ArticleImportForm()
     if form.validate_on_submit():
         upload = form.file.data
+        # End the transaction first: fetching a page must not hold SQLite's write lock.
+        db.session.commit()
         try:
             imported = read_source(
                 text=form.text.data,
@@ -128,16 +155,28 @@ def new_article():
     return render_template("editor/article_new.html", form=form), status
 
 
-def _render_board(article: Article, **forms):
+def _assign_form() -> AssignForm:
+    form = AssignForm()
+    form.reviewer.choices = [(u.id, u.display_name) for u in reviewers(db.session)]
+    return form
+
+
+def _render_board(article: Article, status: int = 200, **forms):
     claims = article_claims(db.session, article.id)
     forms.setdefault("add_form", ClaimAddForm())
     forms.setdefault("bulk_form", BulkSelectForm(min_score=CHECKWORTHY_THRESHOLD))
-    return render_template(
+    forms.setdefault("assign_form", _assign_form())
+    page = render_template(
         "editor/article.html", article=article, claims=claims,
-        segments=segments(article.body, claims), action_form=ActionForm(),
-        status_form=ClaimStatusForm(), threshold=CHECKWORTHY_THRESHOLD,
+        # A claim whose words changed has no valid span until the editor anchors it again.
+        segments=segments(article.body, [c for c in claims
+                                         if c.status != ClaimStatus.NEEDS_REANCHOR]),
+        threshold=CHECKWORTHY_THRESHOLD,
+        assignments=claim_assignments(db.session, [c.id for c in claims]),
+        agreement=article_agreement(db.session, article.id),
         ClaimStatus=ClaimStatus, **forms,
     )
+    return page, status
 
 
 @bp.route("/articles/<int:article_id>")
@@ -163,7 +202,7 @@ def add(article_id: int):
             flash(_("Claim added."), "success")
             return redirect(url_for("editor.article", article_id=article_id,
                                     _anchor=f"claim-{claim.id}"))
-    return _render_board(found, add_form=form), 422
+    return _render_board(found, 422, add_form=form)
 
 
 @bp.route("/articles/<int:article_id>/select-by-score", methods=["POST"])
@@ -172,7 +211,7 @@ def bulk_select(article_id: int):
     found = _get_or_404(Article, article_id)
     form = BulkSelectForm()
     if not form.validate_on_submit():
-        return _render_board(found, bulk_form=form), 422
+        return _render_board(found, 422, bulk_form=form)
     n = select_by_score(db.session, article=found, min_score=float(form.min_score.data),
                         actor=current_user())
     db.session.commit()
@@ -219,6 +258,7 @@ def claim(claim_id: int):
     article_found = db.session.get(Article, found.article_id)
     form = ClaimEditForm(obj=found)
     split_form = ClaimSplitForm(version=found.version)
+    reanchor_form = ClaimAddForm()
     if form.validate_on_submit():
         try:
             edit_claim(db.session, claim=found, expected_version=_version(form),
@@ -239,7 +279,7 @@ def claim(claim_id: int):
         form.version.data = found.version
     status = 422 if form.errors else 200
     return render_template("editor/claim.html", claim=found, article=article_found, form=form,
-                           split_form=split_form), status
+                           split_form=split_form, reanchor_form=reanchor_form), status
 
 
 @bp.route("/claims/<int:claim_id>/split", methods=["POST"])
@@ -257,11 +297,36 @@ def split(claim_id: int):
             edit_form = ClaimEditForm(obj=found, version=found.version)
             return render_template("editor/claim.html", claim=found,
                                    article=db.session.get(Article, found.article_id),
-                                   form=edit_form, split_form=form), error.http_status
+                                   form=edit_form, split_form=form,
+                                   reanchor_form=ClaimAddForm()), error.http_status
         db.session.commit()
         flash(_("Claim split in two."), "success")
     return redirect(url_for("editor.article", article_id=found.article_id,
                             _anchor=f"claim-{found.id}"))
+
+
+@bp.route("/claims/<int:claim_id>/reanchor", methods=["POST"])
+def reanchor(claim_id: int):
+    """Anchor a claim whose words changed to its new place in the text."""
+    found = _get_or_404(Claim, claim_id)
+    form = ClaimAddForm()
+    if form.validate_on_submit():
+        try:
+            reanchor_claim(db.session, claim=found, quote=form.quote.data,
+                           occurrence=form.occurrence.data or 1, actor=current_user())
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Claim anchored again."), "success")
+            return redirect(url_for("editor.article", article_id=found.article_id,
+                                    _anchor=f"claim-{found.id}"))
+    found = db.session.get(Claim, claim_id)
+    return render_template(
+        "editor/claim.html", claim=found, article=db.session.get(Article, found.article_id),
+        form=ClaimEditForm(obj=found, version=found.version),
+        split_form=ClaimSplitForm(version=found.version), reanchor_form=form), 422
 
 
 def _board_action(claim_id: int, action) -> object:
@@ -305,3 +370,120 @@ def move(claim_id: int, direction: str):
     """Move a claim up or down the list."""
     return _board_action(claim_id, lambda claim, form: move_claim(
         db.session, claim=claim, offset=-1 if direction == "up" else 1, actor=current_user()))
+
+
+@bp.route("/articles/<int:article_id>/assign", methods=["POST"])
+def assign(article_id: int):
+    """Assign the ticked claims to a reviewer, with an optional due date."""
+    found = _get_or_404(Article, article_id)
+    form = _assign_form()
+    if form.validate_on_submit():
+        reviewer = db.session.get(User, form.reviewer.data)
+        wanted = set(form.claims.data or [])
+        claims = [c for c in article_claims(db.session, article_id) if c.id in wanted]
+        try:
+            if reviewer is None:
+                raise WorkflowError(_("Choose a reviewer."), field="reviewer")
+            n = assign_claims(db.session, claims=claims, reviewer=reviewer,
+                              due_on=form.due_on.data, actor=current_user())
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("{n} claims assigned to {name}.", n=n, name=reviewer.display_name),
+                  "success")
+            return redirect(url_for("editor.article", article_id=article_id))
+    return _render_board(found, 422, assign_form=form)
+
+
+@bp.route("/assignments/<int:assignment_id>/remove", methods=["POST"])
+def unassign_reviewer(assignment_id: int):
+    """Take a reviewer off a claim (their review of it is removed too)."""
+    assignment = _get_or_404(Assignment, assignment_id)
+    claim_found = db.session.get(Claim, assignment.claim_id)
+    try:
+        unassign(db.session, assignment=assignment, actor=current_user(), reason="editor")
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Reviewer removed from the claim."), "success")
+    return redirect(url_for("editor.article", article_id=claim_found.article_id,
+                            _anchor=f"claim-{claim_found.id}"))
+
+
+def _rating_choices() -> list[tuple[str, str]]:
+    scale = active_scale(db.session)
+    labels = scale_labels(db.session, scale) if scale else []
+    return [("", _("— choose —"))] + [(lab.key, lab.name) for lab in labels]
+
+
+def _decision_page(claim_found: Claim, status: int = 200, **forms):
+    user = current_user()
+    views = review_views(db.session, visible_reviews(db.session, claim=claim_found, viewer=user))
+    submitted = [v for v in views if v.review.status == "submitted"]
+    agreement = consensus([v.label.key if v.label else None for v in submitted])
+    values = spread([v.label.value if v.label else None for v in submitted])
+    decision = db.session.exec(select(Decision).where(Decision.claim_id == claim_found.id)
+                               ).first()
+    form = forms.pop("decision_form", None) or DecisionForm()
+    form.rating.choices = _rating_choices()
+    if not form.is_submitted():
+        current = next((v.label.key for v in submitted if v.label and decision
+                        and v.label.id == decision.rating_id), None)
+        form.rating.data = current or (agreement.rating or "")
+        form.summary.data = decision.summary if decision else ""
+    return render_template(
+        "editor/decide.html", claim=claim_found,
+        article=db.session.get(Article, claim_found.article_id), reviews=submitted,
+        evidence=evidence_with_authors(db.session, claim_found.id), agreement=agreement,
+        spread=values, decision=decision, decision_form=form,
+        send_back_form=forms.pop("send_back_form", None) or SendBackForm(),
+        history=claim_history(db.session, claim_found),
+        assignments=claim_assignments(db.session, [claim_found.id]).get(claim_found.id, []),
+    ), status
+
+
+@bp.route("/claims/<int:claim_id>/decide", methods=["GET", "POST"])
+def decide(claim_id: int):
+    """Compare the verdicts side by side and decide the final one."""
+    claim_found = _get_or_404(Claim, claim_id)
+    form = DecisionForm()
+    form.rating.choices = _rating_choices()
+    if form.validate_on_submit():
+        try:
+            decide_claim(db.session, claim=claim_found, editor=current_user(),
+                         rating_key=form.rating.data or None, summary=form.summary.data)
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            return _decision_page(db.session.get(Claim, claim_id), error.http_status,
+                                  decision_form=form)
+        db.session.commit()
+        flash(_("Decision saved."), "success")
+        return redirect(url_for("editor.article", article_id=claim_found.article_id,
+                                _anchor=f"claim-{claim_id}"))
+    if form.is_submitted():
+        return _decision_page(claim_found, 422, decision_form=form)
+    return _decision_page(claim_found)
+
+
+@bp.route("/claims/<int:claim_id>/send-back", methods=["POST"])
+def send_back_claim(claim_id: int):
+    """Reopen the reviews with a comment to the reviewers."""
+    claim_found = _get_or_404(Claim, claim_id)
+    form = SendBackForm()
+    if form.validate_on_submit():
+        try:
+            send_back(db.session, claim=claim_found, editor=current_user(), note=form.note.data)
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            return _decision_page(db.session.get(Claim, claim_id), error.http_status,
+                                  send_back_form=form)
+        db.session.commit()
+        flash(_("Sent back to the reviewers."), "success")
+        return redirect(url_for("editor.decide", claim_id=claim_id))
+    return _decision_page(claim_found, 422, send_back_form=form)

@@ -12,7 +12,7 @@ import ipaddress
 import socket
 import ssl
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from .i18n import _
 
@@ -33,15 +33,35 @@ class FetchedPage:
     charset: str | None
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address tunnels to (mapped, 6to4, Teredo, NAT64, compatible)."""
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]
+    if ip in _NAT64 or (int(ip) >> 32 == 0 and int(ip) > 1):  # NAT64 or "::a.b.c.d"
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _address_allowed(address: str, *, allow_loopback: bool, allow_private: bool) -> bool:
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        ip = _embedded_ipv4(ip) or ip
+    if ip.is_unspecified or ip.is_multicast or ip.is_reserved or ip.is_link_local:
+        return False  # 0.0.0.0 and :: reach the local host on Linux
+    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
+        return allow_private  # deprecated fec0::/10, never public
     if ip.is_loopback:
         return allow_loopback
     if ip.is_global:
         return True
-    return allow_private and ip.is_private and not (ip.is_link_local or ip.is_multicast)
+    return allow_private and ip.is_private
 
 
 def _resolve(host: str, port: int, **allow: bool) -> str:
@@ -84,13 +104,17 @@ def _request(url: str, *, timeout: float, allow: dict[str, bool]):
         raise FetchError(_("Only http:// and https:// addresses can be imported."))
     if parts.username or parts.password:
         raise FetchError(_("Addresses with a user name or password are not accepted."))
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchError(_("The address {url} has an invalid port.", url=url)) from exc
     address = _resolve(parts.hostname, port, **allow)
     cls = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
     conn = cls(parts.hostname, address, port=port, timeout=timeout)
-    path = parts.path or "/"
+    # Non-ASCII paths (common on Dari and Pashto sites) must be percent-encoded for HTTP.
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
     if parts.query:
-        path += "?" + parts.query
+        path += "?" + quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
     conn.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": ", ".join(
         ALLOWED_TYPES)})
     return conn, conn.getresponse()
@@ -109,9 +133,7 @@ def fetch_page(
     for _hop in range(MAX_REDIRECTS + 1):
         try:
             conn, response = _request(url, timeout=timeout, allow=allow)
-        except FetchError:
-            raise
-        except (OSError, http.client.HTTPException) as exc:
+        except (OSError, http.client.HTTPException, UnicodeError) as exc:
             raise FetchError(_("The page at {url} could not be reached.", url=url)) from exc
         try:
             if response.status in (301, 302, 303, 307, 308):

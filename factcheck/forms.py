@@ -14,6 +14,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
@@ -30,6 +31,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from .i18n import _, status_label
 from .states import Role
@@ -176,6 +178,70 @@ class ActionForm(FlaskForm):
     version = HiddenField()
 
 
+class EvidenceForm(FlaskForm):
+    url = URLField(_("Source address"), validators=[DataRequired(), Length(max=2048),
+                                                    URL(require_tld=False), _http_url])
+    title = StringField(_("Title"), validators=[Optional(), Length(max=300)])
+    publisher = StringField(_("Publisher"), validators=[Optional(), Length(max=200)])
+    published_on = DateField(_("Published on"), validators=[Optional()])
+    accessed_on = DateField(_("Accessed on"), validators=[Optional()],
+                            description=_("Defaults to today."))
+    quote = TextAreaField(_("Quote or excerpt"), validators=[Optional(), Length(max=5000)])
+    stance = SelectField(_("What the source does"), choices=[
+        SelectChoice("supports", _("Supports the claim")),
+        SelectChoice("refutes", _("Refutes the claim")),
+        SelectChoice("context", _("Gives context")),
+    ], default="context")
+    archive_url = URLField(_("Archived copy"), validators=[Optional(), Length(max=2048),
+                                                          URL(require_tld=False), _http_url],
+                           description=_("For example a Wayback Machine snapshot."))
+    note = TextAreaField(_("Note for the team"), validators=[Optional(), Length(max=5000)])
+    version = HiddenField()
+
+
+class ReviewForm(FlaskForm):
+    rating = SelectField(_("Rating"), validators=[Optional()], validate_choice=False)
+    rationale = TextAreaField(_("Rationale"), validators=[Optional(), Length(max=20000)],
+                              description=_("Markdown allowed: **bold**, *italic*, lists, "
+                                            "links."))
+    confidence = SelectField(_("Confidence"), choices=[
+        SelectChoice("low", _("Low")), SelectChoice("medium", _("Medium")),
+        SelectChoice("high", _("High"))], default="medium")
+    evidence = SelectMultipleField(_("Evidence this verdict relies on"), coerce=int,
+                                   validate_choice=False, widget=ListWidget(prefix_label=False),
+                                   option_widget=CheckboxInput())
+    version = HiddenField()
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_("Comment"), validators=[DataRequired(), Length(max=5000)])
+
+
+class ConflictForm(FlaskForm):
+    reason = StringField(_("What is the conflict?"), validators=[DataRequired(),
+                                                               Length(max=500)])
+    whole_article = BooleanField(_("The conflict concerns the whole article"))
+
+
+class AssignForm(FlaskForm):
+    claims = SelectMultipleField(_("Claims"), coerce=int, validate_choice=False)
+    reviewer = SelectField(_("Reviewer"), coerce=int, validate_choice=False,
+                           validators=[InputRequired()])
+    due_on = DateField(_("Due date"), validators=[Optional()])
+
+
+class DecisionForm(FlaskForm):
+    rating = SelectField(_("Final rating"), validators=[Optional()], validate_choice=False)
+    summary = TextAreaField(_("Conclusion for readers"),
+                            validators=[DataRequired(), Length(max=5000)],
+                            description=_("Shown on the public verdict page. Markdown allowed."))
+
+
+class SendBackForm(FlaskForm):
+    note = TextAreaField(_("What should the reviewers look at again?"),
+                         validators=[DataRequired(), Length(max=5000)])
+
+
 def show_workflow_error(form: FlaskForm, error: WorkflowError) -> None:
     """Show a workflow error next to its field, or as a flash message if it has none."""
     field = getattr(form, error.field, None) if error.field else None
@@ -183,3 +249,52 @@ def show_workflow_error(form: FlaskForm, error: WorkflowError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         flash(error.message, "error")
+
+
+
+class ScaleForm(FlaskForm):
+    """The name and description of an editable rating scale."""
+
+    name = StringField(_("Name"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(_("Description"), validators=[Optional(), Length(max=2000)],
+                                description=_("Shown to reviewers and editors with the scale."))
+
+
+class ScaleCopyForm(FlaskForm):
+    """Copy a scale; an empty name gives “Copy of …”."""
+
+    name = StringField(_("Name of the copy"), id="copy-name",
+                       validators=[Optional(), Length(max=120)])
+
+
+class LabelForm(FlaskForm):
+    """One label of a rating scale; an empty value makes it non-ordinal (“Unverifiable”).
+
+    The ids are prefixed so that the form can share a page with ScaleForm; the field
+    names (what is posted) are not.
+    """
+
+    key = StringField(_("Key"), id="label-key", validators=[DataRequired(), Length(max=40)],
+                      description=_("Stored and exported: lowercase letters, digits and "
+                                    "hyphens, e.g. mostly-true."))
+    name = StringField(_("Name"), id="label-name", validators=[DataRequired(), Length(max=80)],
+                       description=_("The verdict as readers see it."))
+    # A text input (not type=number) shows back exactly what was typed when it is refused.
+    value = IntegerField(_("Numeric value"), id="label-value", widget=StringField.widget,
+                         render_kw={"inputmode": "numeric"},
+                         validators=[Optional(), NumberRange(min=1, max=100)],
+                         description=_("1 for the least accurate verdict, higher for more "
+                                       "accurate ones; used for ClaimReview ratingValue and for "
+                                       "agreement statistics. Leave empty for a verdict outside "
+                                       "the order, such as Unverifiable."))
+    colour = StringField(_("Colour"), id="label-colour", default="#5f6b7a",
+                         validators=[DataRequired(), Length(max=7)],
+                         description=_("# and six hexadecimal digits, e.g. #1b6e2e; dark "
+                                       "enough to read on white. Always shown with the symbol "
+                                       "and name."))
+    symbol = StringField(_("Symbol"), id="label-symbol", validators=[Optional(), Length(max=8)],
+                         description=_("A short text sign shown with the colour, e.g. ✔ or ?."))
+    description = TextAreaField(_("Description"), id="label-description",
+                                validators=[Optional(), Length(max=500)],
+                                description=_("What this verdict means, for reviewers and "
+                                              "readers."))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -27,6 +29,9 @@ _MESSAGES = {
     403: (_("Not allowed"), _("Your account does not have access to this page.")),
     404: (_("Not found"), _("There is nothing at this address.")),
     405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+    409: (_("Changed meanwhile"),
+          _("Someone else changed this at the same moment; nothing of yours was saved. Go "
+            "back, reload and try again.")),
     410: (_("Gone"), _("This page has been withdrawn.")),
     413: (_("Too large"), _("What you sent is larger than this site accepts.")),
     429: (_("Too many requests"), _("Please wait a moment and try again.")),
@@ -72,6 +77,14 @@ def register_error_handlers(app: Flask) -> None:
         response.content_type = "text/html; charset=utf-8"
         return response
 
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(IntegrityError)
+    def _conflict(error: Exception):
+        # A concurrent change won the race at commit time (PostgreSQL reports it there).
+        db.session.rollback()
+        app.logger.info("write conflict on %s: %s", request.path, type(error).__name__)
+        return _render_error(409)
+
     @app.errorhandler(InternalServerError)
     def _server_error(error: InternalServerError):
         db.session.rollback()
@@ -91,6 +104,6 @@ def register_security_headers(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if g.get("user") is not None:
+        if g.get("user") is not None or request.endpoint == "auth.invitation":
             headers["Cache-Control"] = "no-store"
         return response

@@ -47,7 +47,8 @@ def decode_text(data: bytes) -> str:
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.M)
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+# Emphasis markers only at word edges: "my_var_name" and "2*3*4" stay as they are.
+_MD_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
 
 
 def markdown_to_text(markdown: str) -> str:
@@ -107,8 +108,7 @@ def text_from_upload(filename: str, data: bytes) -> ImportedText:
 def text_from_page(page: FetchedPage) -> ImportedText:
     """Article text and metadata from a fetched web page."""
     if page.content_type == "text/plain":
-        return ImportedText(text=page.content.decode(page.charset or "utf-8", "replace"),
-                            url=page.url)
+        return ImportedText(text=decode_text(page.content), url=page.url)
     return extract_html(page.content, url=page.url)
 
 

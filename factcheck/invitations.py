@@ -31,4 +31,6 @@ def user_for_invitation(session: Session, token: str) -> User | None:
     # Accepting the invitation bumps the session version, which spends the token.
     if user is None or not user.is_active or user.session_version != data.get("sv"):
         return None
+    if user.password_hash:  # already accepted
+        return None
     return user

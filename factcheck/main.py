@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+import re
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import select
 
 from .access import current_user, require_login
 from .extensions import db
 from .i18n import _
+from .models import RatingLabel
 from .queries import published_articles
 from .states import Role
 
 bp = Blueprint("main", __name__)
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 @bp.route("/")
@@ -29,6 +34,17 @@ def dashboard():
     if role.at_least(Role.EDITOR):
         return redirect(url_for("editor.dashboard"))
     return redirect(url_for("review.queue"))
+
+
+@bp.route("/rating-scales.css")
+def scale_css():
+    """Colours of every rating label, as classes (inline styles are barred by the CSP)."""
+    rules = [f".verdict-{label.id} {{ --verdict: {label.colour}; }}"
+             for label in db.session.exec(select(RatingLabel)).all()
+             if _COLOUR.fullmatch(label.colour)]
+    response = Response("\n".join(rules) + "\n", mimetype="text/css")
+    response.headers["Cache-Control"] = "no-cache"  # small; label colours change at once
+    return response
 
 
 @bp.route("/healthz")

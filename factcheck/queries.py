@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from .models import Article, Assignment, Claim, Review, User
+from .models import (
+    Article,
+    Assignment,
+    Claim,
+    Evidence,
+    RatingLabel,
+    Review,
+    ReviewEvidence,
+    User,
+)
 from .states import ArticleStatus, ClaimStatus, ReviewStatus
 
 
@@ -90,3 +99,69 @@ def reviewer_queue(session: Session, reviewer: User) -> list[QueueItem]:
 def all_users(session: Session) -> list[User]:
     """Every account, administrators first, then by name."""
     return list(session.exec(select(User).order_by(User.role, User.display_name)).all())
+
+
+@dataclass
+class ReviewView:
+    """A review as pages show it: with its reviewer, rating label and cited evidence ids."""
+
+    review: Review
+    reviewer: User
+    label: RatingLabel | None
+    cited: set[int]
+
+
+def review_views(session: Session, reviews: list[Review]) -> list[ReviewView]:
+    """Reviews with their people, labels and citations, in three queries."""
+    if not reviews:
+        return []
+    ids = [r.id for r in reviews]
+    users = {u.id: u for u in session.exec(
+        select(User).where(col(User.id).in_([r.reviewer_id for r in reviews]))).all()}
+    labels = {lab.id: lab for lab in session.exec(select(RatingLabel).where(
+        col(RatingLabel.id).in_([r.rating_id for r in reviews if r.rating_id]))).all()}
+    cited: dict[int, set[int]] = defaultdict(set)
+    for review_id, evidence_id in session.exec(select(
+            ReviewEvidence.review_id, ReviewEvidence.evidence_id).where(
+            col(ReviewEvidence.review_id).in_(ids))).all():
+        cited[review_id].add(evidence_id)
+    return [ReviewView(r, users[r.reviewer_id], labels.get(r.rating_id), cited[r.id])
+            for r in reviews]
+
+
+def evidence_with_authors(session: Session, claim_id: int) -> list[tuple[Evidence, User | None]]:
+    """A claim's evidence, oldest first, with who added each item (one query)."""
+    query = (select(Evidence, User).outerjoin(User, col(User.id) == Evidence.added_by_id)
+             .where(Evidence.claim_id == claim_id).order_by(Evidence.id))
+    return list(session.exec(query).all())
+
+
+def reviewers(session: Session) -> list[User]:
+    """Active accounts that can review (every role can), by name."""
+    return list(session.exec(select(User).where(User.is_active.is_(True))
+                             .order_by(User.display_name)).all())
+
+
+def claim_assignments(session: Session, claim_ids: list[int]) -> dict[int, list[tuple]]:
+    """claim id -> [(assignment, reviewer, review or None)], for a whole article at once."""
+    if not claim_ids:
+        return {}
+    query = (select(Assignment, User, Review)
+             .join(User, col(User.id) == Assignment.reviewer_id)
+             .outerjoin(Review, (col(Review.claim_id) == Assignment.claim_id)
+                        & (col(Review.reviewer_id) == Assignment.reviewer_id))
+             .where(col(Assignment.claim_id).in_(claim_ids))
+             .order_by(Assignment.id))
+    result: dict[int, list[tuple]] = defaultdict(list)
+    for assignment, user, review in session.exec(query).all():
+        result[assignment.claim_id].append((assignment, user, review))
+    return result
+
+
+def open_claims_to_pick_up(session: Session, reviewer: User) -> list[tuple[Claim, Article]]:
+    """Selected claims nobody reviews yet, for organisations that let reviewers pick."""
+    assigned = select(Assignment.claim_id)
+    query = (select(Claim, Article).join(Article, col(Article.id) == Claim.article_id)
+             .where(Claim.status == ClaimStatus.SELECTED, col(Claim.id).not_in(assigned))
+             .order_by(col(Claim.score).desc()).limit(50))
+    return list(session.exec(query).all())

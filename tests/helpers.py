@@ -7,7 +7,7 @@ import re
 from flask.testing import FlaskClient
 
 PASSWORD = "correct horse battery"
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def csrf_token(html: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from factcheck.extensions import db
+from factcheck.scales import active_scale, scale_labels
 from factcheck.states import Role
 from factcheck.workflow.articles import create_article
 
@@ -35,11 +36,35 @@ ACCESS: dict[str, str | Role] = {
     "editor.status": Role.EDITOR,
     "editor.merge": Role.EDITOR,
     "editor.move": Role.EDITOR,
+    "editor.reanchor": Role.EDITOR,
     "review.queue": Role.REVIEWER,
+    # Reviewers reach only claims assigned to them: checked per object (tests/test_review.py).
+    "review.claim": Role.REVIEWER,
+    "review.evidence_add": Role.REVIEWER,
+    "review.evidence_edit": Role.REVIEWER,
+    "review.evidence_delete": Role.REVIEWER,
+    "review.review_save": Role.REVIEWER,
+    "review.review_withdraw": Role.REVIEWER,
+    "review.comment": Role.REVIEWER,
+    "review.conflict": Role.REVIEWER,
+    "review.pick": Role.REVIEWER,
+    "editor.assign": Role.EDITOR,
+    "editor.unassign_reviewer": Role.EDITOR,
+    "editor.decide": Role.EDITOR,
+    "editor.send_back_claim": Role.EDITOR,
+    "main.scale_css": PUBLIC,
     "admin.users": Role.ADMIN,
     "admin.new_user": Role.ADMIN,
     "admin.invite": Role.ADMIN,
     "admin.edit_user": Role.ADMIN,
+    "admin.scales": Role.ADMIN,
+    "admin.scale": Role.ADMIN,
+    "admin.activate_scale": Role.ADMIN,
+    "admin.copy_scale": Role.ADMIN,
+    "admin.add_label": Role.ADMIN,
+    "admin.label": Role.ADMIN,
+    "admin.delete_label": Role.ADMIN,
+    "admin.move_label": Role.ADMIN,
 }
 IDENTITIES = [None, Role.REVIEWER, Role.EDITOR, Role.ADMIN]
 
@@ -63,6 +88,8 @@ def _expected(level: str | Role, identity: Role | None) -> str:
 
 
 def _outcome(response) -> str:
+    if response.status_code >= 500:
+        return "error"
     if response.status_code == 302 and response.headers["Location"].startswith("/login"):
         return "login"
     if response.status_code == 403:
@@ -84,8 +111,12 @@ def test_every_route_for_every_role(make_app, make_user, identity):
             "token": "x",
             "filename": "style.css",
             "claim_id": 999_999,
+            "evidence_id": 999_999,
+            "assignment_id": 999_999,
             "action": "select",
             "direction": "up",
+            "scale_id": active_scale(db.session).id,
+            "label_id": scale_labels(db.session, active_scale(db.session))[0].id,
         }
     client = app.test_client()
     if identity is not None:

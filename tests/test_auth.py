@@ -119,9 +119,13 @@ def test_logout_makes_a_copied_session_cookie_useless(app, client, login_as):
 def test_session_is_renewed_at_login(client, make_user):
     user = make_user(Role.EDITOR)
     client.get("/login")
-    before = client.get_cookie("factcheck_session").value
+    with client.session_transaction() as sess:
+        sess["planted"] = "by an attacker before login"
+        anonymous_token = sess["csrf_token"]
     login(client, user.email)
-    assert client.get_cookie("factcheck_session").value != before
+    with client.session_transaction() as sess:
+        assert "planted" not in sess  # a fresh session, not the old one with a user added
+        assert sess.get("csrf_token") != anonymous_token
 
 
 def test_idle_session_expires(make_app, make_user):
@@ -262,3 +266,36 @@ def test_failed_and_successful_logins_are_audited_without_secrets(app, client, m
         for event in events:
             assert PASSWORD not in str(event.details)
             assert "wrong password here" not in str(event.details)
+
+
+def test_failed_logins_are_throttled_per_account_across_workers(make_app, make_user):
+    worker_a = make_app(LOGIN_FAILURES_PER_ACCOUNT=3)
+    worker_b = make_app(LOGIN_FAILURES_PER_ACCOUNT=3)
+    user = make_user(Role.EDITOR)
+    for worker in (worker_a, worker_b, worker_a):
+        assert login(worker.test_client(), user.email, "wrong password!").status_code == 401
+    blocked = login(worker_b.test_client(), user.email)  # even the right password waits
+    assert blocked.status_code == 429
+    assert "Too many failed sign-in attempts" in blocked.get_data(as_text=True)
+    with worker_a.app_context():
+        actions = db.session.exec(select(AuditEvent.action)).all()
+    assert "auth.throttled" in actions
+
+
+def test_a_successful_login_clears_the_account_count(make_app, make_user):
+    app = make_app(LOGIN_FAILURES_PER_ACCOUNT=3)
+    user = make_user(Role.EDITOR)
+    for _ in range(2):
+        login(app.test_client(), user.email, "wrong password!")
+    assert login(app.test_client(), user.email).status_code == 302
+    for _ in range(2):
+        login(app.test_client(), user.email, "wrong password!")
+    assert login(app.test_client(), user.email).status_code == 302
+
+
+def test_failed_logins_are_throttled_per_address(make_app, make_user):
+    app = make_app(LOGIN_FAILURES_PER_ADDRESS=3)
+    user = make_user(Role.EDITOR)
+    for n in range(3):
+        login(app.test_client(), f"nobody{n}@example.org", "wrong password!")
+    assert login(app.test_client(), user.email).status_code == 429

@@ -218,10 +218,14 @@ def test_reorder_claims(app, client, article_id):
 
 
 def test_bulk_select_by_score(app, client, article_id):
+    scores = sorted(c.score for c in _claims(app, article_id))
+    cut = (scores[1] + scores[2]) / 2  # between the second and third lowest scores
     response = post_form(client, f"/editor/articles/{article_id}/select-by-score",
-                         {"min_score": "0"}, page=f"/editor/articles/{article_id}")
+                         {"min_score": f"{cut:.4f}"}, page=f"/editor/articles/{article_id}")
     assert response.status_code == 302
-    assert {c.status for c in _claims(app, article_id)} == {ClaimStatus.SELECTED}
+    statuses = {c.score: c.status for c in _claims(app, article_id)}
+    assert [statuses[s] for s in scores] == [ClaimStatus.CANDIDATE, ClaimStatus.CANDIDATE,
+                                            ClaimStatus.SELECTED, ClaimStatus.SELECTED]
     bad = post_form(client, f"/editor/articles/{article_id}/select-by-score",
                     {"min_score": "7"}, page=f"/editor/articles/{article_id}")
     assert bad.status_code == 422
@@ -273,3 +277,99 @@ def test_reviewers_cannot_curate(app, client, article_id, make_user):
                            data={"csrf_token": token, "version": first.version})
     assert response.status_code == 403
     assert _claims(app, article_id)[0].status == ClaimStatus.CANDIDATE
+
+
+def _revise(client, app, article_id, text):
+    with app.app_context():
+        version = db.session.get(Article, article_id).version
+    return post_form(client, f"/editor/articles/{article_id}/text",
+                     {"body": text, "version": version})
+
+
+def test_identical_sentences_each_keep_their_own_anchor(app, client, article_id):
+    repeated = TEXT + " Residents should welcome the change."
+    _revise(client, app, article_id, repeated)
+    _revise(client, app, article_id, TEXT)  # one of the two copies goes away again
+    claims = [c for c in _claims(app, article_id) if c.status != ClaimStatus.NEEDS_REANCHOR]
+    spans = [(c.start, c.end) for c in claims]
+    assert len(spans) == len(set(spans))  # no two claims share a span
+
+
+def test_a_flagged_claim_is_anchored_again_by_its_new_words(app, client, article_id):
+    changed = TEXT.replace("3.5 percent", "3.7 percent")
+    _revise(client, app, article_id, changed)
+    flagged = [c for c in _claims(app, article_id) if c.status == ClaimStatus.NEEDS_REANCHOR]
+    assert len(flagged) == 1
+    board = client.get(f"/editor/articles/{article_id}").get_data(as_text=True)
+    assert f'id="mark-{flagged[0].id}"' not in board  # no stale highlight
+    page = f"/editor/claims/{flagged[0].id}"
+    assert "The article text changed under this claim" in client.get(page).get_data(
+        as_text=True)
+    words = "Unemployment fell to 3.7 percent in October"
+    response = post_form(client, f"{page}/reanchor", {"quote": words, "occurrence": "1"},
+                         page=page)
+    assert response.status_code == 302
+    claim = next(c for c in _claims(app, article_id) if c.id == flagged[0].id)
+    assert claim.status == ClaimStatus.CANDIDATE and claim.text == words
+    with app.app_context():
+        assert db.session.get(Article, article_id).body[claim.start:claim.end] == words
+
+
+def test_text_of_an_article_under_review_cannot_change(app, client, article_id, make_user):
+    first = _claims(app, article_id)[0]
+    with app.app_context():
+        db.session.get(Claim, first.id).status = ClaimStatus.IN_REVIEW
+        db.session.commit()
+    response = _revise(client, app, article_id, TEXT + " More.")
+    assert response.status_code == 409
+    assert "under review" in response.get_data(as_text=True)
+
+
+def test_merge_uses_text_order_after_a_move(app, client, article_id):
+    claims = _claims(app, article_id)
+    _press(client, article_id, f"/editor/claims/{claims[2].id}/move/up", version=1)
+    _press(client, article_id, f"/editor/claims/{claims[0].id}/merge-next",
+           version=claims[0].version)
+    merged = next(c for c in _claims(app, article_id) if c.id == claims[0].id)
+    with app.app_context():
+        body = db.session.get(Article, article_id).body
+    assert body[merged.start:merged.end] == merged.text
+    assert merged.text.endswith("since 2019.")  # the claim that follows in the text
+    assert "The mayor" not in merged.text
+
+
+def test_split_needs_a_word_boundary_and_keeps_the_date(app, client, article_id):
+    claim = _claims(app, article_id)[1]
+    url = f"/editor/claims/{claim.id}"
+    post_form(client, url, {"text": claim.text, "claimant": "", "claim_date": "2026-11-02",
+                            "version": claim.version})
+    claim = _claims(app, article_id)[1]
+    inside_word = post_form(client, f"{url}/split", {"before": "ell to", "version":
+                                                     claim.version}, page=url)
+    assert inside_word.status_code == 422
+    post_form(client, f"{url}/split", {"before": "the lowest", "version": claim.version},
+              page=url)
+    first, second = _claims(app, article_id)[1:3]
+    assert first.claim_date == second.claim_date and second.claim_date.isoformat() == (
+        "2026-11-02")
+
+
+def test_a_missing_version_is_refused_not_assumed(app, client, article_id):
+    claim = _claims(app, article_id)[0]
+    url = f"/editor/claims/{claim.id}"
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    response = client.post(url, data={"csrf_token": token, "text": "Sneaky rewording."})
+    assert response.status_code == 400
+    assert _claims(app, article_id)[0].text == claim.text
+
+
+def test_claims_in_review_cannot_be_triaged(app, client, article_id):
+    claim = _claims(app, article_id)[0]
+    with app.app_context():
+        db.session.get(Claim, claim.id).status = ClaimStatus.IN_REVIEW
+        db.session.commit()
+    claim = _claims(app, article_id)[0]
+    response = _press(client, article_id, f"/editor/claims/{claim.id}/select",
+                      version=claim.version)
+    assert "cannot become" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert _claims(app, article_id)[0].status == ClaimStatus.IN_REVIEW

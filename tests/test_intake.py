@@ -269,8 +269,10 @@ def test_loopback_is_refused_by_default(client, editor, site, no_outside_connect
     assert "private or local address" in response.get_data(as_text=True)
 
 
+# Addresses to refuse, not to bind to.
 UNSAFE_ADDRESSES = ["10.0.0.7", "192.168.1.1", "169.254.169.254", "::1", "fd00::1",
-                    "100.64.0.1", "0.0.0.0"]  # noqa: S104 (addresses to refuse, not to bind)
+                    "100.64.0.1", "0.0.0.0", "::", "224.0.0.1", "fec0::1",  # noqa: S104
+                    "64:ff9b::a00:1", "2002:7f00:1::", "::127.0.0.1", "::ffff:10.0.0.1"]
 
 
 @pytest.mark.parametrize("address", UNSAFE_ADDRESSES)
@@ -304,6 +306,27 @@ def test_redirect_to_a_private_address_is_refused(
     response = _import(client, url=f"{base}/jump", title="T")
     assert response.status_code == 422
     assert "intranet.example is not allowed" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("route", "url_suffix", "message"), [
+    (None, "/caf\u00e9-story", "answered with HTTP 404"),  # non-ASCII path is encoded, no 500
+    ((301, "text/html", b"", {"Location": "http://127.0.0.1:99999/"}), "/jump",
+     "invalid port"),
+    ((200, "text/plain; charset=x-bogus", b"Plain \xff text.", {}), "/plain", "not UTF-8"),
+])
+def test_awkward_urls_and_pages_are_explained_not_crashed(make_app, make_user, site, route,
+                                                          url_suffix, message):
+    base, routes = site
+    if route:
+        routes[url_suffix] = route
+    app = make_app(URL_IMPORT_ALLOW_LOOPBACK=True)
+    client = app.test_client()
+    from .helpers import login
+
+    login(client, make_user(Role.EDITOR).email)
+    response = _import(client, url=base + url_suffix, title="T")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
 
 
 def test_import_is_audited(app, client, editor):

@@ -11,6 +11,8 @@ from factcheck.models import Article, Assignment, AuditEvent, Claim, Review
 from factcheck.states import ClaimStatus, ReviewStatus, Role
 from factcheck.workflow.articles import create_article
 
+from .helpers import post_form
+
 
 def _article_with_claims(app, statuses: list[ClaimStatus], title="Budget report") -> int:
     with app.app_context():
@@ -181,3 +183,12 @@ def test_public_front_page_lists_only_published_checks(app, client):
         article.status, article.published_at = ArticleStatus.PUBLISHED, utcnow()
         db.session.commit()
     assert "Unpublished draft" in client.get("/").get_data(as_text=True)
+
+
+def test_form_fields_carry_no_empty_aria_or_autocomplete_values(client, make_user):
+    make_user()
+    html = client.get("/login").get_data(as_text=True)
+    assert '="None"' not in html and 'aria-invalid' not in html
+    response = post_form(client, "/login", {"email": "", "password": ""})
+    html = response.get_data(as_text=True)
+    assert 'aria-invalid="true"' in html and 'aria-describedby="email-error"' in html

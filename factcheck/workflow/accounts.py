@@ -100,7 +100,7 @@ def setup_first_admin(session: Session, *, email: str, display_name: str, passwo
 def authenticate(session: Session, *, email: str, password: str) -> User | None:
     """The active user with these credentials, or None; audits the attempt either way."""
     user = find_user_by_email(session, email)
-    if user is None:
+    if user is None or not user.password_hash:  # unknown, or invited and not yet active
         verify_password(_timing_hash(), password)
         ok = False
     else:

@@ -13,11 +13,14 @@ from ..i18n import _
 from ..models import Article, ArticleRevision, Claim, User
 from ..splitting import CandidateClaim, split_claims
 from ..splitting.language import detect_language
-from ..states import ClaimStatus, check_transition
+from ..states import ArticleStatus, ClaimStatus
 from .audit import record_audit
 from .errors import WorkflowError
 
 DEFAULT_MAX_BYTES = 1_000_000
+# A text can change only while its claims are still being triaged.
+_REVISABLE = (ClaimStatus.CANDIDATE, ClaimStatus.SELECTED, ClaimStatus.DISMISSED,
+              ClaimStatus.NEEDS_REANCHOR)
 _SLUG_MAX = 80
 
 
@@ -42,6 +45,11 @@ def unique_slug(session: Session, title: str) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def _fit(value: str | None, limit: int) -> str | None:
+    value = (value or "").strip()
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
 def create_article(
@@ -74,6 +82,12 @@ def create_article(
     title = title.strip()
     if not title:
         raise WorkflowError(_("The article needs a title."), field="title")
+    if source_url and not source_url.lower().startswith(("http://", "https://")):
+        raise WorkflowError(_("Use an http:// or https:// address."), field="source_url")
+    if source_url and len(source_url) > 2048:
+        raise WorkflowError(_("The address is too long."), field="source_url")
+    # Metadata taken from web pages can be longer than our columns: keep what fits.
+    title, outlet, author = _fit(title, 300), _fit(outlet, 200), _fit(author, 200)
     language = language or detect_language(body)
     article = Article(
         title=title,
@@ -118,10 +132,10 @@ def import_article(session: Session, *, actor: User | None, **fields) -> Article
     return article
 
 
-def _nearest_occurrence(body: str, needle: str, near: int) -> int | None:
+def _nearest_occurrence(body: str, needle: str, near: int, taken: set[int]) -> int | None:
     best, index = None, body.find(needle)
     while index != -1:
-        if best is None or abs(index - near) < abs(best - near):
+        if index not in taken and (best is None or abs(index - near) < abs(best - near)):
             best = index
         index = body.find(needle, index + 1)
     return best
@@ -144,6 +158,10 @@ def revise_article_text(
     """
     if article.version != expected_version:
         raise WorkflowError(_("Someone else changed this article meanwhile."), code="conflict")
+    if article.status != ArticleStatus.DRAFT:
+        raise WorkflowError(
+            _("Only a draft's text can change; published checks change through corrections."),
+            code="conflict")
     body = normalise_text(body)
     if not body.strip():
         raise WorkflowError(_("The article text is empty."), field="body")
@@ -154,29 +172,47 @@ def revise_article_text(
     old = article.body
     session.add(ArticleRevision(article_id=article.id, number=article.revision, body=old,
                                 created_by_id=actor.id))
-    claims = session.exec(select(Claim).where(Claim.article_id == article.id)).all()
+    claims = list(session.exec(select(Claim).where(Claim.article_id == article.id)
+                               .order_by(Claim.position)).all())
+    if any(c.status not in _REVISABLE for c in claims):
+        raise WorkflowError(_("Claims of this article are under review; its text can no "
+                              "longer change."), code="conflict")
     counts = {"moved": 0, "flagged": 0, "added": 0}
+    taken: set[int] = set()  # each occurrence anchors one claim at most
     for claim in claims:
+        if claim.status == ClaimStatus.NEEDS_REANCHOR:
+            continue
         anchored = old[claim.start:claim.end]
-        start = _nearest_occurrence(body, anchored, claim.start) if anchored else None
-        if start is not None and claim.status != ClaimStatus.NEEDS_REANCHOR:
-            counts["moved"] += (start != claim.start)
-            claim.start, claim.end = start, start + len(anchored)
-        elif claim.status != ClaimStatus.NEEDS_REANCHOR:
-            check_transition(claim.status, ClaimStatus.NEEDS_REANCHOR)
+        start = _nearest_occurrence(body, anchored, claim.start, taken) if anchored else None
+        if start is not None:
+            taken.add(start)
+            if start != claim.start:
+                counts["moved"] += 1
+                claim.start, claim.end = start, start + len(anchored)
+                session.add(claim)
+        else:
+            before = claim.status
             claim.status = ClaimStatus.NEEDS_REANCHOR
             counts["flagged"] += 1
-        claim.updated_at = utcnow()
-        session.add(claim)
+            session.add(claim)
+            record_audit(session, actor=actor, action="claim.status", obj=claim,
+                         before=str(before), after=str(claim.status), reason="text changed")
     article.body, article.revision, article.updated_at = body, article.revision + 1, utcnow()
     session.add(article)
     anchored_spans = [(c.start, c.end) for c in claims if c.status != ClaimStatus.NEEDS_REANCHOR]
-    position = max((c.position for c in claims), default=-1) + 1
     for candidate in split_claims(body, lang=article.language):
         if not any(candidate.start < e and s < candidate.end for s, e in anchored_spans):
-            session.add(_claim_from_candidate(article, candidate, position))
-            position += 1
+            new = _claim_from_candidate(article, candidate, 0)
+            session.add(new)
+            # New sentences take their place in text order among the anchored claims.
+            index = next((i for i, c in enumerate(claims) if c.start > new.start
+                          and c.status != ClaimStatus.NEEDS_REANCHOR), len(claims))
+            claims.insert(index, new)
             counts["added"] += 1
+    for position, claim in enumerate(claims):
+        if claim.position != position:
+            claim.position = position
+            session.add(claim)
     session.flush()
     record_audit(session, actor=actor, action="article.revised", obj=article,
                  revision=article.revision, **counts)

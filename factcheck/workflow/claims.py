@@ -8,11 +8,25 @@ from sqlmodel import Session, col, select
 
 from ..dbtypes import utcnow
 from ..i18n import _
-from ..models import Article, Assignment, Claim, Review, User
+from ..models import (
+    Article,
+    Assignment,
+    Claim,
+    Comment,
+    ConflictDeclaration,
+    Decision,
+    Evidence,
+    Review,
+    User,
+)
 from ..splitting import classify_span
 from ..states import ClaimStatus, can_transition
+from .articles import normalise_text
 from .audit import record_audit
 from .errors import WorkflowError
+
+# Editors triage claims only before review starts; later states belong to the review workflow.
+TRIAGE_STATES = (ClaimStatus.CANDIDATE, ClaimStatus.SELECTED, ClaimStatus.DISMISSED)
 
 
 class ClaimConflict(WorkflowError):
@@ -54,7 +68,10 @@ def change_claim_status(
 ) -> None:
     """Select, dismiss (with a reason) or restore a claim, as the transition table allows."""
     _check_version(claim, expected_version)
-    if not can_transition(claim.status, status):
+    dismissing_flagged = (claim.status == ClaimStatus.NEEDS_REANCHOR
+                          and status == ClaimStatus.DISMISSED)
+    if not (claim.status in TRIAGE_STATES or dismissing_flagged) or not can_transition(
+            claim.status, status):
         raise WorkflowError(
             _("A claim that is {current} cannot become {target}.", current=claim.status,
               target=status), code="conflict")
@@ -93,10 +110,18 @@ def edit_claim(
 
 
 def _has_work(session: Session, claim: Claim) -> bool:
-    for model in (Assignment, Review):
+    """Whether anything hangs on the claim that a split or merge would orphan or delete."""
+    for model in (Assignment, Review, Evidence, Comment, Decision, ConflictDeclaration):
         if session.exec(select(model.id).where(model.claim_id == claim.id)).first():
             return True
     return False
+
+
+def _check_curatable(claim: Claim) -> None:
+    if claim.status not in TRIAGE_STATES:
+        raise WorkflowError(
+            _("Only candidate, selected or dismissed claims can be split or merged."),
+            code="conflict")
 
 
 def _renumber(session: Session, claims: list[Claim]) -> None:
@@ -115,17 +140,28 @@ def _new_claim(article: Article, start: int, end: int, **fields) -> Claim:
     )
 
 
+def _word_start(span: str, words: str) -> int:
+    """Where `words` begin in `span` at a word boundary, or -1."""
+    if not words:
+        return -1
+    index = span.find(words)
+    while index != -1 and index > 0 and span[index - 1].isalnum():
+        index = span.find(words, index + 1)
+    return index
+
+
 def split_claim(
     session: Session, *, claim: Claim, before: str, expected_version: int, actor: User
 ) -> Claim:
     """Split a claim in two where the words `before` begin; returns the second part."""
     _check_version(claim, expected_version)
+    _check_curatable(claim)
     if _has_work(session, claim):
-        raise WorkflowError(_("A claim with assignments or reviews cannot be split."),
+        raise WorkflowError(_("A claim with assignments, evidence or reviews cannot be split."),
                             code="conflict")
     article = session.get(Article, claim.article_id)
     span = article.body[claim.start:claim.end]
-    offset = span.find(before.strip()) if before.strip() else -1
+    offset = _word_start(span, before.strip())
     if offset <= 0 or not span[:offset].strip():
         raise WorkflowError(
             _("Type words that occur inside the claim's text, after its first word."),
@@ -137,6 +173,7 @@ def split_claim(
     _touch(session, claim)
     second.status = claim.status if claim.status != ClaimStatus.DISMISSED else ClaimStatus.CANDIDATE
     second.claimant = second.claimant or claim.claimant
+    second.claim_date = claim.claim_date
     claims = article_claims(session, article.id)
     second.position = claim.position
     session.add(second)
@@ -153,14 +190,17 @@ def merge_with_next(
     """Merge a claim with the one after it into one span covering both."""
     _check_version(claim, expected_version)
     claims = article_claims(session, claim.article_id)
-    index = claims.index(claim)
-    if index + 1 >= len(claims):
-        raise WorkflowError(_("This is the last claim; there is nothing to merge it with."),
-                            code="conflict")
-    other = claims[index + 1]
-    if _has_work(session, claim) or _has_work(session, other):
-        raise WorkflowError(_("Claims with assignments or reviews cannot be merged."),
-                            code="conflict")
+    following = sorted((c for c in claims if c.start >= claim.end), key=lambda c: c.start)
+    if not following:
+        raise WorkflowError(_("No claim follows this one in the text; there is nothing to "
+                              "merge it with."), code="conflict")
+    other = following[0]
+    for item in (claim, other):
+        _check_curatable(item)
+        if _has_work(session, item):
+            raise WorkflowError(
+                _("Claims with assignments, evidence or reviews cannot be merged."),
+                code="conflict")
     article = session.get(Article, claim.article_id)
     merged = _new_claim(article, min(claim.start, other.start), max(claim.end, other.end))
     claim.start, claim.end, claim.text = merged.start, merged.end, merged.text
@@ -171,7 +211,8 @@ def merge_with_next(
     claims.remove(other)
     _renumber(session, claims)
     session.flush()
-    record_audit(session, actor=actor, action="claim.merge", obj=claim, merged=other.id)
+    record_audit(session, actor=actor, action="claim.merge", obj=claim, merged=other.id,
+                 merged_text=other.text, merged_status=str(other.status))
     return claim
 
 
@@ -179,21 +220,10 @@ def add_claim(
     session: Session, *, article: Article, quote: str, occurrence: int = 1, actor: User
 ) -> Claim:
     """Add a claim anchored to the `occurrence`-th place where `quote` appears in the text."""
-    quote = quote.strip()
-    if not quote:
-        raise WorkflowError(_("Paste the exact words of the claim from the article."),
-                            field="quote")
-    start, found = -1, 0
-    while found < occurrence:
-        start = article.body.find(quote, start + 1)
-        if start == -1:
-            message = (_("These words do not appear in the article text exactly as typed.")
-                       if found == 0 else
-                       _("These words appear only {n} time(s) in the article.", n=found))
-            raise WorkflowError(message, field="quote")
-        found += 1
+    start = _find_occurrence(article.body, quote, occurrence)
     claims = article_claims(session, article.id)
-    claim = _new_claim(article, start, start + len(quote), status=ClaimStatus.SELECTED)
+    claim = _new_claim(article, start, start + len(normalise_text(quote).strip()),
+                       status=ClaimStatus.SELECTED)
     index = next((i for i, c in enumerate(claims) if c.start > claim.start), len(claims))
     claim.position = index
     session.add(claim)
@@ -202,6 +232,42 @@ def add_claim(
     session.flush()
     record_audit(session, actor=actor, action="claim.add", obj=claim)
     return claim
+
+
+def _find_occurrence(body: str, quote: str, occurrence: int) -> int:
+    """Start of the `occurrence`-th place `quote` appears in `body` (a WorkflowError if none)."""
+    quote = normalise_text(quote).strip()  # browsers send textarea lines as \r\n
+    if not quote:
+        raise WorkflowError(_("Paste the exact words of the claim from the article."),
+                            field="quote")
+    start, found = -1, 0
+    while found < occurrence:
+        start = body.find(quote, start + 1)
+        if start == -1:
+            message = (_("These words do not appear in the article text exactly as typed.")
+                       if found == 0 else
+                       _("These words appear only {n} time(s) in the article.", n=found))
+            raise WorkflowError(message, field="quote")
+        found += 1
+    return start
+
+
+def reanchor_claim(
+    session: Session, *, claim: Claim, quote: str, occurrence: int, actor: User
+) -> None:
+    """Point a claim whose text changed under it at its new words; it becomes a candidate."""
+    if claim.status != ClaimStatus.NEEDS_REANCHOR:
+        raise WorkflowError(_("This claim is anchored already."), code="conflict")
+    article = session.get(Article, claim.article_id)
+    start = _find_occurrence(article.body, quote, occurrence)
+    fresh = _new_claim(article, start, start + len(normalise_text(quote).strip()))
+    before = (claim.start, claim.end)
+    claim.start, claim.end, claim.text = fresh.start, fresh.end, fresh.text
+    claim.kind, claim.score, claim.features = fresh.kind, fresh.score, fresh.features
+    claim.status = ClaimStatus.CANDIDATE
+    _touch(session, claim)
+    record_audit(session, actor=actor, action="claim.reanchor", obj=claim,
+                 before=list(before), after=[claim.start, claim.end])
 
 
 def move_claim(session: Session, *, claim: Claim, offset: int, actor: User) -> None:

@@ -1,0 +1,114 @@
+"""Evidence on a claim: sources with quote, stance and archive link, shared by its reviewers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from sqlmodel import Session, select
+
+from ..dbtypes import utcnow
+from ..i18n import _
+from ..models import Claim, Evidence, ReviewEvidence, User
+from ..states import ClaimStatus, Stance
+from .assignments import require_claim_access
+from .audit import record_audit
+from .errors import WorkflowError
+
+EDITABLE_FIELDS = ("url", "title", "publisher", "published_on", "accessed_at", "quote",
+                   "stance", "archive_url", "note")
+_CLOSED = (ClaimStatus.DECIDED, ClaimStatus.PUBLISHED)
+
+
+def check_http_url(url: str | None, *, field: str, required: bool) -> str | None:
+    """`url` stripped, if it is an absolute http(s) address; None when empty and optional."""
+    url = (url or "").strip()
+    if not url:
+        if required:
+            raise WorkflowError(_("Give the address of the source."), field=field)
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise WorkflowError(_("Use an http:// or https:// address."), field=field)
+    return url
+
+
+def _validated(fields: dict) -> dict:
+    fields = dict(fields)
+    fields["url"] = check_http_url(fields.get("url"), field="url", required=True)
+    fields["archive_url"] = check_http_url(fields.get("archive_url"), field="archive_url",
+                                           required=False)
+    published: date | None = fields.get("published_on")
+    if published and published > utcnow().date():
+        raise WorkflowError(_("The publication date is in the future."), field="published_on")
+    accessed: datetime | None = fields.get("accessed_at")
+    if accessed and accessed > utcnow():
+        raise WorkflowError(_("The access date is in the future."), field="accessed_at")
+    for name in ("title", "publisher", "quote", "note"):
+        fields[name] = (fields.get(name) or "").strip()
+    if not fields["quote"] and not fields["title"]:
+        raise WorkflowError(_("Give at least a title or a quote, so readers know what the "
+                              "source says."), field="quote")
+    fields["stance"] = Stance(fields.get("stance") or Stance.CONTEXT)
+    fields["accessed_at"] = accessed or utcnow()
+    return fields
+
+
+def _check_open(claim: Claim) -> None:
+    if claim.status in _CLOSED:
+        raise WorkflowError(_("The claim is decided; send it back to change its evidence."),
+                            code="conflict")
+
+
+def add_evidence(session: Session, *, claim: Claim, actor: User, **fields) -> Evidence:
+    """Attach a source to the claim (assigned reviewers and editors)."""
+    require_claim_access(session, claim=claim, user=actor)
+    _check_open(claim)
+    evidence = Evidence(claim_id=claim.id, added_by_id=actor.id, **_validated(fields))
+    session.add(evidence)
+    session.flush()
+    record_audit(session, actor=actor, action="evidence.add", obj=claim,
+                 evidence=evidence.id, url=evidence.url, stance=str(evidence.stance))
+    return evidence
+
+
+def update_evidence(
+    session: Session, *, evidence: Evidence, expected_version: int, actor: User, **fields
+) -> None:
+    """Edit a source (anyone who may work on the claim; collaboration is the point)."""
+    claim = session.get(Claim, evidence.claim_id)
+    require_claim_access(session, claim=claim, user=actor)
+    _check_open(claim)
+    if evidence.version != expected_version:
+        raise WorkflowError(_("Someone else changed this evidence meanwhile."), code="conflict")
+    changes = {}
+    for name, value in _validated(fields).items():
+        if name in EDITABLE_FIELDS and getattr(evidence, name) != value:
+            changes[name] = {"before": str(getattr(evidence, name)), "after": str(value)}
+            setattr(evidence, name, value)
+    if changes:
+        evidence.updated_at = utcnow()
+        session.add(evidence)
+        record_audit(session, actor=actor, action="evidence.edit", obj=claim,
+                     evidence=evidence.id, changes=changes)
+
+
+def delete_evidence(session: Session, *, evidence: Evidence, actor: User) -> None:
+    """Remove a source that no review cites."""
+    claim = session.get(Claim, evidence.claim_id)
+    require_claim_access(session, claim=claim, user=actor)
+    _check_open(claim)
+    cited = session.exec(select(ReviewEvidence).where(
+        ReviewEvidence.evidence_id == evidence.id)).first()
+    if cited is not None:
+        raise WorkflowError(_("A review cites this source; remove it from the review first."),
+                            code="conflict")
+    session.delete(evidence)
+    record_audit(session, actor=actor, action="evidence.delete", obj=claim,
+                 evidence=evidence.id, url=evidence.url)
+
+
+def claim_evidence(session: Session, claim: Claim) -> list[Evidence]:
+    """The claim's evidence, oldest first."""
+    query = select(Evidence).where(Evidence.claim_id == claim.id).order_by(Evidence.id)
+    return list(session.exec(query).all())

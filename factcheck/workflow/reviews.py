@@ -1,0 +1,230 @@
+"""Independent verdicts: blind reviews, the editor's decision, sending back, discussion."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from ..dbtypes import utcnow
+from ..i18n import _
+from ..models import (
+    AuditEvent,
+    Comment,
+    Decision,
+    Evidence,
+    RatingLabel,
+    Review,
+    ReviewEvidence,
+    User,
+)
+from ..models import Claim as ClaimModel
+from ..scales import active_scale
+from ..states import ClaimStatus, Confidence, ReviewStatus, Role, ScaleMode
+from .assignments import is_assigned, require_claim_access, submitted_count, sync_review_status
+from .audit import record_audit
+from .errors import WorkflowError
+from .settings import get_setting
+
+_CLOSED = (ClaimStatus.DECIDED, ClaimStatus.PUBLISHED)
+
+
+def own_review(session: Session, *, claim: ClaimModel, reviewer: User) -> Review | None:
+    """The reviewer's review of the claim, if started."""
+    query = select(Review).where(Review.claim_id == claim.id, Review.reviewer_id == reviewer.id)
+    return session.exec(query).first()
+
+
+def cited_evidence_ids(session: Session, review: Review) -> set[int]:
+    """Ids of the evidence items a review cites."""
+    query = select(ReviewEvidence.evidence_id).where(ReviewEvidence.review_id == review.id)
+    return set(session.exec(query).all())
+
+
+def _rating(session: Session, rating_key: str | None) -> RatingLabel | None:
+    scale = active_scale(session)
+    if scale is None:
+        raise WorkflowError(_("No rating scale is active; an administrator must choose one."),
+                            code="conflict")
+    if not rating_key:
+        if scale.mode == ScaleMode.CONCLUSION:
+            return None
+        raise WorkflowError(_("Choose a rating."), field="rating")
+    label = session.exec(select(RatingLabel).where(RatingLabel.scale_id == scale.id,
+                                                   RatingLabel.key == rating_key)).first()
+    if label is None:
+        raise WorkflowError(_("That rating is not on the active scale."), field="rating")
+    return label
+
+
+def save_review(
+    session: Session,
+    *,
+    claim: ClaimModel,
+    reviewer: User,
+    rating_key: str | None,
+    rationale: str,
+    confidence: Confidence,
+    evidence_ids: Sequence[int],
+    submit: bool,
+    expected_version: int | None,
+) -> Review:
+    """Save the reviewer's own review as a draft, or submit it."""
+    if not is_assigned(session, claim=claim, user=reviewer):
+        raise WorkflowError(_("Only the claim's assigned reviewers write reviews of it."),
+                            code="forbidden")
+    if claim.status in _CLOSED:
+        raise WorkflowError(_("The claim is already decided."), code="conflict")
+    review = own_review(session, claim=claim, reviewer=reviewer)
+    if review is not None and expected_version is not None and review.version != expected_version:
+        raise WorkflowError(_("This review was changed in another window meanwhile."),
+                            code="conflict")
+    if review is not None and review.status == ReviewStatus.SUBMITTED:
+        raise WorkflowError(_("The review is submitted; withdraw it to change it."),
+                            code="conflict")
+    label = _rating(session, rating_key) if (rating_key or submit) else None
+    evidence = session.exec(select(Evidence).where(col(Evidence.id).in_(list(evidence_ids)))
+                            ).all()
+    if any(item.claim_id != claim.id for item in evidence) or len(evidence) != len(
+            set(evidence_ids)):
+        raise WorkflowError(_("Cite only evidence attached to this claim."), field="evidence")
+    if submit:
+        if not rationale.strip():
+            raise WorkflowError(_("Explain your verdict before submitting."), field="rationale")
+        if label is not None and label.value is not None and not evidence:
+            raise WorkflowError(_("A rating needs at least one piece of evidence; cite it."),
+                                field="evidence")
+    if review is None:
+        review = Review(claim_id=claim.id, reviewer_id=reviewer.id)
+    review.rating_id = label.id if label else None
+    review.rationale = rationale.strip()
+    review.confidence = confidence
+    review.updated_at = utcnow()
+    if submit:
+        review.status, review.submitted_at = ReviewStatus.SUBMITTED, utcnow()
+    session.add(review)
+    session.flush()
+    for link in session.exec(select(ReviewEvidence).where(ReviewEvidence.review_id == review.id)
+                             ).all():
+        session.delete(link)
+    session.flush()
+    for item in evidence:
+        session.add(ReviewEvidence(review_id=review.id, evidence_id=item.id))
+    sync_review_status(session, claim)
+    record_audit(session, actor=reviewer, action="review.submit" if submit else "review.save",
+                 obj=claim, review=review.id, rating=label.key if label else None)
+    return review
+
+
+def withdraw_review(session: Session, *, claim: ClaimModel, reviewer: User) -> None:
+    """Take a submitted review back to draft, until the editor decides."""
+    review = own_review(session, claim=claim, reviewer=reviewer)
+    if review is None or review.status != ReviewStatus.SUBMITTED:
+        raise WorkflowError(_("There is no submitted review to withdraw."), code="conflict")
+    if claim.status in _CLOSED:
+        raise WorkflowError(_("The editor has decided; the review can no longer be withdrawn."),
+                            code="conflict")
+    review.status, review.submitted_at = ReviewStatus.DRAFT, None
+    session.add(review)
+    session.flush()
+    sync_review_status(session, claim)
+    record_audit(session, actor=reviewer, action="review.withdraw", obj=claim, review=review.id)
+
+
+def visible_reviews(session: Session, *, claim: ClaimModel, viewer: User) -> list[Review]:
+    """The reviews `viewer` may read: blind until their own is submitted; editors see all."""
+    reviews = list(session.exec(select(Review).where(Review.claim_id == claim.id)
+                                .order_by(Review.id)).all())
+    if viewer.role.at_least(Role.EDITOR) and not is_assigned(session, claim=claim, user=viewer):
+        return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or
+                r.reviewer_id == viewer.id]
+    mine = next((r for r in reviews if r.reviewer_id == viewer.id), None)
+    if mine is None or mine.status != ReviewStatus.SUBMITTED:
+        return [mine] if mine else []
+    return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or r is mine]
+
+
+def decide_claim(
+    session: Session,
+    *,
+    claim: ClaimModel,
+    editor: User,
+    rating_key: str | None,
+    summary: str,
+) -> Decision:
+    """Record the editor's final verdict and public conclusion."""
+    if not editor.role.at_least(Role.EDITOR):
+        raise WorkflowError(_("Only editors decide."), code="forbidden")
+    required = get_setting(session, "reviews_required")
+    if claim.status not in (ClaimStatus.REVIEWED, ClaimStatus.DECIDED):
+        raise WorkflowError(
+            _("A decision needs {n} submitted reviews; this claim is {status}.", n=required,
+              status=claim.status), code="conflict")
+    if submitted_count(session, claim) < required:
+        raise WorkflowError(_("A decision needs {n} submitted reviews.", n=required),
+                            code="conflict")
+    if is_assigned(session, claim=claim, user=editor):
+        raise WorkflowError(
+            _("You reviewed this claim, so another editor must decide it."), code="forbidden")
+    if not summary.strip():
+        raise WorkflowError(_("Write the conclusion readers will see."), field="summary")
+    label = _rating(session, rating_key)
+    decision = session.exec(select(Decision).where(Decision.claim_id == claim.id)).first()
+    before = decision.rating_id if decision else None
+    decision = decision or Decision(claim_id=claim.id)
+    decision.editor_id, decision.summary = editor.id, summary.strip()
+    decision.rating_id, decision.decided_at = (label.id if label else None), utcnow()
+    session.add(decision)
+    claim.status = ClaimStatus.DECIDED
+    session.add(claim)
+    session.flush()
+    record_audit(session, actor=editor, action="claim.decide", obj=claim,
+                 rating=label.key if label else None, before_rating_id=before)
+    return decision
+
+
+def send_back(session: Session, *, claim: ClaimModel, editor: User, note: str) -> None:
+    """Return a claim to its reviewers with a comment; their submitted reviews reopen."""
+    if claim.status not in (ClaimStatus.REVIEWED, ClaimStatus.DECIDED, ClaimStatus.IN_REVIEW):
+        raise WorkflowError(_("Only a claim under review can be sent back."), code="conflict")
+    if not note.strip():
+        raise WorkflowError(_("Tell the reviewers what to look at again."), field="note")
+    for review in session.exec(select(Review).where(Review.claim_id == claim.id)).all():
+        review.status, review.submitted_at = ReviewStatus.DRAFT, None
+        session.add(review)
+    decision = session.exec(select(Decision).where(Decision.claim_id == claim.id)).first()
+    if decision is not None:
+        session.delete(decision)
+    claim.status = ClaimStatus.IN_REVIEW
+    session.add(claim)
+    session.add(Comment(claim_id=claim.id, author_id=editor.id,
+                        body=_("Sent back: {note}", note=note.strip())))
+    session.flush()
+    record_audit(session, actor=editor, action="claim.send_back", obj=claim, note=note.strip())
+
+
+def add_comment(session: Session, *, claim: ClaimModel, author: User, body: str) -> Comment:
+    """Add to the claim's internal discussion (its reviewers and editors only)."""
+    require_claim_access(session, claim=claim, user=author)
+    if not body.strip():
+        raise WorkflowError(_("The comment is empty."), field="body")
+    comment = Comment(claim_id=claim.id, author_id=author.id, body=body.strip())
+    session.add(comment)
+    session.flush()
+    record_audit(session, actor=author, action="comment.add", obj=claim, comment=comment.id)
+    return comment
+
+
+def claim_comments(session: Session, claim: ClaimModel) -> list[tuple[Comment, User | None]]:
+    """The discussion on a claim, oldest first, with authors (one query)."""
+    query = (select(Comment, User).outerjoin(User, col(User.id) == Comment.author_id)
+             .where(Comment.claim_id == claim.id).order_by(Comment.id))
+    return list(session.exec(query).all())
+
+
+def claim_history(session: Session, claim: ClaimModel) -> list[tuple[AuditEvent, User | None]]:
+    """Every audited action on a claim, newest first, with who did it (one query)."""
+    query = (select(AuditEvent, User).outerjoin(User, col(User.id) == AuditEvent.actor_id)
+             .where(AuditEvent.object_type == "claims", AuditEvent.object_id == claim.id)
+             .order_by(col(AuditEvent.id).desc()))
+    return list(session.exec(query).all())

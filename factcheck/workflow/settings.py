@@ -1,0 +1,34 @@
+"""Organisation-wide settings stored in the database, with their defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from ..dbtypes import utcnow
+from ..models import Setting, User
+from .audit import record_audit
+
+DEFAULTS: dict[str, Any] = {
+    "reviews_required": 2,  # independent submitted reviews before an editor may decide
+    "allow_self_assign": False,  # reviewers may pick up selected, unassigned claims
+}
+
+
+def get_setting(session: Session, key: str) -> Any:
+    """The stored value of `key`, or its default."""
+    row = session.get(Setting, key)
+    return row.value if row is not None else DEFAULTS[key]
+
+
+def set_setting(session: Session, *, key: str, value: Any, actor: User) -> None:
+    """Store `value` for `key` and audit the change."""
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    row = session.get(Setting, key) or Setting(key=key)
+    before = row.value if row.value is not None else DEFAULTS[key]
+    row.value, row.updated_at = value, utcnow()
+    session.add(row)
+    record_audit(session, actor=actor, action="setting.change", key=key, before=before,
+                 after=value)
