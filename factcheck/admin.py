@@ -13,6 +13,7 @@ from .forms import (
     ScaleForm,
     UserCreateForm,
     UserEditForm,
+    WorkflowSettingsForm,
     show_workflow_error,
 )
 from .i18n import _
@@ -23,6 +24,7 @@ from .states import Role
 from .workflow import WorkflowError
 from .workflow import scales as rating
 from .workflow.accounts import create_user, update_user
+from .workflow.settings import get_setting, set_setting
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN)
@@ -290,3 +292,23 @@ def move_label(scale_id: int, label_id: int, direction: str):
         return _refused(found, error)
     db.session.commit()
     return redirect(url_for("admin.scale", scale_id=found.id, _anchor=f"label-{target.id}"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    """The review workflow's settings: reviews required, self pick-up."""
+    form = WorkflowSettingsForm()
+    if form.validate_on_submit():
+        actor = current_user()
+        for key in ("reviews_required", "allow_self_assign"):
+            value = getattr(form, key).data
+            if value != get_setting(db.session, key):
+                set_setting(db.session, key=key, value=value, actor=actor)
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("admin.settings"))
+    if not form.is_submitted():
+        form.reviews_required.data = get_setting(db.session, "reviews_required")
+        form.allow_self_assign.data = get_setting(db.session, "allow_self_assign")
+    status = 422 if form.errors else 200
+    return render_template("admin/settings.html", form=form), status

@@ -36,6 +36,7 @@ from .i18n import _
 from .intake import IntakeError, read_source
 from .models import Article, Assignment, Claim, Decision, User
 from .queries import (
+    article_conflicts,
     articles_with_progress,
     claim_assignments,
     evidence_with_authors,
@@ -174,6 +175,7 @@ def _render_board(article: Article, status: int = 200, **forms):
         threshold=CHECKWORTHY_THRESHOLD,
         assignments=claim_assignments(db.session, [c.id for c in claims]),
         agreement=article_agreement(db.session, article.id),
+        conflicts=article_conflicts(db.session, article.id),
         ClaimStatus=ClaimStatus, **forms,
     )
     return page, status

@@ -298,3 +298,11 @@ class LabelForm(FlaskForm):
                                 validators=[Optional(), Length(max=500)],
                                 description=_("What this verdict means, for reviewers and "
                                               "readers."))
+
+
+class WorkflowSettingsForm(FlaskForm):
+    reviews_required = IntegerField(
+        _("Independent reviews required per claim"), validators=[InputRequired(),
+                                                                 NumberRange(min=1, max=5)],
+        description=_("An editor can decide a claim once this many reviews are submitted."))
+    allow_self_assign = BooleanField(_("Reviewers may pick up selected claims themselves"))

@@ -12,6 +12,7 @@ from .models import (
     Article,
     Assignment,
     Claim,
+    ConflictDeclaration,
     Evidence,
     RatingLabel,
     Review,
@@ -164,4 +165,15 @@ def open_claims_to_pick_up(session: Session, reviewer: User) -> list[tuple[Claim
     query = (select(Claim, Article).join(Article, col(Article.id) == Claim.article_id)
              .where(Claim.status == ClaimStatus.SELECTED, col(Claim.id).not_in(assigned))
              .order_by(col(Claim.score).desc()).limit(50))
+    return list(session.exec(query).all())
+
+
+def article_conflicts(session: Session, article_id: int) -> list[tuple[ConflictDeclaration, User]]:
+    """Conflicts of interest declared on an article or any of its claims (one query)."""
+    claim_ids = select(Claim.id).where(Claim.article_id == article_id)
+    query = (select(ConflictDeclaration, User)
+             .join(User, col(User.id) == ConflictDeclaration.reviewer_id)
+             .where((ConflictDeclaration.article_id == article_id)
+                    | col(ConflictDeclaration.claim_id).in_(claim_ids))
+             .order_by(ConflictDeclaration.id))
     return list(session.exec(query).all())

@@ -160,6 +160,8 @@ def evidence_edit(evidence_id: int):
             show_workflow_error(form, error)
             status = error.http_status
             evidence = db.session.get(Evidence, evidence_id)
+            if error.code == "conflict":  # resubmitting applies my version over theirs
+                form.version.data = evidence.version
         else:
             return _after(claim, _("Evidence saved."), f"evidence-{evidence_id}")
     elif form.is_submitted():
@@ -169,7 +171,7 @@ def evidence_edit(evidence_id: int):
         form.stance.data = evidence.stance.value
         form.version.data = evidence.version
     return render_template("review/evidence.html", form=form, evidence=evidence,
-                           claim=claim), status
+                           claim=claim, conflict=status == 409), status
 
 
 @bp.route("/evidence/<int:evidence_id>/delete", methods=["POST"])

@@ -57,6 +57,7 @@ ACCESS: dict[str, str | Role] = {
     "admin.new_user": Role.ADMIN,
     "admin.invite": Role.ADMIN,
     "admin.edit_user": Role.ADMIN,
+    "admin.settings": Role.ADMIN,
     "admin.scales": Role.ADMIN,
     "admin.scale": Role.ADMIN,
     "admin.activate_scale": Role.ADMIN,

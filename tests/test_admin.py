@@ -118,3 +118,24 @@ def test_the_last_active_admin_cannot_be_demoted_or_deactivated(app, client, log
 def test_unknown_user_is_404(client, login_as):
     login_as(Role.ADMIN)
     assert client.get("/admin/users/999999").status_code == 404
+
+
+def test_admin_changes_the_review_settings(app, client, login_as):
+    login_as(Role.ADMIN)
+    page = client.get("/admin/settings").get_data(as_text=True)
+    assert 'value="2"' in page  # the default
+    response = post_form(client, "/admin/settings", {"reviews_required": "3",
+                                                      "allow_self_assign": "y"})
+    assert response.status_code == 302
+    from factcheck.workflow.settings import get_setting
+
+    with app.app_context():
+        assert get_setting(db.session, "reviews_required") == 3
+        assert get_setting(db.session, "allow_self_assign") is True
+        changes = db.session.exec(select(AuditEvent).where(
+            AuditEvent.action == "setting.change")).all()
+        assert {e.details["key"] for e in changes} == {"reviews_required", "allow_self_assign"}
+    bad = post_form(client, "/admin/settings", {"reviews_required": "0"})
+    assert bad.status_code == 422
+    with app.app_context():
+        assert get_setting(db.session, "reviews_required") == 3

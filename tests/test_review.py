@@ -176,7 +176,12 @@ def test_evidence_is_added_shared_and_edited(desk):
     assert _get(desk.app, Evidence, id=item.id)[0].title == "Labour report, October"
     stale = post_form(desk.first, edit, {**EVIDENCE, "title": "Old", "version": item.version})
     assert stale.status_code == 409
-    assert 'value="Old"' in stale.get_data(as_text=True)  # the user's input is kept
+    html = stale.get_data(as_text=True)
+    assert 'value="Old"' in html  # the user's input is kept ...
+    assert "Labour report, October" in html  # ... next to the other person's change
+    again = post_form(desk.first, edit, {**EVIDENCE, "title": "Old",
+                                         "version": item.version + 1})
+    assert again.status_code == 302
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
@@ -384,6 +389,8 @@ def test_conflict_of_interest_recuses_the_reviewer(desk):
     again = _assign(desk, "first")
     assert again.status_code == 422
     assert "declared a conflict of interest" in again.get_data(as_text=True)
+    board = desk.editor.get(f"/editor/articles/{desk.article_id}").get_data(as_text=True)
+    assert "I advised the statistics office." in board  # the editor sees the declaration
 
 
 def test_unassigning_removes_the_reviewers_review(desk):
