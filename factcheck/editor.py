@@ -236,14 +236,19 @@ def article_text(article_id: int):
             db.session.rollback()
             show_workflow_error(form, error)
             status = error.http_status
-        else:
-            db.session.commit()
-            flash(_("Text saved. {moved} claims moved, {flagged} need checking, {added} new "
-                    "candidates.", **counts), "success")
-            return redirect(url_for("editor.article", article_id=article_id))
-    else:
-        status = 422 if form.is_submitted() else 200
-    return render_template("editor/article_text.html", article=found, form=form), status
+            found = db.session.get(Article, article_id)
+            conflict = error.code == "conflict" and found.version != _version(form)
+            if conflict:  # show theirs; saving again applies mine over it
+                form.version.data = found.version
+            return render_template("editor/article_text.html", article=found, form=form,
+                                   conflict=conflict), status
+        db.session.commit()
+        flash(_("Text saved. {moved} claims moved, {flagged} need checking, {added} new "
+                "candidates.", **counts), "success")
+        return redirect(url_for("editor.article", article_id=article_id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("editor/article_text.html", article=found, form=form,
+                           conflict=False), status
 
 
 def _conflict(error: ClaimConflict, form: ClaimEditForm):
@@ -437,6 +442,7 @@ def _decision_page(claim_found: Claim, status: int = 200, **forms):
                         and v.label.id == decision.rating_id), None)
         form.rating.data = current or (agreement.rating or "")
         form.summary.data = decision.summary if decision else ""
+        form.version.data = decision.version if decision else 0
     return render_template(
         "editor/decide.html", claim=claim_found,
         article=db.session.get(Article, claim_found.article_id), reviews=submitted,
@@ -457,10 +463,15 @@ def decide(claim_id: int):
     if form.validate_on_submit():
         try:
             decide_claim(db.session, claim=claim_found, editor=current_user(),
-                         rating_key=form.rating.data or None, summary=form.summary.data)
+                         rating_key=form.rating.data or None, summary=form.summary.data,
+                         expected_version=_version(form))
         except WorkflowError as error:
             db.session.rollback()
             show_workflow_error(form, error)
+            if error.code == "conflict":
+                current = db.session.exec(select(Decision).where(
+                    Decision.claim_id == claim_id)).first()
+                form.version.data = current.version if current else 0
             return _decision_page(db.session.get(Claim, claim_id), error.http_status,
                                   decision_form=form)
         db.session.commit()

@@ -235,6 +235,7 @@ class DecisionForm(FlaskForm):
     summary = TextAreaField(_("Conclusion for readers"),
                             validators=[DataRequired(), Length(max=5000)],
                             description=_("Shown on the public verdict page. Markdown allowed."))
+    version = HiddenField()  # of the decision the editor saw (0: none yet)
 
 
 class SendBackForm(FlaskForm):

@@ -263,7 +263,12 @@ def test_editing_the_text_with_a_stale_version_is_refused(app, client, article_i
     stale = post_form(client, f"/editor/articles/{article_id}/text", {"body": "Other text.",
                                                                        "version": version})
     assert stale.status_code == 409
-    assert "Other text." in stale.get_data(as_text=True)  # kept in the form
+    html = stale.get_data(as_text=True)
+    assert "Other text." in html  # kept in the form ...
+    assert "Someone else saved a new text" in html and "More." in html  # ... beside theirs
+    again = post_form(client, f"/editor/articles/{article_id}/text",
+                      {"body": "Other text.", "version": version + 1})
+    assert again.status_code == 302
 
 
 def test_reviewers_cannot_curate(app, client, article_id, make_user):

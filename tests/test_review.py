@@ -302,7 +302,7 @@ def test_decision_needs_the_required_reviews(desk):
     _add_evidence(desk.first, claim_id)
     _review(desk.first, claim_id)
     response = post_form(desk.editor, f"/editor/claims/{claim_id}/decide",
-                         {"rating": "true", "summary": "Correct."})
+                         {"rating": "true", "summary": "Correct.", "version": 0})
     assert response.status_code == 409
     assert "needs 2 submitted reviews" in response.get_data(as_text=True)
     assert _get(desk.app, Decision) == []
@@ -316,7 +316,8 @@ def test_editor_compares_and_decides_defaulting_to_the_consensus(desk):
     assert re.search(r'<option selected value="mostly-true">|<option value="mostly-true" '
                      r'selected>', page)
     response = post_form(desk.editor, f"/editor/claims/{claim_id}/decide",
-                         {"rating": "mostly-true", "summary": "Rate fell to 3.5%."})
+                         {"rating": "mostly-true", "summary": "Rate fell to 3.5%.",
+                          "version": 0})
     assert response.status_code == 302
     [decision] = _get(desk.app, Decision)
     assert decision.summary == "Rate fell to 3.5%." and decision.editor_id == desk.users[
@@ -344,12 +345,12 @@ def test_an_editor_who_reviewed_a_claim_cannot_decide_it(desk):
     _review(desk.editor, claim_id)
     assert _claim(desk.app, claim_id).status == ClaimStatus.REVIEWED
     response = post_form(desk.editor, f"/editor/claims/{claim_id}/decide",
-                         {"rating": "true", "summary": "Mine."})
+                         {"rating": "true", "summary": "Mine.", "version": 0})
     assert response.status_code == 403
     assert "another editor must decide" in response.get_data(as_text=True)
     other = desk.client("editor2")
     assert post_form(other, f"/editor/claims/{claim_id}/decide",
-                     {"rating": "true", "summary": "Theirs."}).status_code == 302
+                     {"rating": "true", "summary": "Theirs.", "version": 0}).status_code == 302
 
 
 def test_send_back_reopens_reviews_with_a_comment(desk):
@@ -427,7 +428,7 @@ def test_every_step_is_in_the_claims_history(desk):
     claim_id = desk.claims[0]
     _both_review(desk, claim_id)
     post_form(desk.editor, f"/editor/claims/{claim_id}/decide",
-              {"rating": "true", "summary": "Correct."})
+              {"rating": "true", "summary": "Correct.", "version": 0})
     actions = [e.action for e in _get(desk.app, AuditEvent, object_id=claim_id,
                                       object_type="claims")]
     for action in ("claim.assign", "evidence.add", "review.submit", "claim.decide"):
@@ -447,6 +448,23 @@ def test_agreement_is_shown_on_the_board_after_decisions(desk):
     _review(desk.second, desk.claims[1], rating="mostly-false")
     for claim_id in desk.claims:
         post_form(desk.editor, f"/editor/claims/{claim_id}/decide",
-                  {"rating": "true", "summary": "Done."})
+                  {"rating": "true", "summary": "Done.", "version": 0})
     board = desk.editor.get(f"/editor/articles/{desk.article_id}").get_data(as_text=True)
     assert "Krippendorff" in board and "over 2 decided claims" in board
+
+
+def test_a_second_editor_deciding_meanwhile_gets_a_conflict_not_an_overwrite(desk):
+    claim_id = desk.claims[0]
+    _both_review(desk, claim_id)
+    url = f"/editor/claims/{claim_id}/decide"
+    other = desk.client("editor2")
+    mine_page = desk.editor.get(url).get_data(as_text=True)
+    assert post_form(other, url, {"rating": "false", "summary": "Theirs.", "version": 0}
+                     ).status_code == 302
+    mine = desk.editor.post(url, data={"csrf_token": csrf_token(mine_page), "rating": "true",
+                                       "summary": "Mine.", "version": 0})
+    html = mine.get_data(as_text=True)
+    assert mine.status_code == 409
+    assert "Theirs." in html and "Mine." in html
+    [decision] = _get(desk.app, Decision)
+    assert decision.summary == "Theirs."

@@ -151,8 +151,9 @@ def decide_claim(
     editor: User,
     rating_key: str | None,
     summary: str,
+    expected_version: int,
 ) -> Decision:
-    """Record the editor's final verdict and public conclusion."""
+    """Record the editor's final verdict and public conclusion (0: there was none yet)."""
     if not editor.role.at_least(Role.EDITOR):
         raise WorkflowError(_("Only editors decide."), code="forbidden")
     required = get_setting(session, "reviews_required")
@@ -170,6 +171,9 @@ def decide_claim(
         raise WorkflowError(_("Write the conclusion readers will see."), field="summary")
     label = _rating(session, rating_key)
     decision = session.exec(select(Decision).where(Decision.claim_id == claim.id)).first()
+    if (decision.version if decision else 0) != expected_version:
+        raise WorkflowError(_("Another editor decided this claim meanwhile; their decision is "
+                              "shown above."), code="conflict")
     before = decision.rating_id if decision else None
     decision = decision or Decision(claim_id=claim.id)
     decision.editor_id, decision.summary = editor.id, summary.strip()
