@@ -27,7 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, CLI, error handlers."""
     from flask import Flask
 
-    from . import access, admin, auth, editor, http, main, review
+    from . import access, admin, auth, editor, http, main, public, review
     from .config import load_config
     from .extensions import csrf, db
     from .i18n import _, status_label
@@ -49,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.before_request(access.load_current_user)
     app.context_processor(lambda: {"current_user": access.current_user()})
 
-    for blueprint in (main.bp, auth.bp, editor.bp, review.bp, admin.bp):
+    for blueprint in (main.bp, public.bp, auth.bp, editor.bp, review.bp, admin.bp):
         app.register_blueprint(blueprint)
 
     http.register_error_handlers(app)

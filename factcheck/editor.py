@@ -61,6 +61,7 @@ from .workflow.claims import (
     select_by_score,
     split_claim,
 )
+from .workflow.publishing import publish_article, unpublish_article
 from .workflow.reviews import claim_history, decide_claim, send_back, visible_reviews
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -500,3 +501,34 @@ def send_back_claim(claim_id: int):
         flash(_("Sent back to the reviewers."), "success")
         return redirect(url_for("editor.decide", claim_id=claim_id))
     return _decision_page(claim_found, 422, send_back_form=form)
+
+
+@bp.route("/articles/<int:article_id>/publish", methods=["POST"])
+def publish(article_id: int):
+    """Publish or republish the check (CSRF checked by CSRFProtect; one checkbox)."""
+    found = _get_or_404(Article, article_id)
+    try:
+        publish_article(db.session, article=found, editor=current_user(),
+                        include_open=request.form.get("include_open") == "y")
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
+    db.session.commit()
+    flash(_("Published."), "success")
+    return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
+
+
+@bp.route("/articles/<int:article_id>/unpublish", methods=["POST"])
+def unpublish(article_id: int):
+    """Withdraw the check from public view."""
+    found = _get_or_404(Article, article_id)
+    try:
+        unpublish_article(db.session, article=found, editor=current_user())
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Withdrawn from public view; its address now answers 410 Gone."), "success")
+    return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))

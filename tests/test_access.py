@@ -37,6 +37,9 @@ ACCESS: dict[str, str | Role] = {
     "editor.merge": Role.EDITOR,
     "editor.move": Role.EDITOR,
     "editor.reanchor": Role.EDITOR,
+    "editor.publish": Role.EDITOR,
+    "editor.unpublish": Role.EDITOR,
+    "public.check": PUBLIC,
     "review.queue": Role.REVIEWER,
     # Reviewers reach only claims assigned to them: checked per object (tests/test_review.py).
     "review.claim": Role.REVIEWER,
@@ -116,6 +119,7 @@ def test_every_route_for_every_role(make_app, make_user, identity):
             "assignment_id": 999_999,
             "action": "select",
             "direction": "up",
+            "slug": "no-such-check",
             "scale_id": active_scale(db.session).id,
             "label_id": scale_labels(db.session, active_scale(db.session))[0].id,
         }

@@ -13,6 +13,8 @@ from .audit import record_audit
 DEFAULTS: dict[str, Any] = {
     "reviews_required": 2,  # independent submitted reviews before an editor may decide
     "allow_self_assign": False,  # reviewers may pick up selected, unassigned claims
+    "org_name": "Fact-check desk",  # the fact-checking organisation, on pages and in markup
+    "org_url": "",  # its home page; empty: this site
 }
 
 

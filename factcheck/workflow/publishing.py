@@ -1,0 +1,180 @@
+"""Publishing a check: a frozen snapshot readers see, unpublishing and republishing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from ..aggregate import consensus
+from ..dbtypes import utcnow
+from ..i18n import _
+from ..models import (
+    Article,
+    Claim,
+    Correction,
+    Decision,
+    Evidence,
+    Publication,
+    RatingLabel,
+    RatingScale,
+    Review,
+    User,
+)
+from ..states import ArticleStatus, ClaimStatus, ReviewStatus, Role
+from .audit import record_audit
+from .errors import WorkflowError
+from .settings import get_setting
+
+# Claims the editor chose to check; the others (candidates, dismissed) are not published.
+_CHECKED = (ClaimStatus.SELECTED, ClaimStatus.IN_REVIEW, ClaimStatus.REVIEWED,
+            ClaimStatus.DECIDED, ClaimStatus.PUBLISHED)
+_OPEN = (ClaimStatus.SELECTED, ClaimStatus.IN_REVIEW, ClaimStatus.REVIEWED)
+
+
+def _label_data(label: RatingLabel | None, scale: RatingScale | None,
+                bounds: dict[int, tuple[int, int]]) -> dict[str, Any] | None:
+    if label is None:
+        return None
+    worst, best = bounds.get(label.scale_id, (None, None))
+    return {"key": label.key, "name": label.name, "value": label.value, "colour": label.colour,
+            "symbol": label.symbol, "worst": worst, "best": best,
+            "scale": scale.name if scale else None}
+
+
+def build_snapshot(session: Session, article: Article) -> dict[str, Any]:
+    """Everything the verdict page shows, frozen as plain data (a fixed number of queries)."""
+    claims = list(session.exec(select(Claim).where(
+        Claim.article_id == article.id, col(Claim.status).in_(_CHECKED))
+        .order_by(col(Claim.start))).all())
+    ids = [c.id for c in claims]
+    decisions = {d.claim_id: d for d in session.exec(
+        select(Decision).where(col(Decision.claim_id).in_(ids))).all()}
+    reviews = list(session.exec(select(Review).where(
+        col(Review.claim_id).in_(ids), Review.status == ReviewStatus.SUBMITTED)).all())
+    evidence = list(session.exec(select(Evidence).where(col(Evidence.claim_id).in_(ids))
+                                 .order_by(Evidence.id)).all())
+    labels = {lab.id: lab for lab in session.exec(select(RatingLabel)).all()}
+    scales = {s.id: s for s in session.exec(select(RatingScale)).all()}
+    bounds: dict[int, tuple[int, int]] = {}
+    for lab in labels.values():
+        if lab.value is not None:
+            low, high = bounds.get(lab.scale_id, (lab.value, lab.value))
+            bounds[lab.scale_id] = (min(low, lab.value), max(high, lab.value))
+    corrections = list(session.exec(select(Correction).where(
+        Correction.article_id == article.id).order_by(Correction.created_at)).all())
+    items = []
+    for number, claim in enumerate(claims, start=1):
+        decision = decisions.get(claim.id)
+        label = labels.get(decision.rating_id) if decision and decision.rating_id else None
+        claim_reviews = [r for r in reviews if r.claim_id == claim.id]
+        agreement = consensus([r.rating_id for r in claim_reviews])
+        items.append({
+            "id": claim.id, "number": number, "start": claim.start, "end": claim.end,
+            "quote": article.body[claim.start:claim.end], "text": claim.text,
+            "kind": str(claim.kind), "claimant": claim.claimant,
+            "claim_date": claim.claim_date.isoformat() if claim.claim_date else None,
+            "decided": decision is not None,
+            "rating": _label_data(label, scales.get(label.scale_id) if label else None, bounds),
+            "summary": decision.summary if decision else "",
+            "decided_at": decision.decided_at.isoformat() if decision else None,
+            "reviewers": len(claim_reviews), "agreement": agreement.kind,
+            "reasoning": [r.rationale for r in claim_reviews if r.rationale],
+            "evidence": [{
+                "url": e.url, "title": e.title, "publisher": e.publisher,
+                "published_on": e.published_on.isoformat() if e.published_on else None,
+                "quote": e.quote, "stance": str(e.stance), "archive_url": e.archive_url,
+            } for e in evidence if e.claim_id == claim.id],
+        })
+    counts = Counter(i["rating"]["name"] if i["rating"] else None for i in items if i["decided"])
+    total_claims = session.exec(select(func.count()).select_from(Claim).where(
+        Claim.article_id == article.id, Claim.status != ClaimStatus.NEEDS_REANCHOR)).one()
+    return {
+        "article": {
+            "title": article.title, "slug": article.slug, "body": article.body,
+            "source_url": article.source_url, "outlet": article.outlet, "author": article.author,
+            "published_on": article.published_on.isoformat() if article.published_on else None,
+            "language": article.language,
+        },
+        "claims": items,
+        "counts": [[name, n] for name, n in counts.most_common()],
+        "checked": sum(1 for i in items if i["decided"]),
+        "open": sum(1 for i in items if not i["decided"]),
+        "candidates": total_claims,
+        "corrections": [{"note": c.note, "before": c.before, "after": c.after,
+                         "claim_id": c.claim_id, "at": c.created_at.isoformat()}
+                        for c in corrections],
+        "organisation": {"name": get_setting(session, "org_name"),
+                         "url": get_setting(session, "org_url")},
+    }
+
+
+def publish_article(
+    session: Session, *, article: Article, editor: User, include_open: bool
+) -> Publication:
+    """Publish (or republish) the check; open claims only with `include_open`."""
+    if not editor.role.at_least(Role.EDITOR):
+        raise WorkflowError(_("Only editors publish."), code="forbidden")
+    if article.status not in (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW,
+                              ArticleStatus.UNPUBLISHED, ArticleStatus.PUBLISHED):
+        raise WorkflowError(_("This article cannot be published."), code="conflict")
+    claims = list(session.exec(select(Claim).where(Claim.article_id == article.id)).all())
+    open_claims = [c for c in claims if c.status in _OPEN]
+    if not any(c.status in (ClaimStatus.DECIDED, ClaimStatus.PUBLISHED) for c in claims):
+        raise WorkflowError(_("No claim has a decision yet; there is nothing to publish."),
+                            code="conflict")
+    if open_claims and not include_open:
+        raise WorkflowError(
+            _("{n} selected claims have no decision yet. Decide them, or publish them as "
+              "\"still being checked\".", n=len(open_claims)), code="conflict")
+    now = utcnow()
+    for claim in claims:
+        if claim.status == ClaimStatus.DECIDED:
+            claim.status = ClaimStatus.PUBLISHED
+            session.add(claim)
+    session.flush()
+    previous = session.exec(select(Publication).where(Publication.article_id == article.id)
+                            .order_by(col(Publication.number).desc())).first()
+    if previous is not None and previous.withdrawn_at is None:
+        previous.withdrawn_at = now
+        session.add(previous)
+    article.status = ArticleStatus.PUBLISHED
+    article.published_at = article.published_at or now
+    article.updated_at = now
+    session.add(article)
+    session.flush()
+    publication = Publication(article_id=article.id,
+                              number=(previous.number + 1) if previous else 1,
+                              snapshot=build_snapshot(session, article),
+                              published_by_id=editor.id, published_at=now)
+    session.add(publication)
+    session.flush()
+    record_audit(session, actor=editor, action="article.publish", obj=article,
+                 publication=publication.number, open_claims=len(open_claims))
+    return publication
+
+
+def unpublish_article(session: Session, *, article: Article, editor: User) -> None:
+    """Withdraw the check from public view (its address then answers 410 Gone)."""
+    if article.status != ArticleStatus.PUBLISHED:
+        raise WorkflowError(_("This check is not published."), code="conflict")
+    now = utcnow()
+    for publication in session.exec(select(Publication).where(
+            Publication.article_id == article.id, col(Publication.withdrawn_at).is_(None))):
+        publication.withdrawn_at = now
+        session.add(publication)
+    article.status, article.updated_at = ArticleStatus.UNPUBLISHED, now
+    session.add(article)
+    record_audit(session, actor=editor, action="article.unpublish", obj=article)
+
+
+def live_publication(session: Session, slug: str) -> tuple[Article, Publication | None] | None:
+    """The article with this slug and its live publication (None if withdrawn); one query."""
+    query = (select(Article, Publication)
+             .outerjoin(Publication, (col(Publication.article_id) == Article.id)
+                        & col(Publication.withdrawn_at).is_(None))
+             .where(Article.slug == slug))
+    row = session.exec(query).first()
+    return (row[0], row[1]) if row else None

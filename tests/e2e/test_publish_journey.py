@@ -1,0 +1,58 @@
+"""Journey: the editor publishes, a reader opens the page and follows a highlight."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, expect
+from sqlmodel import select
+
+from factcheck.extensions import db
+from factcheck.models import Claim, Decision, RatingLabel
+from factcheck.states import ClaimStatus, Role
+from factcheck.workflow.articles import import_article
+
+from ..helpers import PASSWORD
+
+TEXT = ("Unemployment fell to 3.5 percent in October, the lowest rate since 2019.\n"
+        "The council approved a budget of $4.2 million on Tuesday.")
+
+
+def test_editor_publishes_and_a_reader_follows_a_highlight(browser: Browser, server_url, app,
+                                                             make_user):
+    editor = make_user(Role.EDITOR)
+    with app.app_context():
+        article = import_article(db.session, title="Jobs and budget", body=TEXT, actor=None)
+        label = db.session.exec(select(RatingLabel).where(RatingLabel.key == "mostly-true")
+                                ).first()
+        for claim in db.session.exec(select(Claim).where(Claim.article_id == article.id)):
+            claim.status = ClaimStatus.DECIDED
+            db.session.add(Decision(claim_id=claim.id, editor_id=editor.id,
+                                    rating_id=label.id, summary="Close to the official data."))
+        db.session.commit()
+        article_id, slug = article.id, article.slug
+
+    desk = browser.new_context(base_url=server_url).new_page()
+    desk.goto("/login")
+    desk.get_by_label("Email", exact=True).fill(editor.email)
+    desk.get_by_label("Password", exact=True).fill(PASSWORD)
+    desk.get_by_role("button", name="Sign in").click()
+    desk.goto(f"/editor/articles/{article_id}")
+    desk.get_by_role("button", name="Publish the check").click()
+    expect(desk.get_by_role("status")).to_contain_text("Published.")
+    desk.context.close()
+
+    reader_context = browser.new_context(base_url=server_url, viewport={"width": 360,
+                                                                         "height": 740})
+    reader = reader_context.new_page()
+    reader.goto(f"/checks/{slug}")
+    expect(reader.get_by_role("heading", name="Jobs and budget", level=1)).to_be_visible()
+    expect(reader.get_by_role("heading", name="2 claims checked")).to_be_visible()
+    highlight = reader.locator("a.claim-mark").nth(1)
+    expect(highlight).to_contain_text("Mostly true")
+    highlight.click()
+    expect(reader).to_have_url(re.compile(r"#claim-2$"))
+    card = reader.locator("#claim-2")
+    expect(card).to_be_in_viewport()
+    expect(card).to_contain_text("Close to the official data.")
+    reader_context.close()
