@@ -27,11 +27,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, CLI, error handlers."""
     from flask import Flask
 
-    from . import access, admin, auth, editor, http, main, public, review
+    from . import access, admin, api, auth, editor, feeds, http, main, public, review
     from .config import load_config
     from .extensions import csrf, db
     from .i18n import _, status_label
     from .markdown import render_markdown
+    from .search_views import bp as search_bp
     from .states import Role
 
     app = Flask(
@@ -49,7 +50,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.before_request(access.load_current_user)
     app.context_processor(lambda: {"current_user": access.current_user()})
 
-    for blueprint in (main.bp, public.bp, auth.bp, editor.bp, review.bp, admin.bp):
+    for blueprint in (main.bp, public.bp, auth.bp, editor.bp, review.bp, admin.bp, feeds.bp,
+                      api.bp, search_bp):
         app.register_blueprint(blueprint)
 
     http.register_error_handlers(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from .access import current_user, guard_blueprint
 from .extensions import db
@@ -62,6 +62,19 @@ def new_user():
     return render_template("admin/user_new.html", form=form)
 
 
+def _posted_version() -> int:
+    """The record version the form was rendered with (a missing one is refused, not assumed)."""
+    try:
+        return int(request.form["version"])
+    except (KeyError, ValueError):
+        abort(400)
+
+
+def _stale(error: WorkflowError) -> bool:
+    """True when the workflow refused a change because the record changed meanwhile."""
+    return error.code == "conflict" and error.field == "version"
+
+
 def _user_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
@@ -82,9 +95,15 @@ def invite(user_id: int):
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
-    """Change a user's role or deactivate them (their sessions end at once)."""
+    """Change a user's role or deactivate them (their sessions end at once).
+
+    The form carries the account's version: if someone changed the account meanwhile,
+    409 shows what is saved now above the administrator's own choices, kept unsaved.
+    """
     user = _user_or_404(user_id)
     form = UserEditForm(obj=user)
+    expected_version = _posted_version() if form.is_submitted() else None
+    conflict = False
     if form.validate_on_submit():
         try:
             update_user(
@@ -92,18 +111,24 @@ def edit_user(user_id: int):
                 user=user,
                 role=Role(form.role.data),
                 is_active=form.is_active.data,
+                expected_version=expected_version,
                 actor=current_user(),
             )
         except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
+            db.session.rollback()  # `user` now shows what is stored
+            if _stale(error):  # show theirs; saving again applies mine over it
+                conflict = True
+                form.version.data = user.version
+            else:
+                show_workflow_error(form, error)
         else:
             db.session.commit()
             flash(_("Changes to {email} saved.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     elif not form.is_submitted():
         form.role.data = user.role.value
-    return render_template("admin/user_edit.html", form=form, user=user)
+    return render_template("admin/user_edit.html", form=form, user=user,
+                           conflict=conflict), 409 if conflict else 200
 
 
 # Rating scales ---------------------------------------------------------------------------
@@ -135,8 +160,12 @@ def _label_data(form: LabelForm) -> dict:
 
 
 def _render_scale(scale: RatingScale, status: int = 200, *, editing: RatingLabel | None = None,
-                  **forms):
-    """The scale page: details, labels, and the form to add (or edit) a label."""
+                  conflict: str | None = None, **forms):
+    """The scale page: details, labels, and the form to add (or edit) a label.
+
+    `conflict` ("scale" or "label") shows the stored record above that form, whose
+    unsaved input is kept: someone else saved a change meanwhile.
+    """
     view = rating.scale_view(db.session, scale)
     # The forms that were not submitted show stored values, not the request's input.
     if "scale_form" not in forms:
@@ -147,7 +176,7 @@ def _render_scale(scale: RatingScale, status: int = 200, *, editing: RatingLabel
         forms["copy_form"] = ScaleCopyForm(
             formdata=None, name=rating.suggested_copy_name(db.session, scale))
     return render_template("admin/scale.html", view=view, scale=scale, editing=editing,
-                           **forms), status
+                           conflict=conflict, **forms), status
 
 
 def _refused(scale: RatingScale, error: WorkflowError, **kwargs):
@@ -174,12 +203,19 @@ def scale(scale_id: int):
     """A scale's labels; an editable scale's name, description and labels can change."""
     found = _scale_or_404(scale_id)
     form = ScaleForm(obj=found)
+    expected_version = _posted_version() if form.is_submitted() else None
     if form.validate_on_submit():
         try:
             rating.update_scale(db.session, scale=found, name=form.name.data,
-                                description=form.description.data or "", actor=current_user())
+                                description=form.description.data or "",
+                                expected_version=expected_version, actor=current_user())
         except WorkflowError as error:
-            db.session.rollback()
+            db.session.rollback()  # `found` now shows what is stored
+            if _stale(error):  # show theirs; saving again applies mine over it
+                flash(error.message, "error")
+                form.version.data = found.version
+                return _render_scale(found, error.http_status, scale_form=form,
+                                     conflict="scale")
             show_workflow_error(form, error)
             return _render_scale(found, error.http_status, scale_form=form)
         db.session.commit()
@@ -247,12 +283,18 @@ def label(scale_id: int, label_id: int):
     found = _scale_or_404(scale_id)
     editing = _label_or_404(found, label_id)
     form = LabelForm(obj=editing)
+    expected_version = _posted_version() if form.is_submitted() else None
     if form.validate_on_submit():
         try:
             rating.save_label(db.session, scale=found, label=editing, actor=current_user(),
-                              **_label_data(form))
+                              expected_version=expected_version, **_label_data(form))
         except WorkflowError as error:
-            db.session.rollback()
+            db.session.rollback()  # `editing` now shows what is stored
+            if _stale(error):  # show theirs; saving again applies mine over it
+                flash(error.message, "error")
+                form.version.data = editing.version
+                return _render_scale(found, error.http_status, editing=editing,
+                                     label_form=form, conflict="label")
             show_workflow_error(form, error)
             return _render_scale(found, error.http_status, editing=editing, label_form=form)
         db.session.commit()

@@ -50,9 +50,13 @@ def db_upgrade(revision: str) -> None:
     from .migrate import upgrade
 
     upgrade(current_app, revision)
-    if revision == "head":  # reference data needs the current schema
+    if revision == "head":  # reference data and the search index need the current schema
+        from .search import rebuild_index
+
         seed_rating_scales(db.session)
+        entries = rebuild_index(db.session)
         db.session.commit()
+        click.echo(f"Search index rebuilt ({entries} entries).")
     click.echo(f"Database is at revision {revision}.")
 
 

@@ -34,18 +34,19 @@ from .forms import (
 from .highlight import segments
 from .i18n import _
 from .intake import IntakeError, read_source
-from .models import Article, Assignment, Claim, Decision, User
+from .models import Article, Assignment, Claim, Decision, ReaderReport, User
 from .queries import (
     article_conflicts,
     articles_with_progress,
     claim_assignments,
     evidence_with_authors,
+    reader_reports,
     review_views,
     reviewers,
 )
 from .scales import active_scale, scale_labels
 from .splitting import CHECKWORTHY_THRESHOLD
-from .states import ClaimStatus, Role
+from .states import ClaimStatus, ReportStatus, Role
 from .workflow import WorkflowError
 from .workflow.articles import import_article, revise_article_text
 from .workflow.assignments import assign_claims, unassign
@@ -62,6 +63,7 @@ from .workflow.claims import (
     split_claim,
 )
 from .workflow.publishing import publish_article, unpublish_article
+from .workflow.reports import set_report_status
 from .workflow.reviews import claim_history, decide_claim, send_back, visible_reviews
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -465,7 +467,8 @@ def decide(claim_id: int):
         try:
             decide_claim(db.session, claim=claim_found, editor=current_user(),
                          rating_key=form.rating.data or None, summary=form.summary.data,
-                         expected_version=_version(form))
+                         expected_version=_version(form),
+                         correction_note=form.correction_note.data or "")
         except WorkflowError as error:
             db.session.rollback()
             show_workflow_error(form, error)
@@ -532,3 +535,24 @@ def unpublish(article_id: int):
         db.session.commit()
         flash(_("Withdrawn from public view; its address now answers 410 Gone."), "success")
     return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
+
+
+@bp.route("/reports")
+def reports():
+    """Readers' error reports and claim suggestions, to triage."""
+    return render_template("editor/reports.html", reports=reader_reports(db.session))
+
+
+@bp.route("/reports/<int:report_id>/<any(new, triaged, closed):status>", methods=["POST"])
+def report_status(report_id: int, status: str):
+    """Mark a reader report triaged or closed, or reopen it."""
+    found = _get_or_404(ReaderReport, report_id)
+    try:
+        set_report_status(db.session, report=found, status=ReportStatus(status),
+                          actor=current_user())
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("editor.reports"))

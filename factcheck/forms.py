@@ -92,6 +92,7 @@ class UserCreateForm(FlaskForm):
 class UserEditForm(FlaskForm):
     role = SelectField(_("Role"), choices=ROLE_CHOICES)
     is_active = BooleanField(_("Active (may sign in)"))
+    version = HiddenField()  # of the account the administrator saw
 
 
 def _http_url(form, field) -> None:
@@ -236,6 +237,10 @@ class DecisionForm(FlaskForm):
                             validators=[DataRequired(), Length(max=5000)],
                             description=_("Shown on the public verdict page. Markdown allowed."))
     version = HiddenField()  # of the decision the editor saw (0: none yet)
+    correction_note = TextAreaField(
+        _("Correction note"), validators=[Optional(), Length(max=2000)],
+        description=_("Needed when the verdict is already published: what changed and why. "
+                      "It is shown, dated, on the public page."))
 
 
 class SendBackForm(FlaskForm):
@@ -259,6 +264,7 @@ class ScaleForm(FlaskForm):
     name = StringField(_("Name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_("Description"), validators=[Optional(), Length(max=2000)],
                                 description=_("Shown to reviewers and editors with the scale."))
+    version = HiddenField(id="scale-version")
 
 
 class ScaleCopyForm(FlaskForm):
@@ -299,6 +305,7 @@ class LabelForm(FlaskForm):
                                 validators=[Optional(), Length(max=500)],
                                 description=_("What this verdict means, for reviewers and "
                                               "readers."))
+    version = HiddenField(id="label-version")  # of the label being edited; unused when adding
 
 
 class WorkflowSettingsForm(FlaskForm):
@@ -307,3 +314,12 @@ class WorkflowSettingsForm(FlaskForm):
                                                                  NumberRange(min=1, max=5)],
         description=_("An editor can decide a claim once this many reviews are submitted."))
     allow_self_assign = BooleanField(_("Reviewers may pick up selected claims themselves"))
+
+
+class ReaderReportForm(FlaskForm):
+    claim = SelectField(_("About"), validate_choice=False)
+    message = TextAreaField(_("What is wrong, or which claim should we check?"),
+                            validators=[DataRequired(), Length(max=4000)])
+    contact = EmailField(_("Your email (optional)"), validators=[Optional(), Email(),
+                                                                 Length(max=254)],
+                         description=_("Only if you want us to reply. We never publish it."))

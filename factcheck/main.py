@@ -13,7 +13,7 @@ from .access import current_user, require_login
 from .extensions import db
 from .i18n import _
 from .models import RatingLabel
-from .queries import published_articles
+from .search import latest_checks, verdict_bars, verdict_colours
 from .states import Role
 
 bp = Blueprint("main", __name__)
@@ -22,8 +22,11 @@ _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 @bp.route("/")
 def index():
-    """The public front page: the latest published checks."""
-    return render_template("main/index.html", articles=published_articles(db.session))
+    """The public front page: the latest published checks and their verdicts, a search box."""
+    checks = latest_checks(db.session)
+    colours = verdict_colours(db.session, (name for c in checks for name, _n in c.counts))
+    bars = {check.slug: verdict_bars(check.counts, colours) for check in checks}
+    return render_template("main/index.html", checks=checks, bars=bars)
 
 
 @bp.route("/dashboard")

@@ -44,7 +44,9 @@ def downgrade(app: Flask, revision: str) -> None:
 def schema_drift(app: Flask) -> list:
     """Differences between the migrated database and the models (empty when in sync)."""
     import factcheck.models  # noqa: F401
+    from factcheck.search import include_object
 
     with db.engine_for(app).connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object})
         return compare_metadata(context, SQLModel.metadata)

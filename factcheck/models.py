@@ -51,8 +51,12 @@ def _version_column() -> Column:
     return Column("version", Integer, nullable=False, default=1)
 
 
+_user_version = _version_column()
+
+
 class User(SQLModel, table=True):
     __tablename__ = "users"
+    __mapper_args__ = {"version_id_col": _user_version}
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
@@ -64,6 +68,8 @@ class User(SQLModel, table=True):
     session_version: int = Field(default=1)
     created_at: datetime = _created()
     last_login_at: datetime | None = _timestamp()
+    # Optimistic locking of the admin's edit form (any change to the row bumps it).
+    version: int = Field(default=1, sa_column=_user_version)
 
 
 _article_version = _version_column()
@@ -187,8 +193,12 @@ class Evidence(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_evidence_version)
 
 
+_scale_version = _version_column()
+
+
 class RatingScale(SQLModel, table=True):
     __tablename__ = "rating_scales"
+    __mapper_args__ = {"version_id_col": _scale_version}
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120, unique=True)
@@ -198,6 +208,10 @@ class RatingScale(SQLModel, table=True):
     # Built-in presets are read-only; administrators copy one to adapt it.
     is_builtin: bool = Field(default=False)
     created_at: datetime = _created()
+    version: int = Field(default=1, sa_column=_scale_version)
+
+
+_label_version = _version_column()
 
 
 class RatingLabel(SQLModel, table=True):
@@ -205,6 +219,7 @@ class RatingLabel(SQLModel, table=True):
 
     __tablename__ = "rating_labels"
     __table_args__ = (UniqueConstraint("scale_id", "key"),)
+    __mapper_args__ = {"version_id_col": _label_version}
 
     id: int | None = Field(default=None, primary_key=True)
     scale_id: int = Field(foreign_key="rating_scales.id", index=True, ondelete="CASCADE")
@@ -215,6 +230,7 @@ class RatingLabel(SQLModel, table=True):
     colour: str = Field(default="#666666", max_length=7)
     symbol: str = Field(default="", max_length=8)
     description: str = _text()
+    version: int = Field(default=1, sa_column=_label_version)
 
 
 _review_version = _version_column()

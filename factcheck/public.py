@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
+from .access import current_user
 from .claimreview import claim_reviews
 from .extensions import db
+from .forms import ReaderReportForm, show_workflow_error
 from .highlight import segments
-from .workflow.publishing import live_publication
+from .i18n import _
+from .models import Article, Publication
+from .queries import public_corrections
+from .workflow import WorkflowError
+from .workflow.publishing import live_publication, live_publication_stamp
+from .workflow.reports import submit_report
 
 bp = Blueprint("public", __name__)
 
@@ -19,24 +36,41 @@ MAX_AGE = 300  # seconds readers' browsers and proxies may reuse a verdict page
 @bp.route("/checks/<slug>")
 def check(slug: str):
     """The verdict page: summary, the article with its claims highlighted, claim cards."""
-    found = live_publication(db.session, slug)
-    if found is None:
+    stamp = live_publication_stamp(db.session, slug)
+    if stamp is None:
         abort(404)
-    article, publication = found
-    if publication is None:
-        abort(410 if article.published_at else 404)
-    modified = article.last_corrected_at or publication.published_at
-    etag = f"check-{publication.id}-{int(modified.timestamp())}"
-    # Answer a conditional request before doing any rendering work.
+    _article_id, first_published, corrected, publication_id, published_at = stamp
+    if publication_id is None:
+        abort(410 if first_published else 404)
+    modified = corrected or published_at
+    etag = f"check-{publication_id}-{int(modified.timestamp() * 1_000_000)}"
+    # Answer a conditional request before loading or rendering anything more.
     if request.if_none_match.contains(etag):
         response = make_response("", 304)
-    else:
+    elif current_user() is None:
+        response = make_response(_cached_page(
+            etag, request.url_root, current_app.config["DATABASE_URL"], publication_id))
+    else:  # signed-in staff see their own navigation; do not cache that page
+        publication = db.session.get(Publication, publication_id)
         response = make_response(_render(publication.snapshot, publication, modified))
     response.set_etag(etag)
     response.last_modified = modified
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE
     return response
+
+
+@lru_cache(maxsize=256)
+def _cached_page(etag: str, url_root: str, database: str, publication_id: int) -> bytes:
+    """The rendered page of one published version, per worker process.
+
+    Every argument is part of the key: the etag changes with every publication and
+    correction, so a stale page is never served and nothing needs invalidating.
+    """
+    publication = db.session.get(Publication, publication_id)
+    article = db.session.get(Article, publication.article_id)
+    modified = article.last_corrected_at or publication.published_at
+    return _render(publication.snapshot, publication, modified).encode()  # encoded once
 
 
 def _render(snapshot: dict, publication, modified) -> str:
@@ -55,3 +89,44 @@ def _render(snapshot: dict, publication, modified) -> str:
         publication=publication, modified=modified, claim_reviews=markup,
         organisation=organisation, colours=colours,
     )
+
+
+@bp.route("/corrections")
+def corrections():
+    """Every correction to a live check, newest first."""
+    return render_template("public/corrections.html",
+                           corrections=public_corrections(db.session))
+
+
+@bp.route("/checks/<slug>/report", methods=["GET", "POST"])
+def report(slug: str):
+    """Readers report an error or suggest a claim to check (no account needed)."""
+    found = live_publication(db.session, slug)
+    if found is None or found[1] is None:
+        abort(404)
+    article, publication = found
+    form = ReaderReportForm()
+    claims = publication.snapshot["claims"]
+    form.claim.choices = [("", _("The whole check"))] + [
+        (str(c["number"]), _("Claim {n}", n=c["number"])) for c in claims]
+    if form.validate_on_submit():
+        number = int(form.claim.data) if form.claim.data else None
+        claim_id = next((c["id"] for c in claims if c["number"] == number), None)
+        try:
+            submit_report(db.session, article=article, claim_id=claim_id,
+                          message=form.message.data, contact=form.contact.data or "",
+                          address=request.remote_addr or "unknown")
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            status = 429 if error.code == "conflict" else 422
+            return render_template("public/report.html", form=form, article=article,
+                                   sent=False), status
+        db.session.commit()
+        return redirect(url_for("public.report", slug=slug, sent=1))
+    status = 422 if form.is_submitted() else 200
+    response = make_response(render_template("public/report.html", form=form,
+                                             article=article, sent="sent" in request.args),
+                             status)
+    response.headers["Cache-Control"] = "no-store"  # the form carries a CSRF token
+    return response

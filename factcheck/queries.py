@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from .models import (
@@ -13,13 +13,15 @@ from .models import (
     Assignment,
     Claim,
     ConflictDeclaration,
+    Correction,
     Evidence,
     RatingLabel,
+    ReaderReport,
     Review,
     ReviewEvidence,
     User,
 )
-from .states import ArticleStatus, ClaimStatus, ReviewStatus
+from .states import ArticleStatus, ClaimStatus, ReportStatus, ReviewStatus
 
 
 @dataclass
@@ -176,4 +178,22 @@ def article_conflicts(session: Session, article_id: int) -> list[tuple[ConflictD
              .where((ConflictDeclaration.article_id == article_id)
                     | col(ConflictDeclaration.claim_id).in_(claim_ids))
              .order_by(ConflictDeclaration.id))
+    return list(session.exec(query).all())
+
+
+def reader_reports(session: Session) -> list[tuple[ReaderReport, Article | None, Claim | None]]:
+    """The triage inbox: open reports first, newest first (one query)."""
+    order = case((ReaderReport.status == ReportStatus.CLOSED, 1), else_=0)
+    query = (select(ReaderReport, Article, Claim)
+             .outerjoin(Article, col(Article.id) == ReaderReport.article_id)
+             .outerjoin(Claim, col(Claim.id) == ReaderReport.claim_id)
+             .order_by(order, col(ReaderReport.created_at).desc()).limit(200))
+    return list(session.exec(query).all())
+
+
+def public_corrections(session: Session, *, limit: int = 100) -> list[tuple[Correction, Article]]:
+    """Corrections to published checks, newest first (one query)."""
+    query = (select(Correction, Article).join(Article, col(Article.id) == Correction.article_id)
+             .where(Article.status == ArticleStatus.PUBLISHED)
+             .order_by(col(Correction.created_at).desc()).limit(limit))
     return list(session.exec(query).all())

@@ -40,6 +40,11 @@ ACCESS: dict[str, str | Role] = {
     "editor.publish": Role.EDITOR,
     "editor.unpublish": Role.EDITOR,
     "public.check": PUBLIC,
+    "search.search": PUBLIC,
+    "public.report": PUBLIC,
+    "public.corrections": PUBLIC,
+    "editor.reports": Role.EDITOR,
+    "editor.report_status": Role.EDITOR,
     "review.queue": Role.REVIEWER,
     # Reviewers reach only claims assigned to them: checked per object (tests/test_review.py).
     "review.claim": Role.REVIEWER,
@@ -56,6 +61,12 @@ ACCESS: dict[str, str | Role] = {
     "editor.decide": Role.EDITOR,
     "editor.send_back_claim": Role.EDITOR,
     "main.scale_css": PUBLIC,
+    "feeds.atom": PUBLIC,
+    "feeds.sitemap": PUBLIC,
+    "feeds.robots": PUBLIC,
+    "feeds.verdicts_csv": PUBLIC,
+    "api.checks": PUBLIC,
+    "api.check": PUBLIC,  # 404/410 as JSON for unknown and withdrawn checks
     "admin.users": Role.ADMIN,
     "admin.new_user": Role.ADMIN,
     "admin.invite": Role.ADMIN,
@@ -120,6 +131,8 @@ def test_every_route_for_every_role(make_app, make_user, identity):
             "action": "select",
             "direction": "up",
             "slug": "no-such-check",
+            "report_id": 999_999,
+            "status": "closed",
             "scale_id": active_scale(db.session).id,
             "label_id": scale_labels(db.session, active_scale(db.session))[0].id,
         }

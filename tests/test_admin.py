@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+import re
+
+from sqlmodel import col, select
 
 from factcheck.extensions import db
 from factcheck.models import AuditEvent, User
 from factcheck.states import Role
 
-from .helpers import PASSWORD, login, post_form
+from .helpers import PASSWORD, csrf_token, login, post_form
 
 
 def _user(app, email: str) -> User:
@@ -16,6 +18,32 @@ def _user(app, email: str) -> User:
         user = db.session.exec(select(User).where(User.email == email)).one()
         db.session.expunge(user)
         return user
+
+
+def _edit(app, user_id: int, **data) -> dict:
+    """The account form's fields with the version of the account as stored now."""
+    with app.app_context():
+        return {**data, "version": str(db.session.get(User, user_id).version)}
+
+
+def _hidden_version(html: str) -> str:
+    match = re.search(r'<input[^>]*id="version"[^>]*value="([^"]*)"', html)
+    assert match, "no hidden version in the page"
+    return match.group(1)
+
+
+def _open_form(client, url: str) -> dict:
+    """What a browser keeps from the edit page: its CSRF token and the account's version."""
+    html = client.get(url).get_data(as_text=True)
+    return {"csrf_token": csrf_token(html), "version": _hidden_version(html)}
+
+
+def _account_events(app, user_id: int) -> list[str]:
+    with app.app_context():
+        return list(db.session.exec(
+            select(AuditEvent.action).where(AuditEvent.object_type == "users",
+                                            AuditEvent.object_id == user_id)
+            .order_by(col(AuditEvent.id))).all())
 
 
 def test_admin_creates_a_user_with_a_password(app, client, login_as):
@@ -82,7 +110,8 @@ def test_role_change_takes_effect_on_the_next_request(app, client, login_as, mak
     login(reviewer_client, reviewer.email)
     assert reviewer_client.get("/editor/").status_code == 403
     response = post_form(
-        client, f"/admin/users/{reviewer.id}", {"role": "editor", "is_active": "y"}
+        client, f"/admin/users/{reviewer.id}", _edit(app, reviewer.id, role="editor",
+                                                     is_active="y")
     )
     assert response.status_code == 302
     assert reviewer_client.get("/editor/").status_code == 200
@@ -99,7 +128,7 @@ def test_deactivation_ends_the_users_sessions_at_once(app, client, login_as, mak
     editor_client = app.test_client()
     login(editor_client, editor.email)
     assert editor_client.get("/editor/").status_code == 200
-    post_form(client, f"/admin/users/{editor.id}", {"role": "editor"})  # box unticked
+    post_form(client, f"/admin/users/{editor.id}", _edit(app, editor.id, role="editor"))  # unticked
     assert editor_client.get("/editor/").status_code == 302
     assert login(app.test_client(), editor.email, PASSWORD).status_code == 401
     assert "Deactivated" in client.get("/admin/users").get_data(as_text=True)
@@ -108,11 +137,70 @@ def test_deactivation_ends_the_users_sessions_at_once(app, client, login_as, mak
 def test_the_last_active_admin_cannot_be_demoted_or_deactivated(app, client, login_as):
     admin = login_as(Role.ADMIN)
     for data in ({"role": "editor", "is_active": "y"}, {"role": "admin"}):
-        response = post_form(client, f"/admin/users/{admin.id}", data)
+        response = post_form(client, f"/admin/users/{admin.id}", _edit(app, admin.id, **data))
         assert response.status_code == 200
         assert "last active administrator" in response.get_data(as_text=True)
     user = _user(app, admin.email)
     assert user.role == Role.ADMIN and user.is_active
+
+
+def test_two_admins_editing_one_account_the_second_sees_the_first_and_keeps_their_choice(
+        app, client, login_as, make_user):
+    login_as(Role.ADMIN)
+    other = app.test_client()
+    assert login(other, make_user(Role.ADMIN).email).status_code == 302
+    target = make_user(Role.REVIEWER, name="Rita Reviewer")
+    url = f"/admin/users/{target.id}"
+    mine, theirs = _open_form(client, url), _open_form(other, url)
+    assert mine["version"] == theirs["version"]
+
+    # The other administrator makes Rita an editor.
+    response = other.post(url, data={"role": "editor", "is_active": "y", **theirs})
+    assert response.status_code == 302
+    events = _account_events(app, target.id)
+    assert events[-1] == "user.role_changed"
+
+    # I, from the page I opened before, make her an administrator and deactivate her.
+    response = client.post(url, data={"role": "admin", **mine})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Someone else changed this account while you were editing it" in html
+    assert "Now saved: Role: <strong>Editor</strong>" in html  # their change ...
+    saved = html[html.index('id="conflict"'):html.index("</section>")]
+    assert "Active (may sign in)" in saved
+    assert '<option selected value="admin">' in html  # ... above my choice, kept
+    assert re.search(r'<input[^>]*id="is_active"', html)
+    assert not re.search(r'<input[^>]*checked[^>]*id="is_active"', html)
+    refreshed = _hidden_version(html)
+    assert int(refreshed) > int(mine["version"])
+    user = _user(app, target.email)
+    assert user.role == Role.EDITOR and user.is_active
+    assert _account_events(app, target.id) == events
+
+    # Saving the conflict page's form applies my choice over theirs.
+    response = client.post(url, data={"role": "admin", "csrf_token": csrf_token(html),
+                                      "version": refreshed})
+    assert response.status_code == 302
+    user = _user(app, target.email)
+    assert user.role == Role.ADMIN and not user.is_active
+    assert _account_events(app, target.id)[len(events):] == [
+        "user.role_changed", "user.deactivated", "auth.sessions_ended"]
+
+
+def test_account_changes_without_a_version_are_refused(app, client, login_as, make_user):
+    login_as(Role.ADMIN)
+    target = make_user(Role.REVIEWER)
+    before = _user(app, target.email)
+    events = _account_events(app, target.id)
+    for version in (None, "", "latest"):
+        data = {"role": "admin", "is_active": "y"}
+        if version is not None:
+            data["version"] = version
+        response = post_form(client, f"/admin/users/{target.id}", data)
+        assert response.status_code == 400
+    after = _user(app, target.email)
+    assert after.model_dump() == before.model_dump()
+    assert _account_events(app, target.id) == events
 
 
 def test_unknown_user_is_404(client, login_as):

@@ -182,3 +182,123 @@ def test_reviewers_cannot_publish(app, checked, make_user):
     assert response.status_code == 403
     with app.app_context():
         assert db.session.get(Article, checked["article_id"]).status == ArticleStatus.DRAFT
+
+
+def test_reader_reports_an_error_and_editors_triage_it(app, checked):
+    editor_client, _response = _publish(app, checked)
+    reader = app.test_client()
+    page = f"/checks/{checked['slug']}/report"
+    assert "Report an error or suggest a claim to check" in reader.get(
+        f"/checks/{checked['slug']}").get_data(as_text=True)
+    form = reader.get(page)
+    assert form.headers["Cache-Control"] == "no-store"
+    assert reader.post(page, data={"message": "no token"}).status_code == 400  # CSRF
+    response = reader.post(page, data={"csrf_token": csrf_token(form.get_data(as_text=True)),
+                                       "claim": "1", "message": "The rate was 3.6%.",
+                                       "contact": "reader@example.org"})
+    assert response.status_code == 302
+    assert "Thank you" in reader.get(response.headers["Location"]).get_data(as_text=True)
+    inbox = editor_client.get("/editor/reports").get_data(as_text=True)
+    assert "The rate was 3.6%." in inbox and "reader@example.org" in inbox
+    from factcheck.models import ReaderReport
+
+    with app.app_context():
+        report = db.session.exec(select(ReaderReport)).one()
+        assert report.claim_id == checked["claims"][0]
+        report_id = report.id
+    token = csrf_token(inbox)
+    editor_client.post(f"/editor/reports/{report_id}/closed", data={"csrf_token": token})
+    with app.app_context():
+        assert db.session.get(ReaderReport, report_id).status == "closed"
+
+
+def test_reader_reports_are_rate_limited_and_empty_ones_refused(app, checked):
+    _publish(app, checked)
+    reader = app.test_client()
+    page = f"/checks/{checked['slug']}/report"
+    token = csrf_token(reader.get(page).get_data(as_text=True))
+    empty = reader.post(page, data={"csrf_token": token, "claim": "", "message": "  "})
+    assert empty.status_code == 422
+    for n in range(5):
+        assert reader.post(page, data={"csrf_token": token, "claim": "",
+                                       "message": f"Report {n}"}).status_code == 302
+    limited = reader.post(page, data={"csrf_token": token, "claim": "", "message": "One more"})
+    assert limited.status_code == 429
+    assert "try again in an hour" in limited.get_data(as_text=True)
+
+
+def test_verdict_page_query_count_does_not_grow_with_claims(app, checked, make_user):
+    from sqlalchemy import event
+
+    _publish(app, checked)
+    statements: list[str] = []
+    engine = db.engine_for(app, write=False)
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    app.test_client().get(f"/checks/{checked['slug']}")
+    small = len(statements)
+    with app.app_context():  # a much bigger check: 30 more decided claims with evidence
+        label = _label("false")
+        article = db.session.get(Article, checked["article_id"])
+        article.status = ArticleStatus.DRAFT
+        body_start = len(article.body)
+        article.body += " Extra." * 30
+        for n in range(30):
+            claim = Claim(article_id=article.id, position=10 + n, start=body_start + 7 * n + 1,
+                          end=body_start + 7 * n + 7, text="Extra.",
+                          status=ClaimStatus.DECIDED)
+            db.session.add(claim)
+            db.session.flush()
+            db.session.add(Decision(claim_id=claim.id, rating_id=label.id, summary="No."))
+            db.session.add(Evidence(claim_id=claim.id, url="https://e.example.org/",
+                                    title="Source", stance="refutes"))
+        db.session.commit()
+    _publish(app, checked)
+    statements.clear()
+    html = app.test_client().get(f"/checks/{checked['slug']}").get_data(as_text=True)
+    assert 'id="claim-33"' in html
+    assert len(statements) == small
+
+
+def test_the_rendered_page_is_reused_and_nothing_personal_is_cached(app, checked):
+    _publish(app, checked)
+    reader = app.test_client()
+    first = reader.get(f"/checks/{checked['slug']}").get_data(as_text=True)
+    second = app.test_client().get(f"/checks/{checked['slug']}").get_data(as_text=True)
+    assert first == second
+    assert "csrf_token" not in first and "Sign out" not in first
+
+
+def test_changing_a_published_verdict_needs_a_public_dated_correction(app, checked):
+    editor_client, _response = _publish(app, checked)
+    reader = app.test_client()
+    before = reader.get(f"/checks/{checked['slug']}")
+    claim_id = checked["claims"][0]
+    url = f"/editor/claims/{claim_id}/decide"
+    with app.app_context():
+        version = db.session.exec(select(Decision).where(Decision.claim_id == claim_id)
+                                  ).one().version
+    page = editor_client.get(url).get_data(as_text=True)
+    assert "Correction note" in page
+    refused = editor_client.post(url, data={"csrf_token": csrf_token(page), "rating":
+                                            "mostly-false", "summary": "Revised.",
+                                            "version": version, "correction_note": ""})
+    assert refused.status_code == 422
+    assert "correction note" in refused.get_data(as_text=True)
+    done = editor_client.post(url, data={"csrf_token": csrf_token(page),
+                                         "rating": "mostly-false", "summary": "Revised.",
+                                         "version": version,
+                                         "correction_note": "the office revised its figure"})
+    assert done.status_code == 302
+    after = reader.get(f"/checks/{checked['slug']}")
+    html = after.get_data(as_text=True)
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert re.search(r"On \d{4}-\d{2}-\d{2} we changed the rating of claim 1 from True to "
+                     r"Mostly false because: the office revised its figure", html)
+    assert "last corrected" in html and "Revised." in html
+    first = _ld(html)[0]
+    assert first["reviewRating"]["alternateName"] == "Mostly false"
+    assert first["dateModified"] >= first["datePublished"]
+    listing = reader.get("/corrections").get_data(as_text=True)
+    assert "the office revised its figure" in listing and "from True to Mostly false" in listing
+    with app.app_context():
+        assert db.session.get(Claim, claim_id).status == ClaimStatus.PUBLISHED

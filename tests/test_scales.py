@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import pytest
@@ -9,11 +10,21 @@ from sqlmodel import col, select
 
 from factcheck.extensions import db
 from factcheck.models import AuditEvent, Claim, Decision, RatingLabel, RatingScale, Review
-from factcheck.scales import CONCLUSION, EVIDENCE, FIVE_STEP, PRESETS, SIX_STEP, active_scale
+from factcheck.scales import (
+    CONCLUSION,
+    EVIDENCE,
+    FIVE_STEP,
+    PRESETS,
+    SIX_STEP,
+    active_scale,
+    seed_rating_scales,
+)
 from factcheck.states import Role, ScaleMode
+from factcheck.workflow import WorkflowError
+from factcheck.workflow import scales as rating
 from factcheck.workflow.articles import create_article
 
-from .helpers import post_form
+from .helpers import csrf_token, login, post_form
 
 BUILTIN_MESSAGE = "is a built-in scale and cannot be changed"
 NEW_LABEL = {
@@ -41,11 +52,11 @@ def _label_id(app, scale_id: int, key: str) -> int:
 
 
 def _labels(app, scale_id: int) -> list[dict]:
-    """The labels of a scale in display order, as plain data."""
+    """The labels of a scale in display order, as plain data (without the bookkeeping)."""
     with app.app_context():
         labels = db.session.exec(select(RatingLabel).where(RatingLabel.scale_id == scale_id)
                                  .order_by(col(RatingLabel.position))).all()
-        return [label.model_dump(exclude={"id", "scale_id"}) for label in labels]
+        return [label.model_dump(exclude={"id", "scale_id", "version"}) for label in labels]
 
 
 def _snapshot(app) -> dict:
@@ -84,13 +95,43 @@ def _copy(client, app, source: str, name: str = "") -> int:
 
 
 def _label_data(app, label_id: int, **changes) -> dict:
+    """The label's edit form as stored now, version included, with `changes` typed in."""
     with app.app_context():
         label = db.session.get(RatingLabel, label_id)
         data = {"key": label.key, "name": label.name,
                 "value": "" if label.value is None else str(label.value),
                 "colour": label.colour, "symbol": label.symbol,
-                "description": label.description}
+                "description": label.description, "version": str(label.version)}
     return {**data, **changes}
+
+
+def _scale_data(app, scale_id: int, **changes) -> dict:
+    """The scale's name-and-description form as stored now, version included."""
+    with app.app_context():
+        scale = db.session.get(RatingScale, scale_id)
+        data = {"name": scale.name, "description": scale.description,
+                "version": str(scale.version)}
+    return {**data, **changes}
+
+
+def _hidden_version(html: str, field_id: str) -> str:
+    """The version a form on the page carries (its hidden input with id `field_id`)."""
+    match = re.search(rf'<input[^>]*id="{field_id}"[^>]*value="([^"]*)"', html)
+    assert match, f"no hidden {field_id} in the page"
+    return match.group(1)
+
+
+def _second_admin(app, make_user):
+    """Another administrator, signed in on a client of their own."""
+    other = app.test_client()
+    assert login(other, make_user(Role.ADMIN).email).status_code == 302
+    return other
+
+
+def _open_form(client, url: str, field_id: str) -> dict:
+    """What a browser keeps from the page holding a form: its CSRF token and version."""
+    html = client.get(url).get_data(as_text=True)
+    return {"csrf_token": csrf_token(html), "version": _hidden_version(html, field_id)}
 
 
 def _rate_with(app, make_user, *, review_label: int, decision_label: int | None = None) -> None:
@@ -275,7 +316,8 @@ def test_admin_edits_the_labels_of_a_copy(app, client, login_as):
     assert deleted.details["label"]["key"] == "false-ridiculous"
 
     # The scale's own name and description.
-    response = post_form(client, url, {"name": "Newsroom scale", "description": "Ours."},
+    response = post_form(client, url, _scale_data(app, copy_id, name="Newsroom scale",
+                                                  description="Ours."),
                          follow_redirects=True)
     assert "Scale “Newsroom scale” saved." in response.get_data(as_text=True)
     [updated] = _events(app, "scale.update")
@@ -344,7 +386,8 @@ def test_scale_names_are_required_and_unique(app, client, login_as):
         ("", "This field is required."),
         ("x" * 121, "Field cannot be longer than 120 characters."),
     ):
-        response = post_form(client, url, {"name": name, "description": "Kept text"})
+        response = post_form(client, url, _scale_data(app, copy_id, name=name,
+                                                      description="Kept text"))
         html = response.get_data(as_text=True)
         assert response.status_code == 422, name
         assert message in html and 'id="name-error"' in html
@@ -374,7 +417,7 @@ def test_built_in_scales_are_read_only(app, client, login_as):
 
     before = _snapshot(app)
     attempts = [
-        (url, {"name": "Renamed", "description": ""}),
+        (url, _scale_data(app, six, name="Renamed", description="")),
         (f"{url}/labels", NEW_LABEL),
         (f"{url}/labels/{true_id}", _label_data(app, true_id, name="Very true")),
         (f"{url}/labels/{true_id}/delete", {}),
@@ -474,6 +517,147 @@ def test_labels_in_use_are_never_deleted(app, client, login_as, make_user):
     assert post_form(client, f"{url}/labels", NEW_LABEL, page=url).status_code == 302
 
 
+# Concurrent edits ------------------------------------------------------------------------
+
+
+def test_two_admins_editing_one_label_the_second_sees_the_first_and_keeps_their_input(
+        app, client, login_as, make_user):
+    login_as(Role.ADMIN)
+    other = _second_admin(app, make_user)
+    copy_id = _copy(client, app, SIX_STEP.name, "House scale")
+    true_id = _label_id(app, copy_id, "true")
+    edit_url = f"/admin/scales/{copy_id}/labels/{true_id}"
+    # Both open the same label's form.
+    mine = _open_form(client, edit_url, "label-version")
+    theirs = _open_form(other, edit_url, "label-version")
+    assert mine["version"] == theirs["version"]
+
+    response = other.post(edit_url, data={
+        **_label_data(app, true_id, name="Correct", symbol="✓"), **theirs})
+    assert response.status_code == 302
+    events = len(_events(app, "scale.label_edit"))
+    stored = _labels(app, copy_id)
+
+    my_input = _label_data(app, true_id, name="Accurate", colour="#1b5e20",
+                           description="Checked against primary sources.")
+    response = client.post(edit_url, data={**my_input, **mine})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Someone else changed this label while you were editing it." in html
+    # Their change is shown ...
+    conflict = html[html.index('id="label-conflict"'):html.index("</dl>",
+                                                                 html.index('id="label-conflict"'))]
+    assert '<span class="scale-label-name">Correct</span>' in conflict and "✓" in conflict
+    # ... above my input, unsaved and kept, with the version refreshed.
+    assert 'value="Accurate"' in html and 'value="#1b5e20"' in html
+    assert "Checked against primary sources.</textarea>" in html
+    assert ">Save my version</button>" in html
+    refreshed = _hidden_version(html, "label-version")
+    assert int(refreshed) == int(mine["version"]) + 1
+    assert _labels(app, copy_id) == stored and len(_events(app, "scale.label_edit")) == events
+
+    # Saving the form as the conflict page shows it applies my version over theirs.
+    response = client.post(edit_url, data={**my_input, "csrf_token": csrf_token(html),
+                                           "version": refreshed})
+    assert response.status_code == 302
+    saved = _labels(app, copy_id)[0]
+    assert (saved["name"], saved["colour"], saved["symbol"]) == ("Accurate", "#1b5e20", "✓")
+    assert saved["description"] == "Checked against primary sources."
+    assert len(_events(app, "scale.label_edit")) == events + 1
+
+
+def test_two_admins_editing_one_scale_the_second_sees_the_first_and_keeps_their_input(
+        app, client, login_as, make_user):
+    login_as(Role.ADMIN)
+    other = _second_admin(app, make_user)
+    copy_id = _copy(client, app, SIX_STEP.name, "House scale")
+    url = f"/admin/scales/{copy_id}"
+    mine = _open_form(client, url, "scale-version")
+    theirs = _open_form(other, url, "scale-version")
+
+    response = other.post(url, data={"name": "Newsroom scale", "description": "Theirs.",
+                                     **theirs})
+    assert response.status_code == 302
+    before = _snapshot(app)
+
+    my_input = {"name": "Desk scale", "description": "Mine, written with care."}
+    response = client.post(url, data={**my_input, **mine})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Someone else changed this scale while you were editing it." in html
+    conflict = html[html.index('id="scale-conflict"'):]
+    conflict = conflict[:conflict.index("</dl>")]
+    assert "<dd>Newsroom scale</dd>" in conflict and "<dd>Theirs.</dd>" in conflict
+    assert 'value="Desk scale"' in html and "Mine, written with care.</textarea>" in html
+    refreshed = _hidden_version(html, "scale-version")
+    assert int(refreshed) == int(mine["version"]) + 1
+    assert _snapshot(app) == before
+
+    response = client.post(url, data={**my_input, "csrf_token": csrf_token(html),
+                                      "version": refreshed})
+    assert response.status_code == 302
+    with app.app_context():
+        scale = db.session.get(RatingScale, copy_id)
+        assert (scale.name, scale.description) == ("Desk scale", "Mine, written with care.")
+    assert [e.details["changes"]["name"]["after"] for e in _events(app, "scale.update")] == [
+        "Newsroom scale", "Desk scale"]
+
+
+def test_edits_without_a_version_are_refused_and_change_nothing(app, client, login_as):
+    login_as(Role.ADMIN)
+    copy_id = _copy(client, app, SIX_STEP.name, "House scale")
+    url = f"/admin/scales/{copy_id}"
+    true_id = _label_id(app, copy_id, "true")
+    before = _snapshot(app)
+    for version in (None, "", "two"):
+        label = _label_data(app, true_id, name="Accurate")
+        scale = _scale_data(app, copy_id, name="Renamed")
+        for data in (label, scale):
+            if version is None:
+                del data["version"]
+            else:
+                data["version"] = version
+        assert post_form(client, f"{url}/labels/{true_id}", label).status_code == 400
+        assert post_form(client, url, scale).status_code == 400
+    assert _snapshot(app) == before
+    # Adding a label has no version to check.
+    assert post_form(client, f"{url}/labels", NEW_LABEL, page=url).status_code == 302
+
+
+def test_the_workflow_never_assumes_a_version(app):
+    with app.app_context():
+        six = db.session.get(RatingScale, _scale_id(app, SIX_STEP.name))
+        copy = rating.copy_scale(db.session, scale=six, name="Mine", actor=None)
+        label = rating.scale_labels(db.session, copy)[0]
+        original = label.name
+        fields = {"key": label.key, "name": "Other", "value": label.value,
+                  "colour": label.colour, "symbol": label.symbol, "description": ""}
+        for expected in (None, label.version + 1):
+            with pytest.raises(WorkflowError) as refused:
+                rating.save_label(db.session, scale=copy, label=label, actor=None,
+                                  expected_version=expected, **fields)
+            assert refused.value.code == "conflict" and refused.value.field == "version"
+        with pytest.raises(WorkflowError) as refused:
+            rating.update_scale(db.session, scale=copy, name="Renamed", description="",
+                                expected_version=copy.version + 1, actor=None)
+        assert refused.value.code == "conflict"
+        assert (label.name, copy.name) == (original, "Mine")
+        rating.save_label(db.session, scale=copy, label=label, actor=None,
+                          expected_version=label.version, **fields)
+        db.session.flush()
+        assert label.name == "Other" and label.version == 2
+
+
+def test_seeding_again_keeps_the_presets_and_their_versions(app):
+    before = _snapshot(app)
+    assert all(s["version"] >= 1 for s in before["scales"])
+    assert {lab["version"] for lab in before["labels"]} == {1}
+    with app.app_context():
+        seed_rating_scales(db.session)
+        db.session.commit()
+    assert _snapshot(app) == before
+
+
 # Access ----------------------------------------------------------------------------------
 
 
@@ -489,7 +673,7 @@ def test_reviewers_and_editors_are_refused(app, client, login_as, role):
     for url, data in (
         (f"/admin/scales/{five}/activate", {}),
         (f"/admin/scales/{six}/copy", {"name": "Mine"}),
-        (f"/admin/scales/{six}", {"name": "Mine", "description": ""}),
+        (f"/admin/scales/{six}", _scale_data(app, six, name="Mine", description="")),
         (f"/admin/scales/{six}/labels", NEW_LABEL),
         (f"/admin/scales/{six}/labels/{true_id}", _label_data(app, true_id, name="Mine")),
         (f"/admin/scales/{six}/labels/{true_id}/delete", {}),

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import factcheck.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from factcheck.search import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -17,6 +18,7 @@ def run_migrations_online() -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,  # the search index is not on SQLModel.metadata
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -149,8 +149,20 @@ def _active_admins(session: Session) -> int:
     return session.exec(query).one()
 
 
-def update_user(session: Session, *, user: User, role: Role, is_active: bool, actor: User) -> None:
-    """Change a user's role or active flag; deactivation ends their sessions at once."""
+def update_user(
+    session: Session, *, user: User, role: Role, is_active: bool, expected_version: int,
+    actor: User,
+) -> None:
+    """Change a user's role or active flag; deactivation ends their sessions at once.
+
+    `expected_version` is the account's version the administrator's form was rendered
+    with; a different stored version is refused as a conflict, nothing is overwritten.
+    """
+    if user.version != expected_version:
+        raise WorkflowError(
+            _("Someone else changed this account while you were editing it."),
+            code="conflict", field="version",
+        )
     losing_admin = user.role == Role.ADMIN and (role != Role.ADMIN or not is_active)
     if losing_admin and user.is_active and _active_admins(session) <= 1:
         raise WorkflowError(

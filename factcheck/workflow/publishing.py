@@ -23,6 +23,7 @@ from ..models import (
     Review,
     User,
 )
+from ..search import reindex_publication, remove_article
 from ..states import ArticleStatus, ClaimStatus, ReviewStatus, Role
 from .audit import record_audit
 from .errors import WorkflowError
@@ -104,15 +105,38 @@ def build_snapshot(session: Session, article: Article) -> dict[str, Any]:
         "open": sum(1 for i in items if not i["decided"]),
         "candidates": total_claims,
         "corrections": [{"note": c.note, "before": c.before, "after": c.after,
-                         "claim_id": c.claim_id, "at": c.created_at.isoformat()}
+                         "claim_id": c.claim_id, "at": c.created_at.isoformat(),
+                         "claim_number": next((i["number"] for i in items
+                                               if i["id"] == c.claim_id), None)}
                         for c in corrections],
         "organisation": {"name": get_setting(session, "org_name"),
                          "url": get_setting(session, "org_url")},
     }
 
 
+def record_correction(session: Session, *, claim: Claim, editor: User, note: str, before: str,
+                      after: str) -> Correction:
+    """A public, dated correction of a published claim; the check is republished with it."""
+    now = utcnow()
+    correction = Correction(article_id=claim.article_id, claim_id=claim.id, note=note.strip(),
+                            before=before, after=after, created_by_id=editor.id,
+                            created_at=now)
+    session.add(correction)
+    article = session.get(Article, claim.article_id)
+    article.last_corrected_at = now
+    session.add(article)
+    session.flush()
+    record_audit(session, actor=editor, action="claim.correct", obj=claim,
+                 before=before, after=after, note=correction.note)
+    if article.status == ArticleStatus.PUBLISHED:
+        publish_article(session, article=article, editor=editor, include_open=True,
+                        reason="correction")
+    return correction
+
+
 def publish_article(
-    session: Session, *, article: Article, editor: User, include_open: bool
+    session: Session, *, article: Article, editor: User, include_open: bool,
+    reason: str = "publish",
 ) -> Publication:
     """Publish (or republish) the check; open claims only with `include_open`."""
     if not editor.role.at_least(Role.EDITOR):
@@ -151,8 +175,9 @@ def publish_article(
                               published_by_id=editor.id, published_at=now)
     session.add(publication)
     session.flush()
+    reindex_publication(session, publication)
     record_audit(session, actor=editor, action="article.publish", obj=article,
-                 publication=publication.number, open_claims=len(open_claims))
+                 publication=publication.number, open_claims=len(open_claims), reason=reason)
     return publication
 
 
@@ -167,6 +192,7 @@ def unpublish_article(session: Session, *, article: Article, editor: User) -> No
         session.add(publication)
     article.status, article.updated_at = ArticleStatus.UNPUBLISHED, now
     session.add(article)
+    remove_article(session, article.id)
     record_audit(session, actor=editor, action="article.unpublish", obj=article)
 
 
@@ -178,3 +204,17 @@ def live_publication(session: Session, slug: str) -> tuple[Article, Publication 
              .where(Article.slug == slug))
     row = session.exec(query).first()
     return (row[0], row[1]) if row else None
+
+
+def live_publication_stamp(session: Session, slug: str):
+    """(article id, first published, last corrected, live publication id, its date) or None.
+
+    Only small columns: enough to answer a conditional request without loading the
+    snapshot. The publication fields are None when the check is not live.
+    """
+    query = (select(Article.id, Article.published_at, Article.last_corrected_at,
+                    Publication.id, Publication.published_at)
+             .outerjoin(Publication, (col(Publication.article_id) == Article.id)
+                        & col(Publication.withdrawn_at).is_(None))
+             .where(Article.slug == slug))
+    return session.exec(query).first()

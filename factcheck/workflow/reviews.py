@@ -24,6 +24,7 @@ from ..states import ClaimStatus, Confidence, ReviewStatus, Role, ScaleMode
 from .assignments import is_assigned, require_claim_access, submitted_count, sync_review_status
 from .audit import record_audit
 from .errors import WorkflowError
+from .publishing import record_correction
 from .settings import get_setting
 
 _CLOSED = (ClaimStatus.DECIDED, ClaimStatus.PUBLISHED)
@@ -152,12 +153,21 @@ def decide_claim(
     rating_key: str | None,
     summary: str,
     expected_version: int,
+    correction_note: str = "",
 ) -> Decision:
-    """Record the editor's final verdict and public conclusion (0: there was none yet)."""
+    """Record the editor's final verdict and public conclusion (0: there was none yet).
+
+    Changing a published verdict needs a correction note: the correction is public and
+    dated, and the verdict page is republished with it.
+    """
     if not editor.role.at_least(Role.EDITOR):
         raise WorkflowError(_("Only editors decide."), code="forbidden")
     required = get_setting(session, "reviews_required")
-    if claim.status not in (ClaimStatus.REVIEWED, ClaimStatus.DECIDED):
+    published = claim.status == ClaimStatus.PUBLISHED
+    if published and not correction_note.strip():
+        raise WorkflowError(_("This verdict is published: say what changed and why in a "
+                              "correction note."), field="correction_note")
+    if claim.status not in (ClaimStatus.REVIEWED, ClaimStatus.DECIDED, ClaimStatus.PUBLISHED):
         raise WorkflowError(
             _("A decision needs {n} submitted reviews; this claim is {status}.", n=required,
               status=claim.status), code="conflict")
@@ -175,15 +185,22 @@ def decide_claim(
         raise WorkflowError(_("Another editor decided this claim meanwhile; their decision is "
                               "shown above."), code="conflict")
     before = decision.rating_id if decision else None
+    before_label = session.get(RatingLabel, before) if before else None
     decision = decision or Decision(claim_id=claim.id)
     decision.editor_id, decision.summary = editor.id, summary.strip()
     decision.rating_id, decision.decided_at = (label.id if label else None), utcnow()
     session.add(decision)
-    claim.status = ClaimStatus.DECIDED
-    session.add(claim)
+    if not published:
+        claim.status = ClaimStatus.DECIDED
+        session.add(claim)
     session.flush()
     record_audit(session, actor=editor, action="claim.decide", obj=claim,
                  rating=label.key if label else None, before_rating_id=before)
+    if published:
+        record_correction(
+            session, claim=claim, editor=editor, note=correction_note,
+            before=before_label.name if before_label else "",
+            after=label.name if label else "")
     return decision
 
 

@@ -130,6 +130,15 @@ def _check_editable(scale: RatingScale) -> None:
         )
 
 
+def _check_version(record: RatingScale | RatingLabel, expected_version: int | None) -> None:
+    """Refuse to overwrite a change saved since the administrator opened the form."""
+    if record.version != expected_version:
+        message = (_("Someone else changed this scale while you were editing it.")
+                   if isinstance(record, RatingScale)
+                   else _("Someone else changed this label while you were editing it."))
+        raise WorkflowError(message, code="conflict", field="version")
+
+
 def _check_belongs(scale: RatingScale, label: RatingLabel) -> None:
     if label.scale_id != scale.id:
         raise WorkflowError(_("This label does not belong to this scale."), code="not_found")
@@ -273,9 +282,14 @@ def copy_scale(session: Session, *, scale: RatingScale, name: str, actor: User) 
 
 
 def update_scale(session: Session, *, scale: RatingScale, name: str, description: str,
-                 actor: User) -> None:
-    """Rename an editable scale or change its description."""
+                 expected_version: int, actor: User) -> None:
+    """Rename an editable scale or change its description.
+
+    `expected_version` is the scale's version the administrator's form was rendered
+    with; a different stored version is refused as a conflict, nothing is overwritten.
+    """
     _check_editable(scale)
+    _check_version(scale, expected_version)
     name = _clean_scale_name(session, name, exclude=scale)
     description = (description or "").strip()
     if len(description) > SCALE_DESCRIPTION_MAX:
@@ -311,11 +325,17 @@ def save_label(
     symbol: str,
     description: str,
     actor: User,
+    expected_version: int | None = None,
 ) -> RatingLabel:
-    """Add a label to an editable scale (at the end), or change one of its labels."""
+    """Add a label to an editable scale (at the end), or change one of its labels.
+
+    Changing a label needs `expected_version`, the label's version the administrator's
+    form was rendered with; a different stored version is refused as a conflict.
+    """
     _check_editable(scale)
     if label is not None:
         _check_belongs(scale, label)
+        _check_version(label, expected_version)
     key = _clean_key(key)
     name = " ".join((name or "").split())
     if not name:

@@ -7,11 +7,17 @@ whole run; `page` is a new browser context per test whose base URL is the server
 
 Without /usr/bin/chromium the tests here are skipped with a reason; with
 FACTCHECK_REQUIRE_E2E=1 they fail instead (CI sets it).
+
+`vnu_jar` and `axe_script` find the Nu Html Checker and axe-core that
+`npm install --ignore-scripts --no-audit --no-fund --prefix .tools vnu-jar axe-core`
+puts in `.tools/` (`python3 dev.py test` and .ci/run do this when npm is there); the
+Nu Html Checker also needs `java`. Missing tools skip, or fail, the same way.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +39,18 @@ CHROMIUM_ARGS = [
 E2E_DIR = Path(__file__).resolve().parent
 # Playwright waits up to 30 s by default; a local app answers in milliseconds.
 TIMEOUT_MS = 10_000
+TOOLS = Path(os.environ.get("FACTCHECK_TOOLS_DIR") or E2E_DIR.parents[1] / ".tools")
+VNU_JAR = TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_SCRIPT = TOOLS / "node_modules" / "axe-core" / "axe.min.js"
+TOOLS_HINT = (
+    "npm install --ignore-scripts --no-audit --no-fund --prefix .tools vnu-jar axe-core"
+)
+
+
+def _skip_or_fail(reason: str) -> None:
+    if os.environ.get("FACTCHECK_REQUIRE_E2E") == "1":
+        pytest.fail(f"{reason}; FACTCHECK_REQUIRE_E2E=1 requires the quality checks")
+    pytest.skip(reason)
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -97,6 +115,24 @@ def page(browser: Browser, server_url: str) -> Iterator[Page]:
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def vnu_jar() -> Path:
+    """The Nu Html Checker's vnu.jar (npm package vnu-jar), runnable with `java`."""
+    if not VNU_JAR.is_file():
+        _skip_or_fail(f"Nu Html Checker not found at {VNU_JAR} ({TOOLS_HINT})")
+    if shutil.which("java") is None:
+        _skip_or_fail("java not found on PATH; the Nu Html Checker needs Java 11 or newer")
+    return VNU_JAR
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core's axe.min.js (npm package axe-core), to inject into pages."""
+    if not AXE_SCRIPT.is_file():
+        _skip_or_fail(f"axe-core not found at {AXE_SCRIPT} ({TOOLS_HINT})")
+    return AXE_SCRIPT
 
 
 expect.set_options(timeout=TIMEOUT_MS)

@@ -17,7 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     # Server defaults fill the rows that exist already.
-    with op.batch_alter_table("claims", schema=None) as batch_op:
+    # recreate="never": rebuilding a table would cascade-delete the rows that refer to it.
+    with op.batch_alter_table("claims", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("features", sa.JSON(), nullable=False, server_default="{}"))
         batch_op.add_column(
             sa.Column("dismissal_reason", sa.Text(), nullable=False, server_default="")
@@ -25,6 +26,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("claims", schema=None) as batch_op:
+    # recreate="never": rebuilding a table would cascade-delete the rows that refer to it.
+    with op.batch_alter_table("claims", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("dismissal_reason")
         batch_op.drop_column("features")

@@ -33,14 +33,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("comments", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_comments_claim_id"), ["claim_id"], unique=False)
-    with op.batch_alter_table("rating_scales", schema=None) as batch_op:
+    # recreate="never": rebuilding a table would cascade-delete the rows that refer to it.
+    with op.batch_alter_table("rating_scales", schema=None, recreate="never") as batch_op:
         batch_op.add_column(
             sa.Column("is_builtin", sa.Boolean(), nullable=False, server_default=sa.false())
         )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("rating_scales", schema=None) as batch_op:
+    # recreate="never": rebuilding a table would cascade-delete the rows that refer to it.
+    with op.batch_alter_table("rating_scales", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("is_builtin")
     with op.batch_alter_table("comments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_comments_claim_id"))

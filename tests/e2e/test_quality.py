@@ -1,0 +1,331 @@
+"""Quality bar on every page: valid HTML5, WCAG 2.1 A/AA, 360 px wide, right-to-left text.
+
+Each page is rendered with real data by the live server and checked twice: axe-core,
+injected into Chromium, must find no WCAG 2.1 A/AA violation; and the HTML the server
+sent must give no error in the Nu Html Checker (all pages in one `java` run).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, Response, expect
+from sqlmodel import select
+
+from factcheck.extensions import db
+from factcheck.models import Article, Claim, RatingLabel, RatingScale, User
+from factcheck.states import ClaimStatus, Confidence, Role, Stance
+from factcheck.workflow.articles import import_article
+from factcheck.workflow.assignments import assign_claims
+from factcheck.workflow.evidence import add_evidence
+from factcheck.workflow.publishing import publish_article
+from factcheck.workflow.reports import submit_report
+from factcheck.workflow.reviews import decide_claim, save_review
+from factcheck.workflow.scales import copy_scale
+
+from ..helpers import PASSWORD
+from .conftest import TIMEOUT_MS
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(' ')),
+  }));
+}"""
+# Right-to-left article text is what readers of these languages expect.
+RTL_LANGUAGES = ("fa", "prs", "ps", "ar", "ur")
+
+JOBS = ("The ministry said that unemployment fell to 3.5 percent in October, the lowest "
+        "rate since 2019. The council approved a budget of $4.2 million on Tuesday. "
+        "Critics say the plan will cost 1,200 jobs by 2027.")
+# Dari (Persian script): the unemployment rate and the Kabul city budget.
+DARI = ("وزارت اقتصاد اعلام کرد که نرخ بیکاری در سال ۱۴۰۲ به ۱۲ درصد کاهش یافت. "
+        "شورای شهر کابل روز سه‌شنبه بودجه‌ای به مبلغ ۴ میلیون افغانی را تصویب کرد.")
+
+
+@dataclass
+class Desk:
+    """The people and records the pages show (ids, so they outlive the app context)."""
+
+    admin: User
+    editor: User
+    reviewers: list[User]
+    invited: User  # has not chosen a password yet
+    jobs_id: int
+    jobs_slug: str
+    jobs_claims: list[int]
+    dari_id: int
+    dari_slug: str
+    dari_claims: list[int]
+    evidence_id: int
+
+
+def _claims(article_id: int) -> list[Claim]:
+    return list(db.session.exec(select(Claim).where(Claim.article_id == article_id)
+                                .order_by(Claim.start)).all())
+
+
+def _prepare(app, make_user) -> Desk:
+    """Two articles; the jobs article's first two claims reviewed by two reviewers with evidence.
+
+    Jobs article: claims 1 and 2 reviewed (2 submitted reviews each), claim 3 assigned to
+    the first reviewer, not reviewed yet. Dari article: claim 1 reviewed the same way,
+    claim 2 left a candidate.
+    """
+    admin = make_user(Role.ADMIN, name="Ada Admin")
+    editor = make_user(Role.EDITOR, name="Eda Editor")
+    reviewers = [make_user(Role.REVIEWER, name="Rui First"),
+                 make_user(Role.REVIEWER, name="Sam Second")]
+    invited = make_user(Role.REVIEWER, name="Ivy Invited", password=None)
+    with app.app_context():
+        s = db.session
+        ed = s.get(User, editor.id)
+        revs = [s.get(User, r.id) for r in reviewers]
+        jobs = import_article(s, title="Jobs report", body=JOBS, actor=ed,
+                              outlet="Daily Example", author="Jo Writer",
+                              source_url="https://news.example.org/jobs")
+        dari = import_article(s, title="بودجه شهر کابل", body=DARI, actor=ed,
+                              outlet="Kabul Daily")
+        jobs_claims, dari_claims = _claims(jobs.id), _claims(dari.id)
+        assert len(jobs_claims) == 3 and len(dari_claims) == 2
+        assert dari.language in RTL_LANGUAGES
+        jobs_claims[0].claimant = "The ministry"
+        for claim in (*jobs_claims, dari_claims[0]):
+            claim.status = ClaimStatus.SELECTED
+            s.add(claim)
+        s.flush()
+        reviewed = [(jobs_claims[0], "true"), (jobs_claims[1], "unverifiable"),
+                    (dari_claims[0], "mostly-true")]
+        for reviewer in revs:
+            assign_claims(s, claims=[c for c, _ in reviewed], reviewer=reviewer, due_on=None,
+                          actor=ed)
+        # The first reviewer has not started on the jobs article's third claim yet.
+        assign_claims(s, claims=[jobs_claims[2]], reviewer=revs[0],
+                      due_on=date.today() + timedelta(days=3), actor=ed)
+        evidence = {}
+        for claim, _ in reviewed:
+            evidence[claim.id] = add_evidence(
+                s, claim=claim, actor=revs[0], url="https://stats.example.org/oct",
+                title="October labour force survey", publisher="Statistics Office",
+                quote="Unemployment: 3.5% (October)", stance=Stance.SUPPORTS,
+                archive_url="https://web.archive.org/web/2026/https://stats.example.org/oct")
+        for claim, key in reviewed:
+            for reviewer in revs:
+                save_review(s, claim=claim, reviewer=reviewer, rating_key=key,
+                            rationale=f"The survey supports this ({key}).",
+                            confidence=Confidence.HIGH, evidence_ids=[evidence[claim.id].id],
+                            submit=True, expected_version=None)
+        s.commit()
+        return Desk(admin=admin, editor=editor, reviewers=reviewers, invited=invited,
+                    jobs_id=jobs.id, jobs_slug=jobs.slug, jobs_claims=[c.id for c in jobs_claims],
+                    dari_id=dari.id, dari_slug=dari.slug, dari_claims=[c.id for c in dari_claims],
+                    evidence_id=evidence[jobs_claims[0].id].id)
+
+
+def _decide_and_publish(app, desk: Desk) -> None:
+    """The editor decides the reviewed claims and publishes both checks (open claims too)."""
+    with app.app_context():
+        s = db.session
+        ed = s.get(User, desk.editor.id)
+        for claim_id, key in ((desk.jobs_claims[0], "true"),
+                              (desk.jobs_claims[1], "unverifiable"),
+                              (desk.dari_claims[0], "mostly-true")):
+            decide_claim(s, claim=s.get(Claim, claim_id), editor=ed, rating_key=key,
+                         summary=f"The **official figures** support a verdict of {key}.",
+                         expected_version=0)
+        for article_id in (desk.jobs_id, desk.dari_id):
+            publish_article(s, article=s.get(Article, article_id), editor=ed, include_open=True)
+        s.commit()
+
+
+class Checker:
+    """Opens pages in Chromium, runs axe-core on each, keeps the served HTML for vnu."""
+
+    def __init__(self, browser: Browser, server_url: str, axe_script: Path, out: Path):
+        self.browser, self.server_url, self.axe_script, self.out = (
+            browser, server_url, axe_script, out)
+        self.contexts = []
+        self.sources: dict[Path, str] = {}  # saved HTML file -> page name
+        self.violations: dict[str, list[dict]] = {}
+
+    def visitor(self, email: str | None = None, **options) -> Page:
+        """A new browser context (axe needs its script past the CSP), signed in as `email`."""
+        context = self.browser.new_context(base_url=self.server_url, bypass_csp=True, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        self.contexts.append(context)
+        page = context.new_page()
+        if email:
+            page.goto("/login")
+            page.get_by_label("Email", exact=True).fill(email)
+            page.get_by_label("Password", exact=True).fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        return page
+
+    def check(self, page: Page, name: str, path: str, status: int = 200,
+              heading: str | None = None) -> None:
+        """Open `path`, run axe-core, save the HTML source as the server sent it."""
+        self._audit(page, name, path, page.goto(path), status, heading)
+
+    def check_after(self, page: Page, name: str, action: Callable[[], None], status: int,
+                    heading: str | None = None) -> None:
+        """Check the page that `action` (e.g. submitting a form) leads to."""
+        with page.expect_navigation() as navigation:
+            action()
+        self._audit(page, name, f"{page.url} after {name}", navigation.value, status, heading)
+
+    def _audit(self, page: Page, name: str, path: str, response: Response | None, status: int,
+               heading: str | None) -> None:
+        assert response is not None and response.status == status, (
+            f"{name}: {path} answered {response and response.status}, expected {status}")
+        if heading:
+            expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        page.add_script_tag(path=str(self.axe_script))
+        found = page.evaluate(AXE_RUN, WCAG_TAGS)
+        if found:
+            self.violations[f"{name} ({path})"] = found
+        target = self.out / f"{len(self.sources):02d}-{name}.html"
+        target.write_text(response.text(), encoding="utf-8")
+        self.sources[target] = f"{name} ({path})"
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+    def axe_report(self) -> str:
+        lines = []
+        for page_name, violations in self.violations.items():
+            lines.append(f"{page_name}:")
+            for v in violations:
+                lines.append(f"  [{v['impact']}] {v['id']}: {v['help']}")
+                lines.extend(f"      {node}" for node in v["nodes"][:8])
+        return "\n".join(lines)
+
+    def vnu_errors(self, vnu_jar: Path) -> list[str]:
+        """Errors of the Nu Html Checker on every saved page, in one Java run."""
+        files = [str(path) for path in self.sources]
+        result = subprocess.run(
+            ["java", "-jar", str(vnu_jar), "--format", "json", "--stdout", *files],
+            capture_output=True, text=True, timeout=120, check=False)
+        assert result.stdout, f"vnu printed nothing (exit {result.returncode}): {result.stderr}"
+        names = {path.name: name for path, name in self.sources.items()}
+        errors = []
+        for message in json.loads(result.stdout)["messages"]:
+            if message.get("type") not in ("error", "non-document-error"):
+                continue
+            url = message.get("url", "")
+            page_name = names.get(url.rsplit("/", 1)[-1], url)
+            extract = (message.get("extract") or "").strip().replace("\n", " ")
+            errors.append(f"{page_name} line {message.get('lastLine')}: {message['message']}"
+                          f"\n      {extract[:160]}")
+        return errors
+
+
+def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
+        vnu_jar, axe_script, browser: Browser, server_url, app, make_user, tmp_path):
+    checker = Checker(browser, server_url, axe_script, tmp_path)
+    try:
+        anonymous = checker.visitor()
+        # An empty installation: signing in leads to the one-time set-up page.
+        checker.check(anonymous, "setup", "/login", heading="Set up")
+        desk = _prepare(app, make_user)
+        with app.app_context():  # built-in scales cannot change: an editable copy
+            active = db.session.exec(select(RatingScale).where(RatingScale.is_active)).one()
+            copy = copy_scale(db.session, scale=active, name="House scale",
+                              actor=db.session.get(User, desk.admin.id))
+            db.session.commit()
+            scale_id = copy.id
+            label_id = db.session.exec(select(RatingLabel.id).where(
+                RatingLabel.scale_id == copy.id)).first()
+        checker.check(anonymous, "login", "/login", heading="Sign in")
+
+        editor = checker.visitor(desk.editor.email)
+        checker.check(editor, "editor-dashboard", "/editor/")
+        checker.check(editor, "article-import", "/editor/articles/new")
+        checker.check_after(editor, "article-import-errors", editor.get_by_role(
+            "button", name="Import and find claims").click, status=422)
+        checker.check(editor, "claim-board", f"/editor/articles/{desk.jobs_id}")
+        checker.check(editor, "claim-board-dari", f"/editor/articles/{desk.dari_id}")
+        checker.check(editor, "article-text", f"/editor/articles/{desk.jobs_id}/text")
+        checker.check(editor, "claim-edit", f"/editor/claims/{desk.jobs_claims[2]}")
+        checker.check(editor, "decision", f"/editor/claims/{desk.jobs_claims[0]}/decide")
+
+        reviewer = checker.visitor(desk.reviewers[0].email)
+        checker.check(reviewer, "review-queue", "/review/")
+        checker.check(reviewer, "review-workspace", f"/review/claims/{desk.jobs_claims[0]}")
+        checker.check(reviewer, "review-form", f"/review/claims/{desk.jobs_claims[2]}")
+        checker.check(reviewer, "evidence-edit", f"/review/evidence/{desk.evidence_id}")
+        checker.check(reviewer, "change-password", "/account/password")
+
+        admin = checker.visitor(desk.admin.email)
+        checker.check(admin, "admin-users", "/admin/users")
+        checker.check(admin, "admin-user-new", "/admin/users/new")
+        checker.check(admin, "admin-user-edit", f"/admin/users/{desk.reviewers[0].id}")
+        checker.check(admin, "admin-scales", "/admin/scales")
+        checker.check(admin, "admin-scale", f"/admin/scales/{scale_id}")
+        checker.check(admin, "admin-label-edit", f"/admin/scales/{scale_id}/labels/{label_id}")
+        checker.check(admin, "admin-settings", "/admin/settings")
+        checker.check(admin, "admin-invitation", f"/admin/users/{desk.invited.id}/invitation")
+        link = admin.get_by_label("Invitation link").input_value()
+        checker.check(anonymous, "invitation", link.removeprefix(server_url))
+
+        _decide_and_publish(app, desk)
+        checker.check(anonymous, "verdict-page", f"/checks/{desk.jobs_slug}",
+                      heading="Jobs report")
+        checker.check(anonymous, "verdict-page-dari", f"/checks/{desk.dari_slug}")
+        checker.check(anonymous, "front-page", "/", heading="Fact checks")
+        checker.check(anonymous, "search-results", "/search?q=unemployment")
+        expect(anonymous.get_by_role("main")).to_contain_text("fell to 3.5 percent")
+        checker.check(anonymous, "reader-report", f"/checks/{desk.jobs_slug}/report")
+        with app.app_context():
+            submit_report(db.session, article=db.session.get(Article, desk.jobs_id),
+                          claim_id=desk.jobs_claims[2], message="The 1,200 jobs are a guess.",
+                          contact="reader@example.org", address="192.0.2.1")
+            db.session.commit()
+        checker.check(editor, "reader-reports", "/editor/reports")
+        checker.check(anonymous, "not-found", "/checks/no-such-check", status=404,
+                      heading="Not found")
+    finally:
+        checker.close()
+
+    vnu_errors = checker.vnu_errors(vnu_jar)
+    problems = []
+    if checker.violations:
+        problems.append("axe-core found WCAG 2.1 A/AA violations:\n" + checker.axe_report())
+    if vnu_errors:
+        problems.append("The Nu Html Checker found errors:\n  " + "\n  ".join(vnu_errors))
+    assert not problems, "\n\n".join(problems)
+
+
+def _direction(page: Page, selector: str) -> str:
+    return page.locator(selector).evaluate("el => getComputedStyle(el).direction")
+
+
+def test_verdict_page_fits_a_360_px_screen_and_shows_dari_right_to_left(
+        browser: Browser, server_url, app, make_user):
+    desk = _prepare(app, make_user)
+    _decide_and_publish(app, desk)
+    context = browser.new_context(base_url=server_url, viewport={"width": 360, "height": 740})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        phone = context.new_page()
+        for path in (f"/checks/{desk.jobs_slug}", f"/checks/{desk.dari_slug}", "/"):
+            phone.goto(path)
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, f"{path} is {width} px wide in a 360 px window: it scrolls"
+            if path == f"/checks/{desk.jobs_slug}":
+                assert _direction(phone, ".article-text") == "ltr"
+
+        phone.goto(f"/checks/{desk.dari_slug}")
+        expect(phone.locator(".article-text")).to_contain_text("نرخ بیکاری")
+        assert _direction(phone, ".article-text") == "rtl", "Dari article text is not right-to-left"
+        assert _direction(phone, "#claim-1 q") == "rtl", "Dari claim text is not right-to-left"
+    finally:
+        context.close()
