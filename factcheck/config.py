@@ -37,6 +37,8 @@ class Defaults:
     URL_IMPORT_TIMEOUT = 10.0
     URL_IMPORT_ALLOW_LOOPBACK = False
     URL_IMPORT_ALLOW_PRIVATE = False
+    # Seconds a worker may reuse a published check's version stamp before asking the database.
+    PUBLIC_STAMP_TTL = 2.0
     INVITATION_MAX_AGE = timedelta(days=7)
     # Argon2id parameters: OWASP/ASVS minimum (t=2, m=19 MiB, p=1).
     ARGON2_TIME_COST = 2

@@ -35,6 +35,7 @@ from .highlight import segments
 from .i18n import _
 from .intake import IntakeError, read_source
 from .models import Article, Assignment, Claim, Decision, ReaderReport, User
+from .public import forget_stamp
 from .queries import (
     article_conflicts,
     articles_with_progress,
@@ -479,6 +480,7 @@ def decide(claim_id: int):
             return _decision_page(db.session.get(Claim, claim_id), error.http_status,
                                   decision_form=form)
         db.session.commit()
+        forget_stamp(db.session.get(Article, claim_found.article_id).slug)  # a correction
         flash(_("Decision saved."), "success")
         return redirect(url_for("editor.article", article_id=claim_found.article_id,
                                 _anchor=f"claim-{claim_id}"))
@@ -518,6 +520,7 @@ def publish(article_id: int):
         flash(error.message, "error")
         return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
     db.session.commit()
+    forget_stamp(found.slug)
     flash(_("Published."), "success")
     return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
 
@@ -533,6 +536,7 @@ def unpublish(article_id: int):
         flash(error.message, "error")
     else:
         db.session.commit()
+        forget_stamp(found.slug)
         flash(_("Withdrawn from public view; its address now answers 410 Gone."), "success")
     return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
 

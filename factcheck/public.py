@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 from types import SimpleNamespace
 
@@ -33,10 +34,39 @@ bp = Blueprint("public", __name__)
 MAX_AGE = 300  # seconds readers' browsers and proxies may reuse a verdict page
 
 
+_stamps: dict[tuple[str, str], tuple[float, object]] = {}
+
+
+def _stamp(slug: str):
+    """The check's publication stamp, remembered for PUBLIC_STAMP_TTL seconds per worker.
+
+    A viral page is requested many times a second; a short memory lets conditional
+    requests be answered without touching the database. Publishing in this worker
+    forgets the entry at once (forget_stamp); other workers follow within the TTL.
+    """
+    ttl = current_app.config["PUBLIC_STAMP_TTL"]
+    key = (current_app.config["DATABASE_URL"], slug)
+    now = time.monotonic()
+    cached = _stamps.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    stamp = live_publication_stamp(db.session, slug)
+    if ttl > 0:
+        if len(_stamps) > 10_000:
+            _stamps.clear()
+        _stamps[key] = (now + ttl, stamp)
+    return stamp
+
+
+def forget_stamp(slug: str) -> None:
+    """Drop this worker's memory of a check's stamp (after publishing or unpublishing)."""
+    _stamps.pop((current_app.config["DATABASE_URL"], slug), None)
+
+
 @bp.route("/checks/<slug>")
 def check(slug: str):
     """The verdict page: summary, the article with its claims highlighted, claim cards."""
-    stamp = live_publication_stamp(db.session, slug)
+    stamp = _stamp(slug)
     if stamp is None:
         abort(404)
     _article_id, first_published, corrected, publication_id, published_at = stamp

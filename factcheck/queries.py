@@ -55,17 +55,6 @@ def articles_with_progress(session: Session) -> list[ArticleProgress]:
     return [ArticleProgress(a, counts.get(a.id, {})) for a in articles]
 
 
-def published_articles(session: Session, *, limit: int = 20) -> list[Article]:
-    """The latest published checks, newest first."""
-    query = (
-        select(Article)
-        .where(Article.status == ArticleStatus.PUBLISHED)
-        .order_by(col(Article.published_at).desc())
-        .limit(limit)
-    )
-    return list(session.exec(query).all())
-
-
 @dataclass
 class QueueItem:
     """One claim in a reviewer's queue, with the reviewer's own review if started."""

@@ -302,3 +302,21 @@ def test_changing_a_published_verdict_needs_a_public_dated_correction(app, check
     assert "the office revised its figure" in listing and "from True to Mostly false" in listing
     with app.app_context():
         assert db.session.get(Claim, claim_id).status == ClaimStatus.PUBLISHED
+
+
+def test_a_worker_remembers_the_stamp_briefly_and_forgets_it_on_publish(make_app, checked):
+    from sqlalchemy import event
+
+    app = make_app(PUBLIC_STAMP_TTL=60)
+    client, _response = _publish(app, checked)
+    reader = app.test_client()
+    etag = reader.get(f"/checks/{checked['slug']}").headers["ETag"]
+    statements: list[str] = []
+    event.listen(db.engine_for(app, write=False), "before_cursor_execute",
+                 lambda *a: statements.append(a[2]))
+    again = reader.get(f"/checks/{checked['slug']}", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and statements == []  # answered from memory
+    board = f"/editor/articles/{checked['article_id']}"
+    client.post(f"{board}/unpublish", data={"csrf_token": csrf_token(
+        client.get(board).get_data(as_text=True))})
+    assert reader.get(f"/checks/{checked['slug']}").status_code == 410  # forgotten at once
