@@ -9,6 +9,7 @@ from .extensions import db
 from .forms import (
     ActionForm,
     LabelForm,
+    OrganisationForm,
     ScaleCopyForm,
     ScaleForm,
     UserCreateForm,
@@ -354,3 +355,28 @@ def settings():
         form.allow_self_assign.data = get_setting(db.session, "allow_self_assign")
     status = 422 if form.errors else 200
     return render_template("admin/settings.html", form=form), status
+
+
+ORGANISATION_KEYS = ("org_name", "org_url", "org_logo_url", "org_contact", "methodology",
+                     "corrections_policy")
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+def organisation():
+    """Who publishes: name, website, logo, contact, methodology, corrections policy."""
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        actor = current_user()
+        for key in ORGANISATION_KEYS:
+            value = (getattr(form, key).data or "").strip()
+            if value != get_setting(db.session, key):
+                set_setting(db.session, key=key, value=value, actor=actor)
+        db.session.commit()
+        flash(_("Saved. Published checks show the new details when they are next "
+                "published."), "success")
+        return redirect(url_for("admin.organisation"))
+    if not form.is_submitted():
+        for key in ORGANISATION_KEYS:
+            getattr(form, key).data = get_setting(db.session, key)
+    status = 422 if form.errors else 200
+    return render_template("admin/organisation.html", form=form), status

@@ -323,3 +323,22 @@ class ReaderReportForm(FlaskForm):
     contact = EmailField(_("Your email (optional)"), validators=[Optional(), Email(),
                                                                  Length(max=254)],
                          description=_("Only if you want us to reply. We never publish it."))
+
+
+class OrganisationForm(FlaskForm):
+    org_name = StringField(_("Organisation name"), validators=[DataRequired(), Length(max=120)])
+    org_url = URLField(_("Organisation website"),
+                       validators=[Optional(), Length(max=2048), URL(require_tld=False),
+                                   _http_url],
+                       description=_("Used as the author of the ClaimReview markup. Empty: "
+                                     "this site."))
+    org_logo_url = URLField(_("Logo address"),
+                            validators=[Optional(), Length(max=2048), URL(require_tld=False),
+                                        _http_url])
+    org_contact = StringField(_("Contact for readers"), validators=[Optional(),
+                                                                  Length(max=254)])
+    methodology = TextAreaField(_("Methodology"), validators=[Optional(), Length(max=20000)],
+                                description=_("How you choose and check claims. Markdown."))
+    corrections_policy = TextAreaField(_("Corrections policy"),
+                                       validators=[Optional(), Length(max=20000)],
+                                       description=_("When and how you correct. Markdown."))

@@ -15,6 +15,7 @@ from .i18n import _
 from .models import RatingLabel
 from .search import latest_checks, verdict_bars, verdict_colours
 from .states import Role
+from .workflow.settings import get_setting
 
 bp = Blueprint("main", __name__)
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -27,6 +28,24 @@ def index():
     colours = verdict_colours(db.session, (name for c in checks for name, _n in c.counts))
     bars = {check.slug: verdict_bars(check.counts, colours) for check in checks}
     return render_template("main/index.html", checks=checks, bars=bars)
+
+
+@bp.route("/methodology")
+def methodology():
+    """How the desk works, as its administrators wrote it."""
+    return _policy_page("methodology", _("Methodology"))
+
+
+@bp.route("/corrections-policy")
+def corrections_policy():
+    """When and how the desk corrects itself."""
+    return _policy_page("corrections_policy", _("Corrections policy"))
+
+
+def _policy_page(key: str, title: str):
+    return render_template("main/policy.html", title=title,
+                           text=get_setting(db.session, key),
+                           contact=get_setting(db.session, "org_contact"))
 
 
 @bp.route("/dashboard")

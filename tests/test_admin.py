@@ -227,3 +227,28 @@ def test_admin_changes_the_review_settings(app, client, login_as):
     assert bad.status_code == 422
     with app.app_context():
         assert get_setting(db.session, "reviews_required") == 3
+
+
+def test_organisation_details_feed_policy_pages_and_markup(app, client, login_as):
+    login_as(Role.ADMIN)
+    response = post_form(client, "/admin/organisation", {
+        "org_name": "Kabul Fact Desk", "org_url": "https://factdesk.example.org/",
+        "org_logo_url": "", "org_contact": "desk@factdesk.example.org",
+        "methodology": "We check **every** selected claim <script>x</script>.",
+        "corrections_policy": "We correct openly."})
+    assert response.status_code == 302
+    reader = app.test_client()
+    page = reader.get("/methodology").get_data(as_text=True)
+    assert "<strong>every</strong>" in page and "<script>x</script>" not in page
+    assert "desk@factdesk.example.org" in page
+    assert "We correct openly." in reader.get("/corrections-policy").get_data(as_text=True)
+    assert 'href="/corrections-policy"' in reader.get("/").get_data(as_text=True)
+    from factcheck.workflow.settings import get_setting
+
+    with app.app_context():
+        assert get_setting(db.session, "org_name") == "Kabul Fact Desk"
+    bad = post_form(client, "/admin/organisation", {"org_name": "X",
+                                                     "org_url": "javascript:alert(1)"})
+    assert bad.status_code == 422
+    with app.app_context():
+        assert get_setting(db.session, "org_url") == "https://factdesk.example.org/"

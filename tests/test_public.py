@@ -320,3 +320,21 @@ def test_a_worker_remembers_the_stamp_briefly_and_forgets_it_on_publish(make_app
     client.post(f"{board}/unpublish", data={"csrf_token": csrf_token(
         client.get(board).get_data(as_text=True))})
     assert reader.get(f"/checks/{checked['slug']}").status_code == 410  # forgotten at once
+
+
+def test_the_organisation_is_the_author_of_the_markup(app, checked):
+    from factcheck.models import User
+    from factcheck.workflow.settings import set_setting
+
+    with app.app_context():
+        actor = db.session.get(User, checked["editor"].id)
+        set_setting(db.session, key="org_name", value="Kabul Fact Desk", actor=actor)
+        set_setting(db.session, key="org_url", value="https://factdesk.example.org/",
+                    actor=actor)
+        db.session.commit()
+    _publish(app, checked)
+    html = app.test_client().get(f"/checks/{checked['slug']}").get_data(as_text=True)
+    author = _ld(html)[0]["author"]
+    assert author == {"@type": "Organization", "name": "Kabul Fact Desk",
+                      "url": "https://factdesk.example.org/"}
+    assert "Checked by Kabul Fact Desk" in html

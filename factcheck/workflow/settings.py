@@ -15,6 +15,10 @@ DEFAULTS: dict[str, Any] = {
     "allow_self_assign": False,  # reviewers may pick up selected, unassigned claims
     "org_name": "Fact-check desk",  # the fact-checking organisation, on pages and in markup
     "org_url": "",  # its home page; empty: this site
+    "org_logo_url": "",  # an http(s) image address, shown on public pages
+    "org_contact": "",  # how readers reach the desk (email or page address)
+    "methodology": "",  # Markdown: how the desk chooses and checks claims
+    "corrections_policy": "",  # Markdown: how and when the desk corrects itself
 }
 
 
