@@ -51,6 +51,8 @@ def claim_reviews(snapshot: dict[str, Any], *, page_url: str, published: str,
     """One ClaimReview per decided claim; matches what the page shows readers."""
     author = {"@type": "Organization", "name": organisation["name"],
               "url": organisation["url"]}
+    if organisation.get("logo"):
+        author["logo"] = {"@type": "ImageObject", "url": organisation["logo"]}
     reviews = []
     for claim in snapshot["claims"]:
         if not claim["decided"]:

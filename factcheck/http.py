@@ -16,7 +16,7 @@ CSP = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        "img-src 'self' data: https:",  # the organisation's logo may live on its own site
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",

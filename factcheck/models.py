@@ -9,7 +9,7 @@ people edit concurrently carry a `version` column used for optimistic locking
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Integer, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .dbtypes import UTCDateTime, enum_type, utcnow
@@ -327,6 +327,16 @@ class Publication(SQLModel, table=True):
     published_by_id: int | None = Field(default=None, foreign_key="users.id")
     published_at: datetime = _created()
     withdrawn_at: datetime | None = _timestamp()
+
+
+class PageCache(SQLModel, table=True):
+    """Rendered public pages shared by all workers; the key names the exact version."""
+
+    __tablename__ = "page_cache"
+
+    key: str = Field(primary_key=True, max_length=300)
+    body: bytes = Field(sa_type=LargeBinary, nullable=False)
+    created_at: datetime = _created()
 
 
 class ReaderReport(SQLModel, table=True):

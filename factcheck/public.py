@@ -16,6 +16,9 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy import delete
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col
 
 from .access import current_user
 from .claimreview import claim_reviews
@@ -23,7 +26,7 @@ from .extensions import db
 from .forms import ReaderReportForm, show_workflow_error
 from .highlight import segments
 from .i18n import _
-from .models import Article, Publication
+from .models import Article, PageCache, Publication
 from .queries import public_corrections
 from .workflow import WorkflowError
 from .workflow.publishing import live_publication, live_publication_stamp
@@ -79,7 +82,7 @@ def check(slug: str):
         response = make_response("", 304)
     elif current_user() is None:
         response = make_response(_cached_page(
-            etag, request.url_root, current_app.config["DATABASE_URL"], publication_id))
+            slug, etag, request.url_root, current_app.config["DATABASE_URL"], publication_id))
     else:  # signed-in staff see their own navigation; do not cache that page
         publication = db.session.get(Publication, publication_id)
         response = make_response(_render(publication.snapshot, publication, modified))
@@ -91,21 +94,44 @@ def check(slug: str):
 
 
 @lru_cache(maxsize=256)
-def _cached_page(etag: str, url_root: str, database: str, publication_id: int) -> bytes:
-    """The rendered page of one published version, per worker process.
+def _cached_page(slug: str, etag: str, url_root: str, database: str,
+                 publication_id: int) -> bytes:
+    """The rendered page of one published version: from this worker's memory, else from
+    the cache shared by all workers in the database, else rendered and stored there.
 
     Every argument is part of the key: the etag changes with every publication and
     correction, so a stale page is never served and nothing needs invalidating.
     """
+    key = f"check:{slug}|{etag}|{url_root}"[:300]
+    shared = db.session.get(PageCache, key)
+    if shared is not None:
+        return shared.body
     publication = db.session.get(Publication, publication_id)
     article = db.session.get(Article, publication.article_id)
     modified = article.last_corrected_at or publication.published_at
-    return _render(publication.snapshot, publication, modified).encode()  # encoded once
+    body = _render(publication.snapshot, publication, modified).encode()  # encoded once
+    _share(key, f"check:{slug}|", body)
+    return body
+
+
+def _share(key: str, prefix: str, body: bytes) -> None:
+    """Store a rendered page for the other workers, replacing older versions of it.
+
+    Best effort in its own short transaction: a busy database only means another
+    worker renders the page once more.
+    """
+    try:
+        with Session(db.engine_for(write=True)) as session:
+            session.exec(delete(PageCache).where(col(PageCache.key).startswith(prefix)))
+            session.add(PageCache(key=key, body=body))
+            session.commit()
+    except SQLAlchemyError:
+        current_app.logger.info("page cache not shared: %s", key)
 
 
 def _render(snapshot: dict, publication, modified) -> str:
     page_url = url_for("public.check", slug=snapshot["article"]["slug"], _external=True)
-    organisation = dict(snapshot["organisation"])
+    organisation = {"logo": "", **snapshot["organisation"]}
     organisation["url"] = organisation["url"] or url_for("main.index", _external=True)
     claims = [SimpleNamespace(**c) for c in snapshot["claims"]]
     markup = claim_reviews(

@@ -113,7 +113,7 @@ def test_one_check_with_claims_verdicts_evidence_and_corrections(app, editor):
     page = f"{HOST}/checks/{check['slug']}"
     assert set(body) >= ITEM_KEYS
     assert body["url"] == page and body["title"] == "Jobs report" and body["version"] == 1
-    assert body["organisation"] == {"name": "Fact-check desk", "url": f"{HOST}/"}
+    assert body["organisation"] == {"name": "Fact-check desk", "url": f"{HOST}/", "logo": ""}
     assert (body["checked"], body["open"]) == (2, 1)
     true, unverifiable, still_open = body["claims"]
     assert true == true | {

@@ -331,10 +331,37 @@ def test_the_organisation_is_the_author_of_the_markup(app, checked):
         set_setting(db.session, key="org_name", value="Kabul Fact Desk", actor=actor)
         set_setting(db.session, key="org_url", value="https://factdesk.example.org/",
                     actor=actor)
+        set_setting(db.session, key="org_logo_url",
+                    value="https://factdesk.example.org/logo.png", actor=actor)
         db.session.commit()
     _publish(app, checked)
     html = app.test_client().get(f"/checks/{checked['slug']}").get_data(as_text=True)
     author = _ld(html)[0]["author"]
     assert author == {"@type": "Organization", "name": "Kabul Fact Desk",
-                      "url": "https://factdesk.example.org/"}
+                      "url": "https://factdesk.example.org/",
+                      "logo": {"@type": "ImageObject",
+                               "url": "https://factdesk.example.org/logo.png"}}
+    assert '<img class="org-logo" src="https://factdesk.example.org/logo.png"' in html
     assert "Checked by Kabul Fact Desk" in html
+
+
+def test_workers_share_rendered_pages_through_the_database(app, checked, monkeypatch):
+    from factcheck import public
+    from factcheck.models import PageCache
+
+    _publish(app, checked)
+    first = app.test_client().get(f"/checks/{checked['slug']}").get_data()
+    with app.app_context():
+        assert len(db.session.exec(select(PageCache)).all()) == 1
+    public._cached_page.cache_clear()  # another worker: nothing in its memory
+
+    def no_rendering(*_args):
+        raise AssertionError("rendered again instead of reading the shared cache")
+
+    monkeypatch.setattr(public, "_render", no_rendering)
+    assert app.test_client().get(f"/checks/{checked['slug']}").get_data() == first
+    monkeypatch.undo()
+    _publish(app, checked)  # a new version replaces the old entry
+    app.test_client().get(f"/checks/{checked['slug']}")
+    with app.app_context():
+        assert len(db.session.exec(select(PageCache)).all()) == 1

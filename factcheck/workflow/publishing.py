@@ -110,7 +110,8 @@ def build_snapshot(session: Session, article: Article) -> dict[str, Any]:
                                                if i["id"] == c.claim_id), None)}
                         for c in corrections],
         "organisation": {"name": get_setting(session, "org_name"),
-                         "url": get_setting(session, "org_url")},
+                         "url": get_setting(session, "org_url"),
+                         "logo": get_setting(session, "org_logo_url")},
     }
 
 

@@ -12,13 +12,14 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib import resources
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, Response, expect
 from sqlmodel import select
 
 from factcheck.extensions import db
-from factcheck.models import Article, Claim, RatingLabel, RatingScale, User
+from factcheck.models import Article, Claim, Decision, Evidence, RatingLabel, RatingScale, User
 from factcheck.states import ClaimStatus, Confidence, Role, Stance
 from factcheck.workflow.articles import import_article
 from factcheck.workflow.assignments import assign_claims
@@ -143,6 +144,29 @@ def _decide_and_publish(app, desk: Desk) -> None:
         for article_id in (desk.jobs_id, desk.dari_id):
             publish_article(s, article=s.get(Article, article_id), editor=ed, include_open=True)
         s.commit()
+
+
+def _publish_sample(app, desk: Desk) -> str:
+    """The demo article (the product's first real input) with five decided claims."""
+    sample = resources.files("factcheck.data").joinpath("national-consensus.txt").read_text()
+    with app.app_context():
+        s = db.session
+        ed = s.get(User, desk.editor.id)
+        article = import_article(s, title="National Consensus statement", body=sample,
+                                 actor=ed, outlet="Kabul Review")
+        keys = ["true", "mostly-true", "half-true", "unverifiable", "opinion"]
+        for claim, key in zip(_claims(article.id), keys, strict=False):
+            claim.status = ClaimStatus.DECIDED
+            label = s.exec(select(RatingLabel).where(RatingLabel.key == key)).first()
+            s.add(Decision(claim_id=claim.id, editor_id=ed.id, rating_id=label.id,
+                           summary=f"Our conclusion: {label.name}."))
+            s.add(Evidence(claim_id=claim.id, added_by_id=ed.id, url="https://www.un.org/",
+                           title="UN statement", quote="The meeting took place online.",
+                           stance=Stance.CONTEXT))
+        s.flush()
+        publish_article(s, article=article, editor=ed, include_open=True)
+        s.commit()
+        return article.slug
 
 
 class Checker:
@@ -280,6 +304,11 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
         checker.check(anonymous, "verdict-page", f"/checks/{desk.jobs_slug}",
                       heading="Jobs report")
         checker.check(anonymous, "verdict-page-dari", f"/checks/{desk.dari_slug}")
+        sample_slug = _publish_sample(app, desk)
+        checker.check(anonymous, "verdict-page-sample", f"/checks/{sample_slug}")
+        checker.check(anonymous, "methodology", "/methodology")
+        checker.check(anonymous, "corrections", "/corrections")
+        checker.check(admin, "admin-organisation", "/admin/organisation")
         checker.check(anonymous, "front-page", "/", heading="Fact checks")
         checker.check(anonymous, "search-results", "/search?q=unemployment")
         expect(anonymous.get_by_role("main")).to_contain_text("fell to 3.5 percent")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from importlib import resources
 
@@ -9,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
 from factcheck.extensions import db
-from factcheck.models import Claim
+from factcheck.models import Article, Claim
 from factcheck.states import ClaimStatus, Role
 from factcheck.workflow.articles import import_article
 
@@ -84,3 +85,19 @@ def test_assignment_to_decision_through_the_forms(browser, server_url, app, make
     desk.get_by_role("button", name="Save decision").click()
     expect(desk.get_by_role("status")).to_contain_text("Decision saved.")
     expect(desk.locator(f"#claim-{claim_id} .badge").first).to_have_text("Decided")
+    # The editor publishes; a reader sees the verdict and valid ClaimReview markup.
+    desk.get_by_role("button", name="Publish the check").click()
+    expect(desk.get_by_role("status")).to_contain_text("Published.")
+    with app.app_context():
+        slug = db.session.get(Article, article_id).slug
+    reader = browser.new_context(base_url=server_url).new_page()
+    reader.goto(f"/checks/{slug}")
+    expect(reader.get_by_role("heading", name="1 claims checked")).to_be_visible()
+    card = reader.locator("#claim-1")
+    expect(card).to_contain_text("The UN confirms the online meeting.")
+    expect(card).to_contain_text("UN press statement")
+    markup = json.loads(reader.locator('script[type="application/ld+json"]').inner_text())
+    [review] = markup
+    assert review["reviewRating"]["alternateName"] == "True"
+    assert review["url"].endswith("#claim-1") and len(review["claimReviewed"]) <= 75
+    reader.context.close()
