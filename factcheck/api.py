@@ -27,7 +27,13 @@ from .feeds import (
     publishing_state,
 )
 from .i18n import _
+from .models import Article, User
+from .scales import active_scale, scale_labels
+from .states import Role
+from .workflow.assignments import is_assigned
+from .workflow.claims import article_claims
 from .workflow.publishing import live_publication
+from .workflow.tokens import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -238,3 +244,59 @@ def check(slug: str):
                      article.last_corrected_at or publication.published_at)
     etag = make_etag("api-check", publication.id, live.modified, request.url_root)
     return conditional(etag, lambda: json_response(_detail(live)))
+
+
+# --- Token authentication -------------------------------------------------------------------
+
+
+def token_user(minimum: Role = Role.REVIEWER) -> User:
+    """The user of the request's Bearer token: 401 without a valid one, 403 below `minimum`."""
+    header = request.headers.get("Authorization", "")
+    scheme, _space, raw = header.partition(" ")
+    user = user_for_token(db.session, raw.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise ApiError(401, "unauthorized", _("Send a valid API token as 'Authorization: "
+                                              "Bearer TOKEN'."))
+    if not user.role.at_least(minimum):
+        raise ApiError(403, "forbidden", _("Your role does not allow this."))
+    return user
+
+
+@bp.get("/rating-scale")
+def rating_scale():
+    """The labels of the active rating scale (any valid token)."""
+    token_user()
+    scale = active_scale(db.session)
+    if scale is None:
+        raise ApiError(409, "no_active_scale", _("No rating scale is active."))
+    return json_response({
+        "name": scale.name, "mode": str(scale.mode),
+        "labels": [{"key": lab.key, "label": lab.name, "value": lab.value,
+                    "colour": lab.colour, "symbol": lab.symbol,
+                    "description": lab.description}
+                   for lab in scale_labels(db.session, scale)],
+    })
+
+
+@bp.get("/articles/<int:article_id>")
+def article(article_id: int):
+    """An article with its claims (editors; reviewers assigned to one of its claims)."""
+    user = token_user()
+    found = db.session.get(Article, article_id)
+    if found is None:
+        raise ApiError(404, "not_found", _("There is no article with this id."))
+    claims = article_claims(db.session, found.id)
+    if not user.role.at_least(Role.EDITOR) and not any(
+            is_assigned(db.session, claim=c, user=user) for c in claims):
+        raise ApiError(403, "forbidden", _("None of this article's claims is assigned to you."))
+    return json_response({
+        "id": found.id, "title": found.title, "slug": found.slug, "status": str(found.status),
+        "text": found.body, "url": found.source_url, "outlet": found.outlet,
+        "author": found.author, "language": found.language,
+        "published_on": found.published_on.isoformat() if found.published_on else None,
+        "claims": [{"id": c.id, "position": c.position, "start": c.start, "end": c.end,
+                    "text": c.text, "kind": str(c.kind), "score": c.score,
+                    "claimant": c.claimant,
+                    "claim_date": c.claim_date.isoformat() if c.claim_date else None,
+                    "status": str(c.status), "version": c.version} for c in claims],
+    })

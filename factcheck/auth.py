@@ -21,10 +21,12 @@ from .forms import (
     LogoutForm,
     PasswordChangeForm,
     SetupForm,
+    TokenForm,
     show_workflow_error,
 )
 from .i18n import _
 from .invitations import user_for_invitation
+from .models import ApiToken
 from .workflow import WorkflowError
 from .workflow.accounts import (
     accept_invitation,
@@ -37,6 +39,7 @@ from .workflow.accounts import (
 )
 from .workflow.audit import record_audit
 from .workflow.throttle import clear_hits, over_limit, record_hits
+from .workflow.tokens import create_token, revoke_token, tokens_of
 
 bp = Blueprint("auth", __name__)
 
@@ -157,3 +160,41 @@ def invitation(token: str):
             flash(_("Your password is set. Welcome!"), "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/invitation.html", form=form, user=user)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+def tokens():
+    """Personal API tokens: create one (shown once), list and revoke them."""
+    require_login()
+    user = current_user()
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        try:
+            new_token, _record = create_token(db.session, user=user, name=form.name.data)
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            db.session.commit()
+            form = TokenForm(formdata=None)
+    page = render_template("auth/tokens.html", form=form, new_token=new_token,
+                           tokens=tokens_of(db.session, user))
+    return page, 422 if form.errors else 200
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke(token_id: int):
+    """Revoke one of my tokens (CSRF checked by CSRFProtect)."""
+    require_login()
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        abort(404)
+    try:
+        revoke_token(db.session, token=token, actor=current_user())
+    except WorkflowError as error:
+        db.session.rollback()
+        abort(error.http_status)
+    db.session.commit()
+    flash(_("Token revoked; it no longer works."), "success")
+    return redirect(url_for("auth.tokens"))

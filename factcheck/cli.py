@@ -159,6 +159,26 @@ def import_article_command(source, title, source_url, outlet, author, published,
     click.echo(f"Imported article {article.id} ({article.slug}) with {claims} claims.")
 
 
+@cli.command("create-token")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for.")
+def create_token_command(email: str, name: str) -> None:
+    """Create an API token for EMAIL; the token alone is printed on the last line."""
+    from .workflow.tokens import create_token
+
+    user = find_user_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"No account with the email {email}.")
+    try:
+        raw, _token = create_token(db.session, user=user, name=name)
+    except WorkflowError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"API token for {user.email} ({user.role}). It is shown only this once:")
+    click.echo(raw)
+
+
 DEMO_ACCOUNTS = (
     ("admin@example.org", "Demo Admin", Role.ADMIN),
     ("editor@example.org", "Demo Editor", Role.EDITOR),

@@ -342,3 +342,8 @@ class OrganisationForm(FlaskForm):
     corrections_policy = TextAreaField(_("Corrections policy"),
                                        validators=[Optional(), Length(max=20000)],
                                        description=_("When and how you correct. Markdown."))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_("What the token is for"), validators=[Optional(), Length(max=100)],
+                       description=_("For example: CMS integration."))

@@ -25,6 +25,8 @@ ACCESS: dict[str, str | Role] = {
     "auth.setup": PUBLIC,  # 404 once an account exists
     "auth.invitation": PUBLIC,  # the signed token is the credential
     "auth.password": SIGNED_IN,
+    "auth.tokens": SIGNED_IN,
+    "auth.revoke": SIGNED_IN,  # object check: only one's own tokens
     "editor.dashboard": Role.EDITOR,
     "editor.article": Role.EDITOR,
     "editor.new_article": Role.EDITOR,
@@ -40,6 +42,9 @@ ACCESS: dict[str, str | Role] = {
     "editor.publish": Role.EDITOR,
     "editor.unpublish": Role.EDITOR,
     "public.check": PUBLIC,
+    # Token-authenticated JSON: browser sessions get 401, never the page (tests/test_api.py).
+    "api.rating_scale": PUBLIC,
+    "api.article": PUBLIC,
     "search.search": PUBLIC,
     "public.report": PUBLIC,
     "public.corrections": PUBLIC,
@@ -135,6 +140,7 @@ def test_every_route_for_every_role(make_app, make_user, identity):
             "direction": "up",
             "slug": "no-such-check",
             "report_id": 999_999,
+            "token_id": 999_999,
             "status": "closed",
             "scale_id": active_scale(db.session).id,
             "label_id": scale_labels(db.session, active_scale(db.session))[0].id,
