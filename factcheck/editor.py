@@ -204,10 +204,7 @@ def add(article_id: int):
             db.session.rollback()
             show_workflow_error(form, error)
         else:
-            db.session.commit()
-            flash(_("Claim added."), "success")
-            return redirect(url_for("editor.article", article_id=article_id,
-                                    _anchor=f"claim-{claim.id}"))
+            return _back_to_claim(claim, _("Claim added."))
     return _render_board(found, 422, add_form=form)
 
 
@@ -262,14 +259,28 @@ def _conflict(error: ClaimConflict, form: ClaimEditForm):
     return render_template("editor/claim_conflict.html", current=current, form=form), 409
 
 
+def _claim_page(claim: Claim, status: int = 200, **forms):
+    """The claim page (reword, split, re-anchor), with any form the caller already has."""
+    forms.setdefault("form", ClaimEditForm(obj=claim, version=claim.version))
+    forms.setdefault("split_form", ClaimSplitForm(version=claim.version))
+    forms.setdefault("reanchor_form", ClaimAddForm())
+    return render_template("editor/claim.html", claim=claim,
+                           article=db.session.get(Article, claim.article_id), **forms), status
+
+
+def _back_to_claim(claim: Claim, message: str):
+    """Commit, confirm, and return to the claim on the board."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("editor.article", article_id=claim.article_id,
+                            _anchor=f"claim-{claim.id}"))
+
+
 @bp.route("/claims/<int:claim_id>", methods=["GET", "POST"])
 def claim(claim_id: int):
     """Reword a claim, set claimant and date; split it."""
     found = _get_or_404(Claim, claim_id)
-    article_found = db.session.get(Article, found.article_id)
     form = ClaimEditForm(obj=found)
-    split_form = ClaimSplitForm(version=found.version)
-    reanchor_form = ClaimAddForm()
     if form.validate_on_submit():
         try:
             edit_claim(db.session, claim=found, expected_version=_version(form),
@@ -282,15 +293,10 @@ def claim(claim_id: int):
             db.session.rollback()
             show_workflow_error(form, error)
         else:
-            db.session.commit()
-            flash(_("Claim saved."), "success")
-            return redirect(url_for("editor.article", article_id=found.article_id,
-                                    _anchor=f"claim-{found.id}"))
+            return _back_to_claim(found, _("Claim saved."))
     elif not form.is_submitted():
         form.version.data = found.version
-    status = 422 if form.errors else 200
-    return render_template("editor/claim.html", claim=found, article=article_found, form=form,
-                           split_form=split_form, reanchor_form=reanchor_form), status
+    return _claim_page(found, 422 if form.errors else 200, form=form)
 
 
 @bp.route("/claims/<int:claim_id>/split", methods=["POST"])
@@ -305,13 +311,8 @@ def split(claim_id: int):
         except WorkflowError as error:
             db.session.rollback()
             show_workflow_error(form, error)
-            edit_form = ClaimEditForm(obj=found, version=found.version)
-            return render_template("editor/claim.html", claim=found,
-                                   article=db.session.get(Article, found.article_id),
-                                   form=edit_form, split_form=form,
-                                   reanchor_form=ClaimAddForm()), error.http_status
-        db.session.commit()
-        flash(_("Claim split in two."), "success")
+            return _claim_page(found, error.http_status, split_form=form)
+        return _back_to_claim(found, _("Claim split in two."))
     return redirect(url_for("editor.article", article_id=found.article_id,
                             _anchor=f"claim-{found.id}"))
 
@@ -329,15 +330,8 @@ def reanchor(claim_id: int):
             db.session.rollback()
             show_workflow_error(form, error)
         else:
-            db.session.commit()
-            flash(_("Claim anchored again."), "success")
-            return redirect(url_for("editor.article", article_id=found.article_id,
-                                    _anchor=f"claim-{found.id}"))
-    found = db.session.get(Claim, claim_id)
-    return render_template(
-        "editor/claim.html", claim=found, article=db.session.get(Article, found.article_id),
-        form=ClaimEditForm(obj=found, version=found.version),
-        split_form=ClaimSplitForm(version=found.version), reanchor_form=form), 422
+            return _back_to_claim(found, _("Claim anchored again."))
+    return _claim_page(db.session.get(Claim, claim_id), 422, reanchor_form=form)
 
 
 def _board_action(claim_id: int, action) -> object:

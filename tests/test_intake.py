@@ -99,6 +99,17 @@ def no_outside_connections(monkeypatch):
 
 
 @pytest.fixture
+def loopback_editor(make_app, make_user):
+    """An app that may import from 127.0.0.1, and a client signed in as an editor there."""
+    from .helpers import login
+
+    app = make_app(URL_IMPORT_ALLOW_LOOPBACK=True)
+    client = app.test_client()
+    login(client, make_user(Role.EDITOR).email)
+    return app, client
+
+
+@pytest.fixture
 def editor(login_as):
     return login_as(Role.EDITOR)
 
@@ -206,16 +217,12 @@ def test_a_file_whose_metadata_is_missing_is_kept_as_text(app, client, editor):
 
 
 def test_url_import_extracts_text_and_metadata_from_a_local_server(
-        make_app, make_user, site, no_outside_connections):
+        loopback_editor, site, no_outside_connections):
     base, routes = site
     html = (DATA / "national-consensus.html").read_bytes()
     routes["/story"] = (200, "text/html; charset=utf-8", html, {})
     routes["/old-link"] = (301, "text/html", b"", {"Location": "/story"})
-    app = make_app(URL_IMPORT_ALLOW_LOOPBACK=True)
-    client = app.test_client()
-    from .helpers import login
-
-    login(client, make_user(Role.EDITOR).email)
+    app, client = loopback_editor
     response = _import(client, url=f"{base}/old-link")
     assert response.status_code == 302, response.get_data(as_text=True)
     [(article, claims)] = _articles(app)
@@ -232,30 +239,22 @@ def test_url_import_extracts_text_and_metadata_from_a_local_server(
     ("/empty", (200, "text/html", b"<html><body><nav>Home</nav></body></html>", {}),
      "No article text could be found"),
 ])
-def test_url_import_problems_are_explained(make_app, make_user, site, path, route, message):
+def test_url_import_problems_are_explained(loopback_editor, site, path, route, message):
     base, routes = site
     if route:
         routes[path] = route
-    app = make_app(URL_IMPORT_ALLOW_LOOPBACK=True)
-    client = app.test_client()
-    from .helpers import login
-
-    login(client, make_user(Role.EDITOR).email)
+    _app, client = loopback_editor
     response = _import(client, url=base + path, title="T")
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert f'value="{base}{path}"' in response.get_data(as_text=True)  # kept
 
 
-def test_unreachable_url_is_explained(make_app, make_user):
+def test_unreachable_url_is_explained(loopback_editor):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # closed once the block ends
-    app = make_app(URL_IMPORT_ALLOW_LOOPBACK=True)
-    client = app.test_client()
-    from .helpers import login
-
-    login(client, make_user(Role.EDITOR).email)
+    _app, client = loopback_editor
     response = _import(client, url=f"http://127.0.0.1:{port}/", title="T")
     assert response.status_code == 422
     assert "could not be reached" in response.get_data(as_text=True)
@@ -287,7 +286,7 @@ def test_private_and_link_local_addresses_are_refused_without_connecting(
 
 
 def test_redirect_to_a_private_address_is_refused(
-        make_app, make_user, site, monkeypatch, no_outside_connections):
+        loopback_editor, site, monkeypatch, no_outside_connections):
     base, routes = site
     routes["/jump"] = (302, "text/html", b"", {"Location": "http://intranet.example/"})
     real = socket.getaddrinfo
@@ -298,11 +297,7 @@ def test_redirect_to_a_private_address_is_refused(
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
-    app = make_app(URL_IMPORT_ALLOW_LOOPBACK=True)
-    client = app.test_client()
-    from .helpers import login
-
-    login(client, make_user(Role.EDITOR).email)
+    _app, client = loopback_editor
     response = _import(client, url=f"{base}/jump", title="T")
     assert response.status_code == 422
     assert "intranet.example is not allowed" in response.get_data(as_text=True)
@@ -314,16 +309,12 @@ def test_redirect_to_a_private_address_is_refused(
      "invalid port"),
     ((200, "text/plain; charset=x-bogus", b"Plain \xff text.", {}), "/plain", "not UTF-8"),
 ])
-def test_awkward_urls_and_pages_are_explained_not_crashed(make_app, make_user, site, route,
+def test_awkward_urls_and_pages_are_explained_not_crashed(loopback_editor, site, route,
                                                           url_suffix, message):
     base, routes = site
     if route:
         routes[url_suffix] = route
-    app = make_app(URL_IMPORT_ALLOW_LOOPBACK=True)
-    client = app.test_client()
-    from .helpers import login
-
-    login(client, make_user(Role.EDITOR).email)
+    _app, client = loopback_editor
     response = _import(client, url=base + url_suffix, title="T")
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
