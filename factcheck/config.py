@@ -40,6 +40,8 @@ class Defaults:
     # Seconds a worker may reuse a published check's version stamp before asking the database.
     PUBLIC_STAMP_TTL = 2.0
     INVITATION_MAX_AGE = timedelta(days=7)
+    # Origins whose browser scripts may call the API (CORS); empty: none. "*" allows any.
+    API_CORS_ORIGINS: list[str] = []
     # Argon2id parameters: OWASP/ASVS minimum (t=2, m=19 MiB, p=1).
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST_KIB = 19 * 1024

@@ -33,3 +33,15 @@ def login(client: FlaskClient, email: str, password: str = PASSWORD, **kwargs):
 def logout(client: FlaskClient):
     """Sign out through the form every page carries."""
     return post_form(client, "/logout", {}, page="/account/password", follow_redirects=False)
+
+
+def api_token(runner, email: str) -> str:
+    """A new personal API token for `email`, made with `factcheck create-token`."""
+    result = runner.invoke(["create-token", email, "--name", "tests"])
+    assert result.exit_code == 0, result.output
+    return result.output.strip().splitlines()[-1]
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header for an API token."""
+    return {"Authorization": f"Bearer {token}"}

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from factcheck import api
+from factcheck.api import checks as api_checks
+from factcheck.api import core as api_core
 from factcheck.extensions import db
 from factcheck.models import User
 from factcheck.states import Role
@@ -229,7 +230,7 @@ def test_server_errors_are_json_without_details(make_app, monkeypatch):
     def broken(session):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr(api, "publishing_state", broken)
+    monkeypatch.setattr(api_checks, "publishing_state", broken)
     response = app.test_client().get("/api/v1/checks")
     error = _error(response, 500, "server_error")
     assert "secret" not in response.get_data(as_text=True)
@@ -240,7 +241,7 @@ def test_api_endpoints_need_no_csrf_token(app):
     # The token-authenticated endpoints to come send no cookie and so no CSRF token;
     # probe the blueprint's exemption with a POST endpoint of that blueprint on this app.
     app.add_url_rule("/api/v1/probe", endpoint="api.probe", methods=["POST"],
-                     view_func=lambda: api.json_response({"ok": True}))
+                     view_func=lambda: api_core.json_response({"ok": True}))
     response = app.test_client().post("/api/v1/probe", json={})
     assert _json(response) == {"ok": True}
     # Elsewhere a POST without a token is still refused.

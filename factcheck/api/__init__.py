@@ -1,0 +1,10 @@
+"""The JSON API, version 1: published checks for everyone, the workflow for token holders.
+
+`core` holds the blueprint and its conventions; the other modules register operations on
+it, and `openapi` describes them all.
+"""
+
+from . import articles, checks, claims, openapi  # noqa: F401 (they register the routes)
+from .core import bp
+
+__all__ = ["bp"]

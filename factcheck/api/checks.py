@@ -1,0 +1,126 @@
+"""Published checks, for everyone: the JSON twin of the verdict pages (no token needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request, url_for
+
+from ..extensions import db
+from ..feeds import (
+    LiveCheck,
+    conditional,
+    live_checks,
+    make_etag,
+    numeric_rating,
+    page_url,
+    publishing_state,
+)
+from ..i18n import _
+from ..workflow.publishing import live_publication
+from .core import ApiError, json_response, operation, paging
+from .records import iso
+
+
+def _item(check: LiveCheck) -> dict[str, Any]:
+    snapshot = check.snapshot
+    article = snapshot["article"]
+    return {
+        "slug": article["slug"],
+        "title": article["title"],
+        "outlet": article["outlet"],
+        "url": page_url(article["slug"]),  # the verdict page
+        "source_url": article["source_url"],  # the article that was checked
+        "published_at": iso(check.first_published),
+        "updated_at": iso(check.modified),
+        "checked": snapshot["checked"],
+        "open": snapshot["open"],
+        "counts": [{"verdict": name, "count": n} for name, n in snapshot["counts"]],
+    }
+
+
+def _verdict(rating: dict[str, Any] | None) -> dict[str, Any] | None:
+    if rating is None:  # decided with a written conclusion only
+        return None
+    value, worst, best = numeric_rating(rating)
+    return {"key": rating["key"], "name": rating["name"], "value": value, "worst": worst,
+            "best": best}
+
+
+def _claim(claim: dict[str, Any], url: str) -> dict[str, Any]:
+    decided = claim["decided"]
+    return {
+        "number": claim["number"],
+        "url": f"{url}#claim-{claim['number']}",
+        "text": claim["text"],
+        "quote": claim["quote"],
+        "kind": claim["kind"],
+        "claimant": claim["claimant"],
+        "claim_date": claim["claim_date"],
+        "status": "decided" if decided else "open",
+        "verdict": _verdict(claim["rating"]),
+        # The editor's public conclusion, in Markdown; None while still being checked.
+        "conclusion": claim["summary"] if decided else None,
+        "decided_at": claim["decided_at"],
+        # As on the verdict page: reviews and evidence only once the claim is decided.
+        "reviewers": claim["reviewers"] if decided else 0,
+        "agreement": claim["agreement"] if decided else None,
+        "reasoning": claim["reasoning"] if decided else [],
+        "evidence": claim["evidence"] if decided else [],
+    }
+
+
+def _detail(check: LiveCheck) -> dict[str, Any]:
+    snapshot = check.snapshot
+    article = snapshot["article"]
+    url = page_url(article["slug"])
+    numbers = {c["id"]: c["number"] for c in snapshot["claims"]}
+    data = _item(check)
+    data.update(
+        author=article["author"],
+        published_on=article["published_on"],
+        language=article["language"],
+        version=check.publication.number,
+        candidates=snapshot["candidates"],
+        organisation={**snapshot["organisation"],  # as on the page: no url means this site
+                      "url": snapshot["organisation"]["url"]
+                      or url_for("main.index", _external=True)},
+        claims=[_claim(c, url) for c in snapshot["claims"]],
+        corrections=[{"at": c["at"], "note": c["note"], "before": c["before"],
+                      "after": c["after"], "claim_number": numbers.get(c["claim_id"])}
+                     for c in snapshot["corrections"]],
+    )
+    return data
+
+
+@operation("GET", "/checks", summary="List published checks", auth=None,
+           responses={200: "CheckList", 304: None, 400: "Error"}, query=("page", "per_page"))
+def checks():
+    """Published checks, newest first, paginated."""
+    page, per_page = paging()
+    state = publishing_state(db.session)
+
+    def build() -> Response:
+        offset = (page - 1) * per_page
+        found = (live_checks(db.session, limit=per_page, offset=offset)
+                 if offset < state.live else [])
+        return json_response({"items": [_item(c) for c in found], "page": page,
+                              "per_page": per_page, "total": state.live})
+
+    return conditional(state.etag("api-checks", request.url_root, page, per_page), build)
+
+
+@operation("GET", "/checks/<slug>", summary="Get a published check", auth=None,
+           responses={200: "Check", 304: None, 404: "Error", 410: "Error"})
+def check(slug: str):
+    """One published check with its claims, verdicts, evidence and corrections."""
+    found = live_publication(db.session, slug)
+    if found is None or (found[1] is None and found[0].published_at is None):
+        raise ApiError(404, "not_found", _("There is no published check at this address."))
+    article, publication = found
+    if publication is None:
+        raise ApiError(410, "gone", _("This check has been withdrawn."))
+    live = LiveCheck(publication, article.published_at or publication.published_at,
+                     article.last_corrected_at or publication.published_at)
+    etag = make_etag("api-check", publication.id, live.modified, request.url_root)
+    return conditional(etag, lambda: json_response(_detail(live)))
