@@ -29,10 +29,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import access, admin, api, auth, editor, feeds, http, main, public, review
     from .config import load_config
+    from .converters import RecordIdConverter
     from .extensions import csrf, db
     from .i18n import _, status_label
     from .markdown import render_markdown
+    from .proxies import trust_proxies
     from .search_views import bp as search_bp
+    from .security_log import configure_security_log
     from .states import Role
 
     app = Flask(
@@ -42,6 +45,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, test_config)
+    trust_proxies(app)
+    configure_security_log()
 
     db.init_app(app)
     csrf.init_app(app)
@@ -50,10 +55,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.before_request(access.load_current_user)
     app.context_processor(lambda: {"current_user": access.current_user()})
 
+    app.url_map.converters["int"] = RecordIdConverter  # before any route uses it
     for blueprint in (main.bp, public.bp, auth.bp, editor.bp, review.bp, admin.bp, feeds.bp,
                       api.bp, search_bp):
         app.register_blueprint(blueprint)
 
     http.register_error_handlers(app)
+    http.register_input_checks(app)
+    http.register_refusal_log(app)
     http.register_security_headers(app)
     return app

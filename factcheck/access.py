@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -11,6 +12,7 @@ from flask import Blueprint, abort, current_app, g, redirect, request, session, 
 
 from .extensions import db
 from .models import User
+from .security_log import security_event
 from .states import Role
 
 # Refresh the idle timestamp at most this often, so reads do not rewrite the cookie.
@@ -32,9 +34,17 @@ def load_current_user() -> None:
     cfg = current_app.config
     too_old = now - session.get("iat", 0) > cfg["PERMANENT_SESSION_LIFETIME"].total_seconds()
     idle = now - session.get("seen", 0) > cfg["SESSION_IDLE_TIMEOUT"].total_seconds()
-    user = None if (too_old or idle) else db.session.get(User, uid)
+    if too_old or idle:
+        session.clear()
+        security_event("auth.session_expired", user=uid, reason="lifetime" if too_old else "idle")
+        return
+    user = db.session.get(User, uid)
     if user is None or not user.is_active or user.session_version != session.get("sv"):
         session.clear()
+        # Signed out elsewhere, password changed or account deactivated: a stale cookie.
+        security_event("auth.session_revoked", level=logging.WARNING, user=uid,
+                       reason="inactive" if user is not None and not user.is_active
+                       else "revoked")
         return
     if now - session["seen"] >= _SEEN_RESOLUTION_SECONDS:
         session["seen"] = now

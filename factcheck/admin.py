@@ -20,7 +20,9 @@ from .forms import (
 from .i18n import _
 from .invitations import invitation_token
 from .models import RatingLabel, RatingScale, User
+from .paging import page_number
 from .queries import all_users
+from .security_log import security_event
 from .states import Role
 from .workflow import WorkflowError
 from .workflow import scales as rating
@@ -34,7 +36,8 @@ guard_blueprint(bp, Role.ADMIN)
 @bp.route("/users")
 def users():
     """All accounts with their roles and status."""
-    return render_template("admin/users.html", users=all_users(db.session))
+    return render_template("admin/users.html",
+                           users=all_users(db.session, page=page_number(request.args)))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -94,6 +97,17 @@ def invite(user_id: int):
     return render_template("admin/invitation.html", user=user, link=link)
 
 
+def _log_account_change(user: User, role_before: Role, active_before: bool) -> None:
+    # Privilege changes and deactivation (which ends the account's sessions) are security
+    # events too; the names match the audit log's actions.
+    if user.role != role_before:
+        security_event("user.role_changed", account=user.id, before=str(role_before),
+                       after=str(user.role))
+    if user.is_active != active_before:
+        security_event("user.activated" if user.is_active else "user.deactivated",
+                       account=user.id)
+
+
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
     """Change a user's role or deactivate them (their sessions end at once).
@@ -105,6 +119,7 @@ def edit_user(user_id: int):
     form = UserEditForm(obj=user)
     expected_version = _posted_version() if form.is_submitted() else None
     conflict = False
+    role_before, active_before = user.role, user.is_active
     if form.validate_on_submit():
         try:
             update_user(
@@ -124,6 +139,7 @@ def edit_user(user_id: int):
                 show_workflow_error(form, error)
         else:
             db.session.commit()
+            _log_account_change(user, role_before, active_before)
             flash(_("Changes to {email} saved.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     elif not form.is_submitted():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     abort,
@@ -27,6 +29,7 @@ from .forms import (
 from .i18n import _
 from .invitations import user_for_invitation
 from .models import ApiToken
+from .security_log import email_digest, security_event
 from .workflow import WorkflowError
 from .workflow.accounts import (
     accept_invitation,
@@ -63,6 +66,8 @@ def login():
             record_audit(db.session, actor=None, action="auth.throttled",
                          email=form.email.data[:254], address=request.remote_addr)
             db.session.commit()
+            security_event("auth.throttled", level=logging.WARNING,
+                           email_digest=email_digest(form.email.data))
             minutes = int(window.total_seconds() // 60)
             flash(_("Too many failed sign-in attempts. Wait {n} minutes and try again.",
                     n=minutes), "error")
@@ -75,7 +80,10 @@ def login():
         db.session.commit()
         if user is not None:
             login_user(user)
+            security_event("auth.login", user=user.id)
             return redirect(safe_next(form.next.data, url_for("main.dashboard")))
+        security_event("auth.login_failed", level=logging.WARNING,
+                       email_digest=email_digest(form.email.data))
         flash(_("Email or password is not correct."), "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
@@ -89,6 +97,7 @@ def logout():
     if form.validate_on_submit() and user is not None:
         end_sessions(db.session, user=user, actor=user, reason="logout")
         db.session.commit()
+        security_event("auth.logout", user=user.id)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -114,6 +123,7 @@ def setup():
         else:
             db.session.commit()
             login_user(user)
+            security_event("auth.setup", user=user.id)
             flash(_("Welcome! You are the administrator of this installation."), "success")
             return redirect(url_for("admin.users"))
     return render_template("auth/setup.html", form=form)
@@ -133,9 +143,13 @@ def password():
         except WorkflowError as error:
             db.session.rollback()
             show_workflow_error(form, error)
+            if error.field == "current_password":
+                security_event("user.password_change_failed", level=logging.WARNING,
+                               user=user.id)
         else:
             db.session.commit()
             login_user(user)  # this browser stays signed in under the new session version
+            security_event("user.password_changed", user=user.id)
             flash(_("Your password is changed. Other sessions are signed out."), "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/password.html", form=form)
@@ -146,6 +160,7 @@ def invitation(token: str):
     """An invited user chooses a password and is signed in."""
     user = user_for_invitation(db.session, token)
     if user is None:
+        security_event("auth.invitation_invalid", level=logging.WARNING)
         return render_template("auth/invitation_invalid.html"), 404
     form = InvitationForm()
     if form.validate_on_submit():
@@ -157,6 +172,7 @@ def invitation(token: str):
         else:
             db.session.commit()
             login_user(user)
+            security_event("user.invitation_accepted", user=user.id)
             flash(_("Your password is set. Welcome!"), "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/invitation.html", form=form, user=user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import sys
 from importlib import resources
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -12,14 +13,17 @@ from flask.cli import FlaskGroup
 from sqlmodel import select
 from werkzeug.serving import run_simple
 
+from .dbtypes import utcnow
 from .extensions import db
+from .i18n import _
 from .models import Article
+from .queries import claim_count
 from .scales import seed_rating_scales
+from .serve import serve_command
 from .states import Role
 from .workflow import WorkflowError
 from .workflow.accounts import create_user, find_user_by_email
 from .workflow.articles import import_article
-from .workflow.claims import article_claims
 
 
 def _create_app():
@@ -155,7 +159,7 @@ def import_article_command(source, title, source_url, outlet, author, published,
         message = error.message if isinstance(error, WorkflowError) else str(error)
         raise click.ClickException(message) from error
     db.session.commit()
-    claims = len(article_claims(db.session, article.id))
+    claims = claim_count(db.session, article.id)
     click.echo(f"Imported article {article.id} ({article.slug}) with {claims} claims.")
 
 
@@ -230,7 +234,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     credentials = _demo_accounts()
     article = _demo_article()
     db.session.commit()
-    claims = len(article_claims(db.session, article.id))
+    claims = claim_count(db.session, article.id)
     click.echo(f"Sample article #{article.id}: {article.title} ({claims} candidate claims)")
     # The command's own session must not hold SQLite's write lock while the server runs.
     db.close_session()
@@ -243,6 +247,90 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     sys.stdout.flush()  # the URL must show even when output goes to a pipe or a log
     # app.run() refuses to start inside a Flask CLI command; serve directly instead.
     run_simple(host, port, current_app._get_current_object(), threaded=True)
+
+
+@cli.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it already exists.")
+def backup_command(path: Path, force: bool) -> None:
+    """Write a consistent copy of the database to PATH while the app keeps running."""
+    from .backup import KIND_NAMES, BackupError, create_backup
+
+    try:
+        made = create_backup(current_app.config["DATABASE_URL"], path, overwrite=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(_("Backed up the {kind} database (schema revision {revision}) to {path}.",
+                 kind=KIND_NAMES[made.kind], revision=made.revision, path=path))
+
+
+def _safety_copy(url: str) -> Path | None:
+    """Back up the database about to be replaced into the instance folder (None if empty)."""
+    from .backup import create_backup, database_kind
+    from .migrate import current_revision
+
+    if current_revision(current_app._get_current_object()) is None:
+        return None  # no schema, so nothing to keep
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    suffix = ".sqlite" if database_kind(url) == "sqlite" else ".dump"
+    target = Path(current_app.instance_path) / "backups" / f"before-restore-{stamp}{suffix}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    create_backup(url, target)
+    return target
+
+
+@cli.command("restore")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the database without asking.")
+@click.option("--no-safety-copy", is_flag=True,
+              help="Do not back up the current database into instance/backups first.")
+@click.pass_context
+def restore_command(ctx: click.Context, path: Path, yes: bool, no_safety_copy: bool) -> None:
+    """Replace everything in the database with the backup at PATH, then migrate it.
+
+    The current database is first backed up into instance/backups, so a failed or mistaken
+    restore can be undone.
+    """
+    from .backup import (
+        BackupError,
+        check_restorable,
+        database_kind,
+        describe_database,
+        inspect_backup,
+        restore_backup,
+        revision_order,
+    )
+
+    url = current_app.config["DATABASE_URL"]
+    try:
+        backup = inspect_backup(path, expected_kind=database_kind(url))
+        check_restorable(url, backup)
+        if not yes:
+            click.confirm(_("Replace every record in {database} with the backup {path} "
+                            "(schema revision {revision})?", database=describe_database(url),
+                            path=path, revision=backup.revision), abort=True)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    if not no_safety_copy:
+        try:
+            copy = _safety_copy(url)
+        except BackupError as error:
+            raise click.ClickException(_(
+                "Nothing was restored: the current database could not be backed up first "
+                "({reason}). Use --no-safety-copy to restore anyway.", reason=error)) from None
+        if copy is not None:
+            click.echo(_("The current database is saved in {path}.", path=copy))
+    try:
+        restore_backup(current_app, backup)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(_("Restored {path} (schema revision {revision}).", path=path,
+                 revision=backup.revision))
+    if backup.revision != revision_order()[-1]:
+        ctx.invoke(db_upgrade)
+
+
+cli.add_command(serve_command)
 
 
 def main() -> None:

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask
+from flask import Config, Flask
 
 ENV_PREFIX = "FACTCHECK"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+HOST_COOKIE_PREFIX = "__Host-"
 
 
 class Defaults:
     """Settings every installation starts from; override them in instance/config.py or env."""
 
+    # "production": no generated secret key, HTTPS on, and `factcheck serve` checks the set-up.
+    ENV = "development"
     SECRET_KEY: str | None = None
     DATABASE_URL: str | None = None  # None: SQLite file in the instance folder
     SQLITE_FILENAME = "factcheck.sqlite"
@@ -27,6 +32,12 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    # Served over HTTPS: Secure `__Host-` session cookie, https URLs. None: on in production.
+    HTTPS: bool | None = None
+    # Reverse proxies in front whose X-Forwarded-For/-Proto are believed (0: none, direct).
+    PROXY_COUNT = 0
+    # Host names the site answers to (".example.org" admits subdomains); None: any.
+    TRUSTED_HOSTS: list[str] | None = None
     # Absolute lifetime of a login, and how long it survives without activity.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     SESSION_IDLE_TIMEOUT = timedelta(hours=2)
@@ -64,8 +75,34 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("DATABASE_URL"):
         db_path = Path(app.instance_path) / app.config["SQLITE_FILENAME"]
         app.config["DATABASE_URL"] = f"sqlite:///{db_path}"
-    if not app.config.get("SECRET_KEY"):
+    # Production keys come from config: a generated file would differ between machines.
+    if not app.config.get("SECRET_KEY") and not is_production(app.config):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):  # FACTCHECK_TRUSTED_HOSTS="a.example, b.example"
+        app.config["TRUSTED_HOSTS"] = [h for h in re.split(r"[\s,]+", hosts) if h]
+    _apply_https(app.config)
+
+
+def is_production(config: Mapping) -> bool:
+    """True when the configuration declares a production installation (ENV=production)."""
+    return str(config.get("ENV", "")).strip().lower() == "production"
+
+
+def _apply_https(config: Config) -> None:
+    if config.get("HTTPS") is None:
+        config["HTTPS"] = is_production(config)
+    if not config["HTTPS"]:
+        return
+    config["SESSION_COOKIE_SECURE"] = True
+    config["PREFERRED_URL_SCHEME"] = "https"
+    # Browsers keep a __Host- cookie only if Secure, for path / and without Domain, so no
+    # plain-HTTP page or sibling subdomain can plant or overwrite the session.
+    config["SESSION_COOKIE_DOMAIN"] = None
+    config["SESSION_COOKIE_PATH"] = "/"
+    name = config["SESSION_COOKIE_NAME"]
+    if not name.startswith(HOST_COOKIE_PREFIX):
+        config["SESSION_COOKIE_NAME"] = HOST_COOKIE_PREFIX + name
 
 
 def instance_secret_key(instance_path: Path) -> str:

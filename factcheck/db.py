@@ -7,10 +7,20 @@ concurrent read-modify-write transactions queue up instead of losing updates.
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import suppress
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import (
+    DatabaseError,
+    DBAPIError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlmodel import Session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -51,6 +61,27 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+_SQLITE_OUTAGES = ("unable to open", "database is locked", "disk i/o error", "not a database",
+                   "readonly database", "database or disk is full", "malformed")
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """True when `error` means the database cannot be reached or used, not a faulty query."""
+    if isinstance(error, PoolTimeoutError):  # every pooled connection busy for too long
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if isinstance(error.orig, sqlite3.Error):
+        # SQLite raises OperationalError for "no such table" and syntax errors too: those
+        # are bugs (500), not outages.
+        return any(sign in str(error.orig).lower() for sign in _SQLITE_OUTAGES)
+    # OperationalError: refused or dropped connections, a server shutting down, SQLite's
+    # "unable to open database file" and "database is locked". A plain DatabaseError is
+    # SQLite's "file is not a database" (a damaged or foreign file).
+    return (error.connection_invalidated or isinstance(error, OperationalError | InterfaceError)
+            or type(error) is DatabaseError)
+
+
 class Database:
     """Flask extension holding the engines and handing out the request's session."""
 
@@ -77,6 +108,13 @@ class Database:
     def close_session(self) -> None:
         """End the current context's session now (before a long-running command serves)."""
         self._close_session(None)
+
+    def discard_session(self) -> None:
+        """Drop the current session after an outage; its dead connection may fail to close."""
+        session: Session | None = g.pop("_db_session", None)
+        if session is not None:
+            with suppress(SQLAlchemyError):
+                session.close()
 
     def dispose(self, app: Flask) -> None:
         """Close every pooled connection of `app` (tests, forked workers)."""

@@ -7,6 +7,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Enum, TypeDecorator
 
+# Ids are INTEGER columns (32-bit on PostgreSQL): a larger number names no record, and
+# must not reach a query, where it overflows.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""

@@ -35,11 +35,13 @@ from .highlight import segments
 from .i18n import _
 from .intake import IntakeError, read_source
 from .models import Article, Assignment, Claim, Decision, ReaderReport, User
+from .paging import page_number
 from .public import forget_stamp
 from .queries import (
     article_conflicts,
     articles_with_progress,
     claim_assignments,
+    claim_count,
     evidence_with_authors,
     reader_reports,
     review_views,
@@ -95,7 +97,7 @@ def _version(form) -> int:
 @bp.route("/")
 def dashboard():
     """Every article with the progress of its claims."""
-    progress = articles_with_progress(db.session)
+    progress = articles_with_progress(db.session, page=page_number(request.args))
     return render_template("editor/dashboard.html", progress=progress, ClaimStatus=ClaimStatus)
 
 
@@ -153,7 +155,7 @@ def new_article():
             show_workflow_error(form, error)
             return render_template("editor/article_new.html", form=form), 422
         db.session.commit()
-        count = len(article_claims(db.session, article.id))
+        count = claim_count(db.session, article.id)
         flash(_("Article imported: {n} candidate claims found.", n=count), "success")
         return redirect(url_for("editor.article", article_id=article.id))
     status = 422 if form.is_submitted() else 200
@@ -538,7 +540,8 @@ def unpublish(article_id: int):
 @bp.route("/reports")
 def reports():
     """Readers' error reports and claim suggestions, to triage."""
-    return render_template("editor/reports.html", reports=reader_reports(db.session))
+    return render_template("editor/reports.html",
+                           reports=reader_reports(db.session, page=page_number(request.args)))
 
 
 @bp.route("/reports/<int:report_id>/<any(new, triaged, closed):status>", methods=["POST"])

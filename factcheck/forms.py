@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import flash
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -33,11 +35,25 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .dbtypes import MAX_ID
 from .i18n import _, status_label
 from .states import Role
 from .workflow import WorkflowError
 
 ROLE_CHOICES = [SelectChoice(role.value, status_label(role)) for role in Role]
+
+
+def record_id(value) -> int:
+    """Coerce a posted record id; a number no id column can hold is not a valid choice."""
+    number = int(value)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+def _finite(value):
+    # "NaN" and "sNaN" parse as Decimals; sNaN even makes NumberRange raise. Neither is a number.
+    return None if isinstance(value, Decimal) and not value.is_finite() else value
 
 
 class LoginForm(FlaskForm):
@@ -170,7 +186,8 @@ class ClaimAddForm(FlaskForm):
 
 class BulkSelectForm(FlaskForm):
     min_score = DecimalField(_("Select every candidate scoring at least"), places=2,
-                             validators=[InputRequired(), NumberRange(min=0, max=1)])
+                             validators=[InputRequired(), NumberRange(min=0, max=1)],
+                             filters=[_finite])
 
 
 class ActionForm(FlaskForm):
@@ -208,7 +225,7 @@ class ReviewForm(FlaskForm):
     confidence = SelectField(_("Confidence"), choices=[
         SelectChoice("low", _("Low")), SelectChoice("medium", _("Medium")),
         SelectChoice("high", _("High"))], default="medium")
-    evidence = SelectMultipleField(_("Evidence this verdict relies on"), coerce=int,
+    evidence = SelectMultipleField(_("Evidence this verdict relies on"), coerce=record_id,
                                    validate_choice=False, widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput())
     version = HiddenField()
@@ -225,8 +242,8 @@ class ConflictForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    claims = SelectMultipleField(_("Claims"), coerce=int, validate_choice=False)
-    reviewer = SelectField(_("Reviewer"), coerce=int, validate_choice=False,
+    claims = SelectMultipleField(_("Claims"), coerce=record_id, validate_choice=False)
+    reviewer = SelectField(_("Reviewer"), coerce=record_id, validate_choice=False,
                            validators=[InputRequired()])
     due_on = DateField(_("Due date"), validators=[Optional()])
 
@@ -317,7 +334,7 @@ class WorkflowSettingsForm(FlaskForm):
 
 
 class ReaderReportForm(FlaskForm):
-    claim = SelectField(_("About"), validate_choice=False)
+    claim = SelectField(_("About"))  # the choices are the check's claim numbers
     message = TextAreaField(_("What is wrong, or which claim should we check?"),
                             validators=[DataRequired(), Length(max=4000)])
     contact = EmailField(_("Your email (optional)"), validators=[Optional(), Email(),

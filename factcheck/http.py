@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, render_template, request
-from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, InternalServerError
+import logging
 
+from flask import Flask, Response, current_app, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+
+from .db import database_unavailable
 from .extensions import db
 from .i18n import _
+from .security_log import events_logged, security_event
 
 CSP = "; ".join(
     [
@@ -56,9 +61,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):
-        app.logger.warning(
-            "CSRF failure on %s %s: %s", request.method, request.path, error.description
-        )
+        security_event("csrf.failed", level=logging.WARNING, reason=error.description)
         return _render_error(
             400,
             _(
@@ -66,6 +69,12 @@ def register_error_handlers(app: Flask) -> None:
                 "Go back, reload the page and try again."
             ),
         )
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(error: SecurityError):
+        # A Host outside TRUSTED_HOSTS: the page template cannot build URLs for it.
+        return Response(_("This site does not answer to that host name.") + "\n", 400,
+                        mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
@@ -89,6 +98,67 @@ def register_error_handlers(app: Flask) -> None:
     def _server_error(error: InternalServerError):
         db.session.rollback()
         return _render_error(500)
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeoutError)
+    def _database_unavailable(error: Exception):
+        if not outage_handled(error):
+            raise error  # a faulty query, not an outage: the usual 500 path
+        g.user = None  # the page must not ask the database anything more (not even a name)
+        page, code = _render_error(503)
+        return page, code, OUTAGE_HEADERS
+
+
+# Clients and proxies should retry soon and never cache the outage.
+OUTAGE_HEADERS = {"Retry-After": "30", "Cache-Control": "no-store"}
+
+
+def outage_handled(error: Exception) -> bool:
+    """Whether `error` means the database is away; if so it is logged and the session dropped."""
+    if not database_unavailable(error):
+        return False
+    current_app.logger.error("database unavailable on %s %s: %s", request.method,
+                             request.path, getattr(error, "orig", error))
+    db.discard_session()
+    return True
+
+
+def _path_and_form() -> list[str]:
+    texts = [request.path]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for key, values in request.form.lists():
+            texts += [key, *values]
+    return texts
+
+
+def register_input_checks(app: Flask) -> None:
+    """Refuse a NUL character in the path or a form: no text column can store one."""
+
+    @app.before_request
+    def _refuse_nul():
+        # PostgreSQL refuses NUL in text, even in a query's parameters: refuse it here,
+        # clearly and at once, rather than with a 500 from whichever query meets it first.
+        # (Query strings only filter; search strips what it cannot use.)
+        if any("\x00" in text for text in _path_and_form()):
+            return _render_error(400, _("What you sent contains a NUL character (code 0), "
+                                        "which cannot be stored. Remove it and try again."))
+        return None
+
+
+# Refusals worth a security event, whoever answered them (abort, a view, the API).
+_REFUSALS = {403: "access.denied", 429: "access.throttled"}
+
+
+def register_refusal_log(app: Flask) -> None:
+    """Log every 403 and 429 response as a security event, unless the view logged one."""
+
+    @app.after_request
+    def _log_refusal(response: Response) -> Response:
+        event = _REFUSALS.get(response.status_code)
+        if event is not None and not events_logged():
+            security_event(event, level=logging.WARNING, status=response.status_code,
+                           endpoint=request.endpoint)
+        return response
 
 
 def register_security_headers(app: Flask) -> None:

@@ -17,4 +17,4 @@ def render_markdown(text: str | None) -> Markup:
     clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES,
                       url_schemes={"http", "https", "mailto"},
                       link_rel="noopener noreferrer nofollow")
-    return Markup(clean)  # noqa: S704 (sanitised by nh3 just above)
+    return Markup(clean)  # noqa: S704  # nosec B704  # sanitised by nh3 just above

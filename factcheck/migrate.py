@@ -41,6 +41,12 @@ def downgrade(app: Flask, revision: str) -> None:
         command.downgrade(config, revision)
 
 
+def current_revision(app: Flask) -> str | None:
+    """The schema revision the database is at (None: not created yet)."""
+    with db.engine_for(app).connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
 def schema_drift(app: Flask) -> list:
     """Differences between the migrated database and the models (empty when in sync)."""
     import factcheck.models  # noqa: F401

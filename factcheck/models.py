@@ -9,7 +9,7 @@ people edit concurrently carry a `version` column used for optimistic locking
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Integer, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .dbtypes import UTCDateTime, enum_type, utcnow
@@ -35,12 +35,12 @@ SQLModel.metadata.naming_convention = {
 }
 
 
-def _created() -> Any:
-    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+def _created(*, index: bool = False) -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=index)
 
 
-def _timestamp(*, nullable: bool = True) -> Any:
-    return Field(default=None, sa_type=UTCDateTime, nullable=nullable)
+def _timestamp(*, nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
 
 
 def _text(*, nullable: bool = False) -> Any:
@@ -78,6 +78,12 @@ _article_version = _version_column()
 class Article(SQLModel, table=True):
     __tablename__ = "articles"
     __mapper_args__ = {"version_id_col": _article_version}
+    __table_args__ = (
+        # The public lists, newest first, and the latest correction of a live check: read
+        # from the index alone (the row itself starts with the text, which can be long).
+        Index("ix_articles_status_published_at", "status", "published_at"),
+        Index("ix_articles_status_last_corrected_at", "status", "last_corrected_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=300)
@@ -94,7 +100,7 @@ class Article(SQLModel, table=True):
     slug: str = Field(max_length=120, unique=True, index=True)
     revision: int = Field(default=1)
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
-    created_at: datetime = _created()
+    created_at: datetime = _created(index=True)  # the editors' article list, newest first
     updated_at: datetime = _created()
     published_at: datetime | None = _timestamp()
     last_corrected_at: datetime | None = _timestamp()
@@ -146,7 +152,11 @@ class Claim(SQLModel, table=True):
 
 class Assignment(SQLModel, table=True):
     __tablename__ = "assignments"
-    __table_args__ = (UniqueConstraint("claim_id", "reviewer_id"),)
+    __table_args__ = (
+        UniqueConstraint("claim_id", "reviewer_id"),
+        # A reviewer's queue, earliest due first, read a page at a time.
+        Index("ix_assignments_queue", "reviewer_id", "due_on", "assigned_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claims.id", index=True, ondelete="CASCADE")
@@ -163,8 +173,10 @@ class ConflictDeclaration(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     reviewer_id: int = Field(foreign_key="users.id", index=True)
-    article_id: int | None = Field(default=None, foreign_key="articles.id", ondelete="CASCADE")
-    claim_id: int | None = Field(default=None, foreign_key="claims.id", ondelete="CASCADE")
+    article_id: int | None = Field(default=None, foreign_key="articles.id", ondelete="CASCADE",
+                                   index=True)
+    claim_id: int | None = Field(default=None, foreign_key="claims.id", ondelete="CASCADE",
+                                 index=True)
     reason: str = _text()
     created_at: datetime = _created()
 
@@ -311,7 +323,7 @@ class Correction(SQLModel, table=True):
     before: str = _text()
     after: str = _text()
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
-    created_at: datetime = _created()
+    created_at: datetime = _created(index=True)  # the public corrections page, newest first
 
 
 class Publication(SQLModel, table=True):
@@ -325,8 +337,9 @@ class Publication(SQLModel, table=True):
     number: int
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     published_by_id: int | None = Field(default=None, foreign_key="users.id")
-    published_at: datetime = _created()
-    withdrawn_at: datetime | None = _timestamp()
+    # The publishing state (feeds, API) reads these from their indexes, never the snapshots.
+    published_at: datetime = _created(index=True)
+    withdrawn_at: datetime | None = _timestamp(index=True)
 
 
 class PageCache(SQLModel, table=True):
@@ -343,6 +356,8 @@ class ReaderReport(SQLModel, table=True):
     """A reader's error report or claim suggestion, for the editors' triage inbox."""
 
     __tablename__ = "reader_reports"
+    # The triage inbox reads each status newest first.
+    __table_args__ = (Index("ix_reader_reports_status_created_at", "status", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     article_id: int | None = Field(default=None, foreign_key="articles.id", ondelete="SET NULL")
@@ -357,6 +372,8 @@ class ReaderReport(SQLModel, table=True):
 
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_events"
+    # A claim's history: its events among those of every object.
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)

@@ -27,6 +27,7 @@ from .forms import ReaderReportForm, show_workflow_error
 from .highlight import segments
 from .i18n import _
 from .models import Article, PageCache, Publication
+from .paging import page_number
 from .queries import public_corrections
 from .workflow import WorkflowError
 from .workflow.publishing import live_publication, live_publication_stamp
@@ -150,8 +151,8 @@ def _render(snapshot: dict, publication, modified) -> str:
 @bp.route("/corrections")
 def corrections():
     """Every correction to a live check, newest first."""
-    return render_template("public/corrections.html",
-                           corrections=public_corrections(db.session))
+    return render_template("public/corrections.html", corrections=public_corrections(
+        db.session, page=page_number(request.args)))
 
 
 @bp.route("/checks/<slug>/report", methods=["GET", "POST"])

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import case, func
+from sqlalchemy import exists, func
+from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
 from .models import (
@@ -21,7 +22,11 @@ from .models import (
     ReviewEvidence,
     User,
 )
+from .paging import PER_PAGE, Page, paginate, paginate_sections
 from .states import ArticleStatus, ClaimStatus, ReportStatus, ReviewStatus
+
+# Lists show titles and metadata: the article text (up to a megabyte) stays unread.
+_WITHOUT_BODY = defer(Article.body)
 
 
 @dataclass
@@ -41,18 +46,27 @@ class ArticleProgress:
         return self.counts.get(status, 0)
 
 
-def articles_with_progress(session: Session) -> list[ArticleProgress]:
-    """Every article, newest first, with claim counts per status (two queries)."""
-    articles = session.exec(select(Article).order_by(col(Article.created_at).desc())).all()
-    rows = session.exec(
-        select(Claim.article_id, Claim.status, func.count()).group_by(
-            Claim.article_id, Claim.status
-        )
-    ).all()
+def articles_with_progress(session: Session, *, page: int = 1,
+                           per_page: int = PER_PAGE) -> Page[ArticleProgress]:
+    """A page of articles, newest first, with claim counts per status (three queries)."""
+    query = (select(Article).options(_WITHOUT_BODY)
+             .order_by(col(Article.created_at).desc(), col(Article.id).desc()))
+    found = paginate(session, query, page=page, per_page=per_page,
+                     count=select(func.count()).select_from(Article))
     counts: dict[int, dict[ClaimStatus, int]] = defaultdict(dict)
-    for article_id, status, n in rows:
+    ids = [a.id for a in found.items]
+    for article_id, status, n in session.exec(
+            select(Claim.article_id, Claim.status, func.count())
+            .where(col(Claim.article_id).in_(ids))
+            .group_by(Claim.article_id, Claim.status)).all():
         counts[article_id][status] = n
-    return [ArticleProgress(a, counts.get(a.id, {})) for a in articles]
+    return replace(found, items=[ArticleProgress(a, counts.get(a.id, {})) for a in found.items])
+
+
+def claim_count(session: Session, article_id: int) -> int:
+    """How many claims the article has (one query; the claims themselves stay unread)."""
+    return session.exec(select(func.count()).select_from(Claim)
+                        .where(Claim.article_id == article_id)).one()
 
 
 @dataclass
@@ -72,8 +86,10 @@ class QueueItem:
         return "submitted" if self.review.status == ReviewStatus.SUBMITTED else "in_progress"
 
 
-def reviewer_queue(session: Session, reviewer: User) -> list[QueueItem]:
-    """The claims assigned to `reviewer`, earliest due first (one query)."""
+def reviewer_queue(session: Session, reviewer: User, *, page: int = 1,
+                   per_page: int = PER_PAGE) -> Page[QueueItem]:
+    """A page of the claims assigned to `reviewer`: earliest due first, then those without
+    a due date, oldest assignment first (at most three queries)."""
     query = (
         select(Assignment, Claim, Article, Review)
         .join(Claim, col(Claim.id) == Assignment.claim_id)
@@ -82,15 +98,27 @@ def reviewer_queue(session: Session, reviewer: User) -> list[QueueItem]:
             Review,
             (col(Review.claim_id) == Claim.id) & (col(Review.reviewer_id) == reviewer.id),
         )
+        .options(_WITHOUT_BODY)
         .where(Assignment.reviewer_id == reviewer.id)
-        .order_by(col(Assignment.due_on).asc().nulls_last(), col(Assignment.assigned_at))
     )
-    return [QueueItem(*row) for row in session.exec(query).all()]
+    due = col(Assignment.due_on)
+    dated, total = session.exec(select(func.count(due), func.count()).where(
+        Assignment.reviewer_id == reviewer.id)).one()
+    # Two sections, each in the order of the (reviewer_id, due_on, assigned_at) index.
+    found = paginate_sections(session, [
+        (dated, query.where(due.is_not(None)).order_by(
+            due, col(Assignment.assigned_at), col(Assignment.id))),
+        (total - dated, query.where(due.is_(None)).order_by(
+            col(Assignment.assigned_at), col(Assignment.id))),
+    ], page=page, per_page=per_page)
+    return replace(found, items=[QueueItem(*row) for row in found.items])
 
 
-def all_users(session: Session) -> list[User]:
-    """Every account, administrators first, then by name."""
-    return list(session.exec(select(User).order_by(User.role, User.display_name)).all())
+def all_users(session: Session, *, page: int = 1, per_page: int = PER_PAGE) -> Page[User]:
+    """A page of the accounts, administrators first, then by name (two queries)."""
+    query = select(User).order_by(User.role, User.display_name, User.id)
+    return paginate(session, query, page=page, per_page=per_page,
+                    count=select(func.count()).select_from(User))
 
 
 @dataclass
@@ -170,19 +198,36 @@ def article_conflicts(session: Session, article_id: int) -> list[tuple[ConflictD
     return list(session.exec(query).all())
 
 
-def reader_reports(session: Session) -> list[tuple[ReaderReport, Article | None, Claim | None]]:
-    """The triage inbox: open reports first, newest first (one query)."""
-    order = case((ReaderReport.status == ReportStatus.CLOSED, 1), else_=0)
+# The triage inbox's sections, in order: each is one range of the (status, created_at) index.
+INBOX_ORDER = (ReportStatus.NEW, ReportStatus.TRIAGED, ReportStatus.CLOSED)
+
+
+def reader_reports(session: Session, *, page: int = 1, per_page: int = PER_PAGE
+                   ) -> Page[tuple[ReaderReport, Article | None, Claim | None]]:
+    """A page of the triage inbox: new reports, then triaged, then closed, newest first
+    within each (the counts, then one query per section the page reaches)."""
+    counts = dict(session.exec(select(ReaderReport.status, func.count())
+                               .group_by(ReaderReport.status)).all())
     query = (select(ReaderReport, Article, Claim)
              .outerjoin(Article, col(Article.id) == ReaderReport.article_id)
              .outerjoin(Claim, col(Claim.id) == ReaderReport.claim_id)
-             .order_by(order, col(ReaderReport.created_at).desc()).limit(200))
-    return list(session.exec(query).all())
+             .options(_WITHOUT_BODY)
+             .order_by(col(ReaderReport.created_at).desc(), col(ReaderReport.id).desc()))
+    return paginate_sections(
+        session, [(counts.get(status, 0), query.where(ReaderReport.status == status))
+                  for status in INBOX_ORDER], page=page, per_page=per_page)
 
 
-def public_corrections(session: Session, *, limit: int = 100) -> list[tuple[Correction, Article]]:
-    """Corrections to published checks, newest first (one query)."""
+def public_corrections(session: Session, *, page: int = 1, per_page: int = PER_PAGE
+                       ) -> Page[tuple[Correction, Article]]:
+    """A page of the corrections to published checks, newest first (one query: the list
+    is not counted, so its cost does not grow with the archive)."""
+    # The status test as a subquery: joined, it leads SQLite's planner to read every
+    # published article's corrections and sort them instead of walking the date index.
+    live = aliased(Article)
+    published = exists().where(live.id == Correction.article_id,
+                               live.status == ArticleStatus.PUBLISHED)
     query = (select(Correction, Article).join(Article, col(Article.id) == Correction.article_id)
-             .where(Article.status == ArticleStatus.PUBLISHED)
-             .order_by(col(Correction.created_at).desc()).limit(limit))
-    return list(session.exec(query).all())
+             .options(_WITHOUT_BODY).where(published)
+             .order_by(col(Correction.created_at).desc(), col(Correction.id).desc()))
+    return paginate(session, query, page=page, per_page=per_page, count=False)

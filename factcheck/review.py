@@ -11,6 +11,7 @@ from .extensions import db
 from .forms import CommentForm, ConflictForm, EvidenceForm, ReviewForm, show_workflow_error
 from .i18n import _
 from .models import Article, Claim, Evidence
+from .paging import page_number
 from .queries import evidence_with_authors, open_claims_to_pick_up, review_views, reviewer_queue
 from .scales import active_scale, scale_labels
 from .states import Confidence, Role, ScaleMode
@@ -36,7 +37,7 @@ guard_blueprint(bp, Role.REVIEWER)
 def queue():
     """My claims: to do, in progress, submitted; overdue ones flagged."""
     user = current_user()
-    items = reviewer_queue(db.session, user)
+    items = reviewer_queue(db.session, user, page=page_number(request.args))
     available = (open_claims_to_pick_up(db.session, user)
                  if get_setting(db.session, "allow_self_assign") else [])
     return render_template("review/queue.html", items=items, today=date.today(),
@@ -62,6 +63,14 @@ def _rating_choices() -> tuple[list[tuple[str, str]], bool]:
     labels = scale_labels(db.session, scale)
     choices = [("", _("— choose —"))] + [(lab.key, lab.name) for lab in labels]
     return choices, scale.mode == ScaleMode.CONCLUSION
+
+
+def _version(form) -> int | None:
+    """The record version the form was rendered with; junk is refused (400), not a 500."""
+    try:
+        return int(form.version.data) if form.version.data else None
+    except ValueError:
+        abort(400)
 
 
 def _review_form(claim: Claim, evidence: list[Evidence]) -> ReviewForm:
@@ -132,6 +141,7 @@ def evidence_add(claim_id: int):
         except WorkflowError as error:
             db.session.rollback()
             show_workflow_error(form, error)
+            return _workspace(claim, status=error.http_status, evidence_form=form)
         else:
             return _after(claim, _("Evidence added."), "evidence")
     return _workspace(claim, status=422, evidence_form=form)
@@ -153,7 +163,7 @@ def evidence_edit(evidence_id: int):
     if form.validate_on_submit():
         try:
             update_evidence(db.session, evidence=evidence, actor=current_user(),
-                            expected_version=int(form.version.data or 0),
+                            expected_version=_version(form) or 0,
                             **_evidence_fields(form))
         except WorkflowError as error:
             db.session.rollback()
@@ -201,7 +211,7 @@ def review_save(claim_id: int):
                 rating_key=form.rating.data or None, rationale=form.rationale.data or "",
                 confidence=Confidence(form.confidence.data), evidence_ids=form.evidence.data,
                 submit=submit,
-                expected_version=int(form.version.data) if form.version.data else None,
+                expected_version=_version(form),
             )
         except WorkflowError as error:
             db.session.rollback()
@@ -236,6 +246,7 @@ def comment(claim_id: int):
         except WorkflowError as error:
             db.session.rollback()
             show_workflow_error(form, error)
+            return _workspace(claim, status=error.http_status, comment_form=form)
         else:
             return _after(claim, _("Comment added."), "discussion")
     return _workspace(claim, status=422, comment_form=form)

@@ -23,7 +23,6 @@ which must match, so no operator or punctuation in it can ever make the engine f
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -39,11 +38,15 @@ from sqlmodel import Session, col
 
 from .markdown import render_markdown
 from .models import Article, Publication, RatingLabel
+from .paging import Page, last_page
 from .states import ArticleStatus
 
 ENTRIES = "search_entries"
 FTS = "search_fts"
 MAX_TERMS = 32  # words of a query that count; the rest are ignored
+# A word found in every check would otherwise rank (and count) every claim ever published:
+# a search ranks at most the newest MAX_RANKED matches, so its cost stays bounded.
+MAX_RANKED = 1000
 _SNIPPET_WIDTH = 220  # characters of a conclusion shown around the first match
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
@@ -235,35 +238,11 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
-class SearchResult:
-    """One page of hits and where it sits among all of them."""
+class SearchResult(Page[SearchHit]):
+    """One page of hits (see `Page`) and the words searched for."""
 
-    items: list[SearchHit]
-    total: int
-    page: int
-    per_page: int
-    terms: tuple[str, ...]  # the words searched for (normalised)
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def first(self) -> int:
-        """The position of the page's first hit among all hits (1-based; 0 if none)."""
-        return (self.page - 1) * self.per_page + 1 if self.items else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.items) - 1 if self.items else 0
+    terms: tuple[str, ...] = ()  # the words searched for (normalised)
+    capped: bool = False  # more than MAX_RANKED matched; only the newest are ranked
 
 
 def _highlight(text: str, terms: frozenset[str], *, width: int | None = None) -> Markup:
@@ -316,7 +295,9 @@ def search_checks(
 ) -> SearchResult:
     """Published claims whose text, claimant, verdict, conclusion or article match all the
     words of `query`, within the filters; best matches first, then the newest. An empty
-    query (or one without words) lists everything the filters let through. Two queries."""
+    query (or one without words) lists everything the filters let through. Two queries;
+    with words, only the newest MAX_RANKED matches are ranked (`capped` says if there were
+    more)."""
     terms = tuple(dict.fromkeys(words(query)))[:MAX_TERMS]
     conditions = _filters(rating=rating, outlet=outlet, claimant=claimant,
                           date_from=date_from, date_to=date_to)
@@ -325,21 +306,34 @@ def search_checks(
     if terms and _postgres(session):
         tsquery = sa.func.plainto_tsquery(_SIMPLE, " ".join(terms))
         document = entries.c.document
-        conditions.append(document.op("@@", return_type=sa.Boolean)(tsquery))
+        matches = document.op("@@", return_type=sa.Boolean)(tsquery)
+        newest = (sa.select(entries.c.id).where(matches, *conditions)
+                  .order_by(entries.c.id.desc()).limit(MAX_RANKED + 1))
         order.append(sa.func.ts_rank_cd(document, tsquery).desc())
     elif terms:
         # Each word quoted as an FTS5 string: nothing in it is read as query syntax.
         match = " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
+        matches = sa.text(f"{FTS} MATCH :match").bindparams(match=match)
         source = entries.join(_fts, _fts.c.rowid == entries.c.id)
-        conditions.append(sa.text(f"{FTS} MATCH :match").bindparams(match=match))
+        # Ordered by the FTS table's rowid, FTS5 walks its matches newest first and stops.
+        newest = (sa.select(entries.c.id).select_from(source).where(matches, *conditions)
+                  .order_by(_fts.c.rowid.desc()).limit(MAX_RANKED + 1))
         order.append(sa.func.bm25(sa.literal_column(FTS),
                                   *[sa.literal(w) for _c, w in _FTS_COLUMNS]))
+    capped = False
+    if terms:
+        # Rank only the newest matches (entry ids grow with publication).
+        ids = [row[0] for row in session.execute(newest)]
+        capped = len(ids) > MAX_RANKED
+        conditions = [matches, entries.c.id.in_(ids[:MAX_RANKED])]
+        total = min(len(ids), MAX_RANKED)
     order += [entries.c.published_on.desc(), entries.c.article_id.desc(),
               entries.c.claim_number]
-    total = session.execute(sa.select(sa.func.count()).select_from(source)
-                            .where(*conditions)).scalar_one()
+    if not terms:
+        total = session.execute(sa.select(sa.func.count()).select_from(source)
+                                .where(*conditions)).scalar_one()
     per_page = max(1, per_page)
-    page = min(max(1, page), max(1, math.ceil(total / per_page)))
+    page = last_page(total, page, per_page)
     columns = [entries.c[name] for name in (
         "slug", "title", "outlet", "claim_number", "claim_text", "claimant", "verdict",
         "verdict_symbol", "decided", "summary", "published_on")]
@@ -354,7 +348,8 @@ def search_checks(
         published_on=row.published_on, claim_html=_highlight(row.claim_text, wanted),
         snippet=_highlight(row.summary, wanted, width=_SNIPPET_WIDTH),
     ) for row in rows]
-    return SearchResult(items=items, total=total, page=page, per_page=per_page, terms=terms)
+    return SearchResult(items=items, number=page, per_page=per_page, total=total, terms=terms,
+                        capped=capped)
 
 
 @dataclass(frozen=True)
@@ -365,16 +360,25 @@ class Facets:
     outlets: list[str]
 
 
+def _distinct(kind: str, column: sa.Column) -> sa.Select:
+    """(kind, value) for each distinct non-empty value of `column`.
+
+    A recursive query whose every step asks the column's index for the next value up: one
+    index lookup per distinct value, however many entries share it (DISTINCT reads them all).
+    """
+    values = (sa.select(sa.func.min(column).label("value")).where(column > "")
+              .cte(f"{column.name}_values", recursive=True))
+    following = sa.select(sa.func.min(column)).where(column > values.c.value).scalar_subquery()
+    values = values.union_all(sa.select(following).where(values.c.value.is_not(None)))
+    return sa.select(sa.literal_column(f"'{kind}'"), values.c.value).where(
+        values.c.value.is_not(None))
+
+
 def search_facets(session: Session) -> Facets:
     """Verdict names and outlets present in the index, sorted (one query)."""
-    verdicts = (sa.select(sa.literal_column("'v'").label("kind"),
-                          entries.c.verdict.label("value"))
-                .where(entries.c.verdict.is_not(None)))
-    outlets = (sa.select(sa.literal_column("'o'").label("kind"),
-                         entries.c.outlet.label("value"))
-               .where(entries.c.outlet.is_not(None), entries.c.outlet != ""))
     found: dict[str, list[str]] = {"v": [], "o": []}
-    for kind, value in session.execute(sa.union(verdicts, outlets)).all():
+    query = sa.union_all(_distinct("v", entries.c.verdict), _distinct("o", entries.c.outlet))
+    for kind, value in session.execute(query).all():
         found[kind].append(value)
     return Facets(verdicts=sorted(found["v"], key=str.casefold),
                   outlets=sorted(found["o"], key=str.casefold))

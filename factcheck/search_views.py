@@ -17,13 +17,20 @@ PER_PAGE = 20
 PARAMS = ("q", "rating", "outlet", "claimant", "from", "to")  # what the form sends
 
 
+def _without_nul(value):
+    # PostgreSQL refuses NUL even in a query parameter; no stored value contains one.
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class SearchForm(Form):
     """A GET form: it changes nothing, so it carries no CSRF token."""
 
-    q = SearchField(_("Words"), validators=[Optional(), Length(max=200)])
-    rating = SelectField(_("Verdict"), validate_choice=False)
-    outlet = SelectField(_("Outlet"), validate_choice=False)
-    claimant = StringField(_("Claimed by"), validators=[Optional(), Length(max=200)])
+    q = SearchField(_("Words"), validators=[Optional(), Length(max=200)],
+                    filters=[_without_nul])
+    rating = SelectField(_("Verdict"), validate_choice=False, filters=[_without_nul])
+    outlet = SelectField(_("Outlet"), validate_choice=False, filters=[_without_nul])
+    claimant = StringField(_("Claimed by"), validators=[Optional(), Length(max=200)],
+                           filters=[_without_nul])
     date_from = DateField(_("Checked from"), validators=[Optional()], name="from")
     date_to = DateField(_("Checked until"), validators=[Optional()], name="to")
 

@@ -45,6 +45,22 @@ def pytest_sessionstart(session) -> None:
         )
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests marked `sqlite_only` or `postgresql_only` run on that database's pass only.
+
+    They are deselected, not skipped, on the other pass: CI fails on any skipped test, and
+    it runs the suite once on each database, so every such test still runs in CI.
+    """
+    running = "postgresql_only" if _is_postgres() else "sqlite_only"
+    keep, drop = [], []
+    for item in items:
+        only = {m.name for m in item.iter_markers()} & {"sqlite_only", "postgresql_only"}
+        (drop if only and running not in only else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(autouse=True)
 def _push_request_context():
     """Replace pytest-flask's autouse fixture that wraps each test in one request context.

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlmodel import select
+
+from factcheck.extensions import db
+from factcheck.models import Evidence
 
 PASSWORD = "correct horse battery"
+EVIDENCE = {"url": "https://stats.example.org/october", "title": "October labour report",
+            "publisher": "Statistics office", "published_on": "2026-11-02", "accessed_on": "",
+            "quote": "The unemployment rate was 3.5%.", "stance": "supports",
+            "archive_url": "https://web.archive.org/web/2026/https://stats.example.org/october",
+            "note": ""}
 _CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -45,3 +58,48 @@ def api_token(runner, email: str) -> str:
 def bearer(token: str) -> dict[str, str]:
     """The Authorization header for an API token."""
     return {"Authorization": f"Bearer {token}"}
+
+
+def rows(app, model, **where) -> list:
+    """The rows of `model` matching `where`, detached so they outlive the app context."""
+    with app.app_context():
+        found = db.session.exec(select(model).filter_by(**where)).all()
+        for row in found:
+            db.session.expunge(row)
+        return list(found)
+
+
+def add_evidence_form(client: FlaskClient, claim_id: int, **overrides):
+    """Add evidence to a claim through the reviewer's form (EVIDENCE with `overrides`)."""
+    data = {**EVIDENCE, **overrides}
+    return post_form(client, f"/review/claims/{claim_id}/evidence", data,
+                     page=f"/review/claims/{claim_id}")
+
+
+def review_form(client: FlaskClient, claim_id: int, *, action="submit", rating="true",
+                rationale="Matches.", evidence=None, version=""):
+    """Save or submit the signed-in reviewer's verdict, citing all the claim's evidence."""
+    page = client.get(f"/review/claims/{claim_id}").get_data(as_text=True)
+    data = {"csrf_token": csrf_token(page), "rating": rating, "rationale": rationale,
+            "confidence": "high", "action": action, "version": version}
+    if evidence is None:
+        evidence = [e.id for e in rows(client.application, Evidence, claim_id=claim_id)]
+    data["evidence"] = evidence
+    return client.post(f"/review/claims/{claim_id}/review", data=data)
+
+
+@contextmanager
+def count_queries(app: Flask) -> Iterator[list[str]]:
+    """Collect every SQL statement `app` sends (reads and writes) while the block runs."""
+    statements: list[str] = []
+    # The write engine shares the read engine's events, so one listener sees both.
+    engine = db.engine_for(app, write=False)
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

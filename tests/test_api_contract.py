@@ -118,6 +118,19 @@ def test_ids_beyond_the_integer_range_are_404(client, editor_token):
         assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
 
 
+def test_refused_tokens_are_logged_without_the_token(client, runner, make_user, caplog):
+    token = api_token(runner, make_user(Role.REVIEWER).email)
+    caplog.set_level("INFO", logger="factcheck.security")
+    client.get("/api/v1/articles", headers=bearer(token + "x"))
+    client.get("/api/v1/articles", headers=bearer(token))
+    events = [json.loads(r.getMessage()) for r in caplog.records
+              if r.name == "factcheck.security"]
+    assert [(e["event"], e.get("scheme")) for e in events][:1] == [("api.unauthorized",
+                                                                    "bearer")]
+    assert [e["event"] for e in events][1:] == ["access.denied"]
+    assert token[10:] not in caplog.text
+
+
 def test_private_responses_are_not_cached(client, editor_token):
     response = client.get("/api/v1/articles", headers=bearer(editor_token))
     assert response.headers["Cache-Control"] == "no-store"

@@ -25,15 +25,13 @@ from factcheck.states import ClaimStatus, ReviewStatus, Role
 from factcheck.workflow.articles import import_article
 from factcheck.workflow.settings import set_setting
 
-from .helpers import csrf_token, login, post_form
+from .helpers import EVIDENCE, csrf_token, login, post_form
+from .helpers import add_evidence_form as _add_evidence
+from .helpers import review_form as _review
+from .helpers import rows as _get
 
 TEXT = ("Unemployment fell to 3.5 percent in October, the lowest rate since 2019. "
         "The city council approved a budget of $4.2 million on Tuesday.")
-EVIDENCE = {"url": "https://stats.example.org/october", "title": "October labour report",
-            "publisher": "Statistics office", "published_on": "2026-11-02", "accessed_on": "",
-            "quote": "The unemployment rate was 3.5%.", "stance": "supports",
-            "archive_url": "https://web.archive.org/web/2026/https://stats.example.org/october",
-            "note": ""}
 
 
 @dataclass
@@ -76,14 +74,6 @@ def desk(app, make_user) -> Desk:
                 article_id)
 
 
-def _get(app, model, **where):
-    with app.app_context():
-        rows = db.session.exec(select(model).filter_by(**where)).all()
-        for row in rows:
-            db.session.expunge(row)
-        return rows
-
-
 def _claim(app, claim_id: int) -> Claim:
     return _get(app, Claim, id=claim_id)[0]
 
@@ -94,23 +84,6 @@ def _assign(desk: Desk, reviewer: str, claims: list[int] | None = None, due: str
     return desk.editor.post(f"{board}/assign", data={
         "csrf_token": token, "reviewer": desk.users[reviewer].id, "due_on": due,
         "claims": claims or desk.claims[:1]})
-
-
-def _add_evidence(client, claim_id: int, **overrides):
-    data = {**EVIDENCE, **overrides}
-    return post_form(client, f"/review/claims/{claim_id}/evidence", data,
-                     page=f"/review/claims/{claim_id}")
-
-
-def _review(client, claim_id: int, *, action="submit", rating="true", rationale="Matches.",
-            evidence=None, version=""):
-    page = client.get(f"/review/claims/{claim_id}").get_data(as_text=True)
-    data = {"csrf_token": csrf_token(page), "rating": rating, "rationale": rationale,
-            "confidence": "high", "action": action, "version": version}
-    if evidence is None:
-        evidence = [e.id for e in _get(client.application, Evidence, claim_id=claim_id)]
-    data["evidence"] = evidence
-    return client.post(f"/review/claims/{claim_id}/review", data=data)
 
 
 def _both_review(desk: Desk, claim_id: int, ratings=("true", "true")) -> None:

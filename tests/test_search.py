@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import event, inspect, text
 from sqlmodel import select
 
+from factcheck import search
 from factcheck.extensions import db
 from factcheck.models import Article, Claim, Decision, User
 from factcheck.scales import active_scale, scale_labels
@@ -314,7 +315,7 @@ def test_results_come_a_page_at_a_time_and_the_links_keep_the_search(app, client
     slug = _publish(app, editor, title="Tariffs", claims=claims)["slug"]
     first = _search(client, q="tariffs", rating="True")
     assert _total(first) == 25 and len(_hits(first)) == 20
-    assert "Page 1 of 2" in first and "Showing 1 to 20." in first
+    assert "Page 1 of 2" in first and "1 to 20 of 25" in first
     assert _hits(first)[0] == f"/checks/{slug}#claim-1"  # equal rank: in article order
     match = re.search(r'<a rel="next" href="([^"]+)"', first)
     assert match
@@ -325,6 +326,22 @@ def test_results_come_a_page_at_a_time_and_the_links_keep_the_search(app, client
     assert set(_hits(first)).isdisjoint(_hits(following))
     # A page past the end shows the last page.
     assert "Page 2 of 2" in _search(client, q="tariffs", page="7")
+
+
+def test_a_common_word_ranks_only_the_newest_matches(app, client, editor, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RANKED", 6)
+    older = _publish(app, editor, title="Old tariffs", claims=[
+        (f"Old claim {n} about tariffs.", "true", "Yes.", "Trader") for n in range(1, 5)])
+    newer = _publish(app, editor, title="New tariffs", claims=[
+        (f"New claim {n} about tariffs.", "true", "Yes.", "Trader") for n in range(1, 5)])
+    html = _search(client, q="tariffs")
+    assert "More than 6 published claims match" in html and "add words or filters" in html
+    hits = _hits(html)
+    assert len(hits) == 6 and sum(h.startswith(f"/checks/{newer['slug']}#") for h in hits) == 4
+    # Fewer matches than the bound: counted exactly, nothing said about ranking.
+    narrow = _search(client, q="old tariffs")
+    assert _total(narrow) == 4 and "More than" not in narrow
+    assert all(h.startswith(f"/checks/{older['slug']}#") for h in _hits(narrow))
 
 
 def test_the_number_of_queries_does_not_grow_with_the_results(app, client, editor):

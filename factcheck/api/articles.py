@@ -58,10 +58,14 @@ def articles():
 
 @operation("POST", "/articles", summary="Import an article and split it into claims",
            auth=Role.EDITOR, body="ArticleInput",
-           responses={201: "Article", 400: "Error", 401: "Error", 403: "Error", 413: "Error",
-                      415: "Error", 422: "Error"})
+           responses={201: "Article", 400: "Error", 401: "Error", 403: "Error", 409: "Error",
+                      413: "Error", 415: "Error", 422: "Error"})
 def create_article():
-    """Store the text exactly as sent and split it into candidate claims (editors)."""
+    """Store the text exactly as sent and split it into candidate claims (editors).
+
+    The same title and text sent again by the same user within ten minutes is taken for a
+    repeated request and answers 409.
+    """
     user = token_user(Role.EDITOR)
     data = json_body("ArticleInput")
     try:

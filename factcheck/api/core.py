@@ -10,19 +10,23 @@ and never the session cookie, so the blueprint is exempt from CSRF.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import csrf, db
+from ..http import OUTAGE_HEADERS, outage_handled
 from ..i18n import _
 from ..models import User
+from ..security_log import security_event
 from ..states import Role
 from ..workflow import WorkflowError
 from ..workflow.tokens import user_for_token
@@ -124,6 +128,17 @@ def _write_conflict(error: Exception) -> Response:
     return json_error(409, *_HTTP_CODES[409])
 
 
+@bp.errorhandler(DBAPIError)
+@bp.errorhandler(PoolTimeoutError)
+def _database_unavailable(error: Exception) -> Response:
+    if not outage_handled(error):
+        raise error  # a faulty query is a server error, answered 500 as such
+    response = json_error(503, "unavailable", _("The service is temporarily unavailable; "
+                                                "please try again shortly."))
+    response.headers.update(OUTAGE_HEADERS)
+    return response
+
+
 @bp.before_app_request
 def _routing_errors_as_json():
     """404 and 405 of the URL router never reach blueprint handlers; answer them here."""
@@ -186,10 +201,15 @@ def token_user(minimum: Role = Role.REVIEWER) -> User:
     scheme, _space, raw = header.partition(" ")
     user = user_for_token(db.session, raw.strip()) if scheme.lower() == "bearer" else None
     if user is None:
+        # Never the token itself: only whether one was sent and in which scheme.
+        security_event("api.unauthorized", level=logging.WARNING,
+                       scheme=scheme.lower()[:20] if header else None)
         raise ApiError(401, "unauthorized", _("Send a valid API token as 'Authorization: "
                                               "Bearer TOKEN'."))
     g.api_user = user
     if not user.role.at_least(minimum):
+        security_event("access.denied", level=logging.WARNING, status=403, api_user=user.id,
+                       endpoint=request.endpoint)
         raise ApiError(403, "forbidden", _("Your role does not allow this."))
     return user
 

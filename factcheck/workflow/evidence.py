@@ -64,7 +64,14 @@ def add_evidence(session: Session, *, claim: Claim, actor: User, **fields) -> Ev
     """Attach a source to the claim (assigned reviewers and editors)."""
     require_claim_access(session, claim=claim, user=actor)
     _check_open(claim)
-    evidence = Evidence(claim_id=claim.id, added_by_id=actor.id, **_validated(fields))
+    fields = _validated(fields)
+    same = select(Evidence.id).where(Evidence.claim_id == claim.id, Evidence.url == fields["url"],
+                                     Evidence.title == fields["title"],
+                                     Evidence.quote == fields["quote"])
+    if session.exec(same).first() is not None:  # e.g. the same form sent twice
+        raise WorkflowError(_("This source, with this title and quote, is already in the "
+                              "claim's evidence."), code="conflict", field="url")
+    evidence = Evidence(claim_id=claim.id, added_by_id=actor.id, **fields)
     session.add(evidence)
     session.flush()
     record_audit(session, actor=actor, action="evidence.add", obj=claim,

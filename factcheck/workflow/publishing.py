@@ -162,6 +162,9 @@ def publish_article(
     session.flush()
     previous = session.exec(select(Publication).where(Publication.article_id == article.id)
                             .order_by(col(Publication.number).desc())).first()
+    snapshot = build_snapshot(session, article)
+    if previous is not None and previous.withdrawn_at is None and previous.snapshot == snapshot:
+        return previous  # nothing changed (e.g. the button pressed twice): no new version
     if previous is not None and previous.withdrawn_at is None:
         previous.withdrawn_at = now
         session.add(previous)
@@ -172,7 +175,7 @@ def publish_article(
     session.flush()
     publication = Publication(article_id=article.id,
                               number=(previous.number + 1) if previous else 1,
-                              snapshot=build_snapshot(session, article),
+                              snapshot=snapshot,
                               published_by_id=editor.id, published_at=now)
     session.add(publication)
     session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ..i18n import _
 from ..models import Article, ReaderReport, User
@@ -34,6 +34,12 @@ def submit_report(
     if not message.strip():
         raise WorkflowError(_("Tell us what is wrong or which claim to check."),
                             field="message")
+    same = session.exec(select(ReaderReport).where(
+        ReaderReport.article_id == article.id, ReaderReport.claim_id == claim_id,
+        ReaderReport.message == message.strip(), ReaderReport.contact == contact.strip(),
+        ReaderReport.status == ReportStatus.NEW)).first()
+    if same is not None:  # sent twice: the editors already have it
+        return same
     report = ReaderReport(article_id=article.id, claim_id=claim_id, message=message.strip(),
                           contact=contact.strip())
     session.add(report)

@@ -229,6 +229,11 @@ def add_comment(session: Session, *, claim: ClaimModel, author: User, body: str)
     require_claim_access(session, claim=claim, user=author)
     if not body.strip():
         raise WorkflowError(_("The comment is empty."), field="body")
+    latest = session.exec(select(Comment).where(Comment.claim_id == claim.id)
+                          .order_by(col(Comment.id).desc())).first()
+    if latest is not None and latest.author_id == author.id and latest.body == body.strip():
+        # The same form sent twice (a double click, a reload): one comment is enough.
+        raise WorkflowError(_("You have just posted this comment."), code="conflict")
     comment = Comment(claim_id=claim.id, author_id=author.id, body=body.strip())
     session.add(comment)
     session.flush()
