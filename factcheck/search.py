@@ -46,7 +46,7 @@ FTS = "search_fts"
 MAX_TERMS = 32  # words of a query that count; the rest are ignored
 # A word found in every check would otherwise rank (and count) every claim ever published:
 # a search ranks at most the newest MAX_RANKED matches, so its cost stays bounded.
-MAX_RANKED = 1000
+MAX_RANKED = 500
 _SNIPPET_WIDTH = 220  # characters of a conclusion shown around the first match
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
@@ -288,6 +288,37 @@ def _filters(*, rating: str | None, outlet: str | None, claimant: str | None,
     return conditions
 
 
+def _ranked_matches(session: Session, terms: tuple[str, ...], conditions: list[Any]) -> list:
+    """The newest MAX_RANKED + 1 matches with their rank (lower is better) and sort keys.
+
+    Read newest first and cut off, so the cost stays bounded however many claims match;
+    the rank is computed only for the rows read.
+    """
+    keys = (entries.c.id, entries.c.published_on, entries.c.article_id, entries.c.claim_number)
+    if _postgres(session):
+        tsquery = sa.func.plainto_tsquery(_SIMPLE, " ".join(terms))
+        document = entries.c.document
+        query = (sa.select(*keys, (-sa.func.ts_rank_cd(document, tsquery)).label("rank"))
+                 .where(document.op("@@", return_type=sa.Boolean)(tsquery), *conditions)
+                 .order_by(entries.c.id.desc()))
+    else:
+        # Each word quoted as an FTS5 string: nothing in it is read as query syntax.
+        match = " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
+        rank = sa.func.bm25(sa.literal_column(FTS), *[sa.literal(w) for _c, w in _FTS_COLUMNS])
+        # Ordered by the FTS table's rowid, FTS5 walks its matches newest first and stops.
+        query = (sa.select(*keys, rank.label("rank"))
+                 .select_from(entries.join(_fts, _fts.c.rowid == entries.c.id))
+                 .where(sa.text(f"{FTS} MATCH :match").bindparams(match=match), *conditions)
+                 .order_by(_fts.c.rowid.desc()))
+    return list(session.execute(query.limit(MAX_RANKED + 1)).all())
+
+
+def _best_first(match: Any) -> tuple:
+    """Best rank first; equal ranks newest first, then in article order."""
+    published = match.published_on.toordinal() if match.published_on else 0
+    return (match.rank, -published, -match.article_id, match.claim_number)
+
+
 def search_checks(
     session: Session, *, query: str | None, rating: str | None = None,
     outlet: str | None = None, claimant: str | None = None, date_from: date | None = None,
@@ -301,45 +332,30 @@ def search_checks(
     terms = tuple(dict.fromkeys(words(query)))[:MAX_TERMS]
     conditions = _filters(rating=rating, outlet=outlet, claimant=claimant,
                           date_from=date_from, date_to=date_to)
-    source: Any = entries
-    order: list[Any] = []
-    if terms and _postgres(session):
-        tsquery = sa.func.plainto_tsquery(_SIMPLE, " ".join(terms))
-        document = entries.c.document
-        matches = document.op("@@", return_type=sa.Boolean)(tsquery)
-        newest = (sa.select(entries.c.id).where(matches, *conditions)
-                  .order_by(entries.c.id.desc()).limit(MAX_RANKED + 1))
-        order.append(sa.func.ts_rank_cd(document, tsquery).desc())
-    elif terms:
-        # Each word quoted as an FTS5 string: nothing in it is read as query syntax.
-        match = " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
-        matches = sa.text(f"{FTS} MATCH :match").bindparams(match=match)
-        source = entries.join(_fts, _fts.c.rowid == entries.c.id)
-        # Ordered by the FTS table's rowid, FTS5 walks its matches newest first and stops.
-        newest = (sa.select(entries.c.id).select_from(source).where(matches, *conditions)
-                  .order_by(_fts.c.rowid.desc()).limit(MAX_RANKED + 1))
-        order.append(sa.func.bm25(sa.literal_column(FTS),
-                                  *[sa.literal(w) for _c, w in _FTS_COLUMNS]))
-    capped = False
-    if terms:
-        # Rank only the newest matches (entry ids grow with publication).
-        ids = [row[0] for row in session.execute(newest)]
-        capped = len(ids) > MAX_RANKED
-        conditions = [matches, entries.c.id.in_(ids[:MAX_RANKED])]
-        total = min(len(ids), MAX_RANKED)
-    order += [entries.c.published_on.desc(), entries.c.article_id.desc(),
-              entries.c.claim_number]
-    if not terms:
-        total = session.execute(sa.select(sa.func.count()).select_from(source)
-                                .where(*conditions)).scalar_one()
-    per_page = max(1, per_page)
-    page = last_page(total, page, per_page)
     columns = [entries.c[name] for name in (
         "slug", "title", "outlet", "claim_number", "claim_text", "claimant", "verdict",
         "verdict_symbol", "decided", "summary", "published_on")]
-    rows = session.execute(sa.select(*columns).select_from(source).where(*conditions)
-                           .order_by(*order).limit(per_page)
-                           .offset((page - 1) * per_page)).all() if total else []
+    per_page = max(1, per_page)
+    capped = False
+    if terms:
+        candidates = _ranked_matches(session, terms, conditions)
+        capped = len(candidates) > MAX_RANKED
+        candidates = sorted(candidates[:MAX_RANKED], key=_best_first)
+        total = len(candidates)
+        page = last_page(total, page, per_page)
+        ids = [c.id for c in candidates[(page - 1) * per_page:page * per_page]]
+        found = {row.id: row for row in session.execute(
+            sa.select(entries.c.id, *columns).where(entries.c.id.in_(ids)))} if ids else {}
+        rows = [found[i] for i in ids]
+    else:
+        total = session.execute(sa.select(sa.func.count()).select_from(entries)
+                                .where(*conditions)).scalar_one()
+        page = last_page(total, page, per_page)
+        rows = session.execute(
+            sa.select(*columns).where(*conditions)
+            .order_by(entries.c.published_on.desc(), entries.c.article_id.desc(),
+                      entries.c.claim_number)
+            .limit(per_page).offset((page - 1) * per_page)).all() if total else []
     wanted = frozenset(terms)
     items = [SearchHit(
         slug=row.slug, title=row.title, outlet=row.outlet, claim_number=row.claim_number,
