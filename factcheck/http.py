@@ -73,6 +73,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(SecurityError)
     def _untrusted_host(error: SecurityError):
         # A Host outside TRUSTED_HOSTS: the page template cannot build URLs for it.
+        # (request.host would raise again: the header is read as sent, and shortened.)
+        security_event("request.untrusted_host", level=logging.WARNING,
+                       host=request.headers.get("Host", "")[:100])
         return Response(_("This site does not answer to that host name.") + "\n", 400,
                         mimetype="text/plain")
 

@@ -238,8 +238,9 @@ def test_https_cookie_is_set_with_its_attributes(make_app, make_user):
     assert "Path=/" in cookie and "Domain" not in cookie
 
 
-def test_trusted_hosts_from_a_comma_separated_setting(make_app, make_user):
+def test_trusted_hosts_from_a_comma_separated_setting(make_app, make_user, caplog):
     make_user()
+    caplog.set_level("INFO", logger="factcheck.security")
     app = make_app(TRUSTED_HOSTS="factcheck.example.org, .newsroom.example")
     assert app.config["TRUSTED_HOSTS"] == ["factcheck.example.org", ".newsroom.example"]
     client = app.test_client()
@@ -248,6 +249,7 @@ def test_trusted_hosts_from_a_comma_separated_setting(make_app, make_user):
     refused = client.post("/login", headers={"Host": "evil.example"}, data={"email": "x"})
     assert refused.status_code == 400
     assert "does not answer to that host name" in refused.get_data(as_text=True)
+    assert '"event":"request.untrusted_host"' in caplog.text and "evil.example" in caplog.text
 
 
 def test_two_proxies_mean_the_second_address_from_the_right(make_app):

@@ -12,9 +12,9 @@ import re
 from datetime import date
 from typing import Any
 
+from ..dbtypes import MAX_ID as INT_MAX  # the database's integer range
 from ..i18n import _
 
-INT_MAX = 2**31 - 1  # the database's integer range: larger ids cannot exist
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _TYPE_NAMES = {"string": _("a string"), "integer": _("a whole number"),
