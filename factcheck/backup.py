@@ -14,6 +14,8 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -178,23 +180,38 @@ def _connect_sqlite(path: Path, mode: str) -> sqlite3.Connection:
     return connection
 
 
+@contextmanager
+def _sqlite_copy(source: Path, mode: str, target: Path, *,
+                 live: bool = False) -> Iterator[sqlite3.Connection]:
+    """Copy `source` into `target` with SQLite's backup API; yields `target`'s connection.
+
+    `live`: the target is the app's database (waits for its lock) rather than a new file.
+    """
+    src = _connect_sqlite(source, mode)
+    try:
+        dst = (_connect_sqlite(target, "rwc") if live
+               else sqlite3.connect(target, isolation_level=None))
+        try:
+            src.backup(dst)
+            yield dst
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
 def _backup_sqlite(source: Path, partial: Path) -> None:
     if not source.is_file():
         raise BackupError(_("The database file {path} does not exist.", path=source))
     try:
-        src = _connect_sqlite(source, "rw")
-        dst = sqlite3.connect(partial, isolation_level=None)
-        try:
-            src.backup(dst)  # one step: a single read transaction, hence one snapshot
+        # One backup step: a single read transaction, hence one snapshot.
+        with _sqlite_copy(source, "rw", partial) as dst:
             dst.execute("PRAGMA journal_mode=DELETE")  # a single file, no -wal beside it
             if not dst.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'"
                                ).fetchone():
                 raise BackupError(_("The database {path} has no factcheck schema; run "
                                     "`factcheck db upgrade` first.", path=source))
             dst.execute(f"PRAGMA application_id={APPLICATION_ID}")
-        finally:
-            dst.close()
-            src.close()
     except sqlite3.Error as error:
         raise BackupError(_("The database {path} could not be copied: {reason}",
                             path=source, reason=error)) from None
@@ -228,17 +245,11 @@ def _restore_sqlite(backup: Path, database: Path) -> None:
     if not database.parent.is_dir():
         raise BackupError(_("The directory {path} does not exist.", path=database.parent))
     try:
-        src = _connect_sqlite(backup, "ro")
-        dst = _connect_sqlite(database, "rwc")
-        try:
-            # Into the live file, in one write transaction: running workers see the old
-            # data or the new, never a mixture, and keep their WAL and file handles.
-            src.backup(dst)
+        # Into the live file, in one write transaction: running workers see the old data
+        # or the new, never a mixture, and keep their WAL and file handles.
+        with _sqlite_copy(backup, "ro", database, live=True) as dst:
             dst.execute("PRAGMA application_id=0")  # the live database is not a backup
             dst.execute("PRAGMA journal_mode=WAL")
-        finally:
-            dst.close()
-            src.close()
     except sqlite3.Error as error:
         raise BackupError(_("The database {path} could not be restored: {reason}",
                             path=database, reason=error)) from None

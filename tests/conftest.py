@@ -1,4 +1,5 @@
-"""Fixtures: a migrated database per test (SQLite or PostgreSQL), app, client, runner, users.
+"""Fixtures: a migrated database per test (SQLite or PostgreSQL), app, client, runner, users,
+and `server_url` (the app over real HTTP).
 
 Set FACTCHECK_TEST_DATABASE_URL=postgresql+psycopg:///factcheck_test to run the
 suite on PostgreSQL; FACTCHECK_REQUIRE_DB=postgresql makes a run fail unless it
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, SQLModel
+from werkzeug.serving import make_server
 
 from factcheck import create_app
 from factcheck.cli import cli
@@ -225,3 +228,18 @@ def login_as(client, make_user) -> Callable[[Role], User]:
         return user
 
     return sign_in
+
+
+@pytest.fixture
+def server_url(app: Flask) -> Iterator[str]:
+    """The base URL of `app` served over real HTTP in a thread (browser and API tests)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="test-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()  # stops serve_forever and waits for it
+        server.server_close()  # closes the listening socket
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the test server thread did not stop"

@@ -9,12 +9,10 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from factcheck.api.openapi import openapi_path
 from factcheck.states import Role
@@ -162,18 +160,6 @@ CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
           "response_headers_conformance,response_schema_conformance")
 
 
-@pytest.fixture
-def api_server(app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="api-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-
-
 def _published_check(client, editor: str, reviewers: list[tuple[str, str]]) -> dict:
     """Through the API: an article whose first claim is reviewed twice, decided, published."""
     article = _post(client, "/articles", editor, json=ARTICLE).json
@@ -202,7 +188,7 @@ def _published_check(client, editor: str, reviewers: list[tuple[str, str]]) -> d
                                                 (Role.REVIEWER, True)],
                          ids=["editor-any-ids", "editor-real-ids", "reviewer-real-ids"])
 def test_schemathesis_finds_no_server_error_and_no_contract_break(
-        client, runner, make_user, api_server, tmp_path, role, real_ids):
+        client, runner, make_user, server_url, tmp_path, role, real_ids):
     if not SCHEMATHESIS.exists():
         pytest.fail(f"schemathesis is not installed next to {sys.executable}")
     editor = api_token(runner, make_user(Role.EDITOR).email)
@@ -214,7 +200,7 @@ def test_schemathesis_finds_no_server_error_and_no_contract_break(
     if real_ids:  # every generated request then aims at objects that exist
         (tmp_path / "schemathesis.toml").write_text("[parameters]\n" + "".join(
             f"{name} = {json.dumps(value)}\n" for name, value in published.items()))
-    command = [str(SCHEMATHESIS), "run", f"{api_server}/api/v1/openapi.json",
+    command = [str(SCHEMATHESIS), "run", f"{server_url}/api/v1/openapi.json",
                "--checks", CHECKS, "--header", f"Authorization: Bearer {token}",
                "--max-examples", os.environ.get("FACTCHECK_FUZZ_EXAMPLES", "25"),
                "--seed", "20261126", "--generation-database", "none", "--no-color",

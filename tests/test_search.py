@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import event, inspect, text
+from sqlalchemy import inspect, text
 from sqlmodel import select
 
 from factcheck import search
@@ -18,7 +18,7 @@ from factcheck.states import ClaimStatus, Role
 from factcheck.workflow.articles import create_article
 from factcheck.workflow.publishing import publish_article
 
-from .helpers import csrf_token, login
+from .helpers import count_queries, csrf_token, login
 
 JOBS = [
     ("Unemployment fell to 3.5 percent in October.", "true",
@@ -345,26 +345,15 @@ def test_a_common_word_ranks_only_the_newest_matches(app, client, editor, monkey
 
 
 def test_the_number_of_queries_does_not_grow_with_the_results(app, client, editor):
-    engine = db.engine_for(app, write=False)
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
     _publish(app, editor, title="Tariffs one", claims=[("Tariffs rose.", "true", "Yes.", "A")])
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with count_queries(app) as few:
         _search(client, q="tariffs")
-        few = len(statements)
-        _publish(app, editor, title="Tariffs many", claims=[
-            (f"Tariffs rose {n} times.", "false", "No.", f"B{n}") for n in range(15)])
-        statements.clear()
+    _publish(app, editor, title="Tariffs many", claims=[
+        (f"Tariffs rose {n} times.", "false", "No.", f"B{n}") for n in range(15)])
+    with count_queries(app) as many:
         _search(client, q="tariffs")
-        many = len(statements)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert few == many, (few, many)
-    assert 0 < few <= 8
+    assert len(few) == len(many), (few, many)
+    assert 0 < len(few) <= 8
 
 
 # --- Empty states and the public index -----------------------------------------------------
@@ -396,27 +385,15 @@ def test_front_page_shows_each_check_with_its_verdicts_and_a_search_box(client, 
 
 
 def test_front_page_query_count_is_fixed(app, client, editor):
-    engine = db.engine_for(app, write=False)
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
     _publish(app, editor, title="One", claims=[("Tariffs rose.", "true", "Yes.", "A")])
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with count_queries(app) as few:
         client.get("/")
-        few = len(statements)
-        for n in range(4):
-            _publish(app, editor, title=f"More {n}",
-                     claims=[("Tariffs rose.", "false", "No.", "B")])
-        statements.clear()
+    for n in range(4):
+        _publish(app, editor, title=f"More {n}", claims=[("Tariffs rose.", "false", "No.", "B")])
+    with count_queries(app) as many:
         client.get("/")
-        many = len(statements)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert few == many, (few, many)
-    assert 0 < few <= 8
+    assert len(few) == len(many), (few, many)
+    assert 0 < len(few) <= 8
 
 
 def test_hit_dates_are_dates(app, published):

@@ -12,7 +12,6 @@ from ..models import Article, Assignment, Claim
 from ..public import forget_stamp
 from ..scales import active_scale, scale_labels
 from ..states import Role
-from ..workflow import WorkflowError
 from ..workflow.articles import import_article
 from ..workflow.claims import article_claims
 from ..workflow.publishing import publish_article, unpublish_article
@@ -24,7 +23,7 @@ from .core import (
     operation,
     paging,
     token_user,
-    workflow_error,
+    workflow_step,
 )
 from .records import article_record, iso
 from .schema import parse_date
@@ -68,15 +67,12 @@ def create_article():
     """
     user = token_user(Role.EDITOR)
     data = json_body("ArticleInput")
-    try:
+    with workflow_step(_ARTICLE_FIELDS):
         found = import_article(
             db.session, actor=user, title=data["title"], body=data["text"],
             source_url=data.get("url"), outlet=data.get("outlet"), author=data.get("author"),
             published_on=parse_date(data.get("published_on")), language=data.get("language"),
             max_bytes=current_app.config["ARTICLE_MAX_BYTES"])
-    except WorkflowError as error:
-        raise workflow_error(error, _ARTICLE_FIELDS) from None
-    db.session.commit()
     response = json_response(article_record(found, article_claims(db.session, found.id)), 201)
     response.headers["Location"] = url_for("api.article", article_id=found.id, _external=True)
     return response
@@ -113,12 +109,9 @@ def publish(article_id: int):
     user = token_user(Role.EDITOR)
     found = _article_or_404(article_id)
     data = json_body("PublishInput", optional=True)
-    try:
+    with workflow_step():
         publication = publish_article(db.session, article=found, editor=user,
                                       include_open=data.get("include_open", False))
-    except WorkflowError as error:
-        raise workflow_error(error) from None
-    db.session.commit()
     forget_stamp(found.slug)
     return json_response(_publication_result(found, version=publication.number))
 
@@ -131,11 +124,8 @@ def unpublish(article_id: int):
     """Withdraw the check from public view; its address then answers 410 Gone."""
     user = token_user(Role.EDITOR)
     found = _article_or_404(article_id)
-    try:
+    with workflow_step():
         unpublish_article(db.session, article=found, editor=user)
-    except WorkflowError as error:
-        raise workflow_error(error) from None
-    db.session.commit()
     forget_stamp(found.slug)
     return json_response(_publication_result(found))
 

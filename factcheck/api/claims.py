@@ -29,6 +29,7 @@ from .core import (
     operation,
     token_user,
     workflow_error,
+    workflow_step,
 )
 from .records import (
     assignment_records,
@@ -41,6 +42,7 @@ from .schema import parse_date
 
 _BODY_ERRORS = {400: "Error", 413: "Error", 415: "Error", 422: "Error"}
 _AUTH_ERRORS = {401: "Error", 403: "Error", 404: "Error"}
+_WRITE_ERRORS = {**_AUTH_ERRORS, 409: "Error", **_BODY_ERRORS}
 
 
 def _claim_or_404(claim_id: int) -> Claim:
@@ -89,7 +91,7 @@ def claim(claim_id: int):
 
 @operation("PATCH", "/claims/<int:claim_id>", summary="Edit a claim or change its status",
            auth=Role.EDITOR, body="ClaimPatch",
-           responses={200: "Claim", **_AUTH_ERRORS, 409: "Error", **_BODY_ERRORS})
+           responses={200: "Claim", **_WRITE_ERRORS})
 def patch_claim(claim_id: int):
     """Reword the claim, set its claimant and date, select or dismiss it (editors).
 
@@ -122,8 +124,7 @@ def patch_claim(claim_id: int):
 
 @operation("POST", "/claims/<int:claim_id>/assignments", summary="Assign a reviewer",
            auth=Role.EDITOR, body="AssignmentInput",
-           responses={200: "Assignment", 201: "Assignment", **_AUTH_ERRORS, 409: "Error",
-                      **_BODY_ERRORS})
+           responses={200: "Assignment", 201: "Assignment", **_WRITE_ERRORS})
 def assign(claim_id: int):
     """Assign the claim to a reviewer by email, with an optional due date (editors).
 
@@ -136,12 +137,9 @@ def assign(claim_id: int):
     if reviewer is None:
         raise ApiError(422, "invalid", _("Some fields are invalid."),
                        fields={"reviewer": _("No account has this email address.")})
-    try:
+    with workflow_step({"claims": "reviewer"}):
         added = assign_claims(db.session, claims=[found], reviewer=reviewer,
                               due_on=parse_date(data.get("due")), actor=user)
-    except WorkflowError as error:
-        raise workflow_error(error, {"claims": "reviewer"}) from None
-    db.session.commit()
     record = next(a for a in assignment_records(db.session, found)
                   if a["reviewer"]["id"] == reviewer.id)
     return json_response(record, 201 if added else 200)
@@ -159,48 +157,39 @@ def unassign_reviewer(claim_id: int, reviewer: str):
         Assignment.claim_id == found.id, Assignment.reviewer_id == account.id)).first()
     if not assignment:
         raise ApiError(404, "not_found", _("This reviewer is not assigned to the claim."))
-    try:
+    with workflow_step():
         unassign(db.session, assignment=assignment, actor=user, reason="editor (API)")
-    except WorkflowError as error:
-        raise workflow_error(error) from None
-    db.session.commit()
     return "", 204
 
 
 @operation("POST", "/claims/<int:claim_id>/evidence", summary="Add evidence to a claim",
            auth=Role.REVIEWER, body="EvidenceInput",
-           responses={201: "Evidence", **_AUTH_ERRORS, 409: "Error", **_BODY_ERRORS})
+           responses={201: "Evidence", **_WRITE_ERRORS})
 def add_claim_evidence(claim_id: int):
     """Attach a source with its stance (assigned reviewers and editors); http(s) only."""
     user = token_user()
     found = _claim_or_404(claim_id)
     data = json_body("EvidenceInput")
     data["published_on"] = parse_date(data.get("published_on"))
-    try:
+    with workflow_step():
         evidence = add_evidence(db.session, claim=found, actor=user, **data)
-    except WorkflowError as error:
-        raise workflow_error(error) from None
-    db.session.commit()
     return json_response(evidence_records(db.session, [evidence])[0], 201)
 
 
 @operation("POST", "/claims/<int:claim_id>/reviews", summary="Submit your verdict",
            auth=Role.REVIEWER, body="ReviewInput",
-           responses={201: "Review", **_AUTH_ERRORS, 409: "Error", **_BODY_ERRORS})
+           responses={201: "Review", **_WRITE_ERRORS})
 def submit_review(claim_id: int):
     """Submit the caller's independent verdict (assigned reviewers); a rating needs evidence."""
     user = token_user()
     found = _claim_or_404(claim_id)
     data = json_body("ReviewInput")
-    try:
+    with workflow_step():
         review = save_review(
             db.session, claim=found, reviewer=user, rating_key=data["rating"],
             rationale=data["rationale"],
             confidence=Confidence(data.get("confidence", Confidence.MEDIUM)),
             evidence_ids=data.get("evidence", []), submit=True, expected_version=None)
-    except WorkflowError as error:
-        raise workflow_error(error) from None
-    db.session.commit()
     return json_response(review_records(db.session, [review])[0], 201)
 
 
@@ -220,7 +209,7 @@ def reviews(claim_id: int):
 
 @operation("POST", "/claims/<int:claim_id>/decision", summary="Decide the final verdict",
            auth=Role.EDITOR, body="DecisionInput",
-           responses={201: "Decision", **_AUTH_ERRORS, 409: "Error", **_BODY_ERRORS})
+           responses={201: "Decision", **_WRITE_ERRORS})
 def decide(claim_id: int):
     """Record the final rating and public conclusion (editors who did not review the claim).
 
@@ -234,14 +223,11 @@ def decide(claim_id: int):
     if found.status == ClaimStatus.PUBLISHED and not data.get("correction_note", "").strip():
         raise ApiError(409, "correction_required", _(
             "This verdict is published: say what changed and why in 'correction_note'."))
-    try:
+    with workflow_step():
         decision = decide_claim(
             db.session, claim=found, editor=user, rating_key=data["rating"],
             summary=data["summary"], expected_version=data.get("version", 0),
             correction_note=data.get("correction_note", ""))
-    except WorkflowError as error:
-        raise workflow_error(error) from None
-    db.session.commit()
     if found.status == ClaimStatus.PUBLISHED:  # a correction republished the check
         forget_stamp(db.session.get(Article, found.article_id).slug)
     response = json_response(decision_record(db.session, decision), 201)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,6 +175,16 @@ def workflow_error(error: WorkflowError, names: dict[str, str] | None = None) ->
         return ApiError(422, "invalid", _("Some fields are invalid."),
                         fields={name: error.message})
     return ApiError(error.http_status, error.code, error.message)
+
+
+@contextmanager
+def workflow_step(names: dict[str, str] | None = None) -> Iterator[None]:
+    """Run the block's workflow calls and commit; a broken rule becomes its API error."""
+    try:
+        yield
+    except WorkflowError as error:
+        raise workflow_error(error, names) from None
+    db.session.commit()
 
 
 # --- Requests -----------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
-"""Browser fixtures: the test app on a real HTTP server, and Debian's Chromium via Playwright.
+"""Browser fixtures: Debian's Chromium via Playwright, on the test app's real HTTP server.
 
-`server_url` serves the function-scoped `app` fixture (a fresh migrated database per
-test) with Werkzeug in a background thread. `browser` is one headless Chromium for the
-whole run; `page` is a new browser context per test whose base URL is the server, so
-`page.goto("/login")` works.
+`server_url` (tests/conftest.py) serves the function-scoped `app` fixture (a fresh
+migrated database per test) with Werkzeug in a background thread. `browser` is one
+headless Chromium for the whole run; `page` is a new browser context per test whose base
+URL is the server, so `page.goto("/login")` works.
 
 Without /usr/bin/chromium the tests here are skipped with a reason; with
 FACTCHECK_REQUIRE_E2E=1 they fail instead (CI sets it).
@@ -18,14 +18,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from werkzeug.serving import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_MISSING = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
@@ -68,21 +65,6 @@ def pytest_runtest_setup(item) -> None:
     if os.environ.get("FACTCHECK_REQUIRE_E2E") == "1":
         pytest.fail(f"{CHROMIUM_MISSING}; FACTCHECK_REQUIRE_E2E=1 requires browser tests")
     pytest.skip(CHROMIUM_MISSING)
-
-
-@pytest.fixture
-def server_url(app: Flask) -> Iterator[str]:
-    """The base URL of `app` served over real HTTP (not pytest-flask's `live_server`)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()  # stops serve_forever and waits for it
-        server.server_close()  # closes the listening socket
-        thread.join(timeout=10)
-        assert not thread.is_alive(), "the e2e server thread did not stop"
 
 
 @pytest.fixture(scope="session")
