@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from factcheck.splitting.checkworthy import (  # noqa: E402
+from factcheck.engine.splitting.checkworthy import (  # noqa: E402
     CHECKWORTHY_THRESHOLD,
     MODEL_RESOURCE,
     score_sentence,
@@ -74,7 +74,7 @@ def main() -> None:
     print(f"\nscore_sentence: {len(sentences) / best:,.0f} sentences/s "
           f"({len(sentences)} test + train sentences, best of 3, "
           f"{best / len(sentences) * 1e6:.1f} µs each)")
-    model = ROOT / "factcheck" / "splitting" / MODEL_RESOURCE
+    model = ROOT / "factcheck" / "engine" / "splitting" / MODEL_RESOURCE
     if model.exists():
         print(f"model file: {model.stat().st_size / 1024:.0f} KiB")
 

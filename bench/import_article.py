@@ -34,12 +34,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 from sentences import GOLDEN, news_text  # noqa: E402
 
 from factcheck import create_app  # noqa: E402
+from factcheck.engine.splitting import split_claims  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
-from factcheck.migrate import upgrade  # noqa: E402
-from factcheck.scales import seed_rating_scales  # noqa: E402
-from factcheck.splitting import split_claims  # noqa: E402
+from factcheck.infra.migrate import upgrade  # noqa: E402
 from factcheck.states import Role  # noqa: E402
 from factcheck.workflow.accounts import create_user  # noqa: E402
+from factcheck.workflow.scale_presets import seed_rating_scales  # noqa: E402
 
 PASSWORD = "a long bench passphrase 7"  # noqa: S105 (a throwaway benchmark account)
 EMAIL = "editor@bench.example.org"

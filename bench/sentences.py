@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from factcheck.splitting.sentences import split_sentences  # noqa: E402
+from factcheck.engine.splitting.sentences import split_sentences  # noqa: E402
 
 GOLDEN = ROOT.parent / "shared" / "data" / "sentences" / "golden_rules_en.json"
 if not GOLDEN.exists():  # a checkout without ../shared: the copy kept for the tests

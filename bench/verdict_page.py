@@ -33,13 +33,13 @@ def build_check(instance: Path) -> str:
 
     from factcheck import create_app
     from factcheck.extensions import db
-    from factcheck.migrate import upgrade
+    from factcheck.infra.migrate import upgrade
     from factcheck.models import Claim, Decision, Evidence, RatingLabel
-    from factcheck.scales import seed_rating_scales
     from factcheck.states import ClaimStatus, Role
     from factcheck.workflow.accounts import create_user
     from factcheck.workflow.articles import create_article
     from factcheck.workflow.publishing import publish_article
+    from factcheck.workflow.scale_presets import seed_rating_scales
 
     app = create_app()
     upgrade(app)

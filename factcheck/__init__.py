@@ -27,16 +27,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, CLI, error handlers."""
     from flask import Flask
 
-    from . import access, admin, api, auth, editor, feeds, http, main, public, review
+    from . import api
     from .config import load_config
-    from .converters import RecordIdConverter
     from .extensions import csrf, db
     from .i18n import _, status_label
+    from .infra.proxies import trust_proxies
+    from .infra.security_log import configure_security_log
     from .markdown import render_markdown
-    from .proxies import trust_proxies
-    from .search_views import bp as search_bp
-    from .security_log import configure_security_log
     from .states import Role
+    from .web import access, admin, auth, editor, errors, feeds, main, public, review
+    from .web.converters import RecordIdConverter
+    from .web.search import bp as search_bp
 
     app = Flask(
         __name__,
@@ -60,8 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                       api.bp, search_bp):
         app.register_blueprint(blueprint)
 
-    http.register_error_handlers(app)
-    http.register_input_checks(app)
-    http.register_refusal_log(app)
-    http.register_security_headers(app)
+    errors.register_error_handlers(app)
+    errors.register_input_checks(app)
+    errors.register_refusal_log(app)
+    errors.register_security_headers(app)
     return app

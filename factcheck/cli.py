@@ -17,13 +17,13 @@ from .dbtypes import utcnow
 from .extensions import db
 from .i18n import _
 from .models import Article
-from .queries import claim_count
-from .scales import seed_rating_scales
+from .queries.desk import claim_count
 from .serve import serve_command
 from .states import Role
 from .workflow import WorkflowError
 from .workflow.accounts import create_user, find_user_by_email
 from .workflow.articles import import_article
+from .workflow.scale_presets import seed_rating_scales
 
 
 def _create_app():
@@ -51,11 +51,11 @@ def db_group() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Create the database or migrate it to the latest schema."""
-    from .migrate import upgrade
+    from .infra.migrate import upgrade
 
     upgrade(current_app, revision)
     if revision == "head":  # reference data and the search index need the current schema
-        from .search import rebuild_index
+        from .queries.search import rebuild_index
 
         seed_rating_scales(db.session)
         entries = rebuild_index(db.session)
@@ -68,7 +68,7 @@ def db_upgrade(revision: str) -> None:
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     """Migrate the database back to REVISION ("base" removes every table)."""
-    from .migrate import downgrade
+    from .infra.migrate import downgrade
 
     downgrade(current_app, revision)
     click.echo(f"Database is at revision {revision}.")
@@ -77,7 +77,7 @@ def db_downgrade(revision: str) -> None:
 @db_group.command("check")
 def db_check() -> None:
     """Fail when the database schema differs from the models."""
-    from .migrate import schema_drift
+    from .infra.migrate import schema_drift
 
     drift = schema_drift(current_app)
     if drift:
@@ -93,7 +93,7 @@ def db_revision(message: str) -> None:
     """Write a new migration from the difference between models and database."""
     from alembic import command
 
-    from .migrate import alembic_config
+    from .infra.migrate import alembic_config
 
     with alembic_config(current_app) as config:
         command.revision(config, message=message, autogenerate=True)
@@ -140,7 +140,7 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
 @click.option("--language", default="", help="Language code; detected when omitted.")
 def import_article_command(source, title, source_url, outlet, author, published, language):
     """Import an article from SOURCE (a .txt, .md or .html file, or - for standard input)."""
-    from .intake import ImportedText, IntakeError, decode_text, text_from_upload
+    from .intake.sources import ImportedText, IntakeError, decode_text, text_from_upload
 
     data = source.read()
     name = getattr(source, "name", "-")
@@ -227,7 +227,7 @@ def _demo_article() -> Article:
 @click.option("--no-serve", is_flag=True, help="Prepare the demo data and exit.")
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Set up the database with demo accounts and the sample article, then serve."""
-    from .migrate import upgrade
+    from .infra.migrate import upgrade
 
     upgrade(current_app)
     seed_rating_scales(db.session)
@@ -254,7 +254,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace PATH if it already exists.")
 def backup_command(path: Path, force: bool) -> None:
     """Write a consistent copy of the database to PATH while the app keeps running."""
-    from .backup import KIND_NAMES, BackupError, create_backup
+    from .infra.backup import KIND_NAMES, BackupError, create_backup
 
     try:
         made = create_backup(current_app.config["DATABASE_URL"], path, overwrite=force)
@@ -266,8 +266,8 @@ def backup_command(path: Path, force: bool) -> None:
 
 def _safety_copy(url: str) -> Path | None:
     """Back up the database about to be replaced into the instance folder (None if empty)."""
-    from .backup import create_backup, database_kind
-    from .migrate import current_revision
+    from .infra.backup import create_backup, database_kind
+    from .infra.migrate import current_revision
 
     if current_revision(current_app._get_current_object()) is None:
         return None  # no schema, so nothing to keep
@@ -291,7 +291,7 @@ def restore_command(ctx: click.Context, path: Path, yes: bool, no_safety_copy: b
     The current database is first backed up into instance/backups, so a failed or mistaken
     restore can be undone.
     """
-    from .backup import (
+    from .infra.backup import (
         BackupError,
         check_restorable,
         database_kind,

@@ -23,11 +23,11 @@ from werkzeug.serving import make_server
 from factcheck import create_app
 from factcheck.cli import cli
 from factcheck.extensions import db
-from factcheck.migrate import upgrade
+from factcheck.infra.migrate import upgrade
 from factcheck.models import User
-from factcheck.scales import seed_rating_scales
 from factcheck.states import Role
 from factcheck.workflow.accounts import create_user
+from factcheck.workflow.scale_presets import seed_rating_scales
 
 from .helpers import PASSWORD, login
 

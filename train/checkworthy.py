@@ -4,7 +4,7 @@
 
 Reads ONLY the ClaimBuster training split (train.json; the held-out test.json is for
 bench/checkworthy.py), extracts the features with the engine's own
-`factcheck.splitting.checkworthy.extract_features`, and fits an L2-regularised logistic
+`factcheck.engine.splitting.checkworthy.extract_features`, and fits an L2-regularised logistic
 regression with balanced class weights (scikit-learn). Everything is chosen by repeated
 stratified 5-fold cross-validation on train.json:
 
@@ -13,10 +13,10 @@ stratified 5-fold cross-validation on train.json:
   3 of 4 training sentences, are weighted down to the positives' total), averaged over the
   repeats, on a 0.01 grid.
 
-Writes factcheck/splitting/checkworthy_model.json (bias, weights of the n-grams seen in at
+Writes factcheck/engine/splitting/checkworthy_model.json (bias, weights of the n-grams seen in at
 least two training sentences, cue weights, threshold and the CV figures) and rewrites the
-`CHECKWORTHY_THRESHOLD = ...` line of factcheck/splitting/checkworthy.py. Deterministic: fixed
-fold seeds, deterministic solver, sorted output.
+`CHECKWORTHY_THRESHOLD = ...` line of factcheck/engine/splitting/checkworthy.py. Deterministic:
+fixed fold seeds, deterministic solver, sorted output.
 """
 
 from __future__ import annotations
@@ -37,11 +37,11 @@ from sklearn.model_selection import StratifiedKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from factcheck.splitting.checkworthy import extract_features  # noqa: E402
+from factcheck.engine.splitting.checkworthy import extract_features  # noqa: E402
 
 DEFAULT_DATA = Path("/work/shared/data/claimbuster/train.json")
-MODEL_PATH = ROOT / "factcheck" / "splitting" / "checkworthy_model.json"
-MODULE_PATH = ROOT / "factcheck" / "splitting" / "checkworthy.py"
+MODEL_PATH = ROOT / "factcheck" / "engine" / "splitting" / "checkworthy_model.json"
+MODULE_PATH = ROOT / "factcheck" / "engine" / "splitting" / "checkworthy.py"
 
 C_GRID = (1.0, 3.0, 10.0, 30.0)
 CV_SEEDS = (0, 1, 2)
@@ -167,7 +167,7 @@ def main() -> None:
     payload = {
         "format": 1,
         "description": "check-worthiness logistic regression; features: "
-                       "factcheck.splitting.checkworthy.extract_features",
+                       "factcheck.engine.splitting.checkworthy.extract_features",
         "data": "ClaimBuster train.json (Arslan, Hassan, Li & Tremayne, ICWSM 2020)",
         "threshold": threshold,
         "bias": float(f"{model.intercept_[0]:.6g}"),

@@ -9,9 +9,9 @@ from sqlmodel import col, select
 from ..extensions import db
 from ..i18n import _
 from ..models import Article, Assignment, Claim
-from ..public import forget_stamp
-from ..scales import active_scale, scale_labels
+from ..queries.scales import active_scale, scale_labels
 from ..states import Role
+from ..web.public import forget_stamp
 from ..workflow.articles import import_article
 from ..workflow.claims import article_claims
 from ..workflow.publishing import publish_article, unpublish_article
@@ -25,8 +25,8 @@ from .core import (
     token_user,
     workflow_step,
 )
-from .records import article_record, iso
-from .schema import parse_date
+from .serializers import article_record, iso
+from .validation import parse_date
 
 # Workflow field names that differ from the API's.
 _ARTICLE_FIELDS = {"body": "text", "source_url": "url"}

@@ -7,7 +7,8 @@ from typing import Any
 from flask import Response, request, url_for
 
 from ..extensions import db
-from ..feeds import (
+from ..i18n import _
+from ..web.feeds import (
     LiveCheck,
     conditional,
     live_checks,
@@ -16,10 +17,9 @@ from ..feeds import (
     page_url,
     publishing_state,
 )
-from ..i18n import _
 from ..workflow.publishing import live_publication
 from .core import ApiError, json_response, operation, paging
-from .records import iso
+from .serializers import iso
 
 
 def _item(check: LiveCheck) -> dict[str, Any]:

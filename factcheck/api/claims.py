@@ -13,8 +13,8 @@ from sqlmodel import select
 from ..extensions import db
 from ..i18n import _
 from ..models import Article, Assignment, Claim, Decision, Review
-from ..public import forget_stamp
 from ..states import ClaimStatus, Confidence, Role
+from ..web.public import forget_stamp
 from ..workflow import WorkflowError
 from ..workflow.accounts import find_user_by_email
 from ..workflow.assignments import assign_claims, require_claim_access, unassign
@@ -31,14 +31,14 @@ from .core import (
     workflow_error,
     workflow_step,
 )
-from .records import (
+from .serializers import (
     assignment_records,
     claim_record,
     decision_record,
     evidence_records,
     review_records,
 )
-from .schema import parse_date
+from .validation import parse_date
 
 _BODY_ERRORS = {400: "Error", 413: "Error", 415: "Error", 422: "Error"}
 _AUTH_ERRORS = {401: "Error", 403: "Error", 404: "Error"}

@@ -24,15 +24,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import csrf, db
-from ..http import OUTAGE_HEADERS, outage_handled
 from ..i18n import _
+from ..infra.security_log import security_event
 from ..models import User
-from ..security_log import security_event
 from ..states import Role
+from ..web.errors import OUTAGE_HEADERS, outage_handled
 from ..workflow import WorkflowError
 from ..workflow.tokens import user_for_token
-from .schema import INT_MAX, validate
-from .shapes import SCHEMAS
+from .schemas import SCHEMAS
+from .validation import INT_MAX, validate
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

@@ -9,8 +9,8 @@ from flask import request
 
 from ..i18n import _
 from .core import OPERATIONS, Operation, json_response, operation
-from .schema import INT_MAX, ref
-from .shapes import SCHEMAS
+from .schemas import SCHEMAS
+from .validation import INT_MAX, ref
 
 _PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 _STATUS_TEXT = {

@@ -10,10 +10,10 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from ..dbtypes import utcnow
+from ..engine.splitting import CandidateClaim, split_claims
+from ..engine.splitting.language import detect_language
 from ..i18n import _
 from ..models import Article, ArticleRevision, Claim, User
-from ..splitting import CandidateClaim, split_claims
-from ..splitting.language import detect_language
 from ..states import ArticleStatus, ClaimStatus
 from .audit import record_audit
 from .errors import WorkflowError

@@ -7,6 +7,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from ..dbtypes import utcnow
+from ..engine.splitting import classify_span
 from ..i18n import _
 from ..models import (
     Article,
@@ -19,7 +20,6 @@ from ..models import (
     Review,
     User,
 )
-from ..splitting import classify_span
 from ..states import ClaimStatus, can_transition
 from .articles import normalise_text
 from .audit import record_audit

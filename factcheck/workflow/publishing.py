@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ..aggregate import consensus
 from ..dbtypes import utcnow
+from ..engine.aggregate import consensus
 from ..i18n import _
 from ..models import (
     Article,
@@ -23,7 +23,7 @@ from ..models import (
     Review,
     User,
 )
-from ..search import reindex_publication, remove_article
+from ..queries.search import reindex_publication, remove_article
 from ..states import ArticleStatus, ClaimStatus, ReviewStatus, Role
 from .audit import record_audit
 from .errors import WorkflowError

@@ -19,7 +19,7 @@ from ..models import (
     User,
 )
 from ..models import Claim as ClaimModel
-from ..scales import active_scale
+from ..queries.scales import active_scale
 from ..states import ClaimStatus, Confidence, ReviewStatus, Role, ScaleMode
 from .assignments import is_assigned, require_claim_access, submitted_count, sync_review_status
 from .audit import record_audit

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from ..i18n import _
 from ..models import Decision, RatingLabel, RatingScale, Review, User
-from ..scales import scale_labels
+from ..queries.scales import scale_labels
 from ..states import ScaleMode
 from .audit import record_audit
 from .errors import WorkflowError

@@ -4,7 +4,7 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-27 12:00:00
 
-Derived data, kept by factcheck/search.py and not on SQLModel.metadata (the migration
+Derived data, kept by factcheck/queries/search.py and not on SQLModel.metadata (the migration
 environment and `factcheck db check` leave these tables out of comparisons). A database
 that already has publications gets its index with `factcheck search reindex`.
 """

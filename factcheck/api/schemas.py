@@ -1,0 +1,153 @@
+"""The API's request and response bodies as JSON Schema: the OpenAPI document's components.
+
+Request schemas (`...Input`) are closed and validate what clients send; response schemas
+describe what `records.py` and `checks.py` write, and the schemathesis run checks every
+response against them.
+"""
+
+from __future__ import annotations
+
+from ..states import ArticleStatus, ClaimKind, ClaimStatus, Confidence, ReviewStatus, Stance
+from .validation import array, enum, integer, nullable, obj, ref, string
+
+_TEXT = string(max_length=20_000)
+_URL = string(1, 2048, format="uri")
+_DATE = string(format="date")
+_TIME = string(format="date-time")
+_ID = integer()
+_COUNT = integer(0)
+_TRIAGE = [str(ClaimStatus.CANDIDATE), str(ClaimStatus.SELECTED), str(ClaimStatus.DISMISSED)]
+
+
+def _list_of(item: str) -> dict:
+    return obj({"items": array(ref(item)), "page": integer(), "per_page": integer(),
+                "total": _COUNT}, ("items", "page", "per_page", "total"), closed=False)
+
+
+def _all_required(properties: dict) -> dict:
+    return obj(properties, tuple(properties), closed=False)
+
+
+_USER = nullable(obj({"id": _ID, "name": string()}, ("id", "name"), closed=False))
+
+SCHEMAS: dict[str, dict] = {
+    "OpenAPI": obj({"openapi": string(), "paths": obj({}, closed=False)}, ("openapi", "paths"),
+                   closed=False),
+    "Error": obj({
+        "error": obj({"code": string(1), "message": string(1),
+                      "fields": obj({}, closed=False)}, ("code", "message"), closed=False),
+        "current": ref("Claim"),
+    }, ("error",), closed=False),
+    # --- requests
+    "ArticleInput": obj({
+        "title": string(1, 300), "text": string(1), "url": nullable(_URL),
+        "outlet": nullable(string(max_length=200)), "author": nullable(string(max_length=200)),
+        "published_on": nullable(_DATE),
+        "language": nullable(string(2, 35, pattern="^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")),
+    }, ("title", "text")),
+    "ClaimPatch": obj({
+        "version": _ID, "text": string(1, 2000), "claimant": nullable(string(max_length=200)),
+        "claim_date": nullable(_DATE), "status": enum(_TRIAGE),
+        "dismissal_reason": string(max_length=2000),
+    }, ("version",)),
+    "AssignmentInput": obj({"reviewer": string(3, 320, format="email"),
+                            "due": nullable(_DATE)}, ("reviewer",)),
+    "EvidenceInput": obj({
+        "url": _URL, "title": string(max_length=300), "publisher": string(max_length=200),
+        "published_on": nullable(_DATE), "quote": _TEXT,
+        "stance": enum([str(s) for s in Stance]), "archive_url": nullable(_URL),
+        "note": _TEXT,
+    }, ("url", "stance")),
+    "ReviewInput": obj({
+        "rating": nullable(string(1, 40)), "rationale": string(1, 20_000),
+        "confidence": enum([str(c) for c in Confidence]),
+        "evidence": array(_ID, max_items=200),
+    }, ("rating", "rationale")),
+    "DecisionInput": obj({
+        "rating": nullable(string(1, 40)), "summary": string(1, 20_000),
+        "correction_note": string(max_length=2000), "version": integer(0),
+    }, ("rating", "summary")),
+    "PublishInput": obj({"include_open": {"type": "boolean"}}),
+    # --- responses
+    "Claim": _all_required({
+        "id": _ID, "article_id": _ID, "position": _COUNT, "start": _COUNT, "end": _COUNT,
+        "quote": string(), "text": string(), "kind": enum([str(k) for k in ClaimKind]),
+        "score": {"type": "number"}, "claimant": nullable(string()),
+        "claim_date": nullable(_DATE), "status": enum([str(s) for s in ClaimStatus]),
+        "dismissal_reason": string(), "version": _ID,
+    }),
+    "ClaimDetail": {"allOf": [ref("Claim"), obj({
+        "evidence": array(ref("Evidence")), "decision": nullable(ref("Decision")),
+        "assignments": array(ref("Assignment")),
+    }, ("evidence", "decision"), closed=False)]},
+    "Article": _all_required({
+        "id": _ID, "title": string(), "slug": string(),
+        "status": enum([str(s) for s in ArticleStatus]), "text": string(),
+        "url": nullable(string()), "outlet": nullable(string()),
+        "author": nullable(string()), "language": nullable(string()),
+        "published_on": nullable(_DATE), "version": _ID, "claims": array(ref("Claim")),
+    }),
+    "ArticleSummary": _all_required({
+        "id": _ID, "title": string(), "slug": string(),
+        "status": enum([str(s) for s in ArticleStatus]), "url": nullable(string()),
+        "outlet": nullable(string()), "created_at": _TIME, "api_url": string(),
+    }),
+    "ArticleList": _list_of("ArticleSummary"),
+    "User": _USER,
+    "Assignment": _all_required({
+        "reviewer": obj({"id": _ID, "name": string(), "email": string()},
+                        ("id", "name", "email"), closed=False),
+        "assigned_at": _TIME, "due": nullable(_DATE),
+    }),
+    "Evidence": _all_required({
+        "id": _ID, "claim_id": _ID, "url": string(), "title": string(), "publisher": string(),
+        "published_on": nullable(_DATE), "accessed_at": _TIME, "quote": string(),
+        "stance": enum([str(s) for s in Stance]), "archive_url": nullable(string()),
+        "note": string(), "added_by": ref("User"), "version": _ID,
+    }),
+    "Review": _all_required({
+        "id": _ID, "claim_id": _ID, "reviewer": ref("User"),
+        "status": enum([str(s) for s in ReviewStatus]), "rating": nullable(string()),
+        "rationale": string(), "confidence": enum([str(c) for c in Confidence]),
+        "evidence": array(_ID), "submitted_at": nullable(_TIME), "version": _ID,
+    }),
+    "ReviewList": obj({"items": array(ref("Review"))}, ("items",), closed=False),
+    "Decision": _all_required({
+        "claim_id": _ID, "rating": nullable(string()), "summary": string(),
+        "editor": ref("User"), "decided_at": _TIME, "version": _ID,
+    }),
+    "Publication": obj({
+        "article_id": _ID, "status": enum([str(s) for s in ArticleStatus]),
+        "public_url": string(), "version": _ID,
+    }, ("article_id", "status", "public_url"), closed=False),
+    "RatingScale": _all_required({
+        "name": string(), "mode": string(),
+        "labels": array(_all_required({
+            "key": string(), "label": string(), "value": nullable(integer(0)),
+            "colour": string(), "symbol": string(), "description": string(),
+        })),
+    }),
+    "CheckSummary": _all_required({
+        "slug": string(), "title": string(), "outlet": nullable(string()), "url": string(),
+        "source_url": nullable(string()), "published_at": nullable(_TIME),
+        "updated_at": nullable(_TIME), "checked": _COUNT, "open": _COUNT,
+        "counts": array(_all_required({"verdict": string(), "count": _COUNT})),
+    }),
+    "CheckList": _list_of("CheckSummary"),
+    "Check": {"allOf": [ref("CheckSummary"), obj({
+        "author": nullable(string()), "published_on": nullable(_DATE),
+        "language": nullable(string()), "version": _ID, "candidates": _COUNT,
+        "organisation": obj({}, closed=False),
+        "claims": array(obj({
+            "number": _ID, "url": string(), "text": string(), "quote": string(),
+            "kind": string(), "claimant": nullable(string()), "claim_date": nullable(_DATE),
+            "status": enum(["decided", "open"]),
+            "verdict": nullable(obj({}, closed=False)), "conclusion": nullable(string()),
+            "decided_at": nullable(string()), "reviewers": _COUNT,
+            "evidence": array(obj({}, closed=False)),
+        }, ("number", "url", "text", "status", "verdict"), closed=False)),
+        "corrections": array(obj({
+            "at": string(), "note": string(), "before": string(), "after": string(),
+            "claim_number": nullable(_ID)}, ("at", "note"), closed=False)),
+    }, ("claims", "corrections"), closed=False)]},
+}

@@ -1,0 +1,1 @@
+"""The text engine and the pure formats: plain Python, no Flask, no database."""

@@ -1,0 +1,270 @@
+"""Check-worthiness of an English sentence: a small logistic-regression model, plain Python.
+
+The model is trained by `train/checkworthy.py` on the ClaimBuster data set (Arslan, Hassan,
+Li & Tremayne, ICWSM 2020: US presidential debate sentences labelled "check-worthy factual
+claim" or not) and ships as `checkworthy_model.json` next to this module: a bias, one weight
+per feature and the training metadata. It is loaded once, on first use.
+
+Features (all computed by `extract_features`, shared with the training script):
+
+- word unigrams and bigrams, lower-cased, with numbers normalised to `<num>`, years to
+  `<year>`, money amounts to `<money>`, and capitalised words in mid-sentence (names,
+  organisations, places) to `<cap>`, so that no debate-specific names are learnt. The n-gram
+  block is L2-normalised so that long sentences do not score high just for being long;
+- a few general linguistic cues, counted: quantities and number words, dates, named entities,
+  comparisons and changes ("more than", "-est", "increased", "doubled"), past tense, and the
+  signals of non-claims: opinion verbs, first/second person, normative modals ("should",
+  "must", "need to"), predictions ("will", "going to"), hedges and questions.
+
+`score_sentence` returns the probability (0..1) that the sentence is a check-worthy factual
+claim, under an equal prior of claims and non-claims; `CHECKWORTHY_THRESHOLD` is the cut-off
+chosen by cross-validation on the training data only. `explain_sentence` gives the few
+features that moved the score most, as log-odds contributions, for showing editors "why".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from functools import cache
+from importlib.resources import files
+
+__all__ = [
+    "CHECKWORTHY_THRESHOLD",
+    "MODEL_RESOURCE",
+    "explain_sentence",
+    "extract_features",
+    "score_sentence",
+]
+
+# Chosen by train/checkworthy.py (cross-validation on train.json only); the training script
+# rewrites this line, and a test checks that it matches the threshold in the model file.
+CHECKWORTHY_THRESHOLD = 0.31
+
+MODEL_RESOURCE = "checkworthy_model.json"
+_EXPLAIN_TOP = 5
+_LOG_TYPICAL_LENGTH = math.log1p(15)  # words in the median ClaimBuster training sentence
+_MAX_LENGTH = 60  # words; longer is not more check-worthy
+
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_NORMALISE = str.maketrans({
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"',
+    "\u2013": "-", "\u2014": "-", "\u00a0": " ",
+})
+_TOKEN = re.compile(
+    r"[$£€]\s?\d[\d,.]*\d|[$£€]\s?\d"  # money
+    r"|\d[\d,.]*\d(?:%|st|nd|rd|th|s)?|\d(?:%|st|nd|rd|th|s)?"  # numbers, ordinals, decades
+    r"|[A-Za-z]+(?:'[A-Za-z]+)?"  # words, with contractions
+    r"|[?%]"
+)
+_YEAR = re.compile(r"(?:1[6-9]|20)\d\d(?:s)?")
+_I_FORMS = frozenset({"I", "I'm", "I've", "I'll", "I'd"})
+
+_MONTHS = _set(
+    "january february april june july august september october november december "
+    "jan feb apr jun jul aug sep sept oct nov dec"
+)  # "may" and "march" are too often verbs
+_WEEKDAYS = _set("monday tuesday wednesday thursday friday saturday sunday")
+_NUMBER_WORDS = _set(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred hundreds thousand thousands million millions billion billions trillion trillions "
+    "half quarter third thirds twice dozen dozens percent per cent majority minority"
+)
+_COMPARISON = _set(
+    "than more less fewer most least increase increased increases increasing decrease "
+    "decreased decreases doubled tripled quadrupled halved rose risen fell fallen grew grown "
+    "declined dropped soared surged plunged jumped slumped climbed shrank shrunk reduced "
+    "lowered raised gained record higher lower larger smaller bigger"
+)
+_NOT_SUPERLATIVE = _set(
+    "interest honest modest request protest suggest forest harvest arrest invest contest "
+    "digest conquest manifest attest priest southwest northwest midwest earnest "
+    "rest test west guest quest chest nest"
+)
+_IRREGULAR_PAST = _set(
+    "was were had did went came took gave made got became began brought built bought caught "
+    "chose fell felt found fought grew held kept knew led left lost meant met paid ran rose "
+    "saw sent shot sold spent spoke stood struck taught thought threw understood won wrote "
+    "broke drove flew forgot hid rode sang sank stole swore tore wore ago"
+)
+_NOT_PAST = _set(
+    "need indeed speed seed feed proceed succeed exceed bleed breed greed deed weed hundred "
+    "kindred sacred naked wicked beloved embed shred"
+)
+_OPINION = _set(
+    "think thinks believe believes feel feels guess suppose hope hopes wish opinion view "
+    "frankly honestly obviously clearly surely certainly seems seem deserve deserves "
+    "wrong shameful unacceptable disgrace terrible wonderful"
+)
+_NORMATIVE = _set("should shouldn't must mustn't ought need needs")
+_NORMATIVE_BIGRAMS = frozenset({("have", "to"), ("has", "to"), ("got", "to")})
+_FUTURE = _set("will won't shall gonna tomorrow future soon")
+_HEDGE = _set("would could might perhaps maybe possibly probably if unless")
+_FIRST_PERSON = _set("i me my mine we us our ours let's")
+_SECOND_PERSON = frozenset({"you", "your", "yours"})
+_PRESENT_BE = _set("is are am be being")
+
+# Display names for `explain_sentence`: words, placeholders inside phrases, cues.
+_WORD_NAMES = {"<num>": "numbers", "<year>": "dates", "<money>": "money amount",
+               "%": "percentage", "<cap>": "named entities"}
+_PHRASE_NAMES = {"<num>": "N", "<year>": "YEAR", "<money>": "$N", "<cap>": "Name",
+                 "<s>": "(start)", "</s>": "(end)"}
+_CUE_NAMES = {
+    "numbers": "numbers", "number_words": "number words", "dates": "dates",
+    "names": "named entities", "comparison": "comparison", "superlative": "superlative",
+    "past": "past tense", "opinion": "opinion", "normative": "should/must",
+    "future": "prediction", "hedge": "hedging", "first_person": "first person",
+    "second_person": "second person", "question": "question", "length": "length",
+}
+
+
+def _tokens(text: str) -> tuple[list[str], list[str]]:
+    """Lower-cased tokens with normalised numbers, and the same with names as `<cap>`."""
+    words: list[str] = []
+    shapes: list[str] = []
+    for match in _TOKEN.finditer(text.translate(_NORMALISE)):
+        piece = match.group()
+        first = piece[0]
+        if first.isdigit() or first in "$£€":
+            if first in "$£€":
+                piece = "<money>"
+            elif piece.endswith("%"):
+                words.append("<num>")
+                shapes.append("<num>")
+                piece = "%"
+            elif _YEAR.fullmatch(piece):
+                piece = "<year>"
+            else:
+                piece = "<num>"
+            words.append(piece)
+            shapes.append(piece)
+            continue
+        lower = piece.lower()
+        words.append(lower)
+        if len(words) > 1 and first.isupper() and piece not in _I_FORMS \
+                and lower not in _MONTHS and lower not in _WEEKDAYS:
+            shapes.append("<cap>")
+        else:
+            shapes.append(lower)
+    return words, shapes
+
+
+def extract_features(text: str) -> dict[str, float]:
+    """The feature vector of one sentence, as a sparse dict (name -> value)."""
+    words, shapes = _tokens(text)
+    features: dict[str, float] = {}
+    for shape in shapes:
+        features["w:" + shape] = 1.0  # names are generalised to <cap>: no debate-specific names
+    previous = "<s>"
+    for shape in shapes:
+        features["b:" + previous + " " + shape] = 1.0
+        previous = shape
+    features["b:" + previous + " </s>"] = 1.0
+    norm = 1.0 / math.sqrt(len(features))
+    for key in features:
+        features[key] = norm
+
+    counts = dict.fromkeys(_CUE_NAMES, 0)
+    previous = ""
+    for word, shape in zip(words, shapes, strict=True):
+        if word == "<year>":
+            counts["dates"] += 1
+        elif word[0] == "<" or word == "%":
+            counts["numbers"] += 1
+        elif shape == "<cap>":
+            counts["names"] += 1
+        if word in _NUMBER_WORDS:
+            counts["number_words"] += 1
+        if word in _MONTHS or word in _WEEKDAYS:
+            counts["dates"] += 1
+        if word in _COMPARISON:
+            counts["comparison"] += 1
+        if len(word) > 5 and word.endswith("est") and word not in _NOT_SUPERLATIVE:
+            counts["superlative"] += 1
+        if word in _IRREGULAR_PAST or (
+            len(word) > 4 and word.endswith("ed") and word not in _NOT_PAST
+            and previous not in _PRESENT_BE  # "is urged", "are expected": not past
+        ):
+            counts["past"] += 1
+        if word in _OPINION:
+            counts["opinion"] += 1
+        if word in _NORMATIVE or (previous, word) in _NORMATIVE_BIGRAMS:
+            counts["normative"] += 1
+        if word in _FUTURE or word.endswith("'ll") or (previous == "going" and word == "to"):
+            counts["future"] += 1
+        if word in _HEDGE:
+            counts["hedge"] += 1
+        if word in _FIRST_PERSON or word.startswith(("i'", "we'")):
+            counts["first_person"] += 1
+        if word in _SECOND_PERSON or word.startswith("you'"):
+            counts["second_person"] += 1
+        previous = word
+    if "?" in words:
+        counts["question"] = 1
+    for name, count in counts.items():
+        if count:
+            features["x:" + name] = min(count, 3) / 2
+    # Centred on the median training sentence, so that "length" in an explanation says how
+    # much longer or shorter than usual the sentence is; capped, for run-on text.
+    features["x:length"] = (math.log1p(min(len(words), _MAX_LENGTH)) - _LOG_TYPICAL_LENGTH) / 3
+    return features
+
+
+@cache
+def _model() -> tuple[float, dict[str, float]]:
+    resource = files("factcheck.engine.splitting") / MODEL_RESOURCE
+    data = json.loads(resource.read_text(encoding="utf-8"))
+    return float(data["bias"]), {key: float(value) for key, value in data["weights"].items()}
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def score_sentence(text: str) -> float:
+    """Probability (0..1) that `text` is a check-worthy factual claim."""
+    bias, weights = _model()
+    z = bias
+    get = weights.get
+    for key, value in extract_features(text).items():
+        weight = get(key)
+        if weight is not None:
+            z += weight * value
+    return _sigmoid(z)
+
+
+def _display_name(key: str) -> str:
+    kind, _, rest = key.partition(":")
+    if kind == "x":
+        return _CUE_NAMES.get(rest, rest)
+    if kind == "w":
+        return _WORD_NAMES.get(rest) or f"word: {rest}"
+    return "phrase: " + " ".join(_PHRASE_NAMES.get(part, part) for part in rest.split(" "))
+
+
+def explain_sentence(text: str) -> dict[str, float]:
+    """The features that moved the score most: display name -> log-odds contribution.
+
+    At most five entries, strongest first; positive values push towards "check-worthy",
+    negative ones away from it. Features sharing a display name (the word `<num>` and the
+    count of quantities, say) are added up.
+    """
+    _, weights = _model()
+    contributions: dict[str, float] = {}
+    for key, value in extract_features(text).items():
+        weight = weights.get(key)
+        if weight:
+            name = _display_name(key)
+            contributions[name] = contributions.get(name, 0.0) + weight * value
+    top = sorted(contributions.items(), key=lambda item: (-abs(item[1]), item[0]))
+    return {name: round(value, 3) for name, value in top[:_EXPLAIN_TOP] if round(value, 3)}

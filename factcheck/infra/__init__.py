@@ -1,0 +1,1 @@
+"""Infrastructure: migrations, backups, proxies and the security log."""

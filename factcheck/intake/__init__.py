@@ -1,0 +1,1 @@
+"""Article intake: uploads, pasted text and web pages, and the guarded HTTP client."""

@@ -1,0 +1,167 @@
+"""Fetching a web page for URL import, guarded against server-side request forgery.
+
+Every hop (the URL and each redirect) is resolved once, every address it resolves
+to must be public, and the connection goes to exactly that checked address, so a
+DNS answer that changes between check and use (rebinding) cannot reach inside.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+from dataclasses import dataclass
+from urllib.parse import quote, urljoin, urlsplit
+
+from ..i18n import _
+
+MAX_REDIRECTS = 5
+USER_AGENT = "factcheck/0.1 (article import)"
+ALLOWED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+
+
+class FetchError(Exception):
+    """The page could not be fetched; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    url: str  # after redirects
+    content: bytes
+    content_type: str
+    charset: str | None
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address tunnels to (mapped, 6to4, Teredo, NAT64, compatible)."""
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]
+    if ip in _NAT64 or (int(ip) >> 32 == 0 and int(ip) > 1):  # NAT64 or "::a.b.c.d"
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def _address_allowed(address: str, *, allow_loopback: bool, allow_private: bool) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        ip = _embedded_ipv4(ip) or ip
+    if ip.is_unspecified or ip.is_multicast or ip.is_reserved or ip.is_link_local:
+        return False  # 0.0.0.0 and :: reach the local host on Linux
+    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
+        return allow_private  # deprecated fec0::/10, never public
+    if ip.is_loopback:
+        return allow_loopback
+    if ip.is_global:
+        return True
+    return allow_private and ip.is_private
+
+
+def _resolve(host: str, port: int, **allow: bool) -> str:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(_("The address {host} could not be found.", host=host)) from exc
+    addresses = [info[4][0] for info in infos]
+    if not addresses or not all(_address_allowed(a, **allow) for a in addresses):
+        raise FetchError(
+            _("Importing from {host} is not allowed: it is a private or local address.",
+              host=host)
+        )
+    return addresses[0]
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host: str, address: str, **kwargs):
+        super().__init__(host, **kwargs)
+        self._address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host: str, address: str, **kwargs):
+        super().__init__(host, context=ssl.create_default_context(), **kwargs)
+        self._address = address
+
+    def connect(self):
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        # Certificate and SNI are checked against the host name, not the address.
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _request(url: str, *, timeout: float, allow: dict[str, bool]):
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(_("Only http:// and https:// addresses can be imported."))
+    if parts.username or parts.password:
+        raise FetchError(_("Addresses with a user name or password are not accepted."))
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchError(_("The address {url} has an invalid port.", url=url)) from exc
+    address = _resolve(parts.hostname, port, **allow)
+    cls = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    conn = cls(parts.hostname, address, port=port, timeout=timeout)
+    # Non-ASCII paths (common on Dari and Pashto sites) must be percent-encoded for HTTP.
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
+    if parts.query:
+        path += "?" + quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
+    conn.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": ", ".join(
+        ALLOWED_TYPES)})
+    return conn, conn.getresponse()
+
+
+def fetch_page(
+    url: str,
+    *,
+    max_bytes: int,
+    timeout: float = 10.0,
+    allow_loopback: bool = False,
+    allow_private: bool = False,
+) -> FetchedPage:
+    """GET `url` (following up to 5 redirects), refusing non-public addresses by default."""
+    allow = {"allow_loopback": allow_loopback, "allow_private": allow_private}
+    for _hop in range(MAX_REDIRECTS + 1):
+        try:
+            conn, response = _request(url, timeout=timeout, allow=allow)
+        except (OSError, http.client.HTTPException, UnicodeError) as exc:
+            raise FetchError(_("The page at {url} could not be reached.", url=url)) from exc
+        try:
+            if response.status in (301, 302, 303, 307, 308):
+                location = response.getheader("Location")
+                if not location:
+                    raise FetchError(_("The page at {url} redirects nowhere.", url=url))
+                url = urljoin(url, location)
+                continue
+            if response.status != 200:
+                raise FetchError(
+                    _("The page at {url} answered with HTTP {status}.", url=url,
+                      status=response.status)
+                )
+            content_type = response.headers.get_content_type()
+            if content_type not in ALLOWED_TYPES:
+                raise FetchError(
+                    _("The page at {url} is {type}, not a web page or text.", url=url,
+                      type=content_type)
+                )
+            content = response.read(max_bytes + 1)
+            if len(content) > max_bytes:
+                raise FetchError(
+                    _("The page at {url} is larger than {limit:,} bytes.", url=url,
+                      limit=max_bytes)
+                )
+            return FetchedPage(url, content, content_type, response.headers.get_content_charset())
+        except (OSError, http.client.HTTPException) as exc:
+            raise FetchError(_("The page at {url} could not be read.", url=url)) from exc
+        finally:
+            conn.close()
+    raise FetchError(_("The page at {url} redirects too many times.", url=url))

@@ -1,0 +1,1 @@
+"""Reads: everything the pages and the API show, from a session passed in."""

@@ -1,0 +1,233 @@
+"""Reads: every list the pages show, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import exists, func
+from sqlalchemy.orm import aliased, defer
+from sqlmodel import Session, col, select
+
+from ..models import (
+    Article,
+    Assignment,
+    Claim,
+    ConflictDeclaration,
+    Correction,
+    Evidence,
+    RatingLabel,
+    ReaderReport,
+    Review,
+    ReviewEvidence,
+    User,
+)
+from ..states import ArticleStatus, ClaimStatus, ReportStatus, ReviewStatus
+from .paging import PER_PAGE, Page, paginate, paginate_sections
+
+# Lists show titles and metadata: the article text (up to a megabyte) stays unread.
+_WITHOUT_BODY = defer(Article.body)
+
+
+@dataclass
+class ArticleProgress:
+    """An article with the number of its claims in each status."""
+
+    article: Article
+    counts: dict[ClaimStatus, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        """All claims of the article."""
+        return sum(self.counts.values())
+
+    def count(self, status: ClaimStatus) -> int:
+        """Claims of the article in `status`."""
+        return self.counts.get(status, 0)
+
+
+def articles_with_progress(session: Session, *, page: int = 1,
+                           per_page: int = PER_PAGE) -> Page[ArticleProgress]:
+    """A page of articles, newest first, with claim counts per status (three queries)."""
+    query = (select(Article).options(_WITHOUT_BODY)
+             .order_by(col(Article.created_at).desc(), col(Article.id).desc()))
+    found = paginate(session, query, page=page, per_page=per_page,
+                     count=select(func.count()).select_from(Article))
+    counts: dict[int, dict[ClaimStatus, int]] = defaultdict(dict)
+    ids = [a.id for a in found.items]
+    for article_id, status, n in session.exec(
+            select(Claim.article_id, Claim.status, func.count())
+            .where(col(Claim.article_id).in_(ids))
+            .group_by(Claim.article_id, Claim.status)).all():
+        counts[article_id][status] = n
+    return replace(found, items=[ArticleProgress(a, counts.get(a.id, {})) for a in found.items])
+
+
+def claim_count(session: Session, article_id: int) -> int:
+    """How many claims the article has (one query; the claims themselves stay unread)."""
+    return session.exec(select(func.count()).select_from(Claim)
+                        .where(Claim.article_id == article_id)).one()
+
+
+@dataclass
+class QueueItem:
+    """One claim in a reviewer's queue, with the reviewer's own review if started."""
+
+    assignment: Assignment
+    claim: Claim
+    article: Article
+    review: Review | None
+
+    @property
+    def state(self) -> str:
+        """to_do, in_progress or submitted, from the reviewer's point of view."""
+        if self.review is None:
+            return "to_do"
+        return "submitted" if self.review.status == ReviewStatus.SUBMITTED else "in_progress"
+
+
+def reviewer_queue(session: Session, reviewer: User, *, page: int = 1,
+                   per_page: int = PER_PAGE) -> Page[QueueItem]:
+    """A page of the claims assigned to `reviewer`: earliest due first, then those without
+    a due date, oldest assignment first (at most three queries)."""
+    query = (
+        select(Assignment, Claim, Article, Review)
+        .join(Claim, col(Claim.id) == Assignment.claim_id)
+        .join(Article, col(Article.id) == Claim.article_id)
+        .outerjoin(
+            Review,
+            (col(Review.claim_id) == Claim.id) & (col(Review.reviewer_id) == reviewer.id),
+        )
+        .options(_WITHOUT_BODY)
+        .where(Assignment.reviewer_id == reviewer.id)
+    )
+    due = col(Assignment.due_on)
+    dated, total = session.exec(select(func.count(due), func.count()).where(
+        Assignment.reviewer_id == reviewer.id)).one()
+    # Two sections, each in the order of the (reviewer_id, due_on, assigned_at) index.
+    found = paginate_sections(session, [
+        (dated, query.where(due.is_not(None)).order_by(
+            due, col(Assignment.assigned_at), col(Assignment.id))),
+        (total - dated, query.where(due.is_(None)).order_by(
+            col(Assignment.assigned_at), col(Assignment.id))),
+    ], page=page, per_page=per_page)
+    return replace(found, items=[QueueItem(*row) for row in found.items])
+
+
+def all_users(session: Session, *, page: int = 1, per_page: int = PER_PAGE) -> Page[User]:
+    """A page of the accounts, administrators first, then by name (two queries)."""
+    query = select(User).order_by(User.role, User.display_name, User.id)
+    return paginate(session, query, page=page, per_page=per_page,
+                    count=select(func.count()).select_from(User))
+
+
+@dataclass
+class ReviewView:
+    """A review as pages show it: with its reviewer, rating label and cited evidence ids."""
+
+    review: Review
+    reviewer: User
+    label: RatingLabel | None
+    cited: set[int]
+
+
+def review_views(session: Session, reviews: list[Review]) -> list[ReviewView]:
+    """Reviews with their people, labels and citations, in three queries."""
+    if not reviews:
+        return []
+    ids = [r.id for r in reviews]
+    users = {u.id: u for u in session.exec(
+        select(User).where(col(User.id).in_([r.reviewer_id for r in reviews]))).all()}
+    labels = {lab.id: lab for lab in session.exec(select(RatingLabel).where(
+        col(RatingLabel.id).in_([r.rating_id for r in reviews if r.rating_id]))).all()}
+    cited: dict[int, set[int]] = defaultdict(set)
+    for review_id, evidence_id in session.exec(select(
+            ReviewEvidence.review_id, ReviewEvidence.evidence_id).where(
+            col(ReviewEvidence.review_id).in_(ids))).all():
+        cited[review_id].add(evidence_id)
+    return [ReviewView(r, users[r.reviewer_id], labels.get(r.rating_id), cited[r.id])
+            for r in reviews]
+
+
+def evidence_with_authors(session: Session, claim_id: int) -> list[tuple[Evidence, User | None]]:
+    """A claim's evidence, oldest first, with who added each item (one query)."""
+    query = (select(Evidence, User).outerjoin(User, col(User.id) == Evidence.added_by_id)
+             .where(Evidence.claim_id == claim_id).order_by(Evidence.id))
+    return list(session.exec(query).all())
+
+
+def reviewers(session: Session) -> list[User]:
+    """Active accounts that can review (every role can), by name."""
+    return list(session.exec(select(User).where(User.is_active.is_(True))
+                             .order_by(User.display_name)).all())
+
+
+def claim_assignments(session: Session, claim_ids: list[int]) -> dict[int, list[tuple]]:
+    """claim id -> [(assignment, reviewer, review or None)], for a whole article at once."""
+    if not claim_ids:
+        return {}
+    query = (select(Assignment, User, Review)
+             .join(User, col(User.id) == Assignment.reviewer_id)
+             .outerjoin(Review, (col(Review.claim_id) == Assignment.claim_id)
+                        & (col(Review.reviewer_id) == Assignment.reviewer_id))
+             .where(col(Assignment.claim_id).in_(claim_ids))
+             .order_by(Assignment.id))
+    result: dict[int, list[tuple]] = defaultdict(list)
+    for assignment, user, review in session.exec(query).all():
+        result[assignment.claim_id].append((assignment, user, review))
+    return result
+
+
+def open_claims_to_pick_up(session: Session, reviewer: User) -> list[tuple[Claim, Article]]:
+    """Selected claims nobody reviews yet, for organisations that let reviewers pick."""
+    assigned = select(Assignment.claim_id)
+    query = (select(Claim, Article).join(Article, col(Article.id) == Claim.article_id)
+             .where(Claim.status == ClaimStatus.SELECTED, col(Claim.id).not_in(assigned))
+             .order_by(col(Claim.score).desc()).limit(50))
+    return list(session.exec(query).all())
+
+
+def article_conflicts(session: Session, article_id: int) -> list[tuple[ConflictDeclaration, User]]:
+    """Conflicts of interest declared on an article or any of its claims (one query)."""
+    claim_ids = select(Claim.id).where(Claim.article_id == article_id)
+    query = (select(ConflictDeclaration, User)
+             .join(User, col(User.id) == ConflictDeclaration.reviewer_id)
+             .where((ConflictDeclaration.article_id == article_id)
+                    | col(ConflictDeclaration.claim_id).in_(claim_ids))
+             .order_by(ConflictDeclaration.id))
+    return list(session.exec(query).all())
+
+
+# The triage inbox's sections, in order: each is one range of the (status, created_at) index.
+INBOX_ORDER = (ReportStatus.NEW, ReportStatus.TRIAGED, ReportStatus.CLOSED)
+
+
+def reader_reports(session: Session, *, page: int = 1, per_page: int = PER_PAGE
+                   ) -> Page[tuple[ReaderReport, Article | None, Claim | None]]:
+    """A page of the triage inbox: new reports, then triaged, then closed, newest first
+    within each (the counts, then one query per section the page reaches)."""
+    counts = dict(session.exec(select(ReaderReport.status, func.count())
+                               .group_by(ReaderReport.status)).all())
+    query = (select(ReaderReport, Article, Claim)
+             .outerjoin(Article, col(Article.id) == ReaderReport.article_id)
+             .outerjoin(Claim, col(Claim.id) == ReaderReport.claim_id)
+             .options(_WITHOUT_BODY)
+             .order_by(col(ReaderReport.created_at).desc(), col(ReaderReport.id).desc()))
+    return paginate_sections(
+        session, [(counts.get(status, 0), query.where(ReaderReport.status == status))
+                  for status in INBOX_ORDER], page=page, per_page=per_page)
+
+
+def public_corrections(session: Session, *, page: int = 1, per_page: int = PER_PAGE
+                       ) -> Page[tuple[Correction, Article]]:
+    """A page of the corrections to published checks, newest first (one query: the list
+    is not counted, so its cost does not grow with the archive)."""
+    # The status test as a subquery: joined, it leads SQLite's planner to read every
+    # published article's corrections and sort them instead of walking the date index.
+    live = aliased(Article)
+    published = exists().where(live.id == Correction.article_id,
+                               live.status == ArticleStatus.PUBLISHED)
+    query = (select(Correction, Article).join(Article, col(Article.id) == Correction.article_id)
+             .options(_WITHOUT_BODY).where(published)
+             .order_by(col(Correction.created_at).desc(), col(Correction.id).desc()))
+    return paginate(session, query, page=page, per_page=per_page, count=False)

@@ -1,0 +1,19 @@
+"""Reading rating scales: the active scale and its labels."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from ..models import RatingLabel, RatingScale
+
+
+def active_scale(session: Session) -> RatingScale | None:
+    """The scale reviewers and editors rate with now."""
+    return session.exec(select(RatingScale).where(RatingScale.is_active.is_(True))).first()
+
+
+def scale_labels(session: Session, scale: RatingScale) -> list[RatingLabel]:
+    """The labels of `scale` in their display order."""
+    query = select(RatingLabel).where(RatingLabel.scale_id == scale.id).order_by(
+        col(RatingLabel.position))
+    return list(session.exec(query).all())

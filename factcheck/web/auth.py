@@ -1,0 +1,216 @@
+"""Sign-in, sign-out, first-run setup, invitations and the user's own password."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from ..extensions import db
+from ..i18n import _
+from ..infra.security_log import email_digest, security_event
+from ..invitations import user_for_invitation
+from ..models import ApiToken
+from ..workflow import WorkflowError
+from ..workflow.accounts import (
+    accept_invitation,
+    authenticate,
+    change_password,
+    end_sessions,
+    needs_setup,
+    normalise_email,
+    setup_first_admin,
+)
+from ..workflow.audit import record_audit
+from ..workflow.throttle import clear_hits, over_limit, record_hits
+from ..workflow.tokens import create_token, revoke_token, tokens_of
+from .access import current_user, login_user, logout_user, require_login, safe_next
+from .forms import (
+    InvitationForm,
+    LoginForm,
+    LogoutForm,
+    PasswordChangeForm,
+    SetupForm,
+    TokenForm,
+    show_workflow_error,
+)
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in with email and password; one generic message for every failure."""
+    if needs_setup(db.session):
+        return redirect(url_for("auth.setup"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if current_user() is not None and request.method == "GET":
+        return redirect(safe_next(form.next.data, url_for("main.dashboard")))
+    if form.validate_on_submit():
+        cfg = current_app.config
+        window = cfg["LOGIN_THROTTLE_WINDOW"]
+        account_key = f"login:account:{normalise_email(form.email.data)}"
+        address_key = f"login:address:{request.remote_addr}"
+        limits = {account_key: cfg["LOGIN_FAILURES_PER_ACCOUNT"],
+                  address_key: cfg["LOGIN_FAILURES_PER_ADDRESS"]}
+        if over_limit(db.session, limits, window):
+            record_audit(db.session, actor=None, action="auth.throttled",
+                         email=form.email.data[:254], address=request.remote_addr)
+            db.session.commit()
+            security_event("auth.throttled", level=logging.WARNING,
+                           email_digest=email_digest(form.email.data))
+            minutes = int(window.total_seconds() // 60)
+            flash(_("Too many failed sign-in attempts. Wait {n} minutes and try again.",
+                    n=minutes), "error")
+            return render_template("auth/login.html", form=form), 429
+        user = authenticate(db.session, email=form.email.data, password=form.password.data)
+        if user is None:
+            record_hits(db.session, [account_key, address_key], window)
+        else:
+            clear_hits(db.session, account_key)
+        db.session.commit()
+        if user is not None:
+            login_user(user)
+            security_event("auth.login", user=user.id)
+            return redirect(safe_next(form.next.data, url_for("main.dashboard")))
+        security_event("auth.login_failed", level=logging.WARNING,
+                       email_digest=email_digest(form.email.data))
+        flash(_("Email or password is not correct."), "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out; this ends the user's sessions on every device."""
+    form = LogoutForm()
+    user = current_user()
+    if form.validate_on_submit() and user is not None:
+        end_sessions(db.session, user=user, actor=user, reason="logout")
+        db.session.commit()
+        security_event("auth.logout", user=user.id)
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    """Create the first administrator; exists only until there is a user."""
+    if not needs_setup(db.session):
+        abort(404)
+    form = SetupForm()
+    if form.validate_on_submit():
+        try:
+            user = setup_first_admin(
+                db.session,
+                email=form.email.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+            )
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            security_event("auth.setup", user=user.id)
+            flash(_("Welcome! You are the administrator of this installation."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("auth/setup.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def password():
+    """Change one's own password; other sessions of the user end."""
+    require_login()
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user()
+        try:
+            change_password(
+                db.session, user=user, current=form.current_password.data, new=form.password.data
+            )
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            if error.field == "current_password":
+                security_event("user.password_change_failed", level=logging.WARNING,
+                               user=user.id)
+        else:
+            db.session.commit()
+            login_user(user)  # this browser stays signed in under the new session version
+            security_event("user.password_changed", user=user.id)
+            flash(_("Your password is changed. Other sessions are signed out."), "success")
+            return redirect(url_for("main.dashboard"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    """An invited user chooses a password and is signed in."""
+    user = user_for_invitation(db.session, token)
+    if user is None:
+        security_event("auth.invitation_invalid", level=logging.WARNING)
+        return render_template("auth/invitation_invalid.html"), 404
+    form = InvitationForm()
+    if form.validate_on_submit():
+        try:
+            accept_invitation(db.session, user=user, password=form.password.data)
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            security_event("user.invitation_accepted", user=user.id)
+            flash(_("Your password is set. Welcome!"), "success")
+            return redirect(url_for("main.dashboard"))
+    return render_template("auth/invitation.html", form=form, user=user)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+def tokens():
+    """Personal API tokens: create one (shown once), list and revoke them."""
+    require_login()
+    user = current_user()
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        try:
+            new_token, _record = create_token(db.session, user=user, name=form.name.data)
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            db.session.commit()
+            form = TokenForm(formdata=None)
+    page = render_template("auth/tokens.html", form=form, new_token=new_token,
+                           tokens=tokens_of(db.session, user))
+    return page, 422 if form.errors else 200
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke(token_id: int):
+    """Revoke one of my tokens (CSRF checked by CSRFProtect)."""
+    require_login()
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        abort(404)
+    try:
+        revoke_token(db.session, token=token, actor=current_user())
+    except WorkflowError as error:
+        db.session.rollback()
+        abort(error.http_status)
+    db.session.commit()
+    flash(_("Token revoked; it no longer works."), "success")
+    return redirect(url_for("auth.tokens"))

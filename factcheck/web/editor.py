@@ -1,0 +1,559 @@
+"""The editors' desk: import articles, curate their claims, follow their progress."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlmodel import select
+
+from ..engine.aggregate import consensus, spread
+from ..engine.highlight import segments
+from ..engine.splitting import CHECKWORTHY_THRESHOLD
+from ..extensions import db
+from ..i18n import _
+from ..intake.sources import IntakeError, read_source
+from ..models import Article, Assignment, Claim, Decision, ReaderReport, User
+from ..queries.agreement import article_agreement
+from ..queries.desk import (
+    article_conflicts,
+    articles_with_progress,
+    claim_assignments,
+    claim_count,
+    evidence_with_authors,
+    reader_reports,
+    review_views,
+    reviewers,
+)
+from ..queries.paging import page_number
+from ..queries.scales import active_scale, scale_labels
+from ..states import ClaimStatus, ReportStatus, Role
+from ..workflow import WorkflowError
+from ..workflow.articles import import_article, revise_article_text
+from ..workflow.assignments import assign_claims, unassign
+from ..workflow.claims import (
+    ClaimConflict,
+    add_claim,
+    article_claims,
+    change_claim_status,
+    edit_claim,
+    merge_with_next,
+    move_claim,
+    reanchor_claim,
+    select_by_score,
+    split_claim,
+)
+from ..workflow.publishing import publish_article, unpublish_article
+from ..workflow.reports import set_report_status
+from ..workflow.reviews import claim_history, decide_claim, send_back, visible_reviews
+from .access import current_user, guard_blueprint
+from .forms import (
+    ArticleImportForm,
+    ArticleTextForm,
+    AssignForm,
+    BulkSelectForm,
+    ClaimAddForm,
+    ClaimEditForm,
+    ClaimSplitForm,
+    ClaimStatusForm,
+    DecisionForm,
+    SendBackForm,
+    show_workflow_error,
+)
+from .public import forget_stamp
+
+bp = Blueprint("editor", __name__, url_prefix="/editor")
+guard_blueprint(bp, Role.EDITOR)
+
+STATUS_ACTIONS = {
+    "select": ClaimStatus.SELECTED,
+    "dismiss": ClaimStatus.DISMISSED,
+    "restore": ClaimStatus.CANDIDATE,
+}
+
+
+def _get_or_404(model, object_id: int):
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _version(form) -> int:
+    """The record version the form was rendered with (a missing one is refused, not assumed)."""
+    try:
+        return int(request.form["version"])
+    except (KeyError, ValueError):
+        abort(400)
+
+
+@bp.route("/")
+def dashboard():
+    """Every article with the progress of its claims."""
+    progress = articles_with_progress(db.session, page=page_number(request.args))
+    return render_template("editor/dashboard.html", progress=progress, ClaimStatus=ClaimStatus)
+
+
+def _fetch_options() -> dict:
+    cfg = current_app.config
+    return {
+        "max_bytes": cfg["URL_IMPORT_MAX_BYTES"],
+        "timeout": cfg["URL_IMPORT_TIMEOUT"],
+        "allow_loopback": cfg["URL_IMPORT_ALLOW_LOOPBACK"],
+        "allow_private": cfg["URL_IMPORT_ALLOW_PRIVATE"],
+    }
+
+
+@bp.route("/articles/new", methods=["GET", "POST"])
+def new_article():
+    """Import an article from pasted text, a file or a web address, and split it."""
+    form = ArticleImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        # End the transaction first: fetching a page must not hold SQLite's write lock.
+        db.session.commit()
+        try:
+            imported = read_source(
+                text=form.text.data,
+                upload=(upload.filename, upload.read()) if upload else None,
+                url=form.url.data,
+                fetch_options=_fetch_options(),
+            )
+        except IntakeError as error:
+            field = form.url if form.url.data else form.file if upload else form.text
+            field.errors = [*field.errors, str(error)]
+            return render_template("editor/article_new.html", form=form), 422
+        try:
+            article = import_article(
+                db.session,
+                actor=current_user(),
+                title=form.title.data or imported.title or "",
+                body=imported.text,
+                source_url=form.source_url.data or imported.url,
+                outlet=form.outlet.data or imported.outlet,
+                author=form.author.data or imported.author,
+                published_on=form.published_on.data or imported.published_on,
+                language=(form.language.data or "").strip().lower() or None,
+                max_bytes=current_app.config["ARTICLE_MAX_BYTES"],
+            )
+        except WorkflowError as error:
+            db.session.rollback()
+            # Keep what was read, so the editor fixes the metadata without re-uploading.
+            form.text.data = imported.text
+            form.title.data = form.title.data or imported.title
+            form.outlet.data = form.outlet.data or imported.outlet
+            form.author.data = form.author.data or imported.author
+            form.source_url.data = form.source_url.data or imported.url
+            form.url.data = None
+            show_workflow_error(form, error)
+            return render_template("editor/article_new.html", form=form), 422
+        db.session.commit()
+        count = claim_count(db.session, article.id)
+        flash(_("Article imported: {n} candidate claims found.", n=count), "success")
+        return redirect(url_for("editor.article", article_id=article.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("editor/article_new.html", form=form), status
+
+
+def _assign_form() -> AssignForm:
+    form = AssignForm()
+    form.reviewer.choices = [(u.id, u.display_name) for u in reviewers(db.session)]
+    return form
+
+
+def _render_board(article: Article, status: int = 200, **forms):
+    claims = article_claims(db.session, article.id)
+    forms.setdefault("add_form", ClaimAddForm())
+    forms.setdefault("bulk_form", BulkSelectForm(min_score=CHECKWORTHY_THRESHOLD))
+    forms.setdefault("assign_form", _assign_form())
+    page = render_template(
+        "editor/article.html", article=article, claims=claims,
+        # A claim whose words changed has no valid span until the editor anchors it again.
+        segments=segments(article.body, [c for c in claims
+                                         if c.status != ClaimStatus.NEEDS_REANCHOR]),
+        threshold=CHECKWORTHY_THRESHOLD,
+        assignments=claim_assignments(db.session, [c.id for c in claims]),
+        agreement=article_agreement(db.session, article.id),
+        conflicts=article_conflicts(db.session, article.id),
+        ClaimStatus=ClaimStatus, **forms,
+    )
+    return page, status
+
+
+@bp.route("/articles/<int:article_id>")
+def article(article_id: int):
+    """The claim board: the text with every claim highlighted, and the claims to triage."""
+    return _render_board(_get_or_404(Article, article_id))
+
+
+@bp.route("/articles/<int:article_id>/claims", methods=["POST"])
+def add(article_id: int):
+    """Add a claim from a passage of the text."""
+    found = _get_or_404(Article, article_id)
+    form = ClaimAddForm()
+    if form.validate_on_submit():
+        try:
+            claim = add_claim(db.session, article=found, quote=form.quote.data,
+                              occurrence=form.occurrence.data or 1, actor=current_user())
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            return _back_to_claim(claim, _("Claim added."))
+    return _render_board(found, 422, add_form=form)
+
+
+@bp.route("/articles/<int:article_id>/select-by-score", methods=["POST"])
+def bulk_select(article_id: int):
+    """Select every candidate at or above a score."""
+    found = _get_or_404(Article, article_id)
+    form = BulkSelectForm()
+    if not form.validate_on_submit():
+        return _render_board(found, 422, bulk_form=form)
+    n = select_by_score(db.session, article=found, min_score=float(form.min_score.data),
+                        actor=current_user())
+    db.session.commit()
+    flash(_("{n} claims selected.", n=n), "success")
+    return redirect(url_for("editor.article", article_id=article_id))
+
+
+@bp.route("/articles/<int:article_id>/text", methods=["GET", "POST"])
+def article_text(article_id: int):
+    """Edit the article text: a new revision; claims are re-anchored or flagged."""
+    found = _get_or_404(Article, article_id)
+    form = ArticleTextForm(body=found.body, version=found.version)
+    if form.validate_on_submit():
+        try:
+            counts = revise_article_text(
+                db.session, article=found, body=form.body.data,
+                expected_version=_version(form), actor=current_user(),
+                max_bytes=current_app.config["ARTICLE_MAX_BYTES"])
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            status = error.http_status
+            found = db.session.get(Article, article_id)
+            conflict = error.code == "conflict" and found.version != _version(form)
+            if conflict:  # show theirs; saving again applies mine over it
+                form.version.data = found.version
+            return render_template("editor/article_text.html", article=found, form=form,
+                                   conflict=conflict), status
+        db.session.commit()
+        flash(_("Text saved. {moved} claims moved, {flagged} need checking, {added} new "
+                "candidates.", **counts), "success")
+        return redirect(url_for("editor.article", article_id=article_id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("editor/article_text.html", article=found, form=form,
+                           conflict=False), status
+
+
+def _conflict(error: ClaimConflict, form: ClaimEditForm):
+    """409: show the stored claim next to the editor's own text, which is kept."""
+    current = error.current
+    form.version.data = current.version
+    return render_template("editor/claim_conflict.html", current=current, form=form), 409
+
+
+def _claim_page(claim: Claim, status: int = 200, **forms):
+    """The claim page (reword, split, re-anchor), with any form the caller already has."""
+    forms.setdefault("form", ClaimEditForm(obj=claim, version=claim.version))
+    forms.setdefault("split_form", ClaimSplitForm(version=claim.version))
+    forms.setdefault("reanchor_form", ClaimAddForm())
+    return render_template("editor/claim.html", claim=claim,
+                           article=db.session.get(Article, claim.article_id), **forms), status
+
+
+def _back_to_claim(claim: Claim, message: str):
+    """Commit, confirm, and return to the claim on the board."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("editor.article", article_id=claim.article_id,
+                            _anchor=f"claim-{claim.id}"))
+
+
+@bp.route("/claims/<int:claim_id>", methods=["GET", "POST"])
+def claim(claim_id: int):
+    """Reword a claim, set claimant and date; split it."""
+    found = _get_or_404(Claim, claim_id)
+    form = ClaimEditForm(obj=found)
+    if form.validate_on_submit():
+        try:
+            edit_claim(db.session, claim=found, expected_version=_version(form),
+                       text=form.text.data, claimant=form.claimant.data,
+                       claim_date=form.claim_date.data, actor=current_user())
+        except ClaimConflict as error:
+            db.session.rollback()
+            return _conflict(error, form)
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            return _back_to_claim(found, _("Claim saved."))
+    elif not form.is_submitted():
+        form.version.data = found.version
+    return _claim_page(found, 422 if form.errors else 200, form=form)
+
+
+@bp.route("/claims/<int:claim_id>/split", methods=["POST"])
+def split(claim_id: int):
+    """Split a claim in two before the given words."""
+    found = _get_or_404(Claim, claim_id)
+    form = ClaimSplitForm()
+    if form.validate_on_submit():
+        try:
+            split_claim(db.session, claim=found, before=form.before.data,
+                        expected_version=_version(form), actor=current_user())
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            return _claim_page(found, error.http_status, split_form=form)
+        return _back_to_claim(found, _("Claim split in two."))
+    return redirect(url_for("editor.article", article_id=found.article_id,
+                            _anchor=f"claim-{found.id}"))
+
+
+@bp.route("/claims/<int:claim_id>/reanchor", methods=["POST"])
+def reanchor(claim_id: int):
+    """Anchor a claim whose words changed to its new place in the text."""
+    found = _get_or_404(Claim, claim_id)
+    form = ClaimAddForm()
+    if form.validate_on_submit():
+        try:
+            reanchor_claim(db.session, claim=found, quote=form.quote.data,
+                           occurrence=form.occurrence.data or 1, actor=current_user())
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            return _back_to_claim(found, _("Claim anchored again."))
+    return _claim_page(db.session.get(Claim, claim_id), 422, reanchor_form=form)
+
+
+def _board_action(claim_id: int, action) -> object:
+    """Run a one-button action on a claim and go back to the board."""
+    found = _get_or_404(Claim, claim_id)
+    form = ClaimStatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        action(found, form)
+    except ClaimConflict as error:
+        db.session.rollback()
+        return render_template("editor/claim_conflict.html", current=error.current,
+                               form=None), 409
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("editor.article", article_id=found.article_id))
+    db.session.commit()
+    return redirect(url_for("editor.article", article_id=found.article_id,
+                            _anchor=f"claim-{found.id}"))
+
+
+@bp.route("/claims/<int:claim_id>/<any(select, dismiss, restore):action>", methods=["POST"])
+def status(claim_id: int, action: str):
+    """Select a claim for checking, dismiss it with a reason, or restore it."""
+    return _board_action(claim_id, lambda claim, form: change_claim_status(
+        db.session, claim=claim, status=STATUS_ACTIONS[action], actor=current_user(),
+        expected_version=_version(form), reason=form.reason.data or ""))
+
+
+@bp.route("/claims/<int:claim_id>/merge-next", methods=["POST"])
+def merge(claim_id: int):
+    """Merge a claim with the next one."""
+    return _board_action(claim_id, lambda claim, form: merge_with_next(
+        db.session, claim=claim, expected_version=_version(form), actor=current_user()))
+
+
+@bp.route("/claims/<int:claim_id>/move/<any(up, down):direction>", methods=["POST"])
+def move(claim_id: int, direction: str):
+    """Move a claim up or down the list."""
+    return _board_action(claim_id, lambda claim, form: move_claim(
+        db.session, claim=claim, offset=-1 if direction == "up" else 1, actor=current_user()))
+
+
+@bp.route("/articles/<int:article_id>/assign", methods=["POST"])
+def assign(article_id: int):
+    """Assign the ticked claims to a reviewer, with an optional due date."""
+    found = _get_or_404(Article, article_id)
+    form = _assign_form()
+    if form.validate_on_submit():
+        reviewer = db.session.get(User, form.reviewer.data)
+        wanted = set(form.claims.data or [])
+        claims = [c for c in article_claims(db.session, article_id) if c.id in wanted]
+        try:
+            if reviewer is None:
+                raise WorkflowError(_("Choose a reviewer."), field="reviewer")
+            n = assign_claims(db.session, claims=claims, reviewer=reviewer,
+                              due_on=form.due_on.data, actor=current_user())
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("{n} claims assigned to {name}.", n=n, name=reviewer.display_name),
+                  "success")
+            return redirect(url_for("editor.article", article_id=article_id))
+    return _render_board(found, 422, assign_form=form)
+
+
+@bp.route("/assignments/<int:assignment_id>/remove", methods=["POST"])
+def unassign_reviewer(assignment_id: int):
+    """Take a reviewer off a claim (their review of it is removed too)."""
+    assignment = _get_or_404(Assignment, assignment_id)
+    claim_found = db.session.get(Claim, assignment.claim_id)
+    try:
+        unassign(db.session, assignment=assignment, actor=current_user(), reason="editor")
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Reviewer removed from the claim."), "success")
+    return redirect(url_for("editor.article", article_id=claim_found.article_id,
+                            _anchor=f"claim-{claim_found.id}"))
+
+
+def _rating_choices() -> list[tuple[str, str]]:
+    scale = active_scale(db.session)
+    labels = scale_labels(db.session, scale) if scale else []
+    return [("", _("— choose —"))] + [(lab.key, lab.name) for lab in labels]
+
+
+def _decision_page(claim_found: Claim, status: int = 200, **forms):
+    user = current_user()
+    views = review_views(db.session, visible_reviews(db.session, claim=claim_found, viewer=user))
+    submitted = [v for v in views if v.review.status == "submitted"]
+    agreement = consensus([v.label.key if v.label else None for v in submitted])
+    values = spread([v.label.value if v.label else None for v in submitted])
+    decision = db.session.exec(select(Decision).where(Decision.claim_id == claim_found.id)
+                               ).first()
+    form = forms.pop("decision_form", None) or DecisionForm()
+    form.rating.choices = _rating_choices()
+    if not form.is_submitted():
+        current = next((v.label.key for v in submitted if v.label and decision
+                        and v.label.id == decision.rating_id), None)
+        form.rating.data = current or (agreement.rating or "")
+        form.summary.data = decision.summary if decision else ""
+        form.version.data = decision.version if decision else 0
+    return render_template(
+        "editor/decide.html", claim=claim_found,
+        article=db.session.get(Article, claim_found.article_id), reviews=submitted,
+        evidence=evidence_with_authors(db.session, claim_found.id), agreement=agreement,
+        spread=values, decision=decision, decision_form=form,
+        send_back_form=forms.pop("send_back_form", None) or SendBackForm(),
+        history=claim_history(db.session, claim_found),
+        assignments=claim_assignments(db.session, [claim_found.id]).get(claim_found.id, []),
+    ), status
+
+
+@bp.route("/claims/<int:claim_id>/decide", methods=["GET", "POST"])
+def decide(claim_id: int):
+    """Compare the verdicts side by side and decide the final one."""
+    claim_found = _get_or_404(Claim, claim_id)
+    form = DecisionForm()
+    form.rating.choices = _rating_choices()
+    if form.validate_on_submit():
+        try:
+            decide_claim(db.session, claim=claim_found, editor=current_user(),
+                         rating_key=form.rating.data or None, summary=form.summary.data,
+                         expected_version=_version(form),
+                         correction_note=form.correction_note.data or "")
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            if error.code == "conflict":
+                current = db.session.exec(select(Decision).where(
+                    Decision.claim_id == claim_id)).first()
+                form.version.data = current.version if current else 0
+            return _decision_page(db.session.get(Claim, claim_id), error.http_status,
+                                  decision_form=form)
+        db.session.commit()
+        forget_stamp(db.session.get(Article, claim_found.article_id).slug)  # a correction
+        flash(_("Decision saved."), "success")
+        return redirect(url_for("editor.article", article_id=claim_found.article_id,
+                                _anchor=f"claim-{claim_id}"))
+    if form.is_submitted():
+        return _decision_page(claim_found, 422, decision_form=form)
+    return _decision_page(claim_found)
+
+
+@bp.route("/claims/<int:claim_id>/send-back", methods=["POST"])
+def send_back_claim(claim_id: int):
+    """Reopen the reviews with a comment to the reviewers."""
+    claim_found = _get_or_404(Claim, claim_id)
+    form = SendBackForm()
+    if form.validate_on_submit():
+        try:
+            send_back(db.session, claim=claim_found, editor=current_user(), note=form.note.data)
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            return _decision_page(db.session.get(Claim, claim_id), error.http_status,
+                                  send_back_form=form)
+        db.session.commit()
+        flash(_("Sent back to the reviewers."), "success")
+        return redirect(url_for("editor.decide", claim_id=claim_id))
+    return _decision_page(claim_found, 422, send_back_form=form)
+
+
+@bp.route("/articles/<int:article_id>/publish", methods=["POST"])
+def publish(article_id: int):
+    """Publish or republish the check (CSRF checked by CSRFProtect; one checkbox)."""
+    found = _get_or_404(Article, article_id)
+    try:
+        publish_article(db.session, article=found, editor=current_user(),
+                        include_open=request.form.get("include_open") == "y")
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
+    db.session.commit()
+    forget_stamp(found.slug)
+    flash(_("Published."), "success")
+    return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
+
+
+@bp.route("/articles/<int:article_id>/unpublish", methods=["POST"])
+def unpublish(article_id: int):
+    """Withdraw the check from public view."""
+    found = _get_or_404(Article, article_id)
+    try:
+        unpublish_article(db.session, article=found, editor=current_user())
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        forget_stamp(found.slug)
+        flash(_("Withdrawn from public view; its address now answers 410 Gone."), "success")
+    return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
+
+
+@bp.route("/reports")
+def reports():
+    """Readers' error reports and claim suggestions, to triage."""
+    return render_template("editor/reports.html",
+                           reports=reader_reports(db.session, page=page_number(request.args)))
+
+
+@bp.route("/reports/<int:report_id>/<any(new, triaged, closed):status>", methods=["POST"])
+def report_status(report_id: int, status: str):
+    """Mark a reader report triaged or closed, or reopen it."""
+    found = _get_or_404(ReaderReport, report_id)
+    try:
+        set_report_status(db.session, report=found, status=ReportStatus(status),
+                          actor=current_user())
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("editor.reports"))

@@ -1,0 +1,366 @@
+"""Web forms: they check the shape of input; rules that depend on state live in workflow."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import flash
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields import SelectChoice
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..dbtypes import MAX_ID
+from ..i18n import _, status_label
+from ..states import Role
+from ..workflow import WorkflowError
+
+ROLE_CHOICES = [SelectChoice(role.value, status_label(role)) for role in Role]
+
+
+def record_id(value) -> int:
+    """Coerce a posted record id; a number no id column can hold is not a valid choice."""
+    number = int(value)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+def _finite(value):
+    # "NaN" and "sNaN" parse as Decimals; sNaN even makes NumberRange raise. Neither is a number.
+    return None if isinstance(value, Decimal) and not value.is_finite() else value
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_("Password"), validators=[DataRequired(), Length(max=1024)])
+    next = HiddenField()
+
+
+class LogoutForm(FlaskForm):
+    """Only a CSRF token: logging out changes state, so it is a POST."""
+
+
+def _new_password_fields():
+    password = PasswordField(
+        _("New password"),
+        validators=[DataRequired(), Length(max=1024)],
+        description=_("At least 12 characters. A passphrase of several words works well."),
+    )
+    confirm = PasswordField(
+        _("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_("The passwords differ."))],
+    )
+    return password, confirm
+
+
+class SetupForm(FlaskForm):
+    display_name = StringField(_("Your name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    password, confirm = _new_password_fields()
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_("Current password"), validators=[DataRequired()])
+    password, confirm = _new_password_fields()
+
+
+class InvitationForm(FlaskForm):
+    password, confirm = _new_password_fields()
+
+
+class UserCreateForm(FlaskForm):
+    display_name = StringField(_("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(_("Role"), choices=ROLE_CHOICES, default=Role.REVIEWER.value)
+    password = PasswordField(
+        _("Initial password"),
+        validators=[Optional(), Length(max=1024)],
+        description=_("Leave empty to create an invitation link the person uses to choose one."),
+    )
+
+
+class UserEditForm(FlaskForm):
+    role = SelectField(_("Role"), choices=ROLE_CHOICES)
+    is_active = BooleanField(_("Active (may sign in)"))
+    version = HiddenField()  # of the account the administrator saw
+
+
+def _http_url(form, field) -> None:
+    if field.data and not field.data.lower().startswith(("http://", "https://")):
+        raise ValidationError(_("Use an http:// or https:// address."))
+
+
+class ArticleImportForm(FlaskForm):
+    """A new article from pasted text, an uploaded file or a web address (one of the three)."""
+
+    text = TextAreaField(_("Paste the article text"), validators=[Optional()])
+    file = FileField(_("or upload a file"),
+                     description=_("Plain text (.txt), Markdown (.md) or a web page (.html), "
+                                   "UTF-8."))
+    url = URLField(_("or import from a web address"),
+                   validators=[Optional(), Length(max=2048), URL(require_tld=False), _http_url])
+    title = StringField(_("Title"), validators=[Optional(), Length(max=300)],
+                        description=_("Taken from the page when importing from a web address."))
+    outlet = StringField(_("Outlet"), validators=[Optional(), Length(max=200)])
+    author = StringField(_("Author"), validators=[Optional(), Length(max=200)])
+    source_url = URLField(_("Link to the original article"),
+                          validators=[Optional(), Length(max=2048), URL(require_tld=False),
+                                      _http_url])
+    published_on = DateField(_("Publication date"), validators=[Optional()])
+    language = StringField(_("Language code"), validators=[Optional(), Length(max=16)],
+                           description=_("For example en, fa (Dari), ps (Pashto). Detected "
+                                         "when left empty."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Exactly one source of text must be given."""
+        ok = super().validate(extra_validators)
+        sources = [bool(self.text.data and self.text.data.strip()),
+                   bool(self.file.data and getattr(self.file.data, "filename", "")),
+                   bool(self.url.data)]
+        if sum(sources) != 1:
+            self.text.errors = [*self.text.errors, _(
+                "Give the article in exactly one way: paste it, upload a file, or enter a "
+                "web address.")]
+            return False
+        return ok
+
+
+class ArticleTextForm(FlaskForm):
+    body = TextAreaField(_("Article text"), validators=[InputRequired()])
+    version = HiddenField()
+
+
+class ClaimEditForm(FlaskForm):
+    text = TextAreaField(_("Claim as it will be checked"),
+                         validators=[DataRequired(), Length(max=2000)])
+    claimant = StringField(_("Who made the claim"), validators=[Optional(), Length(max=200)])
+    claim_date = DateField(_("When the claim was made"), validators=[Optional()])
+    version = HiddenField()
+
+
+class ClaimSplitForm(FlaskForm):
+    before = StringField(_("Split before these words"), validators=[DataRequired(),
+                                                                    Length(max=500)])
+    version = HiddenField()
+
+
+class ClaimStatusForm(FlaskForm):
+    reason = StringField(_("Reason"), validators=[Optional(), Length(max=300)])
+    version = HiddenField()
+
+
+class ClaimAddForm(FlaskForm):
+    quote = TextAreaField(_("Exact words from the article"),
+                          validators=[DataRequired(), Length(max=5000)])
+    occurrence = IntegerField(_("Which occurrence"), default=1,
+                              validators=[Optional(), NumberRange(min=1, max=1000)],
+                              description=_("If the words appear more than once: 1 for the "
+                                            "first place, 2 for the second, …"))
+
+
+class BulkSelectForm(FlaskForm):
+    min_score = DecimalField(_("Select every candidate scoring at least"), places=2,
+                             validators=[InputRequired(), NumberRange(min=0, max=1)],
+                             filters=[_finite])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: CSRF token and the record version only."""
+
+    version = HiddenField()
+
+
+class EvidenceForm(FlaskForm):
+    url = URLField(_("Source address"), validators=[DataRequired(), Length(max=2048),
+                                                    URL(require_tld=False), _http_url])
+    title = StringField(_("Title"), validators=[Optional(), Length(max=300)])
+    publisher = StringField(_("Publisher"), validators=[Optional(), Length(max=200)])
+    published_on = DateField(_("Published on"), validators=[Optional()])
+    accessed_on = DateField(_("Accessed on"), validators=[Optional()],
+                            description=_("Defaults to today."))
+    quote = TextAreaField(_("Quote or excerpt"), validators=[Optional(), Length(max=5000)])
+    stance = SelectField(_("What the source does"), choices=[
+        SelectChoice("supports", _("Supports the claim")),
+        SelectChoice("refutes", _("Refutes the claim")),
+        SelectChoice("context", _("Gives context")),
+    ], default="context")
+    archive_url = URLField(_("Archived copy"), validators=[Optional(), Length(max=2048),
+                                                          URL(require_tld=False), _http_url],
+                           description=_("For example a Wayback Machine snapshot."))
+    note = TextAreaField(_("Note for the team"), validators=[Optional(), Length(max=5000)])
+    version = HiddenField()
+
+
+class ReviewForm(FlaskForm):
+    rating = SelectField(_("Rating"), validators=[Optional()], validate_choice=False)
+    rationale = TextAreaField(_("Rationale"), validators=[Optional(), Length(max=20000)],
+                              description=_("Markdown allowed: **bold**, *italic*, lists, "
+                                            "links."))
+    confidence = SelectField(_("Confidence"), choices=[
+        SelectChoice("low", _("Low")), SelectChoice("medium", _("Medium")),
+        SelectChoice("high", _("High"))], default="medium")
+    evidence = SelectMultipleField(_("Evidence this verdict relies on"), coerce=record_id,
+                                   validate_choice=False, widget=ListWidget(prefix_label=False),
+                                   option_widget=CheckboxInput())
+    version = HiddenField()
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_("Comment"), validators=[DataRequired(), Length(max=5000)])
+
+
+class ConflictForm(FlaskForm):
+    reason = StringField(_("What is the conflict?"), validators=[DataRequired(),
+                                                               Length(max=500)])
+    whole_article = BooleanField(_("The conflict concerns the whole article"))
+
+
+class AssignForm(FlaskForm):
+    claims = SelectMultipleField(_("Claims"), coerce=record_id, validate_choice=False)
+    reviewer = SelectField(_("Reviewer"), coerce=record_id, validate_choice=False,
+                           validators=[InputRequired()])
+    due_on = DateField(_("Due date"), validators=[Optional()])
+
+
+class DecisionForm(FlaskForm):
+    rating = SelectField(_("Final rating"), validators=[Optional()], validate_choice=False)
+    summary = TextAreaField(_("Conclusion for readers"),
+                            validators=[DataRequired(), Length(max=5000)],
+                            description=_("Shown on the public verdict page. Markdown allowed."))
+    version = HiddenField()  # of the decision the editor saw (0: none yet)
+    correction_note = TextAreaField(
+        _("Correction note"), validators=[Optional(), Length(max=2000)],
+        description=_("Needed when the verdict is already published: what changed and why. "
+                      "It is shown, dated, on the public page."))
+
+
+class SendBackForm(FlaskForm):
+    note = TextAreaField(_("What should the reviewers look at again?"),
+                         validators=[DataRequired(), Length(max=5000)])
+
+
+def show_workflow_error(form: FlaskForm, error: WorkflowError) -> None:
+    """Show a workflow error next to its field, or as a flash message if it has none."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+
+class ScaleForm(FlaskForm):
+    """The name and description of an editable rating scale."""
+
+    name = StringField(_("Name"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(_("Description"), validators=[Optional(), Length(max=2000)],
+                                description=_("Shown to reviewers and editors with the scale."))
+    version = HiddenField(id="scale-version")
+
+
+class ScaleCopyForm(FlaskForm):
+    """Copy a scale; an empty name gives “Copy of …”."""
+
+    name = StringField(_("Name of the copy"), id="copy-name",
+                       validators=[Optional(), Length(max=120)])
+
+
+class LabelForm(FlaskForm):
+    """One label of a rating scale; an empty value makes it non-ordinal (“Unverifiable”).
+
+    The ids are prefixed so that the form can share a page with ScaleForm; the field
+    names (what is posted) are not.
+    """
+
+    key = StringField(_("Key"), id="label-key", validators=[DataRequired(), Length(max=40)],
+                      description=_("Stored and exported: lowercase letters, digits and "
+                                    "hyphens, e.g. mostly-true."))
+    name = StringField(_("Name"), id="label-name", validators=[DataRequired(), Length(max=80)],
+                       description=_("The verdict as readers see it."))
+    # A text input (not type=number) shows back exactly what was typed when it is refused.
+    value = IntegerField(_("Numeric value"), id="label-value", widget=StringField.widget,
+                         render_kw={"inputmode": "numeric"},
+                         validators=[Optional(), NumberRange(min=1, max=100)],
+                         description=_("1 for the least accurate verdict, higher for more "
+                                       "accurate ones; used for ClaimReview ratingValue and for "
+                                       "agreement statistics. Leave empty for a verdict outside "
+                                       "the order, such as Unverifiable."))
+    colour = StringField(_("Colour"), id="label-colour", default="#5f6b7a",
+                         validators=[DataRequired(), Length(max=7)],
+                         description=_("# and six hexadecimal digits, e.g. #1b6e2e; dark "
+                                       "enough to read on white. Always shown with the symbol "
+                                       "and name."))
+    symbol = StringField(_("Symbol"), id="label-symbol", validators=[Optional(), Length(max=8)],
+                         description=_("A short text sign shown with the colour, e.g. ✔ or ?."))
+    description = TextAreaField(_("Description"), id="label-description",
+                                validators=[Optional(), Length(max=500)],
+                                description=_("What this verdict means, for reviewers and "
+                                              "readers."))
+    version = HiddenField(id="label-version")  # of the label being edited; unused when adding
+
+
+class WorkflowSettingsForm(FlaskForm):
+    reviews_required = IntegerField(
+        _("Independent reviews required per claim"), validators=[InputRequired(),
+                                                                 NumberRange(min=1, max=5)],
+        description=_("An editor can decide a claim once this many reviews are submitted."))
+    allow_self_assign = BooleanField(_("Reviewers may pick up selected claims themselves"))
+
+
+class ReaderReportForm(FlaskForm):
+    claim = SelectField(_("About"))  # the choices are the check's claim numbers
+    message = TextAreaField(_("What is wrong, or which claim should we check?"),
+                            validators=[DataRequired(), Length(max=4000)])
+    contact = EmailField(_("Your email (optional)"), validators=[Optional(), Email(),
+                                                                 Length(max=254)],
+                         description=_("Only if you want us to reply. We never publish it."))
+
+
+class OrganisationForm(FlaskForm):
+    org_name = StringField(_("Organisation name"), validators=[DataRequired(), Length(max=120)])
+    org_url = URLField(_("Organisation website"),
+                       validators=[Optional(), Length(max=2048), URL(require_tld=False),
+                                   _http_url],
+                       description=_("Used as the author of the ClaimReview markup. Empty: "
+                                     "this site."))
+    org_logo_url = URLField(_("Logo address"),
+                            validators=[Optional(), Length(max=2048), URL(require_tld=False),
+                                        _http_url])
+    org_contact = StringField(_("Contact for readers"), validators=[Optional(),
+                                                                  Length(max=254)])
+    methodology = TextAreaField(_("Methodology"), validators=[Optional(), Length(max=20000)],
+                                description=_("How you choose and check claims. Markdown."))
+    corrections_policy = TextAreaField(_("Corrections policy"),
+                                       validators=[Optional(), Length(max=20000)],
+                                       description=_("When and how you correct. Markdown."))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_("What the token is for"), validators=[Optional(), Length(max=100)],
+                       description=_("For example: CMS integration."))

@@ -1,0 +1,189 @@
+"""What readers see, without an account: the verdict page of a published check."""
+
+from __future__ import annotations
+
+import time
+from functools import lru_cache
+from types import SimpleNamespace
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import delete
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col
+
+from ..engine.claimreview import claim_reviews
+from ..engine.highlight import segments
+from ..extensions import db
+from ..i18n import _
+from ..models import Article, PageCache, Publication
+from ..queries.desk import public_corrections
+from ..queries.paging import page_number
+from ..workflow import WorkflowError
+from ..workflow.publishing import live_publication, live_publication_stamp
+from ..workflow.reports import submit_report
+from .access import current_user
+from .forms import ReaderReportForm, show_workflow_error
+
+bp = Blueprint("public", __name__)
+
+MAX_AGE = 300  # seconds readers' browsers and proxies may reuse a verdict page
+
+
+_stamps: dict[tuple[str, str], tuple[float, object]] = {}
+
+
+def _stamp(slug: str):
+    """The check's publication stamp, remembered for PUBLIC_STAMP_TTL seconds per worker.
+
+    A viral page is requested many times a second; a short memory lets conditional
+    requests be answered without touching the database. Publishing in this worker
+    forgets the entry at once (forget_stamp); other workers follow within the TTL.
+    """
+    ttl = current_app.config["PUBLIC_STAMP_TTL"]
+    key = (current_app.config["DATABASE_URL"], slug)
+    now = time.monotonic()
+    cached = _stamps.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    stamp = live_publication_stamp(db.session, slug)
+    if ttl > 0:
+        if len(_stamps) > 10_000:
+            _stamps.clear()
+        _stamps[key] = (now + ttl, stamp)
+    return stamp
+
+
+def forget_stamp(slug: str) -> None:
+    """Drop this worker's memory of a check's stamp (after publishing or unpublishing)."""
+    _stamps.pop((current_app.config["DATABASE_URL"], slug), None)
+
+
+@bp.route("/checks/<slug>")
+def check(slug: str):
+    """The verdict page: summary, the article with its claims highlighted, claim cards."""
+    stamp = _stamp(slug)
+    if stamp is None:
+        abort(404)
+    _article_id, first_published, corrected, publication_id, published_at = stamp
+    if publication_id is None:
+        abort(410 if first_published else 404)
+    modified = corrected or published_at
+    etag = f"check-{publication_id}-{int(modified.timestamp() * 1_000_000)}"
+    # Answer a conditional request before loading or rendering anything more.
+    if request.if_none_match.contains(etag):
+        response = make_response("", 304)
+    elif current_user() is None:
+        response = make_response(_cached_page(
+            slug, etag, request.url_root, current_app.config["DATABASE_URL"], publication_id))
+    else:  # signed-in staff see their own navigation; do not cache that page
+        publication = db.session.get(Publication, publication_id)
+        response = make_response(_render(publication.snapshot, publication, modified))
+    response.set_etag(etag)
+    response.last_modified = modified
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE
+    return response
+
+
+@lru_cache(maxsize=256)
+def _cached_page(slug: str, etag: str, url_root: str, database: str,
+                 publication_id: int) -> bytes:
+    """The rendered page of one published version: from this worker's memory, else from
+    the cache shared by all workers in the database, else rendered and stored there.
+
+    Every argument is part of the key: the etag changes with every publication and
+    correction, so a stale page is never served and nothing needs invalidating.
+    """
+    key = f"check:{slug}|{etag}|{url_root}"[:300]
+    shared = db.session.get(PageCache, key)
+    if shared is not None:
+        return shared.body
+    publication = db.session.get(Publication, publication_id)
+    article = db.session.get(Article, publication.article_id)
+    modified = article.last_corrected_at or publication.published_at
+    body = _render(publication.snapshot, publication, modified).encode()  # encoded once
+    _share(key, f"check:{slug}|", body)
+    return body
+
+
+def _share(key: str, prefix: str, body: bytes) -> None:
+    """Store a rendered page for the other workers, replacing older versions of it.
+
+    Best effort in its own short transaction: a busy database only means another
+    worker renders the page once more.
+    """
+    try:
+        with Session(db.engine_for(write=True)) as session:
+            session.exec(delete(PageCache).where(col(PageCache.key).startswith(prefix)))
+            session.add(PageCache(key=key, body=body))
+            session.commit()
+    except SQLAlchemyError:
+        current_app.logger.info("page cache not shared: %s", key)
+
+
+def _render(snapshot: dict, publication, modified) -> str:
+    page_url = url_for("public.check", slug=snapshot["article"]["slug"], _external=True)
+    organisation = {"logo": "", **snapshot["organisation"]}
+    organisation["url"] = organisation["url"] or url_for("main.index", _external=True)
+    claims = [SimpleNamespace(**c) for c in snapshot["claims"]]
+    markup = claim_reviews(
+        snapshot, page_url=page_url, published=publication.published_at.date().isoformat(),
+        modified=modified.date().isoformat() if modified != publication.published_at else None,
+        organisation=organisation)
+    colours = {c.rating["name"]: c.rating["colour"] for c in claims if c.rating}
+    return render_template(
+        "public/check.html", snapshot=snapshot, article=snapshot["article"], claims=claims,
+        segments=segments(snapshot["article"]["body"], claims), page_url=page_url,
+        publication=publication, modified=modified, claim_reviews=markup,
+        organisation=organisation, colours=colours,
+    )
+
+
+@bp.route("/corrections")
+def corrections():
+    """Every correction to a live check, newest first."""
+    return render_template("public/corrections.html", corrections=public_corrections(
+        db.session, page=page_number(request.args)))
+
+
+@bp.route("/checks/<slug>/report", methods=["GET", "POST"])
+def report(slug: str):
+    """Readers report an error or suggest a claim to check (no account needed)."""
+    found = live_publication(db.session, slug)
+    if found is None or found[1] is None:
+        abort(404)
+    article, publication = found
+    form = ReaderReportForm()
+    claims = publication.snapshot["claims"]
+    form.claim.choices = [("", _("The whole check"))] + [
+        (str(c["number"]), _("Claim {n}", n=c["number"])) for c in claims]
+    if form.validate_on_submit():
+        number = int(form.claim.data) if form.claim.data else None
+        claim_id = next((c["id"] for c in claims if c["number"] == number), None)
+        try:
+            submit_report(db.session, article=article, claim_id=claim_id,
+                          message=form.message.data, contact=form.contact.data or "",
+                          address=request.remote_addr or "unknown")
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            status = 429 if error.code == "conflict" else 422
+            return render_template("public/report.html", form=form, article=article,
+                                   sent=False), status
+        db.session.commit()
+        return redirect(url_for("public.report", slug=slug, sent=1))
+    status = 422 if form.is_submitted() else 200
+    response = make_response(render_template("public/report.html", form=form,
+                                             article=article, sent="sent" in request.args),
+                             status)
+    response.headers["Cache-Control"] = "no-store"  # the form carries a CSRF token
+    return response

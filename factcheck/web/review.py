@@ -1,0 +1,291 @@
+"""The reviewers' desk: their queue, and the claim workspace (evidence, verdict, discussion)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from ..extensions import db
+from ..i18n import _
+from ..models import Article, Claim, Evidence
+from ..queries.desk import (
+    evidence_with_authors,
+    open_claims_to_pick_up,
+    review_views,
+    reviewer_queue,
+)
+from ..queries.paging import page_number
+from ..queries.scales import active_scale, scale_labels
+from ..states import Confidence, Role, ScaleMode
+from ..workflow import WorkflowError
+from ..workflow.assignments import declare_conflict, is_assigned, pick_up, require_claim_access
+from ..workflow.evidence import add_evidence, delete_evidence, update_evidence
+from ..workflow.reviews import (
+    add_comment,
+    cited_evidence_ids,
+    claim_comments,
+    own_review,
+    save_review,
+    visible_reviews,
+    withdraw_review,
+)
+from ..workflow.settings import get_setting
+from .access import current_user, guard_blueprint
+from .forms import CommentForm, ConflictForm, EvidenceForm, ReviewForm, show_workflow_error
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+guard_blueprint(bp, Role.REVIEWER)
+
+
+@bp.route("/")
+def queue():
+    """My claims: to do, in progress, submitted; overdue ones flagged."""
+    user = current_user()
+    items = reviewer_queue(db.session, user, page=page_number(request.args))
+    available = (open_claims_to_pick_up(db.session, user)
+                 if get_setting(db.session, "allow_self_assign") else [])
+    return render_template("review/queue.html", items=items, today=date.today(),
+                           available=available)
+
+
+def _claim_for_me(claim_id: int) -> Claim:
+    """The claim, if the current user may work on it (404 / 403 otherwise)."""
+    claim = db.session.get(Claim, claim_id)
+    if claim is None:
+        abort(404)
+    try:
+        require_claim_access(db.session, claim=claim, user=current_user())
+    except WorkflowError:
+        abort(403)
+    return claim
+
+
+def _rating_choices() -> tuple[list[tuple[str, str]], bool]:
+    scale = active_scale(db.session)
+    if scale is None:
+        return [], False
+    labels = scale_labels(db.session, scale)
+    choices = [("", _("— choose —"))] + [(lab.key, lab.name) for lab in labels]
+    return choices, scale.mode == ScaleMode.CONCLUSION
+
+
+def _version(form) -> int | None:
+    """The record version the form was rendered with; junk is refused (400), not a 500."""
+    try:
+        return int(form.version.data) if form.version.data else None
+    except ValueError:
+        abort(400)
+
+
+def _review_form(claim: Claim, evidence: list[Evidence]) -> ReviewForm:
+    user = current_user()
+    review = own_review(db.session, claim=claim, reviewer=user)
+    form = ReviewForm()
+    if not form.is_submitted() and review is not None:
+        form.rationale.data = review.rationale
+        form.confidence.data = review.confidence.value
+        form.evidence.data = sorted(cited_evidence_ids(db.session, review))
+        form.version.data = review.version
+        label = next((v.label for v in review_views(db.session, [review])), None)
+        form.rating.data = label.key if label else ""
+    form.rating.choices, _conclusion = _rating_choices()
+    form.evidence.choices = [(e.id, e.title or e.url) for e in evidence]
+    return form
+
+
+def _workspace(claim: Claim, *, status: int = 200, **forms):
+    user = current_user()
+    article = db.session.get(Article, claim.article_id)
+    evidence = evidence_with_authors(db.session, claim.id)
+    review = own_review(db.session, claim=claim, reviewer=user)
+    forms.setdefault("evidence_form", EvidenceForm())
+    forms.setdefault("review_form", _review_form(claim, [e for e, _u in evidence]))
+    forms.setdefault("comment_form", CommentForm())
+    forms.setdefault("conflict_form", ConflictForm())
+    reviews = review_views(db.session, visible_reviews(db.session, claim=claim, viewer=user))
+    return render_template(
+        "review/claim.html", claim=claim, article=article, evidence=evidence, review=review,
+        reviews=reviews, comments=claim_comments(db.session, claim),
+        assigned=is_assigned(db.session, claim=claim, user=user),
+        conclusion_mode=_rating_choices()[1], **forms,
+    ), status
+
+
+@bp.route("/claims/<int:claim_id>")
+def claim(claim_id: int):
+    """Everything a reviewer needs on one claim."""
+    return _workspace(_claim_for_me(claim_id))
+
+
+def _evidence_fields(form: EvidenceForm) -> dict:
+    accessed = form.accessed_on.data
+    return {
+        "url": form.url.data, "title": form.title.data, "publisher": form.publisher.data,
+        "published_on": form.published_on.data, "quote": form.quote.data,
+        "stance": form.stance.data, "archive_url": form.archive_url.data,
+        "note": form.note.data,
+        "accessed_at": datetime.combine(accessed, time(12), UTC) if accessed else None,
+    }
+
+
+def _after(claim: Claim, message: str, anchor: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("review.claim", claim_id=claim.id, _anchor=anchor))
+
+
+@bp.route("/claims/<int:claim_id>/evidence", methods=["POST"])
+def evidence_add(claim_id: int):
+    """Attach a source to the claim."""
+    claim = _claim_for_me(claim_id)
+    form = EvidenceForm()
+    if form.validate_on_submit():
+        try:
+            add_evidence(db.session, claim=claim, actor=current_user(), **_evidence_fields(form))
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            return _workspace(claim, status=error.http_status, evidence_form=form)
+        else:
+            return _after(claim, _("Evidence added."), "evidence")
+    return _workspace(claim, status=422, evidence_form=form)
+
+
+def _evidence_for_me(evidence_id: int) -> tuple[Evidence, Claim]:
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None:
+        abort(404)
+    return evidence, _claim_for_me(evidence.claim_id)
+
+
+@bp.route("/evidence/<int:evidence_id>", methods=["GET", "POST"])
+def evidence_edit(evidence_id: int):
+    """Edit a source."""
+    evidence, claim = _evidence_for_me(evidence_id)
+    form = EvidenceForm(obj=evidence)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_evidence(db.session, evidence=evidence, actor=current_user(),
+                            expected_version=_version(form) or 0,
+                            **_evidence_fields(form))
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            status = error.http_status
+            evidence = db.session.get(Evidence, evidence_id)
+            if error.code == "conflict":  # resubmitting applies my version over theirs
+                form.version.data = evidence.version
+        else:
+            return _after(claim, _("Evidence saved."), f"evidence-{evidence_id}")
+    elif form.is_submitted():
+        status = 422
+    else:
+        form.accessed_on.data = evidence.accessed_at.date()
+        form.stance.data = evidence.stance.value
+        form.version.data = evidence.version
+    return render_template("review/evidence.html", form=form, evidence=evidence,
+                           claim=claim, conflict=status == 409), status
+
+
+@bp.route("/evidence/<int:evidence_id>/delete", methods=["POST"])
+def evidence_delete(evidence_id: int):
+    """Remove a source no review cites."""
+    evidence, claim = _evidence_for_me(evidence_id)  # CSRFProtect has checked the token
+    try:
+        delete_evidence(db.session, evidence=evidence, actor=current_user())
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("review.claim", claim_id=claim.id, _anchor="evidence"))
+    return _after(claim, _("Evidence removed."), "evidence")
+
+
+@bp.route("/claims/<int:claim_id>/review", methods=["POST"])
+def review_save(claim_id: int):
+    """Save my review as a draft, or submit it."""
+    claim = _claim_for_me(claim_id)
+    evidence = [e for e, _u in evidence_with_authors(db.session, claim.id)]
+    form = _review_form(claim, evidence)
+    submit = request.form.get("action") == "submit"
+    if form.validate_on_submit():
+        try:
+            save_review(
+                db.session, claim=claim, reviewer=current_user(),
+                rating_key=form.rating.data or None, rationale=form.rationale.data or "",
+                confidence=Confidence(form.confidence.data), evidence_ids=form.evidence.data,
+                submit=submit,
+                expected_version=_version(form),
+            )
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            return _workspace(claim, status=error.http_status, review_form=form)
+        message = _("Review submitted.") if submit else _("Draft saved.")
+        return _after(claim, message, "my-review")
+    return _workspace(claim, status=422, review_form=form)
+
+
+@bp.route("/claims/<int:claim_id>/withdraw", methods=["POST"])
+def review_withdraw(claim_id: int):
+    """Take my submitted review back to draft."""
+    claim = _claim_for_me(claim_id)
+    try:
+        withdraw_review(db.session, claim=claim, reviewer=current_user())
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("review.claim", claim_id=claim.id))
+    return _after(claim, _("Review withdrawn; it is a draft again."), "my-review")
+
+
+@bp.route("/claims/<int:claim_id>/comments", methods=["POST"])
+def comment(claim_id: int):
+    """Add to the internal discussion."""
+    claim = _claim_for_me(claim_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            add_comment(db.session, claim=claim, author=current_user(), body=form.body.data)
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+            return _workspace(claim, status=error.http_status, comment_form=form)
+        else:
+            return _after(claim, _("Comment added."), "discussion")
+    return _workspace(claim, status=422, comment_form=form)
+
+
+@bp.route("/claims/<int:claim_id>/conflict", methods=["POST"])
+def conflict(claim_id: int):
+    """Declare a conflict of interest: I am recused from the claim (or its article)."""
+    claim = _claim_for_me(claim_id)
+    form = ConflictForm()
+    if form.validate_on_submit():
+        try:
+            declare_conflict(db.session, reviewer=current_user(), claim=claim,
+                             whole_article=form.whole_article.data, reason=form.reason.data)
+        except WorkflowError as error:
+            db.session.rollback()
+            show_workflow_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Conflict declared; you are recused and the editors can see why."), "info")
+            return redirect(url_for("review.queue"))
+    return _workspace(claim, status=422, conflict_form=form)
+
+
+@bp.route("/claims/<int:claim_id>/pick-up", methods=["POST"])
+def pick(claim_id: int):
+    """Take an unassigned selected claim (when the organisation allows it)."""
+    claim = db.session.get(Claim, claim_id)
+    if claim is None:
+        abort(404)
+    try:
+        pick_up(db.session, claim=claim, reviewer=current_user())
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("review.queue"))
+    return _after(claim, _("The claim is yours to review."), "my-review")

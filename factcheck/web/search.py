@@ -1,0 +1,71 @@
+"""Search across published checks, for anyone; and `factcheck search reindex`."""
+
+from __future__ import annotations
+
+import click
+from flask import Blueprint, render_template, request
+from wtforms import DateField, Form, SearchField, SelectField, StringField
+from wtforms.validators import Length, Optional, ValidationError
+
+from ..extensions import db
+from ..i18n import _
+from ..queries.search import rebuild_index, search_checks, search_facets
+
+bp = Blueprint("search", __name__, cli_group="search")
+
+PER_PAGE = 20
+PARAMS = ("q", "rating", "outlet", "claimant", "from", "to")  # what the form sends
+
+
+def _without_nul(value):
+    # PostgreSQL refuses NUL even in a query parameter; no stored value contains one.
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class SearchForm(Form):
+    """A GET form: it changes nothing, so it carries no CSRF token."""
+
+    q = SearchField(_("Words"), validators=[Optional(), Length(max=200)],
+                    filters=[_without_nul])
+    rating = SelectField(_("Verdict"), validate_choice=False, filters=[_without_nul])
+    outlet = SelectField(_("Outlet"), validate_choice=False, filters=[_without_nul])
+    claimant = StringField(_("Claimed by"), validators=[Optional(), Length(max=200)],
+                           filters=[_without_nul])
+    date_from = DateField(_("Checked from"), validators=[Optional()], name="from")
+    date_to = DateField(_("Checked until"), validators=[Optional()], name="to")
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_("The end date is before the start date."))
+
+
+def _choices(anything: str, values: list[str], current: str | None) -> list[tuple[str, str]]:
+    if current and current not in values:  # a link from before the index changed
+        values = [*values, current]
+    return [("", anything)] + [(value, value) for value in values]
+
+
+@bp.route("/search")
+def search():
+    """Results for the words and filters in the query string, a page at a time."""
+    facets = search_facets(db.session)
+    form = SearchForm(request.args)
+    form.rating.choices = _choices(_("Any verdict"), facets.verdicts, form.rating.data)
+    form.outlet.choices = _choices(_("Any outlet"), facets.outlets, form.outlet.data)
+    params = {key: value for key in PARAMS if (value := request.args.get(key, "").strip())}
+    result = None
+    if params and form.validate():
+        result = search_checks(
+            db.session, query=form.q.data, rating=form.rating.data or None,
+            outlet=form.outlet.data or None, claimant=form.claimant.data or None,
+            date_from=form.date_from.data, date_to=form.date_to.data,
+            page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
+    return render_template("search/results.html", form=form, result=result, params=params)
+
+
+@bp.cli.command("reindex")
+def reindex() -> None:
+    """Rebuild the search index from the live publications."""
+    written = rebuild_index(db.session)
+    db.session.commit()
+    click.echo(_("Search index rebuilt: {n} published claims.", n=written))
