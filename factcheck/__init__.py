@@ -35,9 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .infra.security_log import configure_security_log
     from .markdown import render_markdown
     from .states import Role
-    from .web import access, admin, auth, editor, errors, feeds, main, public, review
+    from .web import access, admin, auth, editor, errors, feeds, main, page_cache, public, review
     from .web.converters import RecordIdConverter
     from .web.search import bp as search_bp
+    from .workflow.publishing import CHANGED_CHECKS
 
     app = Flask(
         __name__,
@@ -46,10 +47,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, test_config)
+    _configure_accounts(app.config)
     trust_proxies(app)
     configure_security_log()
 
     db.init_app(app)
+    db.after_commit(CHANGED_CHECKS, page_cache.forget_checks)
     csrf.init_app(app)
     app.jinja_env.globals.update(_=_, status_label=status_label, Role=Role)
     app.jinja_env.filters["markdown"] = render_markdown
@@ -66,3 +69,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register_refusal_log(app)
     errors.register_security_headers(app)
     return app
+
+
+def _configure_accounts(config: dict) -> None:
+    # Passwords and invitations are used by the workflow, which knows no Flask app.
+    from .invitations import configure_invitations
+    from .passwords import PasswordPolicy, configure_passwords
+
+    configure_passwords(PasswordPolicy(
+        time_cost=config["ARGON2_TIME_COST"], memory_kib=config["ARGON2_MEMORY_COST_KIB"],
+        parallelism=config["ARGON2_PARALLELISM"], min_length=config["PASSWORD_MIN_LENGTH"],
+        max_length=config["PASSWORD_MAX_LENGTH"]))
+    configure_invitations(secret_key=config["SECRET_KEY"], max_age=config["INVITATION_MAX_AGE"])

@@ -8,6 +8,7 @@ concurrent read-modify-write transactions queue up instead of losing updates.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -83,7 +84,19 @@ def database_unavailable(error: BaseException) -> bool:
 
 
 class Database:
-    """Flask extension holding the engines and handing out the request's session."""
+    """Flask extension holding the engines and handing out the request's session.
+
+    Side effects of a write (forgetting cached pages, later enqueueing jobs) are noted by
+    the workflow in `session.info[key]` and run by the hook registered for `key` once the
+    transaction commits; a rollback drops them, so a failed request causes nothing.
+    """
+
+    def __init__(self) -> None:
+        self._after_commit: dict[str, Callable[[set], None]] = {}
+
+    def after_commit(self, key: str, hook: Callable[[set], None]) -> None:
+        """Run `hook(values)` after each commit of a session that noted `values` under `key`."""
+        self._after_commit[key] = hook
 
     def init_app(self, app: Flask) -> None:
         """Create the engines for `app` and close sessions at the end of each context."""
@@ -102,8 +115,21 @@ class Database:
         """The session of the current application context, opened on first use."""
         if "_db_session" not in g:
             write = not (has_request_context() and request.method in SAFE_METHODS)
-            g._db_session = Session(self.engine_for(write=write))
+            session = Session(self.engine_for(write=write))
+            event.listen(session, "after_commit", self._run_after_commit)
+            event.listen(session, "after_rollback", self._drop_side_effects)
+            g._db_session = session
         return g._db_session
+
+    def _run_after_commit(self, session: Session) -> None:
+        for key, hook in self._after_commit.items():
+            values = session.info.pop(key, None)
+            if values:
+                hook(values)
+
+    def _drop_side_effects(self, session: Session) -> None:
+        for key in self._after_commit:
+            session.info.pop(key, None)
 
     def close_session(self) -> None:
         """End the current context's session now (before a long-running command serves)."""

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from datetime import timedelta
+
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session
 
 from .models import User
 
 _SALT = "factcheck.invitation"
+_settings: dict[str, object] = {}
+
+
+def configure_invitations(*, secret_key: str, max_age: timedelta) -> None:
+    """Set the signing key and the validity once at start-up (create_app)."""
+    _settings.update(secret_key=secret_key, max_age=int(max_age.total_seconds()))
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+    return URLSafeTimedSerializer(_settings["secret_key"], salt=_SALT)
 
 
 def invitation_token(user: User) -> str:
@@ -22,9 +29,8 @@ def invitation_token(user: User) -> str:
 
 def user_for_invitation(session: Session, token: str) -> User | None:
     """The active user `token` invites, or None if it is forged, expired or used."""
-    max_age = int(current_app.config["INVITATION_MAX_AGE"].total_seconds())
     try:
-        data = _serializer().loads(token, max_age=max_age)
+        data = _serializer().loads(token, max_age=_settings["max_age"])
     except BadSignature:
         return None
     user = session.get(User, data.get("uid"))

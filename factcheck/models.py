@@ -417,3 +417,21 @@ class ThrottleHit(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, index=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
+
+
+# The search index: derived data kept by factcheck/queries/search.py, created by migration
+# 0005 with dialect-specific DDL, and so not on SQLModel.metadata.
+SEARCH_ENTRIES = "search_entries"
+SEARCH_FTS = "search_fts"
+
+
+def is_index_table(name: str) -> bool:
+    """True for the search index's tables (FTS5 adds shadow tables `search_fts_*`)."""
+    return name in (SEARCH_ENTRIES, SEARCH_FTS) or name.startswith(SEARCH_FTS + "_")
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool,
+                   compare_to: Any) -> bool:
+    """Alembic hook: leave the search index (not on SQLModel.metadata) out of comparisons."""
+    return not (type_ == "table" and reflected and compare_to is None
+                and name is not None and is_index_table(name))

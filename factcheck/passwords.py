@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
 
 from .i18n import _
 
 
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """The hashing cost and the length rules; the defaults are those of factcheck/config.py."""
+
+    time_cost: int = 2
+    memory_kib: int = 19 * 1024
+    parallelism: int = 1
+    min_length: int = 12
+    max_length: int = 256
+
+
+_policy = PasswordPolicy()
+
+
+def configure_passwords(policy: PasswordPolicy) -> None:
+    """Set the policy once at start-up (create_app), so callers need no application."""
+    global _policy
+    _policy = policy
+
+
 def _hasher() -> PasswordHasher:
-    cfg = current_app.config
-    return _hasher_for(
-        cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST_KIB"], cfg["ARGON2_PARALLELISM"]
-    )
+    return _hasher_for(_policy.time_cost, _policy.memory_kib, _policy.parallelism)
 
 
 @cache
@@ -52,17 +69,16 @@ def _common_passwords() -> frozenset[str]:
 
 def password_problems(password: str, *, email: str = "") -> list[str]:
     """Reasons `password` is refused (empty list when it is acceptable)."""
-    cfg = current_app.config
     problems = []
-    if len(password) < cfg["PASSWORD_MIN_LENGTH"]:
+    if len(password) < _policy.min_length:
         problems.append(
             _(
                 "Use at least {n} characters; a passphrase of several words works well.",
-                n=cfg["PASSWORD_MIN_LENGTH"],
+                n=_policy.min_length,
             )
         )
-    if len(password) > cfg["PASSWORD_MAX_LENGTH"]:
-        problems.append(_("Use at most {n} characters.", n=cfg["PASSWORD_MAX_LENGTH"]))
+    if len(password) > _policy.max_length:
+        problems.append(_("Use at most {n} characters.", n=_policy.max_length))
     lowered = password.lower()
     local_part = email.split("@", 1)[0].lower()
     if lowered in _common_passwords() or len(set(lowered)) < 4:

@@ -8,10 +8,10 @@ from sqlmodel import col, select
 
 from ..extensions import db
 from ..i18n import _
+from ..infra.links import check_url
 from ..models import Article, Assignment, Claim
 from ..queries.scales import active_scale, scale_labels
 from ..states import Role
-from ..web.public import forget_stamp
 from ..workflow.articles import import_article
 from ..workflow.claims import article_claims
 from ..workflow.publishing import publish_article, unpublish_article
@@ -97,7 +97,7 @@ def article(article_id: int):
 
 def _publication_result(found: Article, **extra) -> dict:
     return {"article_id": found.id, "status": str(found.status),
-            "public_url": url_for("public.check", slug=found.slug, _external=True), **extra}
+            "public_url": check_url(found.slug), **extra}
 
 
 @operation("POST", "/articles/<int:article_id>/publish", summary="Publish or republish a check",
@@ -112,7 +112,6 @@ def publish(article_id: int):
     with workflow_step():
         publication = publish_article(db.session, article=found, editor=user,
                                       include_open=data.get("include_open", False))
-    forget_stamp(found.slug)
     return json_response(_publication_result(found, version=publication.number))
 
 
@@ -126,7 +125,6 @@ def unpublish(article_id: int):
     found = _article_or_404(article_id)
     with workflow_step():
         unpublish_article(db.session, article=found, editor=user)
-    forget_stamp(found.slug)
     return json_response(_publication_result(found))
 
 

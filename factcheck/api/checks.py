@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request, url_for
+from flask import Response, request
 
+from ..engine.snapshot import numeric_rating
 from ..extensions import db
 from ..i18n import _
-from ..web.feeds import (
-    LiveCheck,
-    conditional,
-    live_checks,
-    make_etag,
-    numeric_rating,
-    page_url,
-    publishing_state,
-)
-from ..workflow.publishing import live_publication
+from ..infra.http_cache import conditional, make_etag
+from ..infra.links import check_url, home_url
+from ..queries.publications import LiveCheck, live_checks, live_publication, publishing_state
 from .core import ApiError, json_response, operation, paging
 from .serializers import iso
 
@@ -29,7 +23,7 @@ def _item(check: LiveCheck) -> dict[str, Any]:
         "slug": article["slug"],
         "title": article["title"],
         "outlet": article["outlet"],
-        "url": page_url(article["slug"]),  # the verdict page
+        "url": check_url(article["slug"]),  # the verdict page
         "source_url": article["source_url"],  # the article that was checked
         "published_at": iso(check.first_published),
         "updated_at": iso(check.modified),
@@ -73,7 +67,7 @@ def _claim(claim: dict[str, Any], url: str) -> dict[str, Any]:
 def _detail(check: LiveCheck) -> dict[str, Any]:
     snapshot = check.snapshot
     article = snapshot["article"]
-    url = page_url(article["slug"])
+    url = check_url(article["slug"])
     numbers = {c["id"]: c["number"] for c in snapshot["claims"]}
     data = _item(check)
     data.update(
@@ -84,7 +78,7 @@ def _detail(check: LiveCheck) -> dict[str, Any]:
         candidates=snapshot["candidates"],
         organisation={**snapshot["organisation"],  # as on the page: no url means this site
                       "url": snapshot["organisation"]["url"]
-                      or url_for("main.index", _external=True)},
+                      or home_url()},
         claims=[_claim(c, url) for c in snapshot["claims"]],
         corrections=[{"at": c["at"], "note": c["note"], "before": c["before"],
                       "after": c["after"], "claim_number": numbers.get(c["claim_id"])}
@@ -107,7 +101,8 @@ def checks():
         return json_response({"items": [_item(c) for c in found], "page": page,
                               "per_page": per_page, "total": state.live})
 
-    return conditional(state.etag("api-checks", request.url_root, page, per_page), build)
+    etag = make_etag("api-checks", *state.version, request.url_root, page, per_page)
+    return conditional(etag, build)
 
 
 @operation("GET", "/checks/<slug>", summary="Get a published check", auth=None,

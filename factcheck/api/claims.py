@@ -14,7 +14,6 @@ from ..extensions import db
 from ..i18n import _
 from ..models import Article, Assignment, Claim, Decision, Review
 from ..states import ClaimStatus, Confidence, Role
-from ..web.public import forget_stamp
 from ..workflow import WorkflowError
 from ..workflow.accounts import find_user_by_email
 from ..workflow.assignments import assign_claims, require_claim_access, unassign
@@ -228,8 +227,6 @@ def decide(claim_id: int):
             db.session, claim=found, editor=user, rating_key=data["rating"],
             summary=data["summary"], expected_version=data.get("version", 0),
             correction_note=data.get("correction_note", ""))
-    if found.status == ClaimStatus.PUBLISHED:  # a correction republished the check
-        forget_stamp(db.session.get(Article, found.article_id).slug)
     response = json_response(decision_record(db.session, decision), 201)
     response.headers["Location"] = url_for("api.claim", claim_id=found.id, _external=True)
     return response

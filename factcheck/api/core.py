@@ -25,10 +25,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import csrf, db
 from ..i18n import _
+from ..infra.outage import OUTAGE_HEADERS, outage_handled
 from ..infra.security_log import security_event
 from ..models import User
 from ..states import Role
-from ..web.errors import OUTAGE_HEADERS, outage_handled
 from ..workflow import WorkflowError
 from ..workflow.tokens import user_for_token
 from .schemas import SCHEMAS

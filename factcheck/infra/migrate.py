@@ -50,7 +50,7 @@ def current_revision(app: Flask) -> str | None:
 def schema_drift(app: Flask) -> list:
     """Differences between the migrated database and the models (empty when in sync)."""
     import factcheck.models  # noqa: F401
-    from factcheck.queries.search import include_object
+    from factcheck.models import include_object
 
     with db.engine_for(app).connect() as connection:
         context = MigrationContext.configure(

@@ -4,7 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import factcheck.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from factcheck.queries.search import include_object
+from factcheck.models import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata

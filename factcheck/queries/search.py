@@ -37,12 +37,12 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlmodel import Session, col
 
 from ..markdown import render_markdown
+from ..models import SEARCH_ENTRIES as ENTRIES
+from ..models import SEARCH_FTS as FTS
 from ..models import Article, Publication, RatingLabel
 from ..states import ArticleStatus
 from .paging import Page, last_page
 
-ENTRIES = "search_entries"
-FTS = "search_fts"
 MAX_TERMS = 32  # words of a query that count; the rest are ignored
 # A word found in every check would otherwise rank (and count) every claim ever published:
 # a search ranks at most the newest MAX_RANKED matches, so its cost stays bounded.
@@ -76,18 +76,6 @@ _FTS_COLUMNS = (("claim_text", 4.0), ("claimant", 1.0), ("verdict", 1.0),
                 ("summary", 2.0), ("title", 3.0), ("outlet", 1.0))
 _fts = sa.table(FTS, sa.column("rowid"), *(sa.column(name) for name, _w in _FTS_COLUMNS))
 _SIMPLE = sa.literal_column("'simple'::regconfig")
-
-
-def is_index_table(name: str) -> bool:
-    """True for the search index's tables (FTS5 adds shadow tables `search_fts_*`)."""
-    return name in (ENTRIES, FTS) or name.startswith(FTS + "_")
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool,
-                   compare_to: Any) -> bool:
-    """Alembic hook: leave the search index (not on SQLModel.metadata) out of comparisons."""
-    return not (type_ == "table" and reflected and compare_to is None
-                and name is not None and is_index_table(name))
 
 
 # --- Words -------------------------------------------------------------------------------

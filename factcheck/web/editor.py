@@ -67,7 +67,6 @@ from .forms import (
     SendBackForm,
     show_workflow_error,
 )
-from .public import forget_stamp
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 guard_blueprint(bp, Role.EDITOR)
@@ -476,7 +475,6 @@ def decide(claim_id: int):
             return _decision_page(db.session.get(Claim, claim_id), error.http_status,
                                   decision_form=form)
         db.session.commit()
-        forget_stamp(db.session.get(Article, claim_found.article_id).slug)  # a correction
         flash(_("Decision saved."), "success")
         return redirect(url_for("editor.article", article_id=claim_found.article_id,
                                 _anchor=f"claim-{claim_id}"))
@@ -516,7 +514,6 @@ def publish(article_id: int):
         flash(error.message, "error")
         return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
     db.session.commit()
-    forget_stamp(found.slug)
     flash(_("Published."), "success")
     return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
 
@@ -532,7 +529,6 @@ def unpublish(article_id: int):
         flash(error.message, "error")
     else:
         db.session.commit()
-        forget_stamp(found.slug)
         flash(_("Withdrawn from public view; its address now answers 410 Gone."), "success")
     return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
 

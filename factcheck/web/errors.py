@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, current_app, g, render_template, request
+from flask import Flask, Response, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from ..db import database_unavailable
 from ..extensions import db
 from ..i18n import _
+from ..infra.outage import OUTAGE_HEADERS, outage_handled
 from ..infra.security_log import events_logged, security_event
 
 CSP = "; ".join(
@@ -110,20 +110,6 @@ def register_error_handlers(app: Flask) -> None:
         g.user = None  # the page must not ask the database anything more (not even a name)
         page, code = _render_error(503)
         return page, code, OUTAGE_HEADERS
-
-
-# Clients and proxies should retry soon and never cache the outage.
-OUTAGE_HEADERS = {"Retry-After": "30", "Cache-Control": "no-store"}
-
-
-def outage_handled(error: Exception) -> bool:
-    """Whether `error` means the database is away; if so it is logged and the session dropped."""
-    if not database_unavailable(error):
-        return False
-    current_app.logger.error("database unavailable on %s %s: %s", request.method,
-                             request.path, getattr(error, "orig", error))
-    db.discard_session()
-    return True
 
 
 def _path_and_form() -> list[str]:

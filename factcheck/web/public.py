@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from functools import lru_cache
 from types import SimpleNamespace
 
 from flask import (
@@ -16,61 +14,31 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import delete
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col
 
 from ..engine.claimreview import claim_reviews
 from ..engine.highlight import segments
 from ..extensions import db
 from ..i18n import _
-from ..models import Article, PageCache, Publication
+from ..infra.links import check_url, home_url
+from ..models import Publication
 from ..queries.desk import public_corrections
 from ..queries.paging import page_number
+from ..queries.publications import live_publication
 from ..workflow import WorkflowError
-from ..workflow.publishing import live_publication, live_publication_stamp
 from ..workflow.reports import submit_report
 from .access import current_user
 from .forms import ReaderReportForm, show_workflow_error
+from .page_cache import publication_stamp, rendered_page
 
 bp = Blueprint("public", __name__)
 
 MAX_AGE = 300  # seconds readers' browsers and proxies may reuse a verdict page
 
 
-_stamps: dict[tuple[str, str], tuple[float, object]] = {}
-
-
-def _stamp(slug: str):
-    """The check's publication stamp, remembered for PUBLIC_STAMP_TTL seconds per worker.
-
-    A viral page is requested many times a second; a short memory lets conditional
-    requests be answered without touching the database. Publishing in this worker
-    forgets the entry at once (forget_stamp); other workers follow within the TTL.
-    """
-    ttl = current_app.config["PUBLIC_STAMP_TTL"]
-    key = (current_app.config["DATABASE_URL"], slug)
-    now = time.monotonic()
-    cached = _stamps.get(key)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    stamp = live_publication_stamp(db.session, slug)
-    if ttl > 0:
-        if len(_stamps) > 10_000:
-            _stamps.clear()
-        _stamps[key] = (now + ttl, stamp)
-    return stamp
-
-
-def forget_stamp(slug: str) -> None:
-    """Drop this worker's memory of a check's stamp (after publishing or unpublishing)."""
-    _stamps.pop((current_app.config["DATABASE_URL"], slug), None)
-
-
 @bp.route("/checks/<slug>")
 def check(slug: str):
     """The verdict page: summary, the article with its claims highlighted, claim cards."""
-    stamp = _stamp(slug)
+    stamp = publication_stamp(slug)
     if stamp is None:
         abort(404)
     _article_id, first_published, corrected, publication_id, published_at = stamp
@@ -82,8 +50,9 @@ def check(slug: str):
     if request.if_none_match.contains(etag):
         response = make_response("", 304)
     elif current_user() is None:
-        response = make_response(_cached_page(
-            slug, etag, request.url_root, current_app.config["DATABASE_URL"], publication_id))
+        response = make_response(rendered_page(
+            slug, etag, request.url_root, current_app.config["DATABASE_URL"], publication_id,
+            _render))
     else:  # signed-in staff see their own navigation; do not cache that page
         publication = db.session.get(Publication, publication_id)
         response = make_response(_render(publication.snapshot, publication, modified))
@@ -94,46 +63,10 @@ def check(slug: str):
     return response
 
 
-@lru_cache(maxsize=256)
-def _cached_page(slug: str, etag: str, url_root: str, database: str,
-                 publication_id: int) -> bytes:
-    """The rendered page of one published version: from this worker's memory, else from
-    the cache shared by all workers in the database, else rendered and stored there.
-
-    Every argument is part of the key: the etag changes with every publication and
-    correction, so a stale page is never served and nothing needs invalidating.
-    """
-    key = f"check:{slug}|{etag}|{url_root}"[:300]
-    shared = db.session.get(PageCache, key)
-    if shared is not None:
-        return shared.body
-    publication = db.session.get(Publication, publication_id)
-    article = db.session.get(Article, publication.article_id)
-    modified = article.last_corrected_at or publication.published_at
-    body = _render(publication.snapshot, publication, modified).encode()  # encoded once
-    _share(key, f"check:{slug}|", body)
-    return body
-
-
-def _share(key: str, prefix: str, body: bytes) -> None:
-    """Store a rendered page for the other workers, replacing older versions of it.
-
-    Best effort in its own short transaction: a busy database only means another
-    worker renders the page once more.
-    """
-    try:
-        with Session(db.engine_for(write=True)) as session:
-            session.exec(delete(PageCache).where(col(PageCache.key).startswith(prefix)))
-            session.add(PageCache(key=key, body=body))
-            session.commit()
-    except SQLAlchemyError:
-        current_app.logger.info("page cache not shared: %s", key)
-
-
 def _render(snapshot: dict, publication, modified) -> str:
-    page_url = url_for("public.check", slug=snapshot["article"]["slug"], _external=True)
+    page_url = check_url(snapshot["article"]["slug"])
     organisation = {"logo": "", **snapshot["organisation"]}
-    organisation["url"] = organisation["url"] or url_for("main.index", _external=True)
+    organisation["url"] = organisation["url"] or home_url()
     claims = [SimpleNamespace(**c) for c in snapshot["claims"]]
     markup = claim_reviews(
         snapshot, page_url=page_url, published=publication.published_at.date().isoformat(),

@@ -115,6 +115,15 @@ def build_snapshot(session: Session, article: Article) -> dict[str, Any]:
     }
 
 
+# session.info key: slugs of the checks whose public pages this transaction changed
+# (db.after_commit hooks act on it once it commits, e.g. the verdict page cache).
+CHANGED_CHECKS = "changed_checks"
+
+
+def _changed(session: Session, article: Article) -> None:
+    session.info.setdefault(CHANGED_CHECKS, set()).add(article.slug)
+
+
 def record_correction(session: Session, *, claim: Claim, editor: User, note: str, before: str,
                       after: str) -> Correction:
     """A public, dated correction of a published claim; the check is republished with it."""
@@ -127,6 +136,7 @@ def record_correction(session: Session, *, claim: Claim, editor: User, note: str
     article.last_corrected_at = now
     session.add(article)
     session.flush()
+    _changed(session, article)
     record_audit(session, actor=editor, action="claim.correct", obj=claim,
                  before=before, after=after, note=correction.note)
     if article.status == ArticleStatus.PUBLISHED:
@@ -180,6 +190,7 @@ def publish_article(
     session.add(publication)
     session.flush()
     reindex_publication(session, publication)
+    _changed(session, article)
     record_audit(session, actor=editor, action="article.publish", obj=article,
                  publication=publication.number, open_claims=len(open_claims), reason=reason)
     return publication
@@ -197,28 +208,5 @@ def unpublish_article(session: Session, *, article: Article, editor: User) -> No
     article.status, article.updated_at = ArticleStatus.UNPUBLISHED, now
     session.add(article)
     remove_article(session, article.id)
+    _changed(session, article)
     record_audit(session, actor=editor, action="article.unpublish", obj=article)
-
-
-def live_publication(session: Session, slug: str) -> tuple[Article, Publication | None] | None:
-    """The article with this slug and its live publication (None if withdrawn); one query."""
-    query = (select(Article, Publication)
-             .outerjoin(Publication, (col(Publication.article_id) == Article.id)
-                        & col(Publication.withdrawn_at).is_(None))
-             .where(Article.slug == slug))
-    row = session.exec(query).first()
-    return (row[0], row[1]) if row else None
-
-
-def live_publication_stamp(session: Session, slug: str):
-    """(article id, first published, last corrected, live publication id, its date) or None.
-
-    Only small columns: enough to answer a conditional request without loading the
-    snapshot. The publication fields are None when the check is not live.
-    """
-    query = (select(Article.id, Article.published_at, Article.last_corrected_at,
-                    Publication.id, Publication.published_at)
-             .outerjoin(Publication, (col(Publication.article_id) == Article.id)
-                        & col(Publication.withdrawn_at).is_(None))
-             .where(Article.slug == slug))
-    return session.exec(query).first()

@@ -74,3 +74,16 @@ def test_security_defaults(app):
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["MAX_CONTENT_LENGTH"] > app.config["ARTICLE_MAX_BYTES"]
     assert app.config["WTF_CSRF_ENABLED"] is True
+
+
+def test_the_password_policy_comes_from_the_app_that_was_built(make_app):
+    """Passwords are configured once at start-up; the workflow reads no Flask config."""
+    from factcheck.cli import cli
+
+    runner = make_app(PASSWORD_MIN_LENGTH=20).test_cli_runner()
+    refused = runner.invoke(cli, ["create-user", "short@example.org", "--role", "editor",
+                                         "--password-stdin"], input="violet-lantern-42x\n")
+    assert refused.exit_code != 0 and "at least 20 characters" in refused.output
+    accepted = runner.invoke(cli, ["create-user", "long@example.org", "--role", "editor",
+                                   "--password-stdin"], input="violet-lantern-42x-harbour\n")
+    assert accepted.exit_code == 0, accepted.output

@@ -10,7 +10,7 @@ from factcheck.extensions import db
 
 def _tables(app) -> set[str]:
     """The tables of the models: the search index is derived data kept outside them."""
-    from factcheck.queries.search import is_index_table
+    from factcheck.models import is_index_table
 
     names = set(inspect(db.engine_for(app)).get_table_names()) - {"alembic_version"}
     return {name for name in names if not is_index_table(name)}

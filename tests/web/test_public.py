@@ -322,6 +322,34 @@ def test_a_worker_remembers_the_stamp_briefly_and_forgets_it_on_publish(make_app
     assert reader.get(f"/checks/{checked['slug']}").status_code == 410  # forgotten at once
 
 
+@pytest.mark.parametrize("then", ["rollback", "commit"])
+def test_the_stamp_is_forgotten_when_a_change_commits_and_only_then(make_app, checked, then):
+    """Callers never clear the cache: the workflow notes the slug, the commit forgets it."""
+    from sqlalchemy import event
+
+    from factcheck.models import Article, User
+    from factcheck.workflow.publishing import unpublish_article
+
+    app = make_app(PUBLIC_STAMP_TTL=60)
+    _publish(app, checked)
+    reader = app.test_client()
+    etag = reader.get(f"/checks/{checked['slug']}").headers["ETag"]
+    with app.app_context():
+        unpublish_article(db.session, article=db.session.get(Article, checked["article_id"]),
+                          editor=db.session.get(User, checked["editor"].id))
+        if then == "rollback":
+            db.session.rollback()
+        db.session.commit()
+    statements: list[str] = []
+    event.listen(db.engine_for(app, write=False), "before_cursor_execute",
+                 lambda *a: statements.append(a[2]))
+    again = reader.get(f"/checks/{checked['slug']}", headers={"If-None-Match": etag})
+    if then == "rollback":
+        assert again.status_code == 304 and statements == []  # still remembered
+    else:
+        assert again.status_code == 410 and statements != []  # forgotten at the commit
+
+
 def test_the_organisation_is_the_author_of_the_markup(app, checked):
     from factcheck.models import User
     from factcheck.workflow.settings import set_setting
@@ -347,13 +375,13 @@ def test_the_organisation_is_the_author_of_the_markup(app, checked):
 
 def test_workers_share_rendered_pages_through_the_database(app, checked, monkeypatch):
     from factcheck.models import PageCache
-    from factcheck.web import public
+    from factcheck.web import page_cache, public
 
     _publish(app, checked)
     first = app.test_client().get(f"/checks/{checked['slug']}").get_data()
     with app.app_context():
         assert len(db.session.exec(select(PageCache)).all()) == 1
-    public._cached_page.cache_clear()  # another worker: nothing in its memory
+    page_cache.rendered_page.cache_clear()  # another worker: nothing in its memory
 
     def no_rendering(*_args):
         raise AssertionError("rendered again instead of reading the shared cache")

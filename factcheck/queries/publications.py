@@ -1,0 +1,137 @@
+"""Reads of the live (published, not withdrawn) checks, shared by the feeds and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from ..i18n import _
+from ..models import Article, Publication
+from ..states import ArticleStatus
+
+
+@dataclass(frozen=True)
+class LiveCheck:
+    """A published check as readers see it now."""
+
+    publication: Publication  # the live (not withdrawn) publication and its snapshot
+    first_published: datetime  # when the check first went public
+    modified: datetime  # its latest publication or correction, as on the verdict page
+
+    @property
+    def snapshot(self) -> dict[str, Any]:
+        return self.publication.snapshot
+
+    @property
+    def slug(self) -> str:
+        return self.snapshot["article"]["slug"]
+
+
+@dataclass(frozen=True)
+class PublishingState:
+    """What every list of live checks depends on; any publish, withdrawal or correction
+    changes it (a new publication gets a higher id, a withdrawal lowers the count)."""
+
+    live: int
+    newest_id: int | None
+    last_published: datetime | None
+    last_withdrawn: datetime | None
+    last_corrected: datetime | None
+
+    @property
+    def changed(self) -> datetime | None:
+        """When the set of live checks last changed, or None if nothing was ever published."""
+        times = [t for t in (self.last_published, self.last_withdrawn, self.last_corrected) if t]
+        return max(times, default=None)
+
+    @property
+    def version(self) -> tuple:
+        """Everything a view over the live checks depends on (part of its ETag)."""
+        return (self.live, self.newest_id, self.last_published, self.last_withdrawn,
+                self.last_corrected)
+
+
+def _modified_expression():
+    return func.coalesce(Article.last_corrected_at, Publication.published_at)
+
+
+def publishing_state(session: Session) -> PublishingState:
+    """The publishing state in one query of five subqueries, each answered from an index
+    (a scan of the publications would read every snapshot)."""
+    live = col(Publication.withdrawn_at).is_(None)
+    query = select(
+        select(func.count()).select_from(Publication).where(live).scalar_subquery(),
+        select(func.max(Publication.id)).where(live).scalar_subquery(),
+        select(func.max(Publication.published_at)).scalar_subquery(),
+        select(func.max(Publication.withdrawn_at)).scalar_subquery(),
+        # A check is live exactly while its article is published.
+        select(func.max(Article.last_corrected_at))
+        .where(Article.status == ArticleStatus.PUBLISHED).scalar_subquery())
+    return PublishingState(*session.exec(query).one())
+
+
+def live_checks(session: Session, *, newest: Literal["published", "modified"] = "published",
+                limit: int | None = None, offset: int = 0) -> list[LiveCheck]:
+    """Live checks, newest first by first publication (stable for paging) or by last change."""
+    if newest == "modified":
+        order = (_modified_expression().desc(), col(Publication.id).desc())
+    else:
+        order = (col(Article.published_at).desc(), col(Article.id).desc())
+    # The article's status repeats what the live publication says, so that the newest
+    # first are read in the order of the (status, published_at) index.
+    query = (select(Publication, Article.published_at, Article.last_corrected_at)
+             .join(Article, col(Article.id) == Publication.article_id)
+             .where(col(Publication.withdrawn_at).is_(None),
+                    Article.status == ArticleStatus.PUBLISHED)
+             .order_by(*order).offset(offset).limit(limit))
+    return [LiveCheck(publication, first or publication.published_at,
+                      corrected or publication.published_at)
+            for publication, first, corrected in session.exec(query).all()]
+
+
+def verdict_summary(snapshot: dict[str, Any]) -> str:
+    """One line for readers: claims checked, verdict counts, claims still being checked."""
+    text = _("{n} claims checked", n=snapshot["checked"])
+    counts = ", ".join(f"{name or _('no label')}: {n}" for name, n in snapshot["counts"])
+    text += f" ({counts})." if counts else "."
+    if snapshot["open"]:
+        text += " " + _("{n} more are still being checked.", n=snapshot["open"])
+    return text
+
+
+def live_slugs(session: Session, *, limit: int) -> list[tuple[str, datetime]]:
+    """(slug, last change) of the live checks, most recently changed first."""
+    query = (select(Article.slug, _modified_expression())
+             .join(Publication, col(Publication.article_id) == Article.id)
+             .where(col(Publication.withdrawn_at).is_(None))
+             .order_by(_modified_expression().desc(), col(Article.id).desc())
+             .limit(limit))
+    return list(session.exec(query).all())
+
+
+def live_publication(session: Session, slug: str) -> tuple[Article, Publication | None] | None:
+    """The article with this slug and its live publication (None if withdrawn); one query."""
+    query = (select(Article, Publication)
+             .outerjoin(Publication, (col(Publication.article_id) == Article.id)
+                        & col(Publication.withdrawn_at).is_(None))
+             .where(Article.slug == slug))
+    row = session.exec(query).first()
+    return (row[0], row[1]) if row else None
+
+
+def live_publication_stamp(session: Session, slug: str):
+    """(article id, first published, last corrected, live publication id, its date) or None.
+
+    Only small columns: enough to answer a conditional request without loading the
+    snapshot. The publication fields are None when the check is not live.
+    """
+    query = (select(Article.id, Article.published_at, Article.last_corrected_at,
+                    Publication.id, Publication.published_at)
+             .outerjoin(Publication, (col(Publication.article_id) == Article.id)
+                        & col(Publication.withdrawn_at).is_(None))
+             .where(Article.slug == slug))
+    return session.exec(query).first()
