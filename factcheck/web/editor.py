@@ -36,6 +36,7 @@ from ..queries.paging import page_number
 from ..queries.scales import active_scale, scale_labels
 from ..states import ClaimStatus, ReportStatus, Role
 from ..workflow import WorkflowError
+from ..workflow.actions import article_actions, claim_actions, report_targets
 from ..workflow.articles import import_article, revise_article_text
 from ..workflow.assignments import assign_claims, unassign
 from ..workflow.claims import (
@@ -181,6 +182,8 @@ def _render_board(article: Article, status: int = 200, **forms):
         assignments=claim_assignments(db.session, [c.id for c in claims]),
         agreement=article_agreement(db.session, article.id),
         conflicts=article_conflicts(db.session, article.id),
+        actions={claim.id: claim_actions(claim) for claim in claims},
+        publishing=article_actions(article),
         ClaimStatus=ClaimStatus, **forms,
     )
     return page, status
@@ -536,7 +539,7 @@ def unpublish(article_id: int):
 @bp.route("/reports")
 def reports():
     """Readers' error reports and claim suggestions, to triage."""
-    return render_template("editor/reports.html",
+    return render_template("editor/reports.html", targets=report_targets,
                            reports=reader_reports(db.session, page=page_number(request.args)))
 
 

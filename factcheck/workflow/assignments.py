@@ -10,11 +10,10 @@ from sqlmodel import Session, or_, select
 from ..i18n import _
 from ..models import Article, Assignment, Claim, ConflictDeclaration, Review, User
 from ..states import ClaimStatus, ReviewStatus, Role
+from .actions import ASSIGNABLE, SETTLED
 from .audit import record_audit
 from .errors import WorkflowError
 from .settings import get_setting
-
-ASSIGNABLE = (ClaimStatus.SELECTED, ClaimStatus.IN_REVIEW, ClaimStatus.REVIEWED)
 
 
 def is_assigned(session: Session, *, claim: Claim, user: User) -> bool:
@@ -105,7 +104,7 @@ def assign_claims(
 def unassign(session: Session, *, assignment: Assignment, actor: User, reason: str) -> None:
     """Remove a reviewer from a claim; their review of it, if any, goes with them."""
     claim = session.get(Claim, assignment.claim_id)
-    if claim.status in (ClaimStatus.DECIDED, ClaimStatus.PUBLISHED):
+    if claim.status in SETTLED:
         raise WorkflowError(_("The claim is decided; its reviewers can no longer change."),
                             code="conflict")
     review = session.exec(select(Review).where(Review.claim_id == claim.id,

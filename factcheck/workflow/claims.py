@@ -20,13 +20,13 @@ from ..models import (
     Review,
     User,
 )
-from ..states import ClaimStatus, can_transition
+from ..states import ClaimStatus
+from .actions import can_change_status, can_curate
 from .articles import normalise_text
 from .audit import record_audit
 from .errors import WorkflowError
 
 # Editors triage claims only before review starts; later states belong to the review workflow.
-TRIAGE_STATES = (ClaimStatus.CANDIDATE, ClaimStatus.SELECTED, ClaimStatus.DISMISSED)
 
 
 class ClaimConflict(WorkflowError):
@@ -68,10 +68,7 @@ def change_claim_status(
 ) -> None:
     """Select, dismiss (with a reason) or restore a claim, as the transition table allows."""
     _check_version(claim, expected_version)
-    dismissing_flagged = (claim.status == ClaimStatus.NEEDS_REANCHOR
-                          and status == ClaimStatus.DISMISSED)
-    if not (claim.status in TRIAGE_STATES or dismissing_flagged) or not can_transition(
-            claim.status, status):
+    if not can_change_status(claim, status):
         raise WorkflowError(
             _("A claim that is {current} cannot become {target}.", current=claim.status,
               target=status), code="conflict")
@@ -118,7 +115,7 @@ def _has_work(session: Session, claim: Claim) -> bool:
 
 
 def _check_curatable(claim: Claim) -> None:
-    if claim.status not in TRIAGE_STATES:
+    if not can_curate(claim):
         raise WorkflowError(
             _("Only candidate, selected or dismissed claims can be split or merged."),
             code="conflict")

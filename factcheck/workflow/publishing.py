@@ -25,6 +25,7 @@ from ..models import (
 )
 from ..queries.search import reindex_publication, remove_article
 from ..states import ArticleStatus, ClaimStatus, ReviewStatus, Role
+from .actions import PUBLISHABLE
 from .audit import record_audit
 from .errors import WorkflowError
 from .settings import get_setting
@@ -152,8 +153,7 @@ def publish_article(
     """Publish (or republish) the check; open claims only with `include_open`."""
     if not editor.role.at_least(Role.EDITOR):
         raise WorkflowError(_("Only editors publish."), code="forbidden")
-    if article.status not in (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW,
-                              ArticleStatus.UNPUBLISHED, ArticleStatus.PUBLISHED):
+    if article.status not in PUBLISHABLE:
         raise WorkflowError(_("This article cannot be published."), code="conflict")
     claims = list(session.exec(select(Claim).where(Claim.article_id == article.id)).all())
     open_claims = [c for c in claims if c.status in _OPEN]

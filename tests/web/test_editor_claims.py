@@ -378,3 +378,58 @@ def test_claims_in_review_cannot_be_triaged(app, client, article_id):
                       version=claim.version)
     assert "cannot become" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert _claims(app, article_id)[0].status == ClaimStatus.IN_REVIEW
+
+
+STATUS_BUTTONS = {"select": "/select", "dismiss": "/dismiss", "restore": "/restore",
+                  "merge": "/merge-next"}
+
+
+def _buttons_of(html: str, claim_id: int) -> set[str]:
+    """The triage buttons the board shows for one claim (by the address they post to)."""
+    return {name for name, suffix in STATUS_BUTTONS.items()
+            if f'action="/editor/claims/{claim_id}{suffix}"' in html}
+
+
+@pytest.mark.parametrize("status", list(ClaimStatus))
+def test_the_board_offers_exactly_the_triage_actions_that_succeed(app, client, article_id,
+                                                                  status):
+    """The buttons come from the workflow's rules: each one shown works, none hidden would."""
+    first = _claims(app, article_id)[0]
+    with app.app_context():
+        claim = db.session.get(Claim, first.id)
+        claim.status = status
+        db.session.add(claim)
+        db.session.commit()
+        version = claim.version
+    shown = _buttons_of(_board(client, article_id), first.id)
+    targets = {"select": ClaimStatus.SELECTED, "dismiss": ClaimStatus.DISMISSED,
+               "restore": ClaimStatus.CANDIDATE}
+    for action, target in targets.items():
+        _press(client, article_id, f"/editor/claims/{first.id}/{action}", version=str(version))
+        succeeded = _claims(app, article_id)[0].status == target != status
+        assert succeeded == (action in shown), (status, action)
+        if succeeded:  # put it back for the next action
+            with app.app_context():
+                claim = db.session.get(Claim, first.id)
+                claim.status = status
+                db.session.add(claim)
+                db.session.commit()
+                version = claim.version
+    triage = status in (ClaimStatus.CANDIDATE, ClaimStatus.SELECTED, ClaimStatus.DISMISSED)
+    assert ("merge" in shown) == triage
+
+
+def test_a_closed_report_offers_only_to_reopen_it(app, client, login_as):
+    from factcheck.models import ReaderReport
+    from factcheck.states import ReportStatus
+
+    login_as(Role.EDITOR)
+    with app.app_context():
+        report = ReaderReport(message="The figure is wrong.", status=ReportStatus.CLOSED)
+        db.session.add(report)
+        db.session.commit()
+        report_id = report.id
+    html = client.get("/editor/reports").get_data(as_text=True)
+    assert f'action="/editor/reports/{report_id}/new"' in html
+    assert f'action="/editor/reports/{report_id}/triaged"' not in html  # the workflow refuses
+    assert f'action="/editor/reports/{report_id}/closed"' not in html
