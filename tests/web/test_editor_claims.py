@@ -378,3 +378,25 @@ def test_claims_in_review_cannot_be_triaged(app, client, article_id):
                       version=claim.version)
     assert "cannot become" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert _claims(app, article_id)[0].status == ClaimStatus.IN_REVIEW
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "language", "direction"),
+    [
+        ("Dari", "وزیر گفت که بیکاری ۱۲ درصد کاهش یافته است. این خبر خوبی است.", None, "rtl"),
+        ("Pashto", "وزیر وویل چې بېکاري ۱۲ سلنه کمه شوې ده.", "ps-AF", "rtl"),
+        ("English", TEXT, None, "auto"),
+    ],
+)
+def test_article_text_is_written_in_its_languages_direction(app, client, login_as, title, body,
+                                                             language, direction):
+    editor = login_as(Role.EDITOR)
+    with app.app_context():
+        article = import_article(db.session, title=title, body=body, language=language,
+                                 actor=db.session.get(type(editor), editor.id))
+        db.session.commit()
+        article_id, lang = article.id, article.language  # detected when not given
+    board = _board(client, article_id)
+    assert f'<div class="article-text" lang="{lang}" dir="{direction}">' in board
+    editing = client.get(f"/editor/articles/{article_id}/text").get_data(as_text=True)
+    assert f'<textarea dir="{direction}" id="body"' in editing
