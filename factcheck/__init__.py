@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import api
     from .config import load_config
+    from .engine.splitting.language import text_direction
     from .extensions import csrf, db
     from .i18n import _, status_label
     from .infra.proxies import trust_proxies
@@ -56,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     app.jinja_env.globals.update(_=_, status_label=status_label, Role=Role)
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["text_dir"] = text_direction
     app.before_request(access.load_current_user)
     app.context_processor(lambda: {"current_user": access.current_user()})
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from factcheck.engine.splitting import language as language_module
 from factcheck.engine.splitting import sentences as sentences_module
-from factcheck.engine.splitting.sentences import detect_script, script_for_lang, split_sentences
+from factcheck.engine.splitting.sentences import split_sentences
 from factcheck.engine.splitting.types import Span
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -402,16 +403,14 @@ def test_latin_names_inside_persian_text() -> None:
     assert texts(text) == ["جلسه در ساعت ۹ صبح برگزار شد.", "John F. Kennedy را همه می‌شناسند."]
 
 
-def test_detect_script_and_lang() -> None:
-    assert detect_script(SAMPLE) == "latin"
-    assert detect_script(DARI_NEWS) == "arabic"
-    assert detect_script("") == "latin"
-    assert script_for_lang("en") == "latin"
-    assert script_for_lang("fa") == "arabic"
-    assert script_for_lang("prs") == "arabic"
-    assert script_for_lang("ps") == "arabic"
-    assert script_for_lang("fa_AF") == "arabic"
-    assert script_for_lang("de-CH") == "latin"
+def test_lang_decides_the_script_for_words_without_letters() -> None:
+    # `۱۲.` has no letters: a lowercase word after it goes on in Latin script, but
+    # Arabic script has no case, so there the full stop ends the sentence.
+    text = "Total ۱۲. then more"
+    assert texts(text, "fa") == texts(text, "ps_AF") == ["Total ۱۲.", "then more"]
+    assert texts(text) == texts(text, "en") == [text]
+    # Digits are not letters: `۵.` is a number ending a sentence, not an abbreviation.
+    assert texts("ماده ۵. بعد از آن") == ["ماده ۵.", "بعد از آن"]
 
 
 # --- paragraphs, edge cases, speed -------------------------------------------------
@@ -478,8 +477,19 @@ def test_adversarial_input_stays_linear(text: str) -> None:
     assert spans
 
 
-def test_engine_uses_only_the_standard_library() -> None:
-    tree = ast.parse(Path(sentences_module.__file__).read_text(encoding="utf-8"))
+@pytest.mark.parametrize(
+    ("module", "allowed"),
+    [
+        (
+            sentences_module,
+            {"factcheck.engine.splitting.types", "factcheck.engine.splitting.language"},
+        ),
+        (language_module, set()),
+    ],
+    ids=["sentences", "language"],
+)
+def test_engine_uses_only_the_standard_library(module, allowed: set[str]) -> None:
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -489,7 +499,6 @@ def test_engine_uses_only_the_standard_library() -> None:
     outside = {
         name
         for name in imported
-        if name.split(".")[0] not in sys.stdlib_module_names
-        and name != "factcheck.engine.splitting.types"
+        if name.split(".")[0] not in sys.stdlib_module_names and name not in allowed
     }
     assert outside == set()

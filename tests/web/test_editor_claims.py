@@ -433,3 +433,25 @@ def test_a_closed_report_offers_only_to_reopen_it(app, client, login_as):
     assert f'action="/editor/reports/{report_id}/new"' in html
     assert f'action="/editor/reports/{report_id}/triaged"' not in html  # the workflow refuses
     assert f'action="/editor/reports/{report_id}/closed"' not in html
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "language", "direction"),
+    [
+        ("Dari", "وزیر گفت که بیکاری ۱۲ درصد کاهش یافته است. این خبر خوبی است.", None, "rtl"),
+        ("Pashto", "وزیر وویل چې بېکاري ۱۲ سلنه کمه شوې ده.", "ps-AF", "rtl"),
+        ("English", TEXT, None, "auto"),
+    ],
+)
+def test_article_text_is_written_in_its_languages_direction(app, client, login_as, title, body,
+                                                             language, direction):
+    editor = login_as(Role.EDITOR)
+    with app.app_context():
+        article = import_article(db.session, title=title, body=body, language=language,
+                                 actor=db.session.get(type(editor), editor.id))
+        db.session.commit()
+        article_id, lang = article.id, article.language  # detected when not given
+    board = _board(client, article_id)
+    assert f'<div class="article-text" lang="{lang}" dir="{direction}">' in board
+    editing = client.get(f"/editor/articles/{article_id}/text").get_data(as_text=True)
+    assert f'<textarea dir="{direction}" id="body"' in editing

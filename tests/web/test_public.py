@@ -393,3 +393,15 @@ def test_workers_share_rendered_pages_through_the_database(app, checked, monkeyp
     app.test_client().get(f"/checks/{checked['slug']}")
     with app.app_context():
         assert len(db.session.exec(select(PageCache)).all()) == 1
+
+
+@pytest.mark.parametrize(("language", "direction"), [("en", "auto"), ("prs", "rtl"), ("ps", "rtl")])
+def test_the_article_and_its_claims_are_written_in_its_languages_direction(app, checked,
+                                                                          language, direction):
+    with app.app_context():
+        db.session.get(Article, checked["article_id"]).language = language
+        db.session.commit()
+    _publish(app, checked)
+    html = app.test_client().get(f"/checks/{checked['slug']}").get_data(as_text=True)
+    assert f'<div class="article-text" lang="{language}" dir="{direction}">' in html
+    assert html.count(f'<q lang="{language}" dir="{direction}">') == 3

@@ -5,10 +5,12 @@ Public API:
 - `split_claims(text, lang=None) -> list[CandidateClaim]`
 - `classify_span(text, start, end, lang=None) -> CandidateClaim`
 - `score_sentence(text) -> float` and `CHECKWORTHY_THRESHOLD`
+- `detect_language`, `script_of`, `is_rtl`, `text_direction` (see `language`)
 """
 
 from .checkworthy import CHECKWORTHY_THRESHOLD, explain_sentence, score_sentence
 from .claims import classify_span, split_claims
+from .language import detect_language, is_rtl, script_of, text_direction
 from .sentences import split_sentences
 from .types import CandidateClaim, Span
 
@@ -17,8 +19,12 @@ __all__ = [
     "CandidateClaim",
     "Span",
     "classify_span",
+    "detect_language",
     "explain_sentence",
+    "is_rtl",
     "score_sentence",
+    "script_of",
     "split_claims",
     "split_sentences",
+    "text_direction",
 ]

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .checkworthy import explain_sentence, score_sentence
+from .language import ARABIC, script_of
 from .sentences import split_sentences
 from .types import CandidateClaim, Span
 
@@ -88,7 +89,6 @@ _FA_SAYS = re.compile(
     r"(?P<content>.+)$", re.S)
 _FA_PREDICTION = re.compile(r"خواهد|خواهند|به زودی|به‌زودی")
 _FA_OPINION = re.compile(r"\bباید\b|ضروری است|لازم است")
-_NON_LATIN = re.compile(r"[\u0600-\u06FF]")
 
 
 @dataclass(frozen=True)
@@ -157,9 +157,9 @@ _KIND_FACTOR = {"factual": 1.0, "attributed": 1.0, "prediction": 0.55, "opinion"
                 "question": 0.3}
 
 
-def _score(typed: _Typed, persian: bool) -> tuple[float, dict[str, float]]:
-    if persian:
-        # The model is English-only: score Persian by language-neutral signals.
+def _score(typed: _Typed, arabic_script: bool) -> tuple[float, dict[str, float]]:
+    if arabic_script:
+        # The model is English-only: score Arabic script by language-neutral signals.
         digits = bool(re.search(r"[0-9۰-۹٠-٩]", typed.content))
         base = 0.45 + (0.25 if digits else 0.0) + min(len(typed.content.split()), 30) / 150
         features = {"number": 0.25 if digits else 0.0, "length": min(len(typed.content.split()),
@@ -173,9 +173,9 @@ def _score(typed: _Typed, persian: bool) -> tuple[float, dict[str, float]]:
     return max(0.0, min(1.0, base * factor)), features
 
 
-def _candidate(source: str, start: int, end: int, typed: _Typed, persian: bool,
+def _candidate(source: str, start: int, end: int, typed: _Typed, arabic_script: bool,
                claimant: str | None = None) -> CandidateClaim:
-    score, features = _score(typed, persian)
+    score, features = _score(typed, arabic_script)
     return CandidateClaim(
         start=start, end=end, text=source[start:end], kind=typed.kind, score=score,
         claimant=claimant if claimant is not None else typed.claimant, features=features,
@@ -197,9 +197,9 @@ def _main_subject(clause: str) -> str | None:
     return _clean_claimant(match["who"]) if match else None
 
 
-def _sub_claims(source: str, sentence: Span, persian: bool) -> list[CandidateClaim] | None:
+def _sub_claims(source: str, sentence: Span, arabic_script: bool) -> list[CandidateClaim] | None:
     """Split "main clause, warning that ..." into two claims, when both are complete."""
-    if persian:
+    if arabic_script:
         return None
     match = _SPLIT_POINT.search(sentence.text)
     if not match:
@@ -222,34 +222,33 @@ def _sub_claims(source: str, sentence: Span, persian: bool) -> list[CandidateCla
     tail_typed = _Typed("attributed", claimant, content)
     head_start, head_end = _trim(source, sentence.start, sentence.start + len(head_text))
     return [
-        _candidate(source, head_start, head_end, head_typed, persian),
-        _candidate(source, tail_start, sentence.end, tail_typed, persian),
+        _candidate(source, head_start, head_end, head_typed, arabic_script),
+        _candidate(source, tail_start, sentence.end, tail_typed, arabic_script),
     ]
 
 
-def _is_persian(text: str, lang: str | None) -> bool:
-    if lang:
-        return lang.split("-")[0].lower() in {"fa", "prs", "ps", "pbt", "pus", "per", "fas"}
-    return len(_NON_LATIN.findall(text[:5000])) > len(text[:5000]) // 4
+def _uses_arabic_script(text: str, lang: str | None) -> bool:
+    """Whether `text` in `lang` gets the Persian/Pashto rules (Arabic script), not English ones."""
+    return script_of(text, lang) == ARABIC
 
 
 def split_claims(text: str, lang: str | None = None) -> list[CandidateClaim]:
     """The candidate claims of an article, in text order, anchored by character offsets."""
-    persian = _is_persian(text, lang)
+    arabic_script = _uses_arabic_script(text, lang)
     candidates: list[CandidateClaim] = []
     last_subject: str | None = None  # who "they" most likely refers to
     for sentence in split_sentences(text, lang):
         if len(_WORD.findall(sentence.text)) < 3:
             continue  # headings, bylines, stray fragments
-        parts = _sub_claims(text, sentence, persian)
+        parts = _sub_claims(text, sentence, arabic_script)
         if not parts:
-            typed = _type_persian(sentence.text) if persian else _type_english(sentence.text)
-            parts = [_candidate(text, sentence.start, sentence.end, typed, persian)]
+            typed = _type_persian(sentence.text) if arabic_script else _type_english(sentence.text)
+            parts = [_candidate(text, sentence.start, sentence.end, typed, arabic_script)]
         for part in parts:
             if part.claimant and part.claimant.lower() in _PRONOUNS and last_subject:
                 part = replace(part, claimant=last_subject)
             candidates.append(part)
-        subject = parts[0].claimant or (None if persian else _main_subject(sentence.text))
+        subject = parts[0].claimant or (None if arabic_script else _main_subject(sentence.text))
         if subject and subject.lower() not in _PRONOUNS:
             last_subject = subject
     return candidates
@@ -258,7 +257,7 @@ def split_claims(text: str, lang: str | None = None) -> list[CandidateClaim]:
 def classify_span(text: str, start: int, end: int, lang: str | None = None) -> CandidateClaim:
     """Type and score one passage of `text` as a single claim (for editors' own spans)."""
     start, end = _trim(text, start, end)
-    persian = _is_persian(text[start:end], lang)
+    arabic_script = _uses_arabic_script(text[start:end], lang)
     piece = text[start:end]
-    typed = _type_persian(piece) if persian else _type_english(piece)
-    return _candidate(text, start, end, typed, persian)
+    typed = _type_persian(piece) if arabic_script else _type_english(piece)
+    return _candidate(text, start, end, typed, arabic_script)

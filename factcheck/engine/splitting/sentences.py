@@ -28,8 +28,8 @@ there a terminator followed by whitespace ends the sentence unless the token
 before it is a one-letter abbreviation (``ه.ش.``) or the ellipsis means "and so
 on" (``و ...``). ``؛`` and ``،`` never end a sentence, and Persian/Arabic-Indic
 digits are digits. These rules are chosen per boundary from the word before it;
-``lang`` (or the script detected from the text) decides only for words without
-letters, such as a number before the full stop.
+``lang`` (or the script detected from the text, see ``language.script_of``) decides
+only for words without letters, such as a number before the full stop.
 
 Numbered and lettered lists that open a paragraph (``1) ... 2) ...``, ``a. ... b.
 ...``) and bullets (``•``) start new sentences even without a full stop.
@@ -42,12 +42,10 @@ from __future__ import annotations
 
 import re
 
+from factcheck.engine.splitting.language import ARABIC, ARABIC_LETTERS, LATIN_LETTERS, script_of
 from factcheck.engine.splitting.types import Span
 
-__all__ = ["detect_script", "script_for_lang", "split_sentences"]
-
-LATIN = "latin"
-ARABIC = "arabic"
+__all__ = ["split_sentences"]
 
 # --- character classes -------------------------------------------------------------
 
@@ -61,10 +59,6 @@ _BULLETS = "•⁃▪◦‣●"
 _OPENERS_AND_BULLETS = _OPENERS + _BULLETS
 # The line boundaries of str.splitlines(): each one is a paragraph break.
 _BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_ARABIC_LETTER = (
-    "\u0621-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
-    "\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc"
-)
 # After a terminator: the end of the text or a line break ends the paragraph anyway.
 _PARAGRAPH_ENDS = frozenset(["", *_BREAKS])
 # What a list opening a paragraph can start with (see _LIST_START).
@@ -100,9 +94,9 @@ _CAMEL = re.compile(r"[a-z]{1,2}[A-Z]")
 # Dotted abbreviations written without spaces, final dot cut off: U.S, E.U, Ph.D.
 _DOTTED = re.compile(r"(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}")
 # One Arabic-script letter, possibly dotted: `م`, `ه.ش`, `ق.م`.
-_ARABIC_ABBREVIATION = re.compile(rf"(?:[{_ARABIC_LETTER}]\.)*[{_ARABIC_LETTER}]")
-_ARABIC_WORD = re.compile(rf"[{_ARABIC_LETTER}]+")
-_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+_ARABIC_ABBREVIATION = re.compile(rf"(?:[{ARABIC_LETTERS}]\.)*[{ARABIC_LETTERS}]")
+_ARABIC_WORD = re.compile(rf"[{ARABIC_LETTERS}]+")
+_LATIN_WORD = re.compile(f"[{LATIN_LETTERS}]+")
 # A quotation followed by its attribution: `"Why?" Smith asked.`
 _ATTRIBUTION = re.compile(
     rf"{_SPACE}+((?:[A-Z][\w’'.-]*{_SPACE}+){{1,3}})"
@@ -210,36 +204,16 @@ _TIME_PREPOSITIONS = _words(
     "at by around about before after until till from since shortly just near "
     "approximately roughly starting beginning early late on between"
 )
-# ISO 639 codes of languages written in Arabic script (Dari is `prs`, Pashto `ps`).
-_LANG_SCRIPTS = dict.fromkeys(
-    _words("fa prs pes ps pbt pbu pst ar arb ur ckb sd ug bal glk haz"), ARABIC
-)
 
 
 # --- public API --------------------------------------------------------------------
 
 
-def detect_script(text: str) -> str:
-    """Return "arabic" if Arabic-script words outnumber Latin ones at the text's start."""
-    sample = text[:4000]
-    if sample.isascii():
-        return LATIN
-    arabic = len(_ARABIC_WORD.findall(sample))
-    return ARABIC if arabic > len(_LATIN_WORD.findall(sample)) else LATIN
-
-
-def script_for_lang(lang: str) -> str:
-    """Return the script ("latin" or "arabic") of an ISO 639 code such as "en", "fa", "prs"."""
-    code = lang.strip().lower().replace("_", "-")
-    return _LANG_SCRIPTS.get(code, _LANG_SCRIPTS.get(code.split("-", 1)[0], LATIN))
-
-
 def split_sentences(text: str, lang: str | None = None) -> list[Span]:
     """Split text into sentence spans with exact offsets; every line break ends a sentence."""
-    script = detect_script(text) if lang is None else script_for_lang(lang)
     spans: list[Span] = []
     previous = 0
-    for cut in [*_sentence_cuts(text, script == ARABIC), len(text)]:
+    for cut in [*_sentence_cuts(text, script_of(text, lang) == ARABIC), len(text)]:
         piece = text[previous:cut]
         stripped = piece.lstrip()
         if stripped:
