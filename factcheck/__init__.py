@@ -35,7 +35,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .infra.security_log import configure_security_log
     from .markdown import render_markdown
     from .states import Role
-    from .web import access, admin, auth, editor, errors, feeds, main, page_cache, public, review
+    from .web import (
+        access,
+        admin,
+        auth,
+        display,
+        editor,
+        errors,
+        feeds,
+        main,
+        page_cache,
+        public,
+        review,
+    )
     from .web.converters import RecordIdConverter
     from .web.search import bp as search_bp
     from .workflow.publishing import CHANGED_CHECKS
@@ -56,6 +68,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     app.jinja_env.globals.update(_=_, status_label=status_label, Role=Role)
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters.update(highlight=display.highlight, snippet=display.snippet,
+                                 verdict_bars=display.verdict_bars)
     app.before_request(access.load_current_user)
     app.context_processor(lambda: {"current_user": access.current_user()})
 
