@@ -41,11 +41,11 @@ from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
 from factcheck.infra.migrate import upgrade  # noqa: E402
 from factcheck.models import Article, Claim, Publication  # noqa: E402
-from factcheck.queries.search import rebuild_index  # noqa: E402
 from factcheck.states import Role  # noqa: E402
 from factcheck.workflow.accounts import create_user  # noqa: E402
 from factcheck.workflow.publishing import build_snapshot  # noqa: E402
 from factcheck.workflow.scale_presets import seed_rating_scales  # noqa: E402
+from factcheck.workflow.search_index import rebuild_index  # noqa: E402
 
 PASSWORD = "a long bench passphrase 7"  # noqa: S105 (a throwaway benchmark account)
 MINIMAL = 60  # articles in the minimal data set: more than one page (50) of every list

@@ -29,14 +29,22 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import api
     from .config import load_config
-    from .engine.splitting.language import text_direction
     from .extensions import csrf, db
-    from .i18n import _, status_label
     from .infra.proxies import trust_proxies
     from .infra.security_log import configure_security_log
-    from .markdown import render_markdown
-    from .states import Role
-    from .web import access, admin, auth, editor, errors, feeds, main, page_cache, public, review
+    from .web import (
+        access,
+        admin,
+        auth,
+        display,
+        editor,
+        errors,
+        feeds,
+        main,
+        page_cache,
+        public,
+        review,
+    )
     from .web.converters import RecordIdConverter
     from .web.search import bp as search_bp
     from .workflow.publishing import CHANGED_CHECKS
@@ -55,11 +63,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     db.after_commit(CHANGED_CHECKS, page_cache.forget_checks)
     csrf.init_app(app)
-    app.jinja_env.globals.update(_=_, status_label=status_label, Role=Role)
-    app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["text_dir"] = text_direction
+    display.register_template_helpers(app)
     app.before_request(access.load_current_user)
-    app.context_processor(lambda: {"current_user": access.current_user()})
 
     app.url_map.converters["int"] = RecordIdConverter  # before any route uses it
     for blueprint in (main.bp, public.bp, auth.bp, editor.bp, review.bp, admin.bp, feeds.bp,

@@ -55,7 +55,7 @@ def db_upgrade(revision: str) -> None:
 
     upgrade(current_app, revision)
     if revision == "head":  # reference data and the search index need the current schema
-        from .queries.search import rebuild_index
+        from .workflow.search_index import rebuild_index
 
         seed_rating_scales(db.session)
         entries = rebuild_index(db.session)

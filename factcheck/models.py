@@ -419,8 +419,8 @@ class ThrottleHit(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
 
 
-# The search index: derived data kept by factcheck/queries/search.py, created by migration
-# 0005 with dialect-specific DDL, and so not on SQLModel.metadata.
+# The search index: derived data kept by factcheck/workflow/search_index.py, created by
+# migration 0005 with dialect-specific DDL, and so not on SQLModel.metadata.
 SEARCH_ENTRIES = "search_entries"
 SEARCH_FTS = "search_fts"
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 from ..extensions import db
 from ..i18n import _
 from ..models import RatingLabel
-from ..queries.search import latest_checks, verdict_bars, verdict_colours
+from ..queries.search import latest_checks, verdict_colours
 from ..states import Role
 from ..workflow.settings import get_setting
 from .access import current_user, require_login
@@ -26,8 +26,7 @@ def index():
     """The public front page: the latest published checks and their verdicts, a search box."""
     checks = latest_checks(db.session)
     colours = verdict_colours(db.session, (name for c in checks for name, _n in c.counts))
-    bars = {check.slug: verdict_bars(check.counts, colours) for check in checks}
-    return render_template("main/index.html", checks=checks, bars=bars)
+    return render_template("main/index.html", checks=checks, colours=colours)
 
 
 @bp.route("/methodology")

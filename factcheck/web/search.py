@@ -9,7 +9,8 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from ..extensions import db
 from ..i18n import _
-from ..queries.search import rebuild_index, search_checks, search_facets
+from ..queries.search import search_checks, search_facets
+from ..workflow.search_index import rebuild_index
 
 bp = Blueprint("search", __name__, cli_group="search")
 

@@ -23,11 +23,11 @@ from ..models import (
     Review,
     User,
 )
-from ..queries.search import reindex_publication, remove_article
 from ..states import ArticleStatus, ClaimStatus, ReviewStatus, Role
 from .actions import PUBLISHABLE
 from .audit import record_audit
 from .errors import WorkflowError
+from .search_index import reindex_publication, remove_article
 from .settings import get_setting
 
 # Claims the editor chose to check; the others (candidates, dismissed) are not published.
@@ -189,7 +189,7 @@ def publish_article(
                               published_by_id=editor.id, published_at=now)
     session.add(publication)
     session.flush()
-    reindex_publication(session, publication)
+    reindex_publication(session, publication=publication)
     _changed(session, article)
     record_audit(session, actor=editor, action="article.publish", obj=article,
                  publication=publication.number, open_claims=len(open_claims), reason=reason)
@@ -207,6 +207,6 @@ def unpublish_article(session: Session, *, article: Article, editor: User) -> No
         session.add(publication)
     article.status, article.updated_at = ArticleStatus.UNPUBLISHED, now
     session.add(article)
-    remove_article(session, article.id)
+    remove_article(session, article_id=article.id)
     _changed(session, article)
     record_audit(session, actor=editor, action="article.unpublish", obj=article)

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import select
 
+from factcheck.engine.search_text import normalise, words
 from factcheck.extensions import db
 from factcheck.models import Article, Claim, Decision, User
 from factcheck.queries import search
 from factcheck.queries.scales import active_scale, scale_labels
-from factcheck.queries.search import normalise, words
 from factcheck.states import ClaimStatus, Role
 from factcheck.workflow.articles import create_article
 from factcheck.workflow.publishing import publish_article
@@ -403,3 +403,62 @@ def test_hit_dates_are_dates(app, published):
         result = search_checks(db.session, query="budget")
     assert result.total == 1 and result.items[0].published_on == date(2026, 3, 2)
     assert result.pages == 1 and not result.has_next and not result.has_prev
+
+
+# --- What the templates share ----------------------------------------------------------------
+
+def _front_page_bars(html: str, slug: str) -> list[tuple[str, str, str, str]]:
+    """(label, claims, width, colour) of each segment of a check's bar on the front page."""
+    card = next(c for c in html.split('<li class="card">') if f'href="/checks/{slug}"' in c)
+    segments = re.findall(r'<rect x="[\d.]+" y="0" width="([\d.]+)" height="4" '
+                          r'fill="(#[0-9a-fA-F]{6})"', card)
+    counts = re.findall(r"<li>([^<:]+): (\d+)</li>", card)
+    assert len(segments) == len(counts), card
+    return [(label, n, width, colour)
+            for (label, n), (width, colour) in zip(counts, segments, strict=True)]
+
+
+def _verdict_page_bars(html: str) -> list[tuple[str, str, str, str]]:
+    """(label, claims, width, colour) of each bar of the verdict page's chart."""
+    start = html.index('<svg class="chart"')
+    chart = html[start:html.index("</svg>", start)]
+    rows = re.findall(r'<text x="0" [^>]*>([^<]+)</text>\s*<g [^>]*><rect [^>]*'
+                      r'width="([\d.]+)" fill="(#[0-9a-fA-F]{6})"></rect></g>\s*'
+                      r'<text [^>]*>(\d+)</text>', chart)
+    assert len(rows) == chart.count("<rect"), chart
+    return [(label, n, width, colour) for label, width, colour, n in rows]
+
+
+def test_front_page_and_verdict_page_draw_the_same_verdict_bars(app, client, editor):
+    slug = _publish(app, editor, title="Shares", claims=[
+        ("Prices rose.", "true", "Yes.", "A"), ("Rents rose.", "true", "Yes.", "B"),
+        ("Wages fell.", "false", "No.", "C")])["slug"]
+    front = _front_page_bars(client.get("/").get_data(as_text=True), slug)
+    chart = _verdict_page_bars(client.get(f"/checks/{slug}").get_data(as_text=True))
+    # Shares of the claims, in percent, coloured by verdict: the same on both pages.
+    assert front == [("True", "2", "66.67", "#1b6e2e"), ("False", "1", "33.33", "#b00020")]
+    assert chart == front
+
+
+def test_highlighting_escapes_the_text_and_marks_the_words(app, client, editor):
+    _publish(app, editor, title="Markup", claims=[
+        ('The <script>alert("budget")</script> & budget rose.', "false",
+         "Budget lines " + "and more words " * 30 + "then budget again, " + "x " * 200,
+         "Someone")])
+    html = _search(client, q="budget")
+    assert "<script>alert" not in html
+    assert ("The &lt;script&gt;alert(&#34;<mark>budget</mark>&#34;)&lt;/script&gt; &amp; "
+            "<mark>budget</mark> rose.") in html
+    snippet = re.search(r'<p class="snippet" dir="auto">(.*?)</p>', html, re.S)
+    assert snippet and snippet.group(1).startswith("<mark>Budget</mark> lines")
+    assert snippet.group(1).endswith("…") and len(snippet.group(1)) < 300
+    # The filters themselves: plain text in, escaped Markup with marked words out.
+    with app.app_context():
+        highlight = app.jinja_env.filters["highlight"]
+        cut = app.jinja_env.filters["snippet"]
+        assert highlight("a <b>Café</b>", ("cafe",)) == "a &lt;b&gt;<mark>Café</mark>&lt;/b&gt;"
+        assert highlight("<i>x</i>", ()) == "&lt;i&gt;x&lt;/i&gt;"
+        long = "word " * 100 + "<i>budget</i> " + "word " * 100
+        marked = cut(long, ("budget",))
+        assert marked.startswith("…") and marked.endswith("…")
+        assert "&lt;i&gt;<mark>budget</mark>&lt;/i&gt;" in marked and "<i>" not in marked

@@ -4,9 +4,9 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-27 12:00:00
 
-Derived data, kept by factcheck/queries/search.py and not on SQLModel.metadata (the migration
-environment and `factcheck db check` leave these tables out of comparisons). A database
-that already has publications gets its index with `factcheck search reindex`.
+Derived data, kept by factcheck/workflow/search_index.py and not on SQLModel.metadata (the
+migration environment and `factcheck db check` leave these tables out of comparisons). A
+database that already has publications gets its index with `factcheck search reindex`.
 """
 from collections.abc import Sequence
 
@@ -46,7 +46,7 @@ def upgrade() -> None:
                    "USING GIN (document)")
     else:
         op.execute(f"CREATE TABLE search_entries (id INTEGER PRIMARY KEY,{_COLUMNS})")
-        # The words, in the columns search.py weighs; rowid is search_entries.id.
+        # The words, in the columns search_tables.py weighs; rowid is search_entries.id.
         op.execute("""CREATE VIRTUAL TABLE search_fts USING fts5(
             claim_text, claimant, verdict, summary, title, outlet,
             tokenize = 'unicode61 remove_diacritics 0')""")

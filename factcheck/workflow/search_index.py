@@ -1,0 +1,108 @@
+"""Keeping the search index in step with publishing (flush only; the caller commits).
+
+`reindex_publication` and `remove_article` follow each publish and unpublish;
+`rebuild_index` recreates the whole index from the live publications. What the index holds
+and how each engine stores it: `factcheck.queries.search_tables`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from ..engine.search_text import word_string
+from ..markdown import render_markdown
+from ..models import Article, Publication
+from ..queries.search_tables import FTS_COLUMNS, SIMPLE, entries, fts, is_postgres
+from ..states import ArticleStatus
+
+
+def _plain(markdown_text: str) -> str:
+    """A conclusion (Markdown) as the plain text readers read."""
+    return render_markdown(markdown_text).striptags() if markdown_text else ""
+
+
+def _rows(publication_id: int, article_id: int, snapshot: dict[str, Any],
+          published_on: date) -> list[dict[str, Any]]:
+    article = snapshot["article"]
+    rows = []
+    for claim in snapshot.get("claims", []):
+        rating = claim.get("rating") or {}
+        decided = bool(claim.get("decided"))
+        rows.append({
+            "article_id": article_id, "publication_id": publication_id,
+            "slug": article["slug"], "title": article["title"], "outlet": article.get("outlet"),
+            "claim_number": claim["number"], "claim_text": claim["text"],
+            "claimant": claim.get("claimant"), "claimant_key": word_string(claim.get("claimant")),
+            "verdict": rating.get("name") if decided else None,
+            "verdict_symbol": rating.get("symbol") if decided else None,
+            "decided": decided, "summary": _plain(claim.get("summary") or "") if decided else "",
+            "published_on": published_on,
+        })
+    return rows
+
+
+def _weighted(name: str, weight: str) -> Any:
+    return sa.func.setweight(sa.func.to_tsvector(SIMPLE, sa.bindparam(name, type_=sa.Text)),
+                             sa.literal_column(f"'{weight}'"))
+
+
+def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    connection = session.connection()
+    docs = [{column: word_string(row[column]) for column, _weight in FTS_COLUMNS}
+            for row in rows]
+    if is_postgres(session):
+        document = _weighted("d_claim", "A")
+        for name, weight in (("d_title", "B"), ("d_summary", "C"), ("d_other", "D")):
+            document = document.op("||")(_weighted(name, weight))
+        connection.execute(entries.insert().values(document=document), [
+            {**row, "d_claim": doc["claim_text"], "d_title": doc["title"],
+             "d_summary": doc["summary"],
+             "d_other": " ".join((doc["claimant"], doc["verdict"], doc["outlet"]))}
+            for row, doc in zip(rows, docs, strict=True)])
+        return
+    ids = connection.execute(
+        entries.insert().returning(entries.c.id, sort_by_parameter_order=True), rows
+    ).scalars().all()
+    connection.execute(fts.insert(), [{"rowid": row_id, **doc}
+                                      for row_id, doc in zip(ids, docs, strict=True)])
+
+
+def remove_article(session: Session, *, article_id: int) -> None:
+    """Take every claim of the article out of the search index."""
+    session.connection().execute(entries.delete().where(entries.c.article_id == article_id))
+
+
+def reindex_publication(session: Session, *, publication: Publication) -> None:
+    """Make the index show exactly this publication's snapshot for its article.
+
+    Call it after the publication is flushed; a withdrawn publication only removes the
+    article's entries.
+    """
+    remove_article(session, article_id=publication.article_id)
+    if publication.withdrawn_at is not None:
+        return
+    article = session.get(Article, publication.article_id)
+    first = (article.published_at if article else None) or publication.published_at
+    _insert(session, _rows(publication.id, publication.article_id, publication.snapshot,
+                           first.date()))
+
+
+def rebuild_index(session: Session) -> int:
+    """Recreate the whole index from the live publications; returns the entries written."""
+    session.connection().execute(entries.delete())
+    query = (sa.select(Publication.id, Publication.article_id, Publication.snapshot,
+                       Publication.published_at, Article.published_at)
+             .join(Article, col(Article.id) == col(Publication.article_id))
+             .where(col(Publication.withdrawn_at).is_(None),
+                    Article.status == ArticleStatus.PUBLISHED))
+    rows: list[dict[str, Any]] = []
+    for pub_id, article_id, snapshot, pub_at, first_at in session.execute(query).all():
+        rows.extend(_rows(pub_id, article_id, snapshot, (first_at or pub_at).date()))
+    _insert(session, rows)
+    return len(rows)
