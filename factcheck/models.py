@@ -6,6 +6,7 @@ people edit concurrently carry a `version` column used for optimistic locking
 (SQLAlchemy `version_id_col`: a stale UPDATE raises `StaleDataError`).
 """
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -435,3 +436,11 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool,
     """Alembic hook: leave the search index (not on SQLModel.metadata) out of comparisons."""
     return not (type_ == "table" and reflected and compare_to is None
                 and name is not None and is_index_table(name))
+
+
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def is_hex_colour(value: str | None) -> bool:
+    """Whether `value` is a colour as rating labels store it (`#rrggbb`), safe in CSS."""
+    return bool(value) and _HEX_COLOUR.fullmatch(value) is not None

@@ -9,7 +9,6 @@ are the web layer's (`factcheck.web.display`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from ..engine.search_text import word_string, words
-from ..models import Article, Publication, RatingLabel
+from ..models import Article, Publication, RatingLabel, is_hex_colour
 from ..states import ArticleStatus
 from .paging import Page, last_page
 from .search_tables import FTS, FTS_COLUMNS, SIMPLE, entries, fts, is_postgres
@@ -28,7 +27,6 @@ MAX_TERMS = 32  # words of a query that count; the rest are ignored
 # A word found in every check would otherwise rank (and count) every claim ever published:
 # a search ranks at most the newest MAX_RANKED matches, so its cost stays bounded.
 MAX_RANKED = 500
-_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 @dataclass(frozen=True)
@@ -228,6 +226,6 @@ def verdict_colours(session: Session, names: Iterable[str | None]) -> dict[str, 
              .order_by(col(RatingLabel.id)))
     colours: dict[str, str] = {}
     for name, colour in session.execute(query).all():
-        if _COLOUR.fullmatch(colour or ""):
+        if is_hex_colour(colour):
             colours.setdefault(name, colour)
     return colours

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Response, jsonify, redirect, render_template, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import select
 
 from ..extensions import db
 from ..i18n import _
-from ..models import RatingLabel
+from ..queries.scales import coloured_labels
 from ..queries.search import latest_checks, verdict_colours
 from ..states import Role
 from ..workflow.settings import get_setting
 from .access import current_user, require_login
 
 bp = Blueprint("main", __name__)
-_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 @bp.route("/")
@@ -61,8 +57,7 @@ def dashboard():
 def scale_css():
     """Colours of every rating label, as classes (inline styles are barred by the CSP)."""
     rules = [f".verdict-{label.id} {{ --verdict: {label.colour}; }}"
-             for label in db.session.exec(select(RatingLabel)).all()
-             if _COLOUR.fullmatch(label.colour)]
+             for label in coloured_labels(db.session)]
     response = Response("\n".join(rules) + "\n", mimetype="text/css")
     response.headers["Cache-Control"] = "no-cache"  # small; label colours change at once
     return response

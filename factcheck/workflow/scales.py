@@ -16,14 +16,13 @@ from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
 from ..i18n import _
-from ..models import Decision, RatingLabel, RatingScale, Review, User
+from ..models import Decision, RatingLabel, RatingScale, Review, User, is_hex_colour
 from ..queries.scales import scale_labels
 from ..states import ScaleMode
 from .audit import record_audit
 from .errors import WorkflowError
 
 KEY_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
-COLOUR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
 MAX_VALUE = 100
 MIN_CONTRAST = 4.5  # WCAG AA for text: the colour is drawn on white and as text colour
 SCALE_NAME_MAX = 120
@@ -190,7 +189,7 @@ def contrast_with_white(colour: str) -> float:
 
 def _clean_colour(colour: str) -> str:
     colour = (colour or "").strip()
-    if not COLOUR_PATTERN.fullmatch(colour):
+    if not is_hex_colour(colour):
         raise WorkflowError(
             _("Write the colour as # followed by six hexadecimal digits, e.g. #1b6e2e."),
             field="colour")
