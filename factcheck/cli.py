@@ -330,6 +330,21 @@ def restore_command(ctx: click.Context, path: Path, yes: bool, no_safety_copy: b
         ctx.invoke(db_upgrade)
 
 
+@cli.group("search")
+def search_group() -> None:
+    """The public search index."""
+
+
+@search_group.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the search index from the live publications."""
+    from .workflow.search_index import rebuild_index
+
+    written = rebuild_index(db.session)
+    db.session.commit()
+    click.echo(_("Search index rebuilt: {n} published claims.", n=written))
+
+
 cli.add_command(serve_command)
 
 

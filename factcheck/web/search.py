@@ -1,8 +1,7 @@
-"""Search across published checks, for anyone; and `factcheck search reindex`."""
+"""Search across published checks, for anyone."""
 
 from __future__ import annotations
 
-import click
 from flask import Blueprint, render_template, request
 from wtforms import DateField, Form, SearchField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
@@ -10,9 +9,8 @@ from wtforms.validators import Length, Optional, ValidationError
 from ..extensions import db
 from ..i18n import _
 from ..queries.search import search_checks, search_facets
-from ..workflow.search_index import rebuild_index
 
-bp = Blueprint("search", __name__, cli_group="search")
+bp = Blueprint("search", __name__)
 
 PER_PAGE = 20
 PARAMS = ("q", "rating", "outlet", "claimant", "from", "to")  # what the form sends
@@ -62,11 +60,3 @@ def search():
             date_from=form.date_from.data, date_to=form.date_to.data,
             page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
     return render_template("search/results.html", form=form, result=result, params=params)
-
-
-@bp.cli.command("reindex")
-def reindex() -> None:
-    """Rebuild the search index from the live publications."""
-    written = rebuild_index(db.session)
-    db.session.commit()
-    click.echo(_("Search index rebuilt: {n} published claims.", n=written))
