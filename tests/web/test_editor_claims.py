@@ -390,17 +390,22 @@ def _buttons_of(html: str, claim_id: int) -> set[str]:
             if f'action="/editor/claims/{claim_id}{suffix}"' in html}
 
 
+def _force_status(app, claim_id: int, status: ClaimStatus) -> int:
+    """Put a claim in `status` directly (as any workflow path could); its new version."""
+    with app.app_context():
+        claim = db.session.get(Claim, claim_id)
+        claim.status = status
+        db.session.add(claim)
+        db.session.commit()
+        return claim.version
+
+
 @pytest.mark.parametrize("status", list(ClaimStatus))
 def test_the_board_offers_exactly_the_triage_actions_that_succeed(app, client, article_id,
                                                                   status):
     """The buttons come from the workflow's rules: each one shown works, none hidden would."""
     first = _claims(app, article_id)[0]
-    with app.app_context():
-        claim = db.session.get(Claim, first.id)
-        claim.status = status
-        db.session.add(claim)
-        db.session.commit()
-        version = claim.version
+    version = _force_status(app, first.id, status)
     shown = _buttons_of(_board(client, article_id), first.id)
     targets = {"select": ClaimStatus.SELECTED, "dismiss": ClaimStatus.DISMISSED,
                "restore": ClaimStatus.CANDIDATE}
@@ -409,12 +414,7 @@ def test_the_board_offers_exactly_the_triage_actions_that_succeed(app, client, a
         succeeded = _claims(app, article_id)[0].status == target != status
         assert succeeded == (action in shown), (status, action)
         if succeeded:  # put it back for the next action
-            with app.app_context():
-                claim = db.session.get(Claim, first.id)
-                claim.status = status
-                db.session.add(claim)
-                db.session.commit()
-                version = claim.version
+            version = _force_status(app, first.id, status)
     triage = status in (ClaimStatus.CANDIDATE, ClaimStatus.SELECTED, ClaimStatus.DISMISSED)
     assert ("merge" in shown) == triage
 
