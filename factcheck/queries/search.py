@@ -36,6 +36,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlmodel import Session, col
 
+from ..engine.snapshot import Snapshot
 from ..markdown import render_markdown
 from ..models import SEARCH_ENTRIES as ENTRIES
 from ..models import SEARCH_FTS as FTS
@@ -121,19 +122,20 @@ def _plain(markdown_text: str) -> str:
 
 def _rows(publication_id: int, article_id: int, snapshot: dict[str, Any],
           published_on: date) -> list[dict[str, Any]]:
-    article = snapshot["article"]
+    typed = Snapshot.from_json(snapshot)
+    article = typed.article
     rows = []
-    for claim in snapshot.get("claims", []):
-        rating = claim.get("rating") or {}
-        decided = bool(claim.get("decided"))
+    for claim in typed.claims:
+        decided = claim.decided
+        rating = claim.rating if decided else None
         rows.append({
             "article_id": article_id, "publication_id": publication_id,
-            "slug": article["slug"], "title": article["title"], "outlet": article.get("outlet"),
-            "claim_number": claim["number"], "claim_text": claim["text"],
-            "claimant": claim.get("claimant"), "claimant_key": _doc(claim.get("claimant")),
-            "verdict": rating.get("name") if decided else None,
-            "verdict_symbol": rating.get("symbol") if decided else None,
-            "decided": decided, "summary": _plain(claim.get("summary") or "") if decided else "",
+            "slug": article.slug, "title": article.title, "outlet": article.outlet,
+            "claim_number": claim.number, "claim_text": claim.text,
+            "claimant": claim.claimant, "claimant_key": _doc(claim.claimant),
+            "verdict": rating.name if rating else None,
+            "verdict_symbol": rating.symbol if rating else None,
+            "decided": decided, "summary": _plain(claim.summary) if decided else "",
             "published_on": published_on,
         })
     return rows
