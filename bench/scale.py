@@ -107,7 +107,7 @@ def build(app, articles: int) -> float:
         bulk_users(conn, former, prefix="former", role="editor", active=False)
         Generator(conn, reviewer_ids=reviewers, editor_id=admin.id, template=None).insert(0, 1)
         first = session.exec(select(Article).where(Article.slug == f"schools-{code(0)}")).one()
-        template = build_snapshot(session, first)
+        template = build_snapshot(session, first).to_json()
         conn.execute(update(Publication).where(Publication.article_id == first.id)
                      .values(snapshot=template))
         session.commit()

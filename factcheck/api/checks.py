@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, request
 
-from ..engine.snapshot import numeric_rating
+from ..engine.snapshot import SnapshotClaim, SnapshotRating, numeric_rating
 from ..extensions import db
 from ..i18n import _
 from ..infra.http_cache import conditional, make_etag
@@ -18,71 +18,70 @@ from .serializers import iso
 
 def _item(check: LiveCheck) -> dict[str, Any]:
     snapshot = check.snapshot
-    article = snapshot["article"]
+    article = snapshot.article
     return {
-        "slug": article["slug"],
-        "title": article["title"],
-        "outlet": article["outlet"],
-        "url": check_url(article["slug"]),  # the verdict page
-        "source_url": article["source_url"],  # the article that was checked
+        "slug": article.slug,
+        "title": article.title,
+        "outlet": article.outlet,
+        "url": check_url(article.slug),  # the verdict page
+        "source_url": article.source_url,  # the article that was checked
         "published_at": iso(check.first_published),
         "updated_at": iso(check.modified),
-        "checked": snapshot["checked"],
-        "open": snapshot["open"],
-        "counts": [{"verdict": name, "count": n} for name, n in snapshot["counts"]],
+        "checked": snapshot.checked,
+        "open": snapshot.open,
+        "counts": [{"verdict": name, "count": n} for name, n in snapshot.counts],
     }
 
 
-def _verdict(rating: dict[str, Any] | None) -> dict[str, Any] | None:
+def _verdict(rating: SnapshotRating | None) -> dict[str, Any] | None:
     if rating is None:  # decided with a written conclusion only
         return None
     value, worst, best = numeric_rating(rating)
-    return {"key": rating["key"], "name": rating["name"], "value": value, "worst": worst,
+    return {"key": rating.key, "name": rating.name, "value": value, "worst": worst,
             "best": best}
 
 
-def _claim(claim: dict[str, Any], url: str) -> dict[str, Any]:
-    decided = claim["decided"]
+def _claim(claim: SnapshotClaim, url: str) -> dict[str, Any]:
+    decided = claim.decided
     return {
-        "number": claim["number"],
-        "url": f"{url}#claim-{claim['number']}",
-        "text": claim["text"],
-        "quote": claim["quote"],
-        "kind": claim["kind"],
-        "claimant": claim["claimant"],
-        "claim_date": claim["claim_date"],
+        "number": claim.number,
+        "url": f"{url}#claim-{claim.number}",
+        "text": claim.text,
+        "quote": claim.quote,
+        "kind": claim.kind,
+        "claimant": claim.claimant,
+        "claim_date": claim.claim_date,
         "status": "decided" if decided else "open",
-        "verdict": _verdict(claim["rating"]),
+        "verdict": _verdict(claim.rating),
         # The editor's public conclusion, in Markdown; None while still being checked.
-        "conclusion": claim["summary"] if decided else None,
-        "decided_at": claim["decided_at"],
+        "conclusion": claim.summary if decided else None,
+        "decided_at": claim.decided_at,
         # As on the verdict page: reviews and evidence only once the claim is decided.
-        "reviewers": claim["reviewers"] if decided else 0,
-        "agreement": claim["agreement"] if decided else None,
-        "reasoning": claim["reasoning"] if decided else [],
-        "evidence": claim["evidence"] if decided else [],
+        "reviewers": claim.reviewers if decided else 0,
+        "agreement": claim.agreement if decided else None,
+        "reasoning": list(claim.reasoning) if decided else [],
+        "evidence": [e.to_json() for e in claim.evidence] if decided else [],
     }
 
 
 def _detail(check: LiveCheck) -> dict[str, Any]:
     snapshot = check.snapshot
-    article = snapshot["article"]
-    url = check_url(article["slug"])
-    numbers = {c["id"]: c["number"] for c in snapshot["claims"]}
+    article, organisation = snapshot.article, snapshot.organisation
+    url = check_url(article.slug)
     data = _item(check)
     data.update(
-        author=article["author"],
-        published_on=article["published_on"],
-        language=article["language"],
+        author=article.author,
+        published_on=article.published_on,
+        language=article.language,
         version=check.publication.number,
-        candidates=snapshot["candidates"],
-        organisation={**snapshot["organisation"],  # as on the page: no url means this site
-                      "url": snapshot["organisation"]["url"]
-                      or home_url()},
-        claims=[_claim(c, url) for c in snapshot["claims"]],
-        corrections=[{"at": c["at"], "note": c["note"], "before": c["before"],
-                      "after": c["after"], "claim_number": numbers.get(c["claim_id"])}
-                     for c in snapshot["corrections"]],
+        candidates=snapshot.candidates,
+        # As on the page: no url means this site.
+        organisation={"name": organisation.name, "url": organisation.url or home_url(),
+                      "logo": organisation.logo},
+        claims=[_claim(c, url) for c in snapshot.claims],
+        corrections=[{"at": c.at, "note": c.note, "before": c.before, "after": c.after,
+                      "claim_number": c.claim_number}
+                     for c in snapshot.corrections],
     )
     return data
 

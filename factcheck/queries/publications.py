@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from functools import cached_property
+from typing import Literal
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from ..engine.snapshot import Snapshot
 from ..i18n import _
 from ..models import Article, Publication
 from ..states import ArticleStatus
@@ -22,13 +24,15 @@ class LiveCheck:
     first_published: datetime  # when the check first went public
     modified: datetime  # its latest publication or correction, as on the verdict page
 
-    @property
-    def snapshot(self) -> dict[str, Any]:
-        return self.publication.snapshot
+    @cached_property  # read once: a feed or export asks for it several times per check
+    def snapshot(self) -> Snapshot:
+        """The live publication's snapshot, typed."""
+        return Snapshot.from_json(self.publication.snapshot)
 
     @property
     def slug(self) -> str:
-        return self.snapshot["article"]["slug"]
+        """The address of the check's verdict page."""
+        return self.snapshot.article.slug
 
 
 @dataclass(frozen=True)
@@ -93,13 +97,13 @@ def live_checks(session: Session, *, newest: Literal["published", "modified"] = 
             for publication, first, corrected in session.exec(query).all()]
 
 
-def verdict_summary(snapshot: dict[str, Any]) -> str:
+def verdict_summary(snapshot: Snapshot) -> str:
     """One line for readers: claims checked, verdict counts, claims still being checked."""
-    text = _("{n} claims checked", n=snapshot["checked"])
-    counts = ", ".join(f"{name or _('no label')}: {n}" for name, n in snapshot["counts"])
+    text = _("{n} claims checked", n=snapshot.checked)
+    counts = ", ".join(f"{name or _('no label')}: {n}" for name, n in snapshot.counts)
     text += f" ({counts})." if counts else "."
-    if snapshot["open"]:
-        text += " " + _("{n} more are still being checked.", n=snapshot["open"])
+    if snapshot.open:
+        text += " " + _("{n} more are still being checked.", n=snapshot.open)
     return text
 
 

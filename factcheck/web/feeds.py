@@ -96,16 +96,15 @@ class _Entry:
 
 def _entries(check: LiveCheck) -> Iterator[_Entry]:
     snapshot, url = check.snapshot, check_url(check.slug)
-    title = snapshot["article"]["title"]
+    title = snapshot.article.title
     yield _Entry(id=url, title=_("Fact check: {title}", title=title), link=url,
                  published=check.first_published, updated=check.modified,
                  summary=verdict_summary(snapshot))
-    numbers = {c["id"]: c["number"] for c in snapshot["claims"]}
-    for n, correction in enumerate(snapshot["corrections"], start=1):
-        at = parse_time(correction["at"])
-        note = correction["note"]
-        if correction["claim_id"] in numbers:
-            note = _("Claim {n}: {note}", n=numbers[correction["claim_id"]], note=note)
+    for n, correction in enumerate(snapshot.corrections, start=1):
+        at = parse_time(correction.at)
+        note = correction.note
+        if correction.claim_number is not None:
+            note = _("Claim {n}: {note}", n=correction.claim_number, note=note)
         yield _Entry(id=f"{url}#correction-{n}", title=_("Correction: {title}", title=title),
                      link=url, published=at, updated=at, summary=note)
 
@@ -200,17 +199,17 @@ def verdicts_csv():
 def verdict_rows(check: LiveCheck) -> Iterator[list[Any]]:
     """The CSV rows of one check: its decided claims, in the order of the article."""
     snapshot, url = check.snapshot, check_url(check.slug)
-    article = snapshot["article"]
+    article = snapshot.article
     # The same date as the ClaimReview markup's datePublished on the verdict page.
     published = check.publication.published_at.date().isoformat()
-    for claim in snapshot["claims"]:
-        if not claim["decided"]:
+    for claim in snapshot.claims:
+        if not claim.decided:
             continue
-        name = claim["rating"]["name"] if claim["rating"] else None
-        yield [article["slug"], article["title"], article["outlet"], article["source_url"],
-               claim["number"], claim["text"], claim["claimant"], claim["claim_date"],
-               name, *numeric_rating(claim["rating"]), claim["summary"], published,
-               f"{url}#claim-{claim['number']}"]
+        name = claim.rating.name if claim.rating else None
+        yield [article.slug, article.title, article.outlet, article.source_url,
+               claim.number, claim.text, claim.claimant, claim.claim_date,
+               name, *numeric_rating(claim.rating), claim.summary, published,
+               f"{url}#claim-{claim.number}"]
 
 
 def csv_cell(value: Any) -> Any:

@@ -14,6 +14,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col
 
+from ..engine.snapshot import Snapshot
 from ..extensions import db
 from ..models import Article, PageCache, Publication
 from ..queries.publications import live_publication_stamp
@@ -54,7 +55,7 @@ def forget_checks(slugs: set[str]) -> None:
 
 @lru_cache(maxsize=256)
 def rendered_page(slug: str, etag: str, url_root: str, database: str, publication_id: int,
-                  render: Callable[[dict, Publication, datetime], str]) -> bytes:
+                  render: Callable[[Snapshot, Publication, datetime], str]) -> bytes:
     """The rendered page of one published version: from this worker's memory, else from
     the cache shared by all workers in the database, else rendered and stored there.
 
@@ -68,7 +69,8 @@ def rendered_page(slug: str, etag: str, url_root: str, database: str, publicatio
     publication = db.session.get(Publication, publication_id)
     article = db.session.get(Article, publication.article_id)
     modified = article.last_corrected_at or publication.published_at
-    body = render(publication.snapshot, publication, modified).encode()  # encoded once
+    snapshot = Snapshot.from_json(publication.snapshot)
+    body = render(snapshot, publication, modified).encode()  # encoded once
     _share(key, f"check:{slug}|", body)
     return body
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from dataclasses import replace
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -17,6 +18,7 @@ from flask import (
 
 from ..engine.claimreview import claim_reviews
 from ..engine.highlight import segments
+from ..engine.snapshot import Snapshot
 from ..extensions import db
 from ..i18n import _
 from ..infra.links import check_url, home_url
@@ -55,7 +57,8 @@ def check(slug: str):
             _render))
     else:  # signed-in staff see their own navigation; do not cache that page
         publication = db.session.get(Publication, publication_id)
-        response = make_response(_render(publication.snapshot, publication, modified))
+        response = make_response(_render(Snapshot.from_json(publication.snapshot),
+                                          publication, modified))
     response.set_etag(etag)
     response.last_modified = modified
     response.cache_control.public = True
@@ -63,19 +66,20 @@ def check(slug: str):
     return response
 
 
-def _render(snapshot: dict, publication, modified) -> str:
-    page_url = check_url(snapshot["article"]["slug"])
-    organisation = {"logo": "", **snapshot["organisation"]}
-    organisation["url"] = organisation["url"] or home_url()
-    claims = [SimpleNamespace(**c) for c in snapshot["claims"]]
+def _render(snapshot: Snapshot, publication: Publication, modified: datetime) -> str:
+    page_url = check_url(snapshot.article.slug)
+    # No url configured means this site, on the page as in the markup.
+    organisation = replace(snapshot.organisation,
+                           url=snapshot.organisation.url or home_url())
+    claims = snapshot.claims
     markup = claim_reviews(
         snapshot, page_url=page_url, published=publication.published_at.date().isoformat(),
         modified=modified.date().isoformat() if modified != publication.published_at else None,
         organisation=organisation)
-    colours = {c.rating["name"]: c.rating["colour"] for c in claims if c.rating}
+    colours = {c.rating.name: c.rating.colour for c in claims if c.rating}
     return render_template(
-        "public/check.html", snapshot=snapshot, article=snapshot["article"], claims=claims,
-        segments=segments(snapshot["article"]["body"], claims), page_url=page_url,
+        "public/check.html", snapshot=snapshot, article=snapshot.article, claims=claims,
+        segments=segments(snapshot.article.body, claims), page_url=page_url,
         publication=publication, modified=modified, claim_reviews=markup,
         organisation=organisation, colours=colours,
     )
@@ -96,12 +100,12 @@ def report(slug: str):
         abort(404)
     article, publication = found
     form = ReaderReportForm()
-    claims = publication.snapshot["claims"]
+    claims = Snapshot.from_json(publication.snapshot).claims
     form.claim.choices = [("", _("The whole check"))] + [
-        (str(c["number"]), _("Claim {n}", n=c["number"])) for c in claims]
+        (str(c.number), _("Claim {n}", n=c.number)) for c in claims]
     if form.validate_on_submit():
         number = int(form.claim.data) if form.claim.data else None
-        claim_id = next((c["id"] for c in claims if c["number"] == number), None)
+        claim_id = next((c.id for c in claims if c.number == number), None)
         try:
             submit_report(db.session, article=article, claim_id=claim_id,
                           message=form.message.data, contact=form.contact.data or "",

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..dbtypes import utcnow
 from ..engine.aggregate import consensus
+from ..engine.snapshot import (
+    Organisation,
+    Snapshot,
+    SnapshotArticle,
+    SnapshotClaim,
+    SnapshotCorrection,
+    SnapshotEvidence,
+    SnapshotRating,
+)
 from ..i18n import _
 from ..models import (
     Article,
@@ -37,17 +45,24 @@ _OPEN = (ClaimStatus.SELECTED, ClaimStatus.IN_REVIEW, ClaimStatus.REVIEWED)
 
 
 def _label_data(label: RatingLabel | None, scale: RatingScale | None,
-                bounds: dict[int, tuple[int, int]]) -> dict[str, Any] | None:
+                bounds: dict[int, tuple[int, int]]) -> SnapshotRating | None:
     if label is None:
         return None
     worst, best = bounds.get(label.scale_id, (None, None))
-    return {"key": label.key, "name": label.name, "value": label.value, "colour": label.colour,
-            "symbol": label.symbol, "worst": worst, "best": best,
-            "scale": scale.name if scale else None}
+    return SnapshotRating(key=label.key, name=label.name, value=label.value,
+                          colour=label.colour, symbol=label.symbol, worst=worst, best=best,
+                          scale=scale.name if scale else None)
 
 
-def build_snapshot(session: Session, article: Article) -> dict[str, Any]:
-    """Everything the verdict page shows, frozen as plain data (a fixed number of queries)."""
+def _evidence(item: Evidence) -> SnapshotEvidence:
+    return SnapshotEvidence(
+        url=item.url, title=item.title, publisher=item.publisher,
+        published_on=item.published_on.isoformat() if item.published_on else None,
+        quote=item.quote, stance=str(item.stance), archive_url=item.archive_url)
+
+
+def build_snapshot(session: Session, article: Article) -> Snapshot:
+    """Everything the verdict page shows, frozen (a fixed number of queries)."""
     claims = list(session.exec(select(Claim).where(
         Claim.article_id == article.id, col(Claim.status).in_(_CHECKED))
         .order_by(col(Claim.start))).all())
@@ -73,47 +88,42 @@ def build_snapshot(session: Session, article: Article) -> dict[str, Any]:
         label = labels.get(decision.rating_id) if decision and decision.rating_id else None
         claim_reviews = [r for r in reviews if r.claim_id == claim.id]
         agreement = consensus([r.rating_id for r in claim_reviews])
-        items.append({
-            "id": claim.id, "number": number, "start": claim.start, "end": claim.end,
-            "quote": article.body[claim.start:claim.end], "text": claim.text,
-            "kind": str(claim.kind), "claimant": claim.claimant,
-            "claim_date": claim.claim_date.isoformat() if claim.claim_date else None,
-            "decided": decision is not None,
-            "rating": _label_data(label, scales.get(label.scale_id) if label else None, bounds),
-            "summary": decision.summary if decision else "",
-            "decided_at": decision.decided_at.isoformat() if decision else None,
-            "reviewers": len(claim_reviews), "agreement": agreement.kind,
-            "reasoning": [r.rationale for r in claim_reviews if r.rationale],
-            "evidence": [{
-                "url": e.url, "title": e.title, "publisher": e.publisher,
-                "published_on": e.published_on.isoformat() if e.published_on else None,
-                "quote": e.quote, "stance": str(e.stance), "archive_url": e.archive_url,
-            } for e in evidence if e.claim_id == claim.id],
-        })
-    counts = Counter(i["rating"]["name"] if i["rating"] else None for i in items if i["decided"])
+        items.append(SnapshotClaim(
+            id=claim.id, number=number, start=claim.start, end=claim.end,
+            quote=article.body[claim.start:claim.end], text=claim.text,
+            kind=str(claim.kind), claimant=claim.claimant,
+            claim_date=claim.claim_date.isoformat() if claim.claim_date else None,
+            decided=decision is not None,
+            rating=_label_data(label, scales.get(label.scale_id) if label else None, bounds),
+            summary=decision.summary if decision else "",
+            decided_at=decision.decided_at.isoformat() if decision else None,
+            reviewers=len(claim_reviews), agreement=agreement.kind,
+            reasoning=tuple(r.rationale for r in claim_reviews if r.rationale),
+            evidence=tuple(_evidence(e) for e in evidence if e.claim_id == claim.id),
+        ))
+    counts = Counter(i.rating.name if i.rating else None for i in items if i.decided)
     total_claims = session.exec(select(func.count()).select_from(Claim).where(
         Claim.article_id == article.id, Claim.status != ClaimStatus.NEEDS_REANCHOR)).one()
-    return {
-        "article": {
-            "title": article.title, "slug": article.slug, "body": article.body,
-            "source_url": article.source_url, "outlet": article.outlet, "author": article.author,
-            "published_on": article.published_on.isoformat() if article.published_on else None,
-            "language": article.language,
-        },
-        "claims": items,
-        "counts": [[name, n] for name, n in counts.most_common()],
-        "checked": sum(1 for i in items if i["decided"]),
-        "open": sum(1 for i in items if not i["decided"]),
-        "candidates": total_claims,
-        "corrections": [{"note": c.note, "before": c.before, "after": c.after,
-                         "claim_id": c.claim_id, "at": c.created_at.isoformat(),
-                         "claim_number": next((i["number"] for i in items
-                                               if i["id"] == c.claim_id), None)}
-                        for c in corrections],
-        "organisation": {"name": get_setting(session, "org_name"),
-                         "url": get_setting(session, "org_url"),
-                         "logo": get_setting(session, "org_logo_url")},
-    }
+    numbers = {i.id: i.number for i in items}
+    return Snapshot(
+        article=SnapshotArticle(
+            title=article.title, slug=article.slug, body=article.body,
+            source_url=article.source_url, outlet=article.outlet, author=article.author,
+            published_on=article.published_on.isoformat() if article.published_on else None,
+            language=article.language),
+        claims=tuple(items),
+        counts=tuple(counts.most_common()),
+        checked=sum(1 for i in items if i.decided),
+        open=sum(1 for i in items if not i.decided),
+        candidates=total_claims,
+        corrections=tuple(SnapshotCorrection(
+            note=c.note, before=c.before, after=c.after, claim_id=c.claim_id,
+            at=c.created_at.isoformat(), claim_number=numbers.get(c.claim_id))
+            for c in corrections),
+        organisation=Organisation(name=get_setting(session, "org_name"),
+                                  url=get_setting(session, "org_url"),
+                                  logo=get_setting(session, "org_logo_url")),
+    )
 
 
 # session.info key: slugs of the checks whose public pages this transaction changed
@@ -173,7 +183,9 @@ def publish_article(
     previous = session.exec(select(Publication).where(Publication.article_id == article.id)
                             .order_by(col(Publication.number).desc())).first()
     snapshot = build_snapshot(session, article)
-    if previous is not None and previous.withdrawn_at is None and previous.snapshot == snapshot:
+    # Compared as typed snapshots: one stored before the schema key existed is still equal.
+    if (previous is not None and previous.withdrawn_at is None
+            and Snapshot.from_json(previous.snapshot) == snapshot):
         return previous  # nothing changed (e.g. the button pressed twice): no new version
     if previous is not None and previous.withdrawn_at is None:
         previous.withdrawn_at = now
@@ -185,7 +197,7 @@ def publish_article(
     session.flush()
     publication = Publication(article_id=article.id,
                               number=(previous.number + 1) if previous else 1,
-                              snapshot=snapshot,
+                              snapshot=snapshot.to_json(),
                               published_by_id=editor.id, published_at=now)
     session.add(publication)
     session.flush()

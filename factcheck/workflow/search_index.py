@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from ..engine.search_text import word_string
+from ..engine.snapshot import Snapshot
 from ..markdown import render_markdown
 from ..models import Article, Publication
 from ..queries.search_tables import FTS_COLUMNS, SIMPLE, entries, fts, is_postgres
@@ -27,19 +28,20 @@ def _plain(markdown_text: str) -> str:
 
 def _rows(publication_id: int, article_id: int, snapshot: dict[str, Any],
           published_on: date) -> list[dict[str, Any]]:
-    article = snapshot["article"]
+    typed = Snapshot.from_json(snapshot)
+    article = typed.article
     rows = []
-    for claim in snapshot.get("claims", []):
-        rating = claim.get("rating") or {}
-        decided = bool(claim.get("decided"))
+    for claim in typed.claims:
+        decided = claim.decided
+        rating = claim.rating if decided else None
         rows.append({
             "article_id": article_id, "publication_id": publication_id,
-            "slug": article["slug"], "title": article["title"], "outlet": article.get("outlet"),
-            "claim_number": claim["number"], "claim_text": claim["text"],
-            "claimant": claim.get("claimant"), "claimant_key": word_string(claim.get("claimant")),
-            "verdict": rating.get("name") if decided else None,
-            "verdict_symbol": rating.get("symbol") if decided else None,
-            "decided": decided, "summary": _plain(claim.get("summary") or "") if decided else "",
+            "slug": article.slug, "title": article.title, "outlet": article.outlet,
+            "claim_number": claim.number, "claim_text": claim.text,
+            "claimant": claim.claimant, "claimant_key": word_string(claim.claimant),
+            "verdict": rating.name if rating else None,
+            "verdict_symbol": rating.symbol if rating else None,
+            "decided": decided, "summary": _plain(claim.summary) if decided else "",
             "published_on": published_on,
         })
     return rows
