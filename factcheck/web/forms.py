@@ -37,6 +37,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..dbtypes import MAX_ID
 from ..i18n import _, status_label
+from ..queries.scales import active_scale, scale_labels
 from ..states import Role
 from ..workflow import WorkflowError
 
@@ -273,6 +274,12 @@ def show_workflow_error(form: FlaskForm, error: WorkflowError) -> None:
     else:
         flash(error.message, "error")
 
+
+def rating_choices(session) -> list[tuple[str, str]]:
+    """The active scale's labels as the choices of a rating select, after "choose"."""
+    scale = active_scale(session)
+    labels = scale_labels(session, scale) if scale else []
+    return [("", _("— choose —"))] + [(label.key, label.name) for label in labels]
 
 
 class ScaleForm(FlaskForm):
