@@ -17,3 +17,9 @@ def scale_labels(session: Session, scale: RatingScale) -> list[RatingLabel]:
     query = select(RatingLabel).where(RatingLabel.scale_id == scale.id).order_by(
         col(RatingLabel.position))
     return list(session.exec(query).all())
+
+
+def active_labels(session: Session) -> list[RatingLabel]:
+    """The active scale's labels in their display order; none when no scale is active."""
+    scale = active_scale(session)
+    return scale_labels(session, scale) if scale else []

@@ -12,24 +12,23 @@ from flask import (
     request,
     url_for,
 )
-from sqlmodel import select
 
-from ..engine.aggregate import consensus, spread
 from ..engine.highlight import segments
 from ..engine.splitting import CHECKWORTHY_THRESHOLD
 from ..extensions import db
 from ..i18n import _
 from ..intake.sources import IntakeError, read_source
-from ..models import Article, Assignment, Claim, Decision, ReaderReport, User
+from ..models import Article, Assignment, Claim, ReaderReport, User
 from ..queries.agreement import article_agreement
+from ..queries.claim_page import claim_page
+from ..queries.claims import article_claims
+from ..queries.decision import decision_page
 from ..queries.desk import (
     article_conflicts,
     articles_with_progress,
     claim_assignments,
     claim_count,
-    evidence_with_authors,
     reader_reports,
-    review_views,
     reviewers,
 )
 from ..queries.paging import page_number
@@ -40,7 +39,6 @@ from ..workflow.assignments import assign_claims, unassign
 from ..workflow.claims import (
     ClaimConflict,
     add_claim,
-    article_claims,
     change_claim_status,
     edit_claim,
     merge_with_next,
@@ -51,7 +49,7 @@ from ..workflow.claims import (
 )
 from ..workflow.publishing import publish_article, unpublish_article
 from ..workflow.reports import set_report_status
-from ..workflow.reviews import claim_history, decide_claim, send_back, visible_reviews
+from ..workflow.reviews import decide_claim, send_back
 from .access import current_user, guard_blueprint
 from .forms import (
     ArticleImportForm,
@@ -247,8 +245,8 @@ def _claim_page(claim: Claim, status: int = 200, **forms):
     forms.setdefault("form", ClaimEditForm(obj=claim, version=claim.version))
     forms.setdefault("split_form", ClaimSplitForm(version=claim.version))
     forms.setdefault("reanchor_form", ClaimAddForm())
-    return render_template("editor/claim.html", claim=claim,
-                           article=db.session.get(Article, claim.article_id), **forms), status
+    return render_template("editor/claim.html", page=claim_page(db.session, claim),
+                           **forms), status
 
 
 def _back_to_claim(claim: Claim, message: str):
@@ -384,40 +382,26 @@ def unassign_reviewer(assignment_id: int):
 
 def _decision_page(claim_found: Claim, status: int = 200, *, refresh_version: bool = False,
                    **forms):
-    user = current_user()
-    views = review_views(db.session, visible_reviews(db.session, claim=claim_found, viewer=user))
-    submitted = [v for v in views if v.review.status == "submitted"]
-    agreement = consensus([v.label.key if v.label else None for v in submitted])
-    values = spread([v.label.value if v.label else None for v in submitted])
-    decision = db.session.exec(select(Decision).where(Decision.claim_id == claim_found.id)
-                               ).first()
+    """The decision page, with the forms the caller already has (fresh ones otherwise)."""
+    page = decision_page(db.session, claim_found, current_user())
     form = forms.pop("decision_form", None) or DecisionForm()
-    form.rating.choices = rating_choices(db.session)
+    form.rating.choices = rating_choices(page.labels)
     if not form.is_submitted():
-        current = next((v.label.key for v in submitted if v.label and decision
-                        and v.label.id == decision.rating_id), None)
-        form.rating.data = current or (agreement.rating or "")
-        form.summary.data = decision.summary if decision else ""
-        form.version.data = decision.version if decision else 0
+        form.rating.data = page.suggested_rating
+        form.summary.data = page.decision.summary if page.decision else ""
+        form.version.data = page.decision_version
     elif refresh_version:  # show theirs; saving again applies mine over it
-        form.version.data = decision.version if decision else 0
-    return render_template(
-        "editor/decide.html", claim=claim_found,
-        article=db.session.get(Article, claim_found.article_id), reviews=submitted,
-        evidence=evidence_with_authors(db.session, claim_found.id), agreement=agreement,
-        spread=values, decision=decision, decision_form=form,
-        send_back_form=forms.pop("send_back_form", None) or SendBackForm(),
-        history=claim_history(db.session, claim_found),
-        assignments=claim_assignments(db.session, [claim_found.id]).get(claim_found.id, []),
-    ), status
+        form.version.data = page.decision_version
+    send_back_form = forms.pop("send_back_form", None) or SendBackForm()
+    return render_template("editor/decide.html", page=page, decision_form=form,
+                           send_back_form=send_back_form), status
 
 
 @bp.route("/claims/<int:claim_id>/decide", methods=["GET", "POST"])
 def decide(claim_id: int):
     """Compare the verdicts side by side and decide the final one."""
     claim_found = get_or_404(Claim, claim_id)
-    form = DecisionForm()
-    form.rating.choices = rating_choices(db.session)
+    form = DecisionForm()  # its rating choices are set when the page is shown
     if form.validate_on_submit():
         expected = posted_version(form)
         with view_step(form) as step:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from flask import flash
@@ -37,7 +38,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..dbtypes import MAX_ID
 from ..i18n import _, status_label
-from ..queries.scales import active_scale, scale_labels
+from ..models import RatingLabel
 from ..states import Role
 from ..workflow import WorkflowError
 
@@ -275,10 +276,8 @@ def show_workflow_error(form: FlaskForm, error: WorkflowError) -> None:
         flash(error.message, "error")
 
 
-def rating_choices(session) -> list[tuple[str, str]]:
-    """The active scale's labels as the choices of a rating select, after "choose"."""
-    scale = active_scale(session)
-    labels = scale_labels(session, scale) if scale else []
+def rating_choices(labels: Iterable[RatingLabel]) -> list[tuple[str, str]]:
+    """A scale's labels as the choices of a rating select, after "choose"."""
     return [("", _("— choose —"))] + [(label.key, label.name) for label in labels]
 
 

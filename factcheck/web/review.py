@@ -8,26 +8,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from ..extensions import db
 from ..i18n import _
-from ..models import Article, Claim, Evidence
+from ..models import Claim, Evidence
+from ..queries.claim_page import ReviewClaimPage, review_claim_page
 from ..queries.desk import (
-    evidence_with_authors,
     open_claims_to_pick_up,
-    review_views,
     reviewer_queue,
 )
 from ..queries.paging import page_number
-from ..queries.scales import active_scale
-from ..states import Confidence, Role, ScaleMode
+from ..states import Confidence, Role
 from ..workflow import WorkflowError
-from ..workflow.assignments import declare_conflict, is_assigned, pick_up, require_claim_access
+from ..workflow.assignments import declare_conflict, pick_up, require_claim_access
 from ..workflow.evidence import add_evidence, delete_evidence, update_evidence
 from ..workflow.reviews import (
     add_comment,
-    cited_evidence_ids,
-    claim_comments,
-    own_review,
     save_review,
-    visible_reviews,
     withdraw_review,
 )
 from ..workflow.settings import get_setting
@@ -60,43 +54,31 @@ def _claim_for_me(claim_id: int) -> Claim:
     return claim
 
 
-def _conclusion_mode() -> bool:
-    scale = active_scale(db.session)
-    return scale is not None and scale.mode == ScaleMode.CONCLUSION
-
-
-def _review_form(claim: Claim, evidence: list[Evidence]) -> ReviewForm:
-    user = current_user()
-    review = own_review(db.session, claim=claim, reviewer=user)
-    form = ReviewForm()
-    if not form.is_submitted() and review is not None:
-        form.rationale.data = review.rationale
-        form.confidence.data = review.confidence.value
-        form.evidence.data = sorted(cited_evidence_ids(db.session, review))
-        form.version.data = review.version
-        label = next((v.label for v in review_views(db.session, [review])), None)
-        form.rating.data = label.key if label else ""
-    form.rating.choices = rating_choices(db.session)
-    form.evidence.choices = [(e.id, e.title or e.url) for e in evidence]
+def _review_form(page: ReviewClaimPage, form: ReviewForm | None = None) -> ReviewForm:
+    """The verdict form with the page's choices; first shown, it holds the own review."""
+    if form is None:
+        form = ReviewForm()
+        if not form.is_submitted() and page.own is not None:
+            review = page.own.review
+            form.rationale.data = review.rationale
+            form.confidence.data = review.confidence.value
+            form.evidence.data = sorted(page.own.cited)
+            form.version.data = review.version
+            form.rating.data = page.own.label.key if page.own.label else ""
+    # Only shown, not checked: the workflow refuses a rating or evidence not on offer.
+    form.rating.choices = rating_choices(page.labels)
+    form.evidence.choices = [(e.id, e.title or e.url) for e, _u in page.evidence]
     return form
 
 
 def _workspace(claim: Claim, *, status: int = 200, **forms):
-    user = current_user()
-    article = db.session.get(Article, claim.article_id)
-    evidence = evidence_with_authors(db.session, claim.id)
-    review = own_review(db.session, claim=claim, reviewer=user)
+    """The workspace, with the forms the caller already has (fresh ones otherwise)."""
+    page = review_claim_page(db.session, claim, current_user())
     forms.setdefault("evidence_form", EvidenceForm())
-    forms.setdefault("review_form", _review_form(claim, [e for e, _u in evidence]))
+    forms["review_form"] = _review_form(page, forms.get("review_form"))
     forms.setdefault("comment_form", CommentForm())
     forms.setdefault("conflict_form", ConflictForm())
-    reviews = review_views(db.session, visible_reviews(db.session, claim=claim, viewer=user))
-    return render_template(
-        "review/claim.html", claim=claim, article=article, evidence=evidence, review=review,
-        reviews=reviews, comments=claim_comments(db.session, claim),
-        assigned=is_assigned(db.session, claim=claim, user=user),
-        conclusion_mode=_conclusion_mode(), **forms,
-    ), status
+    return render_template("review/claim.html", page=page, **forms), status
 
 
 @bp.route("/claims/<int:claim_id>")
@@ -181,8 +163,7 @@ def evidence_delete(evidence_id: int):
 def review_save(claim_id: int):
     """Save my review as a draft, or submit it."""
     claim = _claim_for_me(claim_id)
-    evidence = [e for e, _u in evidence_with_authors(db.session, claim.id)]
-    form = _review_form(claim, evidence)
+    form = ReviewForm()  # its choices are set when the workspace is shown
     submit = request.form.get("action") == "submit"
     if form.validate_on_submit():
         expected = posted_version(form, may_be_new=True)
