@@ -11,6 +11,7 @@ from ..invitations import invitation_token
 from ..models import RatingLabel, RatingScale, User
 from ..queries.desk import all_users
 from ..queries.paging import page_number
+from ..queries.scales import scale_view, scales_overview, suggested_copy_name
 from ..states import Role
 from ..workflow import WorkflowError
 from ..workflow import scales as rating
@@ -145,7 +146,7 @@ def _render_scale(scale: RatingScale, status: int = 200, *, editing: RatingLabel
     `conflict` ("scale" or "label") shows the stored record above that form, whose
     unsaved input is kept: someone else saved a change meanwhile.
     """
-    view = rating.scale_view(db.session, scale)
+    view = scale_view(db.session, scale)
     # The forms that were not submitted show stored values, not the request's input.
     if "scale_form" not in forms:
         forms["scale_form"] = ScaleForm(formdata=None, obj=scale)
@@ -153,7 +154,7 @@ def _render_scale(scale: RatingScale, status: int = 200, *, editing: RatingLabel
         forms["label_form"] = LabelForm(formdata=None, obj=editing)
     if "copy_form" not in forms:
         forms["copy_form"] = ScaleCopyForm(
-            formdata=None, name=rating.suggested_copy_name(db.session, scale))
+            formdata=None, name=suggested_copy_name(db.session, scale))
     return render_template("admin/scale.html", view=view, scale=scale, editing=editing,
                            conflict=conflict, **forms), status
 
@@ -167,7 +168,7 @@ def _check_action_form() -> None:
 @bp.route("/scales")
 def scales():
     """Every rating scale with its labels; choose the active one or copy one."""
-    return render_template("admin/scales.html", views=rating.scales_overview(db.session))
+    return render_template("admin/scales.html", views=scales_overview(db.session))
 
 
 @bp.route("/scales/<int:scale_id>", methods=["GET", "POST"])
@@ -212,7 +213,7 @@ def copy_scale(scale_id: int):
     form = ScaleCopyForm()
     if not form.validate_on_submit():
         return _render_scale(found, 422, copy_form=form)
-    name = (form.name.data or "").strip() or rating.suggested_copy_name(db.session, found)
+    name = (form.name.data or "").strip() or suggested_copy_name(db.session, found)
     with view_step(form) as step:
         copy = rating.copy_scale(db.session, scale=found, name=name, actor=current_user())
     if not step.ok:

@@ -20,18 +20,17 @@ from ..i18n import _
 from ..infra.security_log import email_digest, security_event
 from ..invitations import user_for_invitation
 from ..models import ApiToken
+from ..queries.accounts import needs_setup, normalise_email, tokens_of
 from ..workflow.accounts import (
     accept_invitation,
     authenticate,
     change_password,
     end_sessions,
-    needs_setup,
-    normalise_email,
     setup_first_admin,
 )
 from ..workflow.audit import record_audit
 from ..workflow.throttle import clear_hits, over_limit, record_hits
-from ..workflow.tokens import create_token, revoke_token, tokens_of
+from ..workflow.tokens import create_token, revoke_token
 from .access import current_user, login_user, logout_user, require_login, safe_next
 from .forms import (
     InvitationForm,
