@@ -17,11 +17,12 @@ from .dbtypes import utcnow
 from .extensions import db
 from .i18n import _
 from .models import Article
+from .queries.accounts import find_user_by_email
 from .queries.desk import claim_count
 from .serve import serve_command
 from .states import Role
 from .workflow import WorkflowError
-from .workflow.accounts import create_user, find_user_by_email
+from .workflow.accounts import create_user
 from .workflow.articles import import_article
 from .workflow.scale_presets import seed_rating_scales
 

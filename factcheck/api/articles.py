@@ -10,10 +10,10 @@ from ..extensions import db
 from ..i18n import _
 from ..infra.links import check_url
 from ..models import Article, Assignment, Claim
+from ..queries.claims import article_claims
 from ..queries.scales import active_scale, scale_labels
 from ..states import Role
 from ..workflow.articles import import_article
-from ..workflow.claims import article_claims
 from ..workflow.publishing import publish_article, unpublish_article
 from .core import (
     ApiError,

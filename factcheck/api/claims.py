@@ -13,13 +13,15 @@ from sqlmodel import select
 from ..extensions import db
 from ..i18n import _
 from ..models import Article, Assignment, Claim, Decision, Review
+from ..queries.accounts import find_user_by_email
+from ..queries.claims import claim_evidence
+from ..queries.reviews import visible_reviews
 from ..states import ClaimStatus, Confidence, Role
 from ..workflow import WorkflowError
-from ..workflow.accounts import find_user_by_email
 from ..workflow.assignments import assign_claims, require_claim_access, unassign
 from ..workflow.claims import ClaimConflict, change_claim_status, edit_claim
-from ..workflow.evidence import add_evidence, claim_evidence
-from ..workflow.reviews import decide_claim, save_review, visible_reviews
+from ..workflow.evidence import add_evidence
+from ..workflow.reviews import decide_claim, save_review
 from .core import (
     ApiError,
     get_or_404,

@@ -11,6 +11,7 @@ from ..invitations import invitation_token
 from ..models import RatingLabel, RatingScale, User
 from ..queries.desk import all_users
 from ..queries.paging import page_number
+from ..queries.scales import scale_view, scales_overview, suggested_copy_name
 from ..states import Role
 from ..workflow import WorkflowError
 from ..workflow import scales as rating
@@ -26,8 +27,8 @@ from .forms import (
     UserCreateForm,
     UserEditForm,
     WorkflowSettingsForm,
-    show_workflow_error,
 )
+from .steps import get_or_404, posted_version, view_step
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN)
@@ -45,7 +46,7 @@ def new_user():
     """Create an account with a password, or an invitation link to share."""
     form = UserCreateForm()
     if form.validate_on_submit():
-        try:
+        with view_step(form) as step:
             user = create_user(
                 db.session,
                 email=form.email.data,
@@ -54,11 +55,7 @@ def new_user():
                 password=form.password.data or None,
                 actor=current_user(),
             )
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-        else:
-            db.session.commit()
+        if step.ok:
             if user.password_hash:
                 flash(_("Account created for {email}.", email=user.email), "success")
                 return redirect(url_for("admin.users"))
@@ -66,30 +63,15 @@ def new_user():
     return render_template("admin/user_new.html", form=form)
 
 
-def _posted_version() -> int:
-    """The record version the form was rendered with (a missing one is refused, not assumed)."""
-    try:
-        return int(request.form["version"])
-    except (KeyError, ValueError):
-        abort(400)
-
-
-def _stale(error: WorkflowError) -> bool:
+def _stale(error: WorkflowError | None) -> bool:
     """True when the workflow refused a change because the record changed meanwhile."""
-    return error.code == "conflict" and error.field == "version"
-
-
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
+    return error is not None and error.code == "conflict" and error.field == "version"
 
 
 @bp.route("/users/<int:user_id>/invitation")
 def invite(user_id: int):
     """The invitation link of a user who has not chosen a password yet."""
-    user = _user_or_404(user_id)
+    user = get_or_404(User, user_id)
     if user.password_hash:
         flash(_("{email} has already chosen a password.", email=user.email), "info")
         return redirect(url_for("admin.users"))
@@ -115,13 +97,13 @@ def edit_user(user_id: int):
     The form carries the account's version: if someone changed the account meanwhile,
     409 shows what is saved now above the administrator's own choices, kept unsaved.
     """
-    user = _user_or_404(user_id)
+    user = get_or_404(User, user_id)
     form = UserEditForm(obj=user)
-    expected_version = _posted_version() if form.is_submitted() else None
+    expected_version = posted_version(form) if form.is_submitted() else None
     conflict = False
     role_before, active_before = user.role, user.is_active
     if form.validate_on_submit():
-        try:
+        with view_step(form, quiet=_stale) as step:
             update_user(
                 db.session,
                 user=user,
@@ -130,15 +112,10 @@ def edit_user(user_id: int):
                 expected_version=expected_version,
                 actor=current_user(),
             )
-        except WorkflowError as error:
-            db.session.rollback()  # `user` now shows what is stored
-            if _stale(error):  # show theirs; saving again applies mine over it
-                conflict = True
-                form.version.data = user.version
-            else:
-                show_workflow_error(form, error)
-        else:
-            db.session.commit()
+        if _stale(step.error):  # `user` shows what is stored; saving again applies mine
+            conflict = True
+            form.version.data = user.version
+        if step.ok:
             _log_account_change(user, role_before, active_before)
             flash(_("Changes to {email} saved.", email=user.email), "success")
             return redirect(url_for("admin.users"))
@@ -149,20 +126,6 @@ def edit_user(user_id: int):
 
 
 # Rating scales ---------------------------------------------------------------------------
-
-
-def _scale_or_404(scale_id: int) -> RatingScale:
-    scale = db.session.get(RatingScale, scale_id)
-    if scale is None:
-        abort(404)
-    return scale
-
-
-def _label_or_404(scale: RatingScale, label_id: int) -> RatingLabel:
-    label = db.session.get(RatingLabel, label_id)
-    if label is None or label.scale_id != scale.id:
-        abort(404)
-    return label
 
 
 def _label_data(form: LabelForm) -> dict:
@@ -183,7 +146,7 @@ def _render_scale(scale: RatingScale, status: int = 200, *, editing: RatingLabel
     `conflict` ("scale" or "label") shows the stored record above that form, whose
     unsaved input is kept: someone else saved a change meanwhile.
     """
-    view = rating.scale_view(db.session, scale)
+    view = scale_view(db.session, scale)
     # The forms that were not submitted show stored values, not the request's input.
     if "scale_form" not in forms:
         forms["scale_form"] = ScaleForm(formdata=None, obj=scale)
@@ -191,16 +154,9 @@ def _render_scale(scale: RatingScale, status: int = 200, *, editing: RatingLabel
         forms["label_form"] = LabelForm(formdata=None, obj=editing)
     if "copy_form" not in forms:
         forms["copy_form"] = ScaleCopyForm(
-            formdata=None, name=rating.suggested_copy_name(db.session, scale))
+            formdata=None, name=suggested_copy_name(db.session, scale))
     return render_template("admin/scale.html", view=view, scale=scale, editing=editing,
                            conflict=conflict, **forms), status
-
-
-def _refused(scale: RatingScale, error: WorkflowError, **kwargs):
-    """Show a refused change on the scale page with the error's status; nothing is saved."""
-    db.session.rollback()
-    flash(error.message, "error")
-    return _render_scale(scale, error.http_status, **kwargs)
 
 
 def _check_action_form() -> None:
@@ -212,30 +168,26 @@ def _check_action_form() -> None:
 @bp.route("/scales")
 def scales():
     """Every rating scale with its labels; choose the active one or copy one."""
-    return render_template("admin/scales.html", views=rating.scales_overview(db.session))
+    return render_template("admin/scales.html", views=scales_overview(db.session))
 
 
 @bp.route("/scales/<int:scale_id>", methods=["GET", "POST"])
 def scale(scale_id: int):
     """A scale's labels; an editable scale's name, description and labels can change."""
-    found = _scale_or_404(scale_id)
+    found = get_or_404(RatingScale, scale_id)
     form = ScaleForm(obj=found)
-    expected_version = _posted_version() if form.is_submitted() else None
+    expected_version = posted_version(form) if form.is_submitted() else None
     if form.validate_on_submit():
-        try:
+        with view_step(form, quiet=_stale) as step:
             rating.update_scale(db.session, scale=found, name=form.name.data,
                                 description=form.description.data or "",
                                 expected_version=expected_version, actor=current_user())
-        except WorkflowError as error:
-            db.session.rollback()  # `found` now shows what is stored
-            if _stale(error):  # show theirs; saving again applies mine over it
-                flash(error.message, "error")
-                form.version.data = found.version
-                return _render_scale(found, error.http_status, scale_form=form,
-                                     conflict="scale")
-            show_workflow_error(form, error)
-            return _render_scale(found, error.http_status, scale_form=form)
-        db.session.commit()
+        if _stale(step.error):  # `found` shows what is stored; saving again applies mine
+            flash(step.error.message, "error")
+            form.version.data = found.version
+            return _render_scale(found, step.status, scale_form=form, conflict="scale")
+        if not step.ok:
+            return _render_scale(found, step.status, scale_form=form)
         flash(_("Scale “{name}” saved.", name=found.name), "success")
         return redirect(url_for("admin.scale", scale_id=found.id))
     return _render_scale(found, 422 if form.is_submitted() else 200, scale_form=form)
@@ -244,13 +196,12 @@ def scale(scale_id: int):
 @bp.route("/scales/<int:scale_id>/activate", methods=["POST"])
 def activate_scale(scale_id: int):
     """Make this the scale reviewers and editors rate with."""
-    found = _scale_or_404(scale_id)
+    found = get_or_404(RatingScale, scale_id)
     _check_action_form()
-    try:
+    with view_step() as step:
         rating.activate_scale(db.session, scale=found, actor=current_user())
-    except WorkflowError as error:
-        return _refused(found, error)
-    db.session.commit()
+    if not step.ok:
+        return _render_scale(found, step.status)
     flash(_("Reviewers and editors now rate with “{name}”.", name=found.name), "success")
     return redirect(url_for("admin.scales"))
 
@@ -258,18 +209,15 @@ def activate_scale(scale_id: int):
 @bp.route("/scales/<int:scale_id>/copy", methods=["POST"])
 def copy_scale(scale_id: int):
     """Make an editable copy of a scale (built-in or not) and open it."""
-    found = _scale_or_404(scale_id)
+    found = get_or_404(RatingScale, scale_id)
     form = ScaleCopyForm()
     if not form.validate_on_submit():
         return _render_scale(found, 422, copy_form=form)
-    name = (form.name.data or "").strip() or rating.suggested_copy_name(db.session, found)
-    try:
+    name = (form.name.data or "").strip() or suggested_copy_name(db.session, found)
+    with view_step(form) as step:
         copy = rating.copy_scale(db.session, scale=found, name=name, actor=current_user())
-    except WorkflowError as error:
-        db.session.rollback()
-        show_workflow_error(form, error)
-        return _render_scale(found, error.http_status, copy_form=form)
-    db.session.commit()
+    if not step.ok:
+        return _render_scale(found, step.status, copy_form=form)
     flash(_("“{name}” created: an editable copy of “{source}”.", name=copy.name,
             source=found.name), "success")
     return redirect(url_for("admin.scale", scale_id=copy.id))
@@ -278,18 +226,15 @@ def copy_scale(scale_id: int):
 @bp.route("/scales/<int:scale_id>/labels", methods=["POST"])
 def add_label(scale_id: int):
     """Add a label at the end of an editable scale."""
-    found = _scale_or_404(scale_id)
+    found = get_or_404(RatingScale, scale_id)
     form = LabelForm()
     if not form.validate_on_submit():
         return _render_scale(found, 422, label_form=form)
-    try:
+    with view_step(form) as step:
         label = rating.save_label(db.session, scale=found, actor=current_user(),
                                   **_label_data(form))
-    except WorkflowError as error:
-        db.session.rollback()
-        show_workflow_error(form, error)
-        return _render_scale(found, error.http_status, label_form=form)
-    db.session.commit()
+    if not step.ok:
+        return _render_scale(found, step.status, label_form=form)
     flash(_("Label “{name}” added.", name=label.name), "success")
     return redirect(url_for("admin.scale", scale_id=found.id, _anchor=f"label-{label.id}"))
 
@@ -297,24 +242,21 @@ def add_label(scale_id: int):
 @bp.route("/scales/<int:scale_id>/labels/<int:label_id>", methods=["GET", "POST"])
 def label(scale_id: int, label_id: int):
     """Edit one label of an editable scale (on the scale page)."""
-    found = _scale_or_404(scale_id)
-    editing = _label_or_404(found, label_id)
+    found = get_or_404(RatingScale, scale_id)
+    editing = get_or_404(RatingLabel, label_id, scale_id=found.id)
     form = LabelForm(obj=editing)
-    expected_version = _posted_version() if form.is_submitted() else None
+    expected_version = posted_version(form) if form.is_submitted() else None
     if form.validate_on_submit():
-        try:
+        with view_step(form, quiet=_stale) as step:
             rating.save_label(db.session, scale=found, label=editing, actor=current_user(),
                               expected_version=expected_version, **_label_data(form))
-        except WorkflowError as error:
-            db.session.rollback()  # `editing` now shows what is stored
-            if _stale(error):  # show theirs; saving again applies mine over it
-                flash(error.message, "error")
-                form.version.data = editing.version
-                return _render_scale(found, error.http_status, editing=editing,
-                                     label_form=form, conflict="label")
-            show_workflow_error(form, error)
-            return _render_scale(found, error.http_status, editing=editing, label_form=form)
-        db.session.commit()
+        if _stale(step.error):  # `editing` shows what is stored; saving again applies mine
+            flash(step.error.message, "error")
+            form.version.data = editing.version
+            return _render_scale(found, step.status, editing=editing, label_form=form,
+                                 conflict="label")
+        if not step.ok:
+            return _render_scale(found, step.status, editing=editing, label_form=form)
         flash(_("Label “{name}” saved.", name=editing.name), "success")
         return redirect(url_for("admin.scale", scale_id=found.id, _anchor=f"label-{editing.id}"))
     status = 422 if form.is_submitted() else 200
@@ -324,15 +266,14 @@ def label(scale_id: int, label_id: int):
 @bp.route("/scales/<int:scale_id>/labels/<int:label_id>/delete", methods=["POST"])
 def delete_label(scale_id: int, label_id: int):
     """Delete a label no verdict uses."""
-    found = _scale_or_404(scale_id)
-    target = _label_or_404(found, label_id)
+    found = get_or_404(RatingScale, scale_id)
+    target = get_or_404(RatingLabel, label_id, scale_id=found.id)
     _check_action_form()
     name = target.name
-    try:
+    with view_step() as step:
         rating.delete_label(db.session, scale=found, label=target, actor=current_user())
-    except WorkflowError as error:
-        return _refused(found, error)
-    db.session.commit()
+    if not step.ok:
+        return _render_scale(found, step.status)
     flash(_("Label “{name}” deleted.", name=name), "success")
     return redirect(url_for("admin.scale", scale_id=found.id))
 
@@ -341,15 +282,14 @@ def delete_label(scale_id: int, label_id: int):
           methods=["POST"])
 def move_label(scale_id: int, label_id: int, direction: str):
     """Move a label up or down the scale's order."""
-    found = _scale_or_404(scale_id)
-    target = _label_or_404(found, label_id)
+    found = get_or_404(RatingScale, scale_id)
+    target = get_or_404(RatingLabel, label_id, scale_id=found.id)
     _check_action_form()
-    try:
+    with view_step() as step:
         rating.move_label(db.session, scale=found, label=target,
                           offset=-1 if direction == "up" else 1, actor=current_user())
-    except WorkflowError as error:
-        return _refused(found, error)
-    db.session.commit()
+    if not step.ok:
+        return _render_scale(found, step.status)
     return redirect(url_for("admin.scale", scale_id=found.id, _anchor=f"label-{target.id}"))
 
 
@@ -358,14 +298,15 @@ def settings():
     """The review workflow's settings: reviews required, self pick-up."""
     form = WorkflowSettingsForm()
     if form.validate_on_submit():
-        actor = current_user()
-        for key in ("reviews_required", "allow_self_assign"):
-            value = getattr(form, key).data
-            if value != get_setting(db.session, key):
-                set_setting(db.session, key=key, value=value, actor=actor)
-        db.session.commit()
-        flash(_("Settings saved."), "success")
-        return redirect(url_for("admin.settings"))
+        with view_step(form) as step:
+            actor = current_user()
+            for key in ("reviews_required", "allow_self_assign"):
+                value = getattr(form, key).data
+                if value != get_setting(db.session, key):
+                    set_setting(db.session, key=key, value=value, actor=actor)
+        if step.ok:
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("admin.settings"))
     if not form.is_submitted():
         form.reviews_required.data = get_setting(db.session, "reviews_required")
         form.allow_self_assign.data = get_setting(db.session, "allow_self_assign")
@@ -382,15 +323,16 @@ def organisation():
     """Who publishes: name, website, logo, contact, methodology, corrections policy."""
     form = OrganisationForm()
     if form.validate_on_submit():
-        actor = current_user()
-        for key in ORGANISATION_KEYS:
-            value = (getattr(form, key).data or "").strip()
-            if value != get_setting(db.session, key):
-                set_setting(db.session, key=key, value=value, actor=actor)
-        db.session.commit()
-        flash(_("Saved. Published checks show the new details when they are next "
-                "published."), "success")
-        return redirect(url_for("admin.organisation"))
+        with view_step(form) as step:
+            actor = current_user()
+            for key in ORGANISATION_KEYS:
+                value = (getattr(form, key).data or "").strip()
+                if value != get_setting(db.session, key):
+                    set_setting(db.session, key=key, value=value, actor=actor)
+        if step.ok:
+            flash(_("Saved. Published checks show the new details when they are next "
+                    "published."), "success")
+            return redirect(url_for("admin.organisation"))
     if not form.is_submitted():
         for key in ORGANISATION_KEYS:
             getattr(form, key).data = get_setting(db.session, key)

@@ -20,19 +20,17 @@ from ..i18n import _
 from ..infra.security_log import email_digest, security_event
 from ..invitations import user_for_invitation
 from ..models import ApiToken
-from ..workflow import WorkflowError
+from ..queries.accounts import needs_setup, normalise_email, tokens_of
 from ..workflow.accounts import (
     accept_invitation,
     authenticate,
     change_password,
     end_sessions,
-    needs_setup,
-    normalise_email,
     setup_first_admin,
 )
 from ..workflow.audit import record_audit
 from ..workflow.throttle import clear_hits, over_limit, record_hits
-from ..workflow.tokens import create_token, revoke_token, tokens_of
+from ..workflow.tokens import create_token, revoke_token
 from .access import current_user, login_user, logout_user, require_login, safe_next
 from .forms import (
     InvitationForm,
@@ -41,8 +39,8 @@ from .forms import (
     PasswordChangeForm,
     SetupForm,
     TokenForm,
-    show_workflow_error,
 )
+from .steps import always, get_or_404, view_step
 
 bp = Blueprint("auth", __name__)
 
@@ -63,21 +61,21 @@ def login():
         limits = {account_key: cfg["LOGIN_FAILURES_PER_ACCOUNT"],
                   address_key: cfg["LOGIN_FAILURES_PER_ADDRESS"]}
         if over_limit(db.session, limits, window):
-            record_audit(db.session, actor=None, action="auth.throttled",
-                         email=form.email.data[:254], address=request.remote_addr)
-            db.session.commit()
+            with view_step():
+                record_audit(db.session, actor=None, action="auth.throttled",
+                             email=form.email.data[:254], address=request.remote_addr)
             security_event("auth.throttled", level=logging.WARNING,
                            email_digest=email_digest(form.email.data))
             minutes = int(window.total_seconds() // 60)
             flash(_("Too many failed sign-in attempts. Wait {n} minutes and try again.",
                     n=minutes), "error")
             return render_template("auth/login.html", form=form), 429
-        user = authenticate(db.session, email=form.email.data, password=form.password.data)
-        if user is None:
-            record_hits(db.session, [account_key, address_key], window)
-        else:
-            clear_hits(db.session, account_key)
-        db.session.commit()
+        with view_step():  # a failure is counted even though the sign-in is refused
+            user = authenticate(db.session, email=form.email.data, password=form.password.data)
+            if user is None:
+                record_hits(db.session, [account_key, address_key], window)
+            else:
+                clear_hits(db.session, account_key)
         if user is not None:
             login_user(user)
             security_event("auth.login", user=user.id)
@@ -95,8 +93,8 @@ def logout():
     form = LogoutForm()
     user = current_user()
     if form.validate_on_submit() and user is not None:
-        end_sessions(db.session, user=user, actor=user, reason="logout")
-        db.session.commit()
+        with view_step():
+            end_sessions(db.session, user=user, actor=user, reason="logout")
         security_event("auth.logout", user=user.id)
     logout_user()
     flash(_("You are signed out."), "info")
@@ -110,18 +108,14 @@ def setup():
         abort(404)
     form = SetupForm()
     if form.validate_on_submit():
-        try:
+        with view_step(form) as step:
             user = setup_first_admin(
                 db.session,
                 email=form.email.data,
                 display_name=form.display_name.data,
                 password=form.password.data,
             )
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-        else:
-            db.session.commit()
+        if step.ok:
             login_user(user)
             security_event("auth.setup", user=user.id)
             flash(_("Welcome! You are the administrator of this installation."), "success")
@@ -136,18 +130,13 @@ def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         user = current_user()
-        try:
+        with view_step(form) as step:
             change_password(
                 db.session, user=user, current=form.current_password.data, new=form.password.data
             )
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-            if error.field == "current_password":
-                security_event("user.password_change_failed", level=logging.WARNING,
-                               user=user.id)
-        else:
-            db.session.commit()
+        if step.error is not None and step.error.field == "current_password":
+            security_event("user.password_change_failed", level=logging.WARNING, user=user.id)
+        if step.ok:
             login_user(user)  # this browser stays signed in under the new session version
             security_event("user.password_changed", user=user.id)
             flash(_("Your password is changed. Other sessions are signed out."), "success")
@@ -164,13 +153,9 @@ def invitation(token: str):
         return render_template("auth/invitation_invalid.html"), 404
     form = InvitationForm()
     if form.validate_on_submit():
-        try:
+        with view_step(form) as step:
             accept_invitation(db.session, user=user, password=form.password.data)
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-        else:
-            db.session.commit()
+        if step.ok:
             login_user(user)
             security_event("user.invitation_accepted", user=user.id)
             flash(_("Your password is set. Welcome!"), "success")
@@ -186,13 +171,9 @@ def tokens():
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
-        try:
+        with view_step(form) as step:
             new_token, _record = create_token(db.session, user=user, name=form.name.data)
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-        else:
-            db.session.commit()
+        if step.ok:
             form = TokenForm(formdata=None)
     page = render_template("auth/tokens.html", form=form, new_token=new_token,
                            tokens=tokens_of(db.session, user))
@@ -203,14 +184,10 @@ def tokens():
 def revoke(token_id: int):
     """Revoke one of my tokens (CSRF checked by CSRFProtect)."""
     require_login()
-    token = db.session.get(ApiToken, token_id)
-    if token is None:
-        abort(404)
-    try:
+    token = get_or_404(ApiToken, token_id)
+    with view_step(quiet=always) as step:
         revoke_token(db.session, token=token, actor=current_user())
-    except WorkflowError as error:
-        db.session.rollback()
-        abort(error.http_status)
-    db.session.commit()
+    if not step.ok:
+        abort(step.status)
     flash(_("Token revoked; it no longer works."), "success")
     return redirect(url_for("auth.tokens"))

@@ -12,28 +12,26 @@ from flask import (
     request,
     url_for,
 )
-from sqlmodel import select
 
-from ..engine.aggregate import consensus, spread
 from ..engine.highlight import segments
 from ..engine.splitting import CHECKWORTHY_THRESHOLD
 from ..extensions import db
 from ..i18n import _
 from ..intake.sources import IntakeError, read_source
-from ..models import Article, Assignment, Claim, Decision, ReaderReport, User
+from ..models import Article, Assignment, Claim, ReaderReport, User
 from ..queries.agreement import article_agreement
+from ..queries.claim_page import claim_page
+from ..queries.claims import article_claims
+from ..queries.decision import decision_page
 from ..queries.desk import (
     article_conflicts,
     articles_with_progress,
     claim_assignments,
     claim_count,
-    evidence_with_authors,
     reader_reports,
-    review_views,
     reviewers,
 )
 from ..queries.paging import page_number
-from ..queries.scales import active_scale, scale_labels
 from ..states import ClaimStatus, ReportStatus, Role
 from ..workflow import WorkflowError
 from ..workflow.actions import article_actions, claim_actions, report_targets
@@ -42,7 +40,6 @@ from ..workflow.assignments import assign_claims, unassign
 from ..workflow.claims import (
     ClaimConflict,
     add_claim,
-    article_claims,
     change_claim_status,
     edit_claim,
     merge_with_next,
@@ -53,7 +50,7 @@ from ..workflow.claims import (
 )
 from ..workflow.publishing import publish_article, unpublish_article
 from ..workflow.reports import set_report_status
-from ..workflow.reviews import claim_history, decide_claim, send_back, visible_reviews
+from ..workflow.reviews import decide_claim, send_back
 from .access import current_user, guard_blueprint
 from .forms import (
     ArticleImportForm,
@@ -66,8 +63,9 @@ from .forms import (
     ClaimStatusForm,
     DecisionForm,
     SendBackForm,
-    show_workflow_error,
+    rating_choices,
 )
+from .steps import get_or_404, posted_version, view_step
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 guard_blueprint(bp, Role.EDITOR)
@@ -77,21 +75,6 @@ STATUS_ACTIONS = {
     "dismiss": ClaimStatus.DISMISSED,
     "restore": ClaimStatus.CANDIDATE,
 }
-
-
-def _get_or_404(model, object_id: int):
-    found = db.session.get(model, object_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _version(form) -> int:
-    """The record version the form was rendered with (a missing one is refused, not assumed)."""
-    try:
-        return int(request.form["version"])
-    except (KeyError, ValueError):
-        abort(400)
 
 
 @bp.route("/")
@@ -130,7 +113,7 @@ def new_article():
             field = form.url if form.url.data else form.file if upload else form.text
             field.errors = [*field.errors, str(error)]
             return render_template("editor/article_new.html", form=form), 422
-        try:
+        with view_step(form) as step:
             article = import_article(
                 db.session,
                 actor=current_user(),
@@ -143,8 +126,7 @@ def new_article():
                 language=(form.language.data or "").strip().lower() or None,
                 max_bytes=current_app.config["ARTICLE_MAX_BYTES"],
             )
-        except WorkflowError as error:
-            db.session.rollback()
+        if not step.ok:
             # Keep what was read, so the editor fixes the metadata without re-uploading.
             form.text.data = imported.text
             form.title.data = form.title.data or imported.title
@@ -152,9 +134,7 @@ def new_article():
             form.author.data = form.author.data or imported.author
             form.source_url.data = form.source_url.data or imported.url
             form.url.data = None
-            show_workflow_error(form, error)
             return render_template("editor/article_new.html", form=form), 422
-        db.session.commit()
         count = claim_count(db.session, article.id)
         flash(_("Article imported: {n} candidate claims found.", n=count), "success")
         return redirect(url_for("editor.article", article_id=article.id))
@@ -192,22 +172,19 @@ def _render_board(article: Article, status: int = 200, **forms):
 @bp.route("/articles/<int:article_id>")
 def article(article_id: int):
     """The claim board: the text with every claim highlighted, and the claims to triage."""
-    return _render_board(_get_or_404(Article, article_id))
+    return _render_board(get_or_404(Article, article_id))
 
 
 @bp.route("/articles/<int:article_id>/claims", methods=["POST"])
 def add(article_id: int):
     """Add a claim from a passage of the text."""
-    found = _get_or_404(Article, article_id)
+    found = get_or_404(Article, article_id)
     form = ClaimAddForm()
     if form.validate_on_submit():
-        try:
+        with view_step(form) as step:
             claim = add_claim(db.session, article=found, quote=form.quote.data,
                               occurrence=form.occurrence.data or 1, actor=current_user())
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-        else:
+        if step.ok:
             return _back_to_claim(claim, _("Claim added."))
     return _render_board(found, 422, add_form=form)
 
@@ -215,45 +192,48 @@ def add(article_id: int):
 @bp.route("/articles/<int:article_id>/select-by-score", methods=["POST"])
 def bulk_select(article_id: int):
     """Select every candidate at or above a score."""
-    found = _get_or_404(Article, article_id)
+    found = get_or_404(Article, article_id)
     form = BulkSelectForm()
     if not form.validate_on_submit():
         return _render_board(found, 422, bulk_form=form)
-    n = select_by_score(db.session, article=found, min_score=float(form.min_score.data),
-                        actor=current_user())
-    db.session.commit()
-    flash(_("{n} claims selected.", n=n), "success")
+    with view_step(form) as step:
+        n = select_by_score(db.session, article=found, min_score=float(form.min_score.data),
+                            actor=current_user())
+    if step.ok:
+        flash(_("{n} claims selected.", n=n), "success")
     return redirect(url_for("editor.article", article_id=article_id))
 
 
 @bp.route("/articles/<int:article_id>/text", methods=["GET", "POST"])
 def article_text(article_id: int):
     """Edit the article text: a new revision; claims are re-anchored or flagged."""
-    found = _get_or_404(Article, article_id)
+    found = get_or_404(Article, article_id)
     form = ArticleTextForm(body=found.body, version=found.version)
     if form.validate_on_submit():
-        try:
+        expected = posted_version(form)
+        with view_step(form) as step:
             counts = revise_article_text(
                 db.session, article=found, body=form.body.data,
-                expected_version=_version(form), actor=current_user(),
+                expected_version=expected, actor=current_user(),
                 max_bytes=current_app.config["ARTICLE_MAX_BYTES"])
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-            status = error.http_status
-            found = db.session.get(Article, article_id)
-            conflict = error.code == "conflict" and found.version != _version(form)
+        if not step.ok:
+            # `found` was expired by the rollback: it shows what is stored now.
+            conflict = step.conflict and found.version != expected
             if conflict:  # show theirs; saving again applies mine over it
                 form.version.data = found.version
             return render_template("editor/article_text.html", article=found, form=form,
-                                   conflict=conflict), status
-        db.session.commit()
+                                   conflict=conflict), step.status
         flash(_("Text saved. {moved} claims moved, {flagged} need checking, {added} new "
                 "candidates.", **counts), "success")
         return redirect(url_for("editor.article", article_id=article_id))
     status = 422 if form.is_submitted() else 200
     return render_template("editor/article_text.html", article=found, form=form,
                            conflict=False), status
+
+
+def _shows_current(error: WorkflowError | None) -> bool:
+    """True for a claim conflict: the view shows the stored claim instead of a message."""
+    return isinstance(error, ClaimConflict)
 
 
 def _conflict(error: ClaimConflict, form: ClaimEditForm):
@@ -268,13 +248,12 @@ def _claim_page(claim: Claim, status: int = 200, **forms):
     forms.setdefault("form", ClaimEditForm(obj=claim, version=claim.version))
     forms.setdefault("split_form", ClaimSplitForm(version=claim.version))
     forms.setdefault("reanchor_form", ClaimAddForm())
-    return render_template("editor/claim.html", claim=claim,
-                           article=db.session.get(Article, claim.article_id), **forms), status
+    return render_template("editor/claim.html", page=claim_page(db.session, claim),
+                           **forms), status
 
 
 def _back_to_claim(claim: Claim, message: str):
-    """Commit, confirm, and return to the claim on the board."""
-    db.session.commit()
+    """Confirm, and return to the claim on the board."""
     flash(message, "success")
     return redirect(url_for("editor.article", article_id=claim.article_id,
                             _anchor=f"claim-{claim.id}"))
@@ -283,20 +262,17 @@ def _back_to_claim(claim: Claim, message: str):
 @bp.route("/claims/<int:claim_id>", methods=["GET", "POST"])
 def claim(claim_id: int):
     """Reword a claim, set claimant and date; split it."""
-    found = _get_or_404(Claim, claim_id)
+    found = get_or_404(Claim, claim_id)
     form = ClaimEditForm(obj=found)
     if form.validate_on_submit():
-        try:
-            edit_claim(db.session, claim=found, expected_version=_version(form),
+        expected = posted_version(form)
+        with view_step(form, quiet=_shows_current) as step:
+            edit_claim(db.session, claim=found, expected_version=expected,
                        text=form.text.data, claimant=form.claimant.data,
                        claim_date=form.claim_date.data, actor=current_user())
-        except ClaimConflict as error:
-            db.session.rollback()
-            return _conflict(error, form)
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-        else:
+        if _shows_current(step.error):
+            return _conflict(step.error, form)
+        if step.ok:
             return _back_to_claim(found, _("Claim saved."))
     elif not form.is_submitted():
         form.version.data = found.version
@@ -306,16 +282,15 @@ def claim(claim_id: int):
 @bp.route("/claims/<int:claim_id>/split", methods=["POST"])
 def split(claim_id: int):
     """Split a claim in two before the given words."""
-    found = _get_or_404(Claim, claim_id)
+    found = get_or_404(Claim, claim_id)
     form = ClaimSplitForm()
     if form.validate_on_submit():
-        try:
+        expected = posted_version(form)
+        with view_step(form) as step:
             split_claim(db.session, claim=found, before=form.before.data,
-                        expected_version=_version(form), actor=current_user())
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-            return _claim_page(found, error.http_status, split_form=form)
+                        expected_version=expected, actor=current_user())
+        if not step.ok:
+            return _claim_page(found, step.status, split_form=form)
         return _back_to_claim(found, _("Claim split in two."))
     return redirect(url_for("editor.article", article_id=found.article_id,
                             _anchor=f"claim-{found.id}"))
@@ -324,37 +299,30 @@ def split(claim_id: int):
 @bp.route("/claims/<int:claim_id>/reanchor", methods=["POST"])
 def reanchor(claim_id: int):
     """Anchor a claim whose words changed to its new place in the text."""
-    found = _get_or_404(Claim, claim_id)
+    found = get_or_404(Claim, claim_id)
     form = ClaimAddForm()
     if form.validate_on_submit():
-        try:
+        with view_step(form) as step:
             reanchor_claim(db.session, claim=found, quote=form.quote.data,
                            occurrence=form.occurrence.data or 1, actor=current_user())
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-        else:
+        if step.ok:
             return _back_to_claim(found, _("Claim anchored again."))
-    return _claim_page(db.session.get(Claim, claim_id), 422, reanchor_form=form)
+    return _claim_page(found, 422, reanchor_form=form)
 
 
 def _board_action(claim_id: int, action) -> object:
     """Run a one-button action on a claim and go back to the board."""
-    found = _get_or_404(Claim, claim_id)
+    found = get_or_404(Claim, claim_id)
     form = ClaimStatusForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with view_step(quiet=_shows_current) as step:
         action(found, form)
-    except ClaimConflict as error:
-        db.session.rollback()
-        return render_template("editor/claim_conflict.html", current=error.current,
+    if _shows_current(step.error):
+        return render_template("editor/claim_conflict.html", current=step.error.current,
                                form=None), 409
-    except WorkflowError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not step.ok:
         return redirect(url_for("editor.article", article_id=found.article_id))
-    db.session.commit()
     return redirect(url_for("editor.article", article_id=found.article_id,
                             _anchor=f"claim-{found.id}"))
 
@@ -364,14 +332,14 @@ def status(claim_id: int, action: str):
     """Select a claim for checking, dismiss it with a reason, or restore it."""
     return _board_action(claim_id, lambda claim, form: change_claim_status(
         db.session, claim=claim, status=STATUS_ACTIONS[action], actor=current_user(),
-        expected_version=_version(form), reason=form.reason.data or ""))
+        expected_version=posted_version(form), reason=form.reason.data or ""))
 
 
 @bp.route("/claims/<int:claim_id>/merge-next", methods=["POST"])
 def merge(claim_id: int):
     """Merge a claim with the next one."""
     return _board_action(claim_id, lambda claim, form: merge_with_next(
-        db.session, claim=claim, expected_version=_version(form), actor=current_user()))
+        db.session, claim=claim, expected_version=posted_version(form), actor=current_user()))
 
 
 @bp.route("/claims/<int:claim_id>/move/<any(up, down):direction>", methods=["POST"])
@@ -384,22 +352,18 @@ def move(claim_id: int, direction: str):
 @bp.route("/articles/<int:article_id>/assign", methods=["POST"])
 def assign(article_id: int):
     """Assign the ticked claims to a reviewer, with an optional due date."""
-    found = _get_or_404(Article, article_id)
+    found = get_or_404(Article, article_id)
     form = _assign_form()
     if form.validate_on_submit():
         reviewer = db.session.get(User, form.reviewer.data)
         wanted = set(form.claims.data or [])
         claims = [c for c in article_claims(db.session, article_id) if c.id in wanted]
-        try:
+        with view_step(form) as step:
             if reviewer is None:
                 raise WorkflowError(_("Choose a reviewer."), field="reviewer")
             n = assign_claims(db.session, claims=claims, reviewer=reviewer,
                               due_on=form.due_on.data, actor=current_user())
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-        else:
-            db.session.commit()
+        if step.ok:
             flash(_("{n} claims assigned to {name}.", n=n, name=reviewer.display_name),
                   "success")
             return redirect(url_for("editor.article", article_id=article_id))
@@ -409,75 +373,48 @@ def assign(article_id: int):
 @bp.route("/assignments/<int:assignment_id>/remove", methods=["POST"])
 def unassign_reviewer(assignment_id: int):
     """Take a reviewer off a claim (their review of it is removed too)."""
-    assignment = _get_or_404(Assignment, assignment_id)
+    assignment = get_or_404(Assignment, assignment_id)
     claim_found = db.session.get(Claim, assignment.claim_id)
-    try:
+    with view_step() as step:
         unassign(db.session, assignment=assignment, actor=current_user(), reason="editor")
-    except WorkflowError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if step.ok:
         flash(_("Reviewer removed from the claim."), "success")
     return redirect(url_for("editor.article", article_id=claim_found.article_id,
                             _anchor=f"claim-{claim_found.id}"))
 
 
-def _rating_choices() -> list[tuple[str, str]]:
-    scale = active_scale(db.session)
-    labels = scale_labels(db.session, scale) if scale else []
-    return [("", _("— choose —"))] + [(lab.key, lab.name) for lab in labels]
-
-
-def _decision_page(claim_found: Claim, status: int = 200, **forms):
-    user = current_user()
-    views = review_views(db.session, visible_reviews(db.session, claim=claim_found, viewer=user))
-    submitted = [v for v in views if v.review.status == "submitted"]
-    agreement = consensus([v.label.key if v.label else None for v in submitted])
-    values = spread([v.label.value if v.label else None for v in submitted])
-    decision = db.session.exec(select(Decision).where(Decision.claim_id == claim_found.id)
-                               ).first()
+def _decision_page(claim_found: Claim, status: int = 200, *, refresh_version: bool = False,
+                   **forms):
+    """The decision page, with the forms the caller already has (fresh ones otherwise)."""
+    page = decision_page(db.session, claim_found, current_user())
     form = forms.pop("decision_form", None) or DecisionForm()
-    form.rating.choices = _rating_choices()
+    form.rating.choices = rating_choices(page.labels)
     if not form.is_submitted():
-        current = next((v.label.key for v in submitted if v.label and decision
-                        and v.label.id == decision.rating_id), None)
-        form.rating.data = current or (agreement.rating or "")
-        form.summary.data = decision.summary if decision else ""
-        form.version.data = decision.version if decision else 0
-    return render_template(
-        "editor/decide.html", claim=claim_found,
-        article=db.session.get(Article, claim_found.article_id), reviews=submitted,
-        evidence=evidence_with_authors(db.session, claim_found.id), agreement=agreement,
-        spread=values, decision=decision, decision_form=form,
-        send_back_form=forms.pop("send_back_form", None) or SendBackForm(),
-        history=claim_history(db.session, claim_found),
-        assignments=claim_assignments(db.session, [claim_found.id]).get(claim_found.id, []),
-    ), status
+        form.rating.data = page.suggested_rating
+        form.summary.data = page.decision.summary if page.decision else ""
+        form.version.data = page.decision_version
+    elif refresh_version:  # show theirs; saving again applies mine over it
+        form.version.data = page.decision_version
+    send_back_form = forms.pop("send_back_form", None) or SendBackForm()
+    return render_template("editor/decide.html", page=page, decision_form=form,
+                           send_back_form=send_back_form), status
 
 
 @bp.route("/claims/<int:claim_id>/decide", methods=["GET", "POST"])
 def decide(claim_id: int):
     """Compare the verdicts side by side and decide the final one."""
-    claim_found = _get_or_404(Claim, claim_id)
-    form = DecisionForm()
-    form.rating.choices = _rating_choices()
+    claim_found = get_or_404(Claim, claim_id)
+    form = DecisionForm()  # its rating choices are set when the page is shown
     if form.validate_on_submit():
-        try:
+        expected = posted_version(form)
+        with view_step(form) as step:
             decide_claim(db.session, claim=claim_found, editor=current_user(),
                          rating_key=form.rating.data or None, summary=form.summary.data,
-                         expected_version=_version(form),
+                         expected_version=expected,
                          correction_note=form.correction_note.data or "")
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-            if error.code == "conflict":
-                current = db.session.exec(select(Decision).where(
-                    Decision.claim_id == claim_id)).first()
-                form.version.data = current.version if current else 0
-            return _decision_page(db.session.get(Claim, claim_id), error.http_status,
-                                  decision_form=form)
-        db.session.commit()
+        if not step.ok:
+            return _decision_page(claim_found, step.status, decision_form=form,
+                                  refresh_version=step.conflict)
         flash(_("Decision saved."), "success")
         return redirect(url_for("editor.article", article_id=claim_found.article_id,
                                 _anchor=f"claim-{claim_id}"))
@@ -489,17 +426,13 @@ def decide(claim_id: int):
 @bp.route("/claims/<int:claim_id>/send-back", methods=["POST"])
 def send_back_claim(claim_id: int):
     """Reopen the reviews with a comment to the reviewers."""
-    claim_found = _get_or_404(Claim, claim_id)
+    claim_found = get_or_404(Claim, claim_id)
     form = SendBackForm()
     if form.validate_on_submit():
-        try:
+        with view_step(form) as step:
             send_back(db.session, claim=claim_found, editor=current_user(), note=form.note.data)
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-            return _decision_page(db.session.get(Claim, claim_id), error.http_status,
-                                  send_back_form=form)
-        db.session.commit()
+        if not step.ok:
+            return _decision_page(claim_found, step.status, send_back_form=form)
         flash(_("Sent back to the reviewers."), "success")
         return redirect(url_for("editor.decide", claim_id=claim_id))
     return _decision_page(claim_found, 422, send_back_form=form)
@@ -508,30 +441,22 @@ def send_back_claim(claim_id: int):
 @bp.route("/articles/<int:article_id>/publish", methods=["POST"])
 def publish(article_id: int):
     """Publish or republish the check (CSRF checked by CSRFProtect; one checkbox)."""
-    found = _get_or_404(Article, article_id)
-    try:
+    found = get_or_404(Article, article_id)
+    with view_step() as step:
         publish_article(db.session, article=found, editor=current_user(),
                         include_open=request.form.get("include_open") == "y")
-    except WorkflowError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
-    db.session.commit()
-    flash(_("Published."), "success")
+    if step.ok:
+        flash(_("Published."), "success")
     return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
 
 
 @bp.route("/articles/<int:article_id>/unpublish", methods=["POST"])
 def unpublish(article_id: int):
     """Withdraw the check from public view."""
-    found = _get_or_404(Article, article_id)
-    try:
+    found = get_or_404(Article, article_id)
+    with view_step() as step:
         unpublish_article(db.session, article=found, editor=current_user())
-    except WorkflowError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if step.ok:
         flash(_("Withdrawn from public view; its address now answers 410 Gone."), "success")
     return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
 
@@ -546,13 +471,8 @@ def reports():
 @bp.route("/reports/<int:report_id>/<any(new, triaged, closed):status>", methods=["POST"])
 def report_status(report_id: int, status: str):
     """Mark a reader report triaged or closed, or reopen it."""
-    found = _get_or_404(ReaderReport, report_id)
-    try:
+    found = get_or_404(ReaderReport, report_id)
+    with view_step():
         set_report_status(db.session, report=found, status=ReportStatus(status),
                           actor=current_user())
-    except WorkflowError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
     return redirect(url_for("editor.reports"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from flask import flash
@@ -37,6 +38,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..dbtypes import MAX_ID
 from ..i18n import _, status_label
+from ..models import RatingLabel
 from ..states import Role
 from ..workflow import WorkflowError
 
@@ -273,6 +275,10 @@ def show_workflow_error(form: FlaskForm, error: WorkflowError) -> None:
     else:
         flash(error.message, "error")
 
+
+def rating_choices(labels: Iterable[RatingLabel]) -> list[tuple[str, str]]:
+    """A scale's labels as the choices of a rating select, after "choose"."""
+    return [("", _("— choose —"))] + [(label.key, label.name) for label in labels]
 
 
 class ScaleForm(FlaskForm):

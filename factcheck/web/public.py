@@ -26,11 +26,11 @@ from ..models import Publication
 from ..queries.desk import public_corrections
 from ..queries.paging import page_number
 from ..queries.publications import live_publication
-from ..workflow import WorkflowError
 from ..workflow.reports import submit_report
 from .access import current_user
-from .forms import ReaderReportForm, show_workflow_error
+from .forms import ReaderReportForm
 from .page_cache import publication_stamp, rendered_page
+from .steps import view_step
 
 bp = Blueprint("public", __name__)
 
@@ -106,17 +106,14 @@ def report(slug: str):
     if form.validate_on_submit():
         number = int(form.claim.data) if form.claim.data else None
         claim_id = next((c.id for c in claims if c.number == number), None)
-        try:
+        with view_step(form) as step:
             submit_report(db.session, article=article, claim_id=claim_id,
                           message=form.message.data, contact=form.contact.data or "",
                           address=request.remote_addr or "unknown")
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-            status = 429 if error.code == "conflict" else 422
+        if not step.ok:
+            status = 429 if step.conflict else 422  # a report "conflicts" with the rate limit
             return render_template("public/report.html", form=form, article=article,
                                    sent=False), status
-        db.session.commit()
         return redirect(url_for("public.report", slug=slug, sent=1))
     status = 422 if form.is_submitted() else 200
     response = make_response(render_template("public/report.html", form=form,

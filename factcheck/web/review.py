@@ -8,31 +8,26 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from ..extensions import db
 from ..i18n import _
-from ..models import Article, Claim, Evidence
+from ..models import Claim, Evidence
+from ..queries.claim_page import ReviewClaimPage, review_claim_page
 from ..queries.desk import (
-    evidence_with_authors,
     open_claims_to_pick_up,
-    review_views,
     reviewer_queue,
 )
 from ..queries.paging import page_number
-from ..queries.scales import active_scale, scale_labels
-from ..states import Confidence, Role, ScaleMode
+from ..states import Confidence, Role
 from ..workflow import WorkflowError
-from ..workflow.assignments import declare_conflict, is_assigned, pick_up, require_claim_access
+from ..workflow.assignments import declare_conflict, pick_up, require_claim_access
 from ..workflow.evidence import add_evidence, delete_evidence, update_evidence
 from ..workflow.reviews import (
     add_comment,
-    cited_evidence_ids,
-    claim_comments,
-    own_review,
     save_review,
-    visible_reviews,
     withdraw_review,
 )
 from ..workflow.settings import get_setting
 from .access import current_user, guard_blueprint
-from .forms import CommentForm, ConflictForm, EvidenceForm, ReviewForm, show_workflow_error
+from .forms import CommentForm, ConflictForm, EvidenceForm, ReviewForm, rating_choices
+from .steps import get_or_404, posted_version, view_step
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 guard_blueprint(bp, Role.REVIEWER)
@@ -51,9 +46,7 @@ def queue():
 
 def _claim_for_me(claim_id: int) -> Claim:
     """The claim, if the current user may work on it (404 / 403 otherwise)."""
-    claim = db.session.get(Claim, claim_id)
-    if claim is None:
-        abort(404)
+    claim = get_or_404(Claim, claim_id)
     try:
         require_claim_access(db.session, claim=claim, user=current_user())
     except WorkflowError:
@@ -61,55 +54,31 @@ def _claim_for_me(claim_id: int) -> Claim:
     return claim
 
 
-def _rating_choices() -> tuple[list[tuple[str, str]], bool]:
-    scale = active_scale(db.session)
-    if scale is None:
-        return [], False
-    labels = scale_labels(db.session, scale)
-    choices = [("", _("— choose —"))] + [(lab.key, lab.name) for lab in labels]
-    return choices, scale.mode == ScaleMode.CONCLUSION
-
-
-def _version(form) -> int | None:
-    """The record version the form was rendered with; junk is refused (400), not a 500."""
-    try:
-        return int(form.version.data) if form.version.data else None
-    except ValueError:
-        abort(400)
-
-
-def _review_form(claim: Claim, evidence: list[Evidence]) -> ReviewForm:
-    user = current_user()
-    review = own_review(db.session, claim=claim, reviewer=user)
-    form = ReviewForm()
-    if not form.is_submitted() and review is not None:
-        form.rationale.data = review.rationale
-        form.confidence.data = review.confidence.value
-        form.evidence.data = sorted(cited_evidence_ids(db.session, review))
-        form.version.data = review.version
-        label = next((v.label for v in review_views(db.session, [review])), None)
-        form.rating.data = label.key if label else ""
-    form.rating.choices, _conclusion = _rating_choices()
-    form.evidence.choices = [(e.id, e.title or e.url) for e in evidence]
+def _review_form(page: ReviewClaimPage, form: ReviewForm | None = None) -> ReviewForm:
+    """The verdict form with the page's choices; first shown, it holds the own review."""
+    if form is None:
+        form = ReviewForm()
+        if not form.is_submitted() and page.own is not None:
+            review = page.own.review
+            form.rationale.data = review.rationale
+            form.confidence.data = review.confidence.value
+            form.evidence.data = sorted(page.own.cited)
+            form.version.data = review.version
+            form.rating.data = page.own.label.key if page.own.label else ""
+    # Only shown, not checked: the workflow refuses a rating or evidence not on offer.
+    form.rating.choices = rating_choices(page.labels)
+    form.evidence.choices = [(e.id, e.title or e.url) for e, _u in page.evidence]
     return form
 
 
 def _workspace(claim: Claim, *, status: int = 200, **forms):
-    user = current_user()
-    article = db.session.get(Article, claim.article_id)
-    evidence = evidence_with_authors(db.session, claim.id)
-    review = own_review(db.session, claim=claim, reviewer=user)
+    """The workspace, with the forms the caller already has (fresh ones otherwise)."""
+    page = review_claim_page(db.session, claim, current_user())
     forms.setdefault("evidence_form", EvidenceForm())
-    forms.setdefault("review_form", _review_form(claim, [e for e, _u in evidence]))
+    forms["review_form"] = _review_form(page, forms.get("review_form"))
     forms.setdefault("comment_form", CommentForm())
     forms.setdefault("conflict_form", ConflictForm())
-    reviews = review_views(db.session, visible_reviews(db.session, claim=claim, viewer=user))
-    return render_template(
-        "review/claim.html", claim=claim, article=article, evidence=evidence, review=review,
-        reviews=reviews, comments=claim_comments(db.session, claim),
-        assigned=is_assigned(db.session, claim=claim, user=user),
-        conclusion_mode=_rating_choices()[1], **forms,
-    ), status
+    return render_template("review/claim.html", page=page, **forms), status
 
 
 @bp.route("/claims/<int:claim_id>")
@@ -130,7 +99,6 @@ def _evidence_fields(form: EvidenceForm) -> dict:
 
 
 def _after(claim: Claim, message: str, anchor: str):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("review.claim", claim_id=claim.id, _anchor=anchor))
 
@@ -141,21 +109,16 @@ def evidence_add(claim_id: int):
     claim = _claim_for_me(claim_id)
     form = EvidenceForm()
     if form.validate_on_submit():
-        try:
+        with view_step(form) as step:
             add_evidence(db.session, claim=claim, actor=current_user(), **_evidence_fields(form))
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-            return _workspace(claim, status=error.http_status, evidence_form=form)
-        else:
-            return _after(claim, _("Evidence added."), "evidence")
+        if not step.ok:
+            return _workspace(claim, status=step.status, evidence_form=form)
+        return _after(claim, _("Evidence added."), "evidence")
     return _workspace(claim, status=422, evidence_form=form)
 
 
 def _evidence_for_me(evidence_id: int) -> tuple[Evidence, Claim]:
-    evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None:
-        abort(404)
+    evidence = get_or_404(Evidence, evidence_id)
     return evidence, _claim_for_me(evidence.claim_id)
 
 
@@ -166,18 +129,14 @@ def evidence_edit(evidence_id: int):
     form = EvidenceForm(obj=evidence)
     status = 200
     if form.validate_on_submit():
-        try:
+        expected = posted_version(form)
+        with view_step(form) as step:
             update_evidence(db.session, evidence=evidence, actor=current_user(),
-                            expected_version=_version(form) or 0,
-                            **_evidence_fields(form))
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-            status = error.http_status
-            evidence = db.session.get(Evidence, evidence_id)
-            if error.code == "conflict":  # resubmitting applies my version over theirs
-                form.version.data = evidence.version
-        else:
+                            expected_version=expected, **_evidence_fields(form))
+        status = step.status
+        if step.conflict:  # `evidence` now shows theirs; resubmitting applies mine over it
+            form.version.data = evidence.version
+        if step.ok:
             return _after(claim, _("Evidence saved."), f"evidence-{evidence_id}")
     elif form.is_submitted():
         status = 422
@@ -193,11 +152,9 @@ def evidence_edit(evidence_id: int):
 def evidence_delete(evidence_id: int):
     """Remove a source no review cites."""
     evidence, claim = _evidence_for_me(evidence_id)  # CSRFProtect has checked the token
-    try:
+    with view_step() as step:
         delete_evidence(db.session, evidence=evidence, actor=current_user())
-    except WorkflowError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not step.ok:
         return redirect(url_for("review.claim", claim_id=claim.id, _anchor="evidence"))
     return _after(claim, _("Evidence removed."), "evidence")
 
@@ -206,22 +163,19 @@ def evidence_delete(evidence_id: int):
 def review_save(claim_id: int):
     """Save my review as a draft, or submit it."""
     claim = _claim_for_me(claim_id)
-    evidence = [e for e, _u in evidence_with_authors(db.session, claim.id)]
-    form = _review_form(claim, evidence)
+    form = ReviewForm()  # its choices are set when the workspace is shown
     submit = request.form.get("action") == "submit"
     if form.validate_on_submit():
-        try:
+        expected = posted_version(form, may_be_new=True)
+        with view_step(form) as step:
             save_review(
                 db.session, claim=claim, reviewer=current_user(),
                 rating_key=form.rating.data or None, rationale=form.rationale.data or "",
                 confidence=Confidence(form.confidence.data), evidence_ids=form.evidence.data,
-                submit=submit,
-                expected_version=_version(form),
+                submit=submit, expected_version=expected,
             )
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-            return _workspace(claim, status=error.http_status, review_form=form)
+        if not step.ok:
+            return _workspace(claim, status=step.status, review_form=form)
         message = _("Review submitted.") if submit else _("Draft saved.")
         return _after(claim, message, "my-review")
     return _workspace(claim, status=422, review_form=form)
@@ -231,11 +185,9 @@ def review_save(claim_id: int):
 def review_withdraw(claim_id: int):
     """Take my submitted review back to draft."""
     claim = _claim_for_me(claim_id)
-    try:
+    with view_step() as step:
         withdraw_review(db.session, claim=claim, reviewer=current_user())
-    except WorkflowError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not step.ok:
         return redirect(url_for("review.claim", claim_id=claim.id))
     return _after(claim, _("Review withdrawn; it is a draft again."), "my-review")
 
@@ -246,14 +198,11 @@ def comment(claim_id: int):
     claim = _claim_for_me(claim_id)
     form = CommentForm()
     if form.validate_on_submit():
-        try:
+        with view_step(form) as step:
             add_comment(db.session, claim=claim, author=current_user(), body=form.body.data)
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-            return _workspace(claim, status=error.http_status, comment_form=form)
-        else:
-            return _after(claim, _("Comment added."), "discussion")
+        if not step.ok:
+            return _workspace(claim, status=step.status, comment_form=form)
+        return _after(claim, _("Comment added."), "discussion")
     return _workspace(claim, status=422, comment_form=form)
 
 
@@ -263,14 +212,10 @@ def conflict(claim_id: int):
     claim = _claim_for_me(claim_id)
     form = ConflictForm()
     if form.validate_on_submit():
-        try:
+        with view_step(form) as step:
             declare_conflict(db.session, reviewer=current_user(), claim=claim,
                              whole_article=form.whole_article.data, reason=form.reason.data)
-        except WorkflowError as error:
-            db.session.rollback()
-            show_workflow_error(form, error)
-        else:
-            db.session.commit()
+        if step.ok:
             flash(_("Conflict declared; you are recused and the editors can see why."), "info")
             return redirect(url_for("review.queue"))
     return _workspace(claim, status=422, conflict_form=form)
@@ -279,13 +224,9 @@ def conflict(claim_id: int):
 @bp.route("/claims/<int:claim_id>/pick-up", methods=["POST"])
 def pick(claim_id: int):
     """Take an unassigned selected claim (when the organisation allows it)."""
-    claim = db.session.get(Claim, claim_id)
-    if claim is None:
-        abort(404)
-    try:
+    claim = get_or_404(Claim, claim_id)
+    with view_step() as step:
         pick_up(db.session, claim=claim, reviewer=current_user())
-    except WorkflowError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not step.ok:
         return redirect(url_for("review.queue"))
     return _after(claim, _("The claim is yours to review."), "my-review")

@@ -13,6 +13,7 @@ from ..dbtypes import utcnow
 from ..i18n import _
 from ..models import Setting, User
 from ..passwords import hash_password, needs_rehash, password_problems, verify_password
+from ..queries.accounts import find_user_by_email, needs_setup, normalise_email
 from ..states import Role
 from .audit import record_audit
 from .errors import WorkflowError
@@ -27,19 +28,7 @@ def _timing_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-def normalise_email(email: str) -> str:
-    """Emails are compared case-insensitively and without surrounding blanks."""
-    return email.strip().lower()
 
-
-def find_user_by_email(session: Session, email: str) -> User | None:
-    """The user with this email, if any."""
-    return session.exec(select(User).where(User.email == normalise_email(email))).first()
-
-
-def needs_setup(session: Session) -> bool:
-    """True on a fresh installation that has no user yet."""
-    return session.exec(select(func.count()).select_from(User)).one() == 0
 
 
 def _check_password(password: str, email: str) -> None:

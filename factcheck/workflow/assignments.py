@@ -5,22 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, select
 
 from ..i18n import _
 from ..models import Article, Assignment, Claim, ConflictDeclaration, Review, User
-from ..states import ClaimStatus, ReviewStatus, Role
+from ..queries.reviews import is_assigned, is_recused, submitted_count
+from ..states import ClaimStatus, Role
 from .actions import ASSIGNABLE, SETTLED
 from .audit import record_audit
 from .errors import WorkflowError
 from .settings import get_setting
-
-
-def is_assigned(session: Session, *, claim: Claim, user: User) -> bool:
-    """Whether `user` is one of the claim's reviewers."""
-    query = select(Assignment.id).where(Assignment.claim_id == claim.id,
-                                        Assignment.reviewer_id == user.id)
-    return session.exec(query).first() is not None
 
 
 def require_claim_access(session: Session, *, claim: Claim, user: User) -> None:
@@ -29,21 +23,6 @@ def require_claim_access(session: Session, *, claim: Claim, user: User) -> None:
         raise WorkflowError(_("This claim is not assigned to you."), code="forbidden")
 
 
-def is_recused(session: Session, *, claim: Claim, reviewer: User) -> bool:
-    """Whether the reviewer declared a conflict on the claim or its article."""
-    query = select(ConflictDeclaration.id).where(
-        ConflictDeclaration.reviewer_id == reviewer.id,
-        or_(ConflictDeclaration.claim_id == claim.id,
-            ConflictDeclaration.article_id == claim.article_id),
-    )
-    return session.exec(query).first() is not None
-
-
-def submitted_count(session: Session, claim: Claim) -> int:
-    """How many reviews of the claim are submitted."""
-    query = select(Review.id).where(Review.claim_id == claim.id,
-                                    Review.status == ReviewStatus.SUBMITTED)
-    return len(session.exec(query).all())
 
 
 def sync_review_status(session: Session, claim: Claim) -> None:

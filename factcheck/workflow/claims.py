@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from ..dbtypes import utcnow
 from ..engine.splitting import classify_span
@@ -20,6 +20,7 @@ from ..models import (
     Review,
     User,
 )
+from ..queries.claims import article_claims
 from ..states import ClaimStatus
 from .actions import can_change_status, can_curate
 from .articles import normalise_text
@@ -48,13 +49,6 @@ def _touch(session: Session, claim: Claim) -> None:
     claim.updated_at = utcnow()
     session.add(claim)
 
-
-def article_claims(session: Session, article_id: int) -> list[Claim]:
-    """The claims of an article in their order."""
-    query = select(Claim).where(Claim.article_id == article_id).order_by(
-        col(Claim.position), col(Claim.start)
-    )
-    return list(session.exec(query).all())
 
 
 def change_claim_status(

@@ -113,9 +113,3 @@ def delete_evidence(session: Session, *, evidence: Evidence, actor: User) -> Non
     session.delete(evidence)
     record_audit(session, actor=actor, action="evidence.delete", obj=claim,
                  evidence=evidence.id, url=evidence.url)
-
-
-def claim_evidence(session: Session, claim: Claim) -> list[Evidence]:
-    """The claim's evidence, oldest first."""
-    query = select(Evidence).where(Evidence.claim_id == claim.id).order_by(Evidence.id)
-    return list(session.exec(query).all())

@@ -8,8 +8,8 @@ from sqlmodel import Session, col, select
 
 from ..dbtypes import utcnow
 from ..i18n import _
+from ..models import Claim as ClaimModel
 from ..models import (
-    AuditEvent,
     Comment,
     Decision,
     Evidence,
@@ -18,10 +18,10 @@ from ..models import (
     ReviewEvidence,
     User,
 )
-from ..models import Claim as ClaimModel
+from ..queries.reviews import is_assigned, own_review, submitted_count
 from ..queries.scales import active_scale
 from ..states import ClaimStatus, Confidence, ReviewStatus, Role, ScaleMode
-from .assignments import is_assigned, require_claim_access, submitted_count, sync_review_status
+from .assignments import require_claim_access, sync_review_status
 from .audit import record_audit
 from .errors import WorkflowError
 from .publishing import record_correction
@@ -30,16 +30,6 @@ from .settings import get_setting
 _CLOSED = (ClaimStatus.DECIDED, ClaimStatus.PUBLISHED)
 
 
-def own_review(session: Session, *, claim: ClaimModel, reviewer: User) -> Review | None:
-    """The reviewer's review of the claim, if started."""
-    query = select(Review).where(Review.claim_id == claim.id, Review.reviewer_id == reviewer.id)
-    return session.exec(query).first()
-
-
-def cited_evidence_ids(session: Session, review: Review) -> set[int]:
-    """Ids of the evidence items a review cites."""
-    query = select(ReviewEvidence.evidence_id).where(ReviewEvidence.review_id == review.id)
-    return set(session.exec(query).all())
 
 
 def _rating(session: Session, rating_key: str | None) -> RatingLabel | None:
@@ -131,18 +121,6 @@ def withdraw_review(session: Session, *, claim: ClaimModel, reviewer: User) -> N
     sync_review_status(session, claim)
     record_audit(session, actor=reviewer, action="review.withdraw", obj=claim, review=review.id)
 
-
-def visible_reviews(session: Session, *, claim: ClaimModel, viewer: User) -> list[Review]:
-    """The reviews `viewer` may read: blind until their own is submitted; editors see all."""
-    reviews = list(session.exec(select(Review).where(Review.claim_id == claim.id)
-                                .order_by(Review.id)).all())
-    if viewer.role.at_least(Role.EDITOR) and not is_assigned(session, claim=claim, user=viewer):
-        return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or
-                r.reviewer_id == viewer.id]
-    mine = next((r for r in reviews if r.reviewer_id == viewer.id), None)
-    if mine is None or mine.status != ReviewStatus.SUBMITTED:
-        return [mine] if mine else []
-    return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or r is mine]
 
 
 def decide_claim(
@@ -239,18 +217,3 @@ def add_comment(session: Session, *, claim: ClaimModel, author: User, body: str)
     session.flush()
     record_audit(session, actor=author, action="comment.add", obj=claim, comment=comment.id)
     return comment
-
-
-def claim_comments(session: Session, claim: ClaimModel) -> list[tuple[Comment, User | None]]:
-    """The discussion on a claim, oldest first, with authors (one query)."""
-    query = (select(Comment, User).outerjoin(User, col(User.id) == Comment.author_id)
-             .where(Comment.claim_id == claim.id).order_by(Comment.id))
-    return list(session.exec(query).all())
-
-
-def claim_history(session: Session, claim: ClaimModel) -> list[tuple[AuditEvent, User | None]]:
-    """Every audited action on a claim, newest first, with who did it (one query)."""
-    query = (select(AuditEvent, User).outerjoin(User, col(User.id) == AuditEvent.actor_id)
-             .where(AuditEvent.object_type == "claims", AuditEvent.object_id == claim.id)
-             .order_by(col(AuditEvent.id).desc()))
-    return list(session.exec(query).all())

@@ -9,15 +9,13 @@ their meaning.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
 from ..i18n import _
-from ..models import Decision, RatingLabel, RatingScale, Review, User, is_hex_colour
-from ..queries.scales import scale_labels
+from ..models import RatingLabel, RatingScale, User, is_hex_colour
+from ..queries.scales import SCALE_NAME_MAX, label_usage, scale_labels, scale_view
 from ..states import ScaleMode
 from .audit import record_audit
 from .errors import WorkflowError
@@ -25,96 +23,10 @@ from .errors import WorkflowError
 KEY_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
 MAX_VALUE = 100
 MIN_CONTRAST = 4.5  # WCAG AA for text: the colour is drawn on white and as text colour
-SCALE_NAME_MAX = 120
 LABEL_NAME_MAX = 80
 SYMBOL_MAX = 8
 LABEL_DESCRIPTION_MAX = 500
 SCALE_DESCRIPTION_MAX = 2000
-
-
-# Reads -----------------------------------------------------------------------------------
-
-
-@dataclass
-class ScaleView:
-    """A scale with its labels in display order and how many verdicts use each label."""
-
-    scale: RatingScale
-    labels: list[RatingLabel] = field(default_factory=list)
-    usage: dict[int, int] = field(default_factory=dict)  # label id -> reviews + decisions
-
-    @property
-    def ordinal(self) -> list[RatingLabel]:
-        """The labels with a numeric value."""
-        return [label for label in self.labels if label.value is not None]
-
-    @property
-    def worst(self) -> int | None:
-        """ClaimReview `worstRating`: the lowest value, if the scale has any."""
-        return min((label.value for label in self.ordinal), default=None)
-
-    @property
-    def best(self) -> int | None:
-        """ClaimReview `bestRating`: the highest value, if the scale has any."""
-        return max((label.value for label in self.ordinal), default=None)
-
-    @property
-    def verdicts(self) -> int:
-        """Reviews and decisions rated with any label of this scale."""
-        return sum(self.usage.values())
-
-
-def _usage(session: Session, label_ids: list[int]) -> dict[int, int]:
-    """Label id -> number of reviews and decisions rated with it (two queries)."""
-    counts: dict[int, int] = defaultdict(int)
-    if not label_ids:
-        return counts
-    for model in (Review, Decision):
-        rows = session.exec(
-            select(model.rating_id, func.count())
-            .where(col(model.rating_id).in_(label_ids))
-            .group_by(model.rating_id)
-        ).all()
-        for label_id, n in rows:
-            counts[label_id] += n
-    return counts
-
-
-def scales_overview(session: Session) -> list[ScaleView]:
-    """Every scale (the active one first, then in order of creation), labels and usage."""
-    scales = session.exec(
-        select(RatingScale).order_by(col(RatingScale.is_active).desc(), col(RatingScale.id))
-    ).all()
-    labels = session.exec(
-        select(RatingLabel).order_by(col(RatingLabel.scale_id), col(RatingLabel.position))
-    ).all()
-    by_scale: dict[int, list[RatingLabel]] = defaultdict(list)
-    for label in labels:
-        by_scale[label.scale_id].append(label)
-    usage = _usage(session, [label.id for label in labels])
-    return [
-        ScaleView(scale, by_scale[scale.id],
-                  {label.id: usage[label.id] for label in by_scale[scale.id]})
-        for scale in scales
-    ]
-
-
-def scale_view(session: Session, scale: RatingScale) -> ScaleView:
-    """One scale with its labels and their usage."""
-    labels = scale_labels(session, scale)
-    usage = _usage(session, [label.id for label in labels])
-    return ScaleView(scale, labels, {label.id: usage[label.id] for label in labels})
-
-
-def suggested_copy_name(session: Session, scale: RatingScale) -> str:
-    """"Copy of <name>", numbered when that name is taken."""
-    base = _("Copy of {name}", name=scale.name)[:SCALE_NAME_MAX - 4]
-    taken = {n.lower() for n in session.exec(select(RatingScale.name)).all()}
-    name, n = base, 1
-    while name.lower() in taken:
-        n += 1
-        name = f"{base} ({n})"
-    return name
 
 
 # Rules -----------------------------------------------------------------------------------
@@ -380,7 +292,7 @@ def save_label(
                      scale_id=scale.id, label=_label_snapshot(label))
         return label
 
-    used = _usage(session, [label.id]).get(label.id, 0)
+    used = label_usage(session, [label.id]).get(label.id, 0)
     if used and (key != label.key or value != label.value):
         raise WorkflowError(
             _("“{name}” is the rating of {n} review(s) or decision(s), so its key and value "

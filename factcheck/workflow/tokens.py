@@ -52,10 +52,3 @@ def user_for_token(session: Session, raw: str) -> User | None:
              .where(ApiToken.token_hash == _digest(raw), col(ApiToken.revoked_at).is_(None),
                     User.is_active.is_(True)))
     return session.exec(query).first()
-
-
-def tokens_of(session: Session, user: User) -> list[ApiToken]:
-    """The user's tokens, newest first."""
-    query = select(ApiToken).where(ApiToken.user_id == user.id).order_by(
-        col(ApiToken.id).desc())
-    return list(session.exec(query).all())

@@ -1,0 +1,63 @@
+"""The claim pages: the editor's (reword, split, re-anchor) and the reviewer's workspace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from ..models import Article, Claim, Comment, Evidence, RatingLabel, Review, User
+from ..states import ScaleMode
+from .claims import claim_comments
+from .desk import ReviewView, evidence_with_authors, review_views
+from .reviews import is_assigned, visible_reviews
+from .scales import active_scale, scale_labels
+
+
+@dataclass(frozen=True)
+class ClaimPage:
+    """The editor's claim page: the claim and the article it is anchored in."""
+
+    claim: Claim
+    article: Article
+
+
+def claim_page(session: Session, claim: Claim) -> ClaimPage:
+    """The editor's page of `claim` (one query beyond the claim)."""
+    return ClaimPage(claim=claim, article=session.get(Article, claim.article_id))
+
+
+@dataclass(frozen=True)
+class ReviewClaimPage:
+    """The reviewer's workspace on a claim: evidence, own verdict, others', discussion."""
+
+    claim: Claim
+    article: Article
+    evidence: tuple[tuple[Evidence, User | None], ...]
+    review: Review | None  # the viewer's own, if started
+    own: ReviewView | None  # the same with its label and citations
+    reviews: tuple[ReviewView, ...]  # those the viewer may read (blind until theirs is in)
+    comments: tuple[tuple[Comment, User | None], ...]
+    assigned: bool  # the viewer is one of the claim's reviewers
+    labels: tuple[RatingLabel, ...]  # of the active scale, in order
+    conclusion_mode: bool  # the active scale takes a written conclusion, no label
+
+
+def review_claim_page(session: Session, claim: Claim, viewer: User) -> ReviewClaimPage:
+    """The workspace on `claim` as `viewer` may see it (a fixed number of queries)."""
+    views = review_views(session, visible_reviews(session, claim=claim, viewer=viewer))
+    # Whatever else is hidden, the viewer always sees their own review.
+    own = next((v for v in views if v.review.reviewer_id == viewer.id), None)
+    scale = active_scale(session)
+    return ReviewClaimPage(
+        claim=claim,
+        article=session.get(Article, claim.article_id),
+        evidence=tuple(evidence_with_authors(session, claim.id)),
+        review=own.review if own else None,
+        own=own,
+        reviews=tuple(views),
+        comments=tuple(claim_comments(session, claim)),
+        assigned=is_assigned(session, claim=claim, user=viewer),
+        labels=tuple(scale_labels(session, scale)) if scale else (),
+        conclusion_mode=scale is not None and scale.mode == ScaleMode.CONCLUSION,
+    )
