@@ -83,6 +83,18 @@ class ReportStatus(StrEnum):
     CLOSED = "closed"
 
 
+# Groups of states that several rules share (workflow/actions.py asks them before acting).
+TRIAGE_STATES = (ClaimStatus.CANDIDATE, ClaimStatus.SELECTED, ClaimStatus.DISMISSED)
+# Selected for checking and not decided yet: reviewers can be assigned and work on it.
+IN_PROGRESS = (ClaimStatus.SELECTED, ClaimStatus.IN_REVIEW, ClaimStatus.REVIEWED)
+# Decided: reviewers, reviews and evidence no longer change.
+SETTLED = (ClaimStatus.DECIDED, ClaimStatus.PUBLISHED)
+# Reviews have begun: the decision page has something to compare.
+DECIDABLE = (ClaimStatus.IN_REVIEW, ClaimStatus.REVIEWED, *SETTLED)
+PUBLISHABLE = (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.UNPUBLISHED,
+               ArticleStatus.PUBLISHED)
+
+
 TRANSITIONS: dict[type[StrEnum], dict[StrEnum, frozenset[StrEnum]]] = {
     ArticleStatus: {
         ArticleStatus.DRAFT: frozenset({ArticleStatus.IN_REVIEW, ArticleStatus.ARCHIVED}),

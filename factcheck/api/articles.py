@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask import current_app, url_for
-from sqlalchemy import func
-from sqlmodel import col, select
 
 from ..extensions import db
 from ..i18n import _
 from ..infra.links import check_url
-from ..models import Article, Assignment, Claim
+from ..models import Article
 from ..queries.claims import article_claims
+from ..queries.desk import articles_newest_first
+from ..queries.reviews import assigned_in_article
 from ..queries.scales import active_scale, scale_labels
 from ..states import Role
 from ..workflow.articles import import_article
@@ -43,9 +43,7 @@ def articles():
     """Every article, newest first, without text and claims (editors)."""
     token_user(Role.EDITOR)
     page, per_page = paging()
-    total = db.session.exec(select(func.count()).select_from(Article)).one()
-    rows = db.session.exec(select(Article).order_by(col(Article.id).desc())
-                           .offset((page - 1) * per_page).limit(per_page)).all()
+    rows, total = articles_newest_first(db.session, page=page, per_page=per_page)
     return json_response({
         "items": [{"id": a.id, "title": a.title, "slug": a.slug, "status": str(a.status),
                    "url": a.source_url, "outlet": a.outlet, "created_at": iso(a.created_at),
@@ -85,13 +83,9 @@ def article(article_id: int):
     """The article text and its claims (editors; reviewers assigned to one of its claims)."""
     user = token_user()
     found = _article_or_404(article_id)
-    if not user.role.at_least(Role.EDITOR):
-        assigned = db.session.exec(
-            select(Assignment.id).join(Claim, col(Claim.id) == Assignment.claim_id)
-            .where(Claim.article_id == found.id, Assignment.reviewer_id == user.id)).first()
-        if assigned is None:
-            raise ApiError(403, "forbidden",
-                           _("None of this article's claims is assigned to you."))
+    if not (user.role.at_least(Role.EDITOR)
+            or assigned_in_article(db.session, article_id=found.id, reviewer=user)):
+        raise ApiError(403, "forbidden", _("None of this article's claims is assigned to you."))
     return json_response(article_record(found, article_claims(db.session, found.id)))
 
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from flask import url_for
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import select
 
 from ..extensions import db
 from ..i18n import _
-from ..models import Article, Assignment, Claim, Decision, Review
+from ..models import Article, Claim, Review
 from ..queries.accounts import find_user_by_email
-from ..queries.claims import claim_evidence
-from ..queries.reviews import visible_reviews
+from ..queries.claims import claim_decision, claim_evidence
+from ..queries.reviews import assignment_of, visible_reviews
 from ..states import ClaimStatus, Confidence, Role
 from ..workflow import WorkflowError
 from ..workflow.assignments import assign_claims, require_claim_access, unassign
@@ -81,7 +80,7 @@ def claim(claim_id: int):
     user = token_user()
     found = _claim_or_404(claim_id)
     _access(found, user)
-    decision = db.session.exec(select(Decision).where(Decision.claim_id == found.id)).first()
+    decision = claim_decision(db.session, found)
     data = _record(found)
     data["evidence"] = evidence_records(db.session, claim_evidence(db.session, found))
     data["decision"] = decision_record(db.session, decision)
@@ -154,8 +153,7 @@ def unassign_reviewer(claim_id: int, reviewer: str):
     user = token_user(Role.EDITOR)
     found = _claim_or_404(claim_id)
     account = find_user_by_email(db.session, reviewer)
-    assignment = account and db.session.exec(select(Assignment).where(
-        Assignment.claim_id == found.id, Assignment.reviewer_id == account.id)).first()
+    assignment = account and assignment_of(db.session, claim=found, reviewer=account)
     if not assignment:
         raise ApiError(404, "not_found", _("This reviewer is not assigned to the claim."))
     with workflow_step():

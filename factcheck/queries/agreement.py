@@ -9,9 +9,7 @@ from sqlmodel import Session, col, select
 
 from ..engine.aggregate import AgreementSummary, agreement_summary
 from ..models import Claim, RatingLabel, Review, User
-from ..states import ClaimStatus, ReviewStatus
-
-_DONE = (ClaimStatus.DECIDED, ClaimStatus.PUBLISHED)
+from ..states import SETTLED, ReviewStatus
 
 
 @dataclass
@@ -28,7 +26,7 @@ def article_agreement(session: Session, article_id: int) -> ArticleAgreement:
         select(Review.claim_id, Review.reviewer_id, RatingLabel.value)
         .join(Claim, col(Claim.id) == Review.claim_id)
         .join(RatingLabel, col(RatingLabel.id) == Review.rating_id)
-        .where(Claim.article_id == article_id, col(Claim.status).in_(_DONE),
+        .where(Claim.article_id == article_id, col(Claim.status).in_(SETTLED),
                Review.status == ReviewStatus.SUBMITTED, col(RatingLabel.value).is_not(None))
     ).all()
     by_claim: dict[int, dict[int, int]] = defaultdict(dict)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from ..models import Article, Claim, Comment, Evidence, RatingLabel, Review, User
-from ..states import ScaleMode
+from ..states import SETTLED, ScaleMode
 from .claims import claim_comments
 from .desk import ReviewView, evidence_with_authors, review_views
 from .reviews import is_assigned, visible_reviews
@@ -41,6 +41,11 @@ class ReviewClaimPage:
     assigned: bool  # the viewer is one of the claim's reviewers
     labels: tuple[RatingLabel, ...]  # of the active scale, in order
     conclusion_mode: bool  # the active scale takes a written conclusion, no label
+
+    @property
+    def settled(self) -> bool:
+        """Decided: its evidence and reviews no longer change."""
+        return self.claim.status in SETTLED
 
 
 def review_claim_page(session: Session, claim: Claim, viewer: User) -> ReviewClaimPage:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from ..models import AuditEvent, Claim, Comment, Evidence, User
+from ..models import AuditEvent, Claim, Comment, Decision, Evidence, User
 
 
 def article_claims(session: Session, article_id: int) -> list[Claim]:
@@ -34,3 +34,8 @@ def claim_history(session: Session, claim: Claim) -> list[tuple[AuditEvent, User
              .where(AuditEvent.object_type == "claims", AuditEvent.object_id == claim.id)
              .order_by(col(AuditEvent.id).desc()))
     return list(session.exec(query).all())
+
+
+def claim_decision(session: Session, claim: Claim) -> Decision | None:
+    """The editor's decision on `claim`, if there is one."""
+    return session.exec(select(Decision).where(Decision.claim_id == claim.id)).first()

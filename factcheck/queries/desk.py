@@ -231,3 +231,13 @@ def public_corrections(session: Session, *, page: int = 1, per_page: int = PER_P
              .options(_WITHOUT_BODY).where(published)
              .order_by(col(Correction.created_at).desc(), col(Correction.id).desc()))
     return paginate(session, query, page=page, per_page=per_page, count=False)
+
+
+def articles_newest_first(session: Session, *, page: int, per_page: int
+                          ) -> tuple[list[Article], int]:
+    """A page of articles, newest first, without their text; and how many there are."""
+    total = session.exec(select(func.count()).select_from(Article)).one()
+    rows = session.exec(select(Article).options(_WITHOUT_BODY)
+                        .order_by(col(Article.id).desc())
+                        .offset((page - 1) * per_page).limit(per_page)).all()
+    return list(rows), total

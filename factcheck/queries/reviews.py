@@ -59,3 +59,17 @@ def visible_reviews(session: Session, *, claim: Claim, viewer: User) -> list[Rev
     if mine is None or mine.status != ReviewStatus.SUBMITTED:
         return [mine] if mine else []
     return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or r is mine]
+
+
+def assignment_of(session: Session, *, claim: Claim, reviewer: User) -> Assignment | None:
+    """The assignment of `reviewer` to `claim`, if any."""
+    return session.exec(select(Assignment).where(
+        Assignment.claim_id == claim.id, Assignment.reviewer_id == reviewer.id)).first()
+
+
+def assigned_in_article(session: Session, *, article_id: int, reviewer: User) -> bool:
+    """Whether `reviewer` is assigned to any claim of the article."""
+    return session.exec(
+        select(Assignment.id).join(Claim, Claim.id == Assignment.claim_id)
+        .where(Claim.article_id == article_id, Assignment.reviewer_id == reviewer.id)
+    ).first() is not None

@@ -12,11 +12,12 @@ from ..models import RatingLabel, RatingScale, User
 from ..queries.desk import all_users
 from ..queries.paging import page_number
 from ..queries.scales import scale_view, scales_overview, suggested_copy_name
+from ..queries.settings import get_setting
 from ..states import Role
 from ..workflow import WorkflowError
 from ..workflow import scales as rating
 from ..workflow.accounts import create_user, update_user
-from ..workflow.settings import get_setting, set_setting
+from ..workflow.settings import set_setting
 from .access import current_user, guard_blueprint
 from .forms import (
     ActionForm,

@@ -13,20 +13,17 @@ from flask import (
     url_for,
 )
 
-from ..engine.highlight import segments
 from ..engine.splitting import CHECKWORTHY_THRESHOLD
 from ..extensions import db
 from ..i18n import _
 from ..intake.sources import IntakeError, read_source
 from ..models import Article, Assignment, Claim, ReaderReport, User
-from ..queries.agreement import article_agreement
+from ..queries.board import board_page
 from ..queries.claim_page import claim_page
 from ..queries.claims import article_claims
 from ..queries.decision import decision_page
 from ..queries.desk import (
-    article_conflicts,
     articles_with_progress,
-    claim_assignments,
     claim_count,
     reader_reports,
     reviewers,
@@ -149,24 +146,16 @@ def _assign_form() -> AssignForm:
 
 
 def _render_board(article: Article, status: int = 200, **forms):
-    claims = article_claims(db.session, article.id)
+    page = board_page(db.session, article)
     forms.setdefault("add_form", ClaimAddForm())
     forms.setdefault("bulk_form", BulkSelectForm(min_score=CHECKWORTHY_THRESHOLD))
     forms.setdefault("assign_form", _assign_form())
-    page = render_template(
-        "editor/article.html", article=article, claims=claims,
-        # A claim whose words changed has no valid span until the editor anchors it again.
-        segments=segments(article.body, [c for c in claims
-                                         if c.status != ClaimStatus.NEEDS_REANCHOR]),
-        threshold=CHECKWORTHY_THRESHOLD,
-        assignments=claim_assignments(db.session, [c.id for c in claims]),
-        agreement=article_agreement(db.session, article.id),
-        conflicts=article_conflicts(db.session, article.id),
-        actions={claim.id: claim_actions(claim) for claim in claims},
-        publishing=article_actions(article),
-        ClaimStatus=ClaimStatus, **forms,
+    html = render_template(
+        "editor/article.html", article=article, page=page, threshold=CHECKWORTHY_THRESHOLD,
+        actions={claim.id: claim_actions(claim) for claim in page.claims},
+        publishing=article_actions(article), ClaimStatus=ClaimStatus, **forms,
     )
-    return page, status
+    return html, status
 
 
 @bp.route("/articles/<int:article_id>")

@@ -33,7 +33,7 @@ from ..queries.publications import (
     publishing_state,
     verdict_summary,
 )
-from ..workflow.settings import get_setting
+from ..queries.settings import get_setting
 
 bp = Blueprint("feeds", __name__)
 

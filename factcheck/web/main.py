@@ -10,8 +10,8 @@ from ..extensions import db
 from ..i18n import _
 from ..queries.scales import coloured_labels
 from ..queries.search import latest_checks, verdict_colours
+from ..queries.settings import get_setting
 from ..states import Role
-from ..workflow.settings import get_setting
 from .access import current_user, require_login
 
 bp = Blueprint("main", __name__)

@@ -15,6 +15,7 @@ from ..queries.desk import (
     reviewer_queue,
 )
 from ..queries.paging import page_number
+from ..queries.settings import get_setting
 from ..states import Confidence, Role
 from ..workflow import WorkflowError
 from ..workflow.assignments import declare_conflict, pick_up, require_claim_access
@@ -24,7 +25,6 @@ from ..workflow.reviews import (
     save_review,
     withdraw_review,
 )
-from ..workflow.settings import get_setting
 from .access import current_user, guard_blueprint
 from .forms import CommentForm, ConflictForm, EvidenceForm, ReviewForm, rating_choices
 from .steps import get_or_404, posted_version, view_step

@@ -6,17 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import Article, Claim, ReaderReport
-from ..states import ArticleStatus, ClaimStatus, ReportStatus, can_transition
-
-# Triage (select, dismiss, restore, split, merge) works on claims nobody reviews yet.
-TRIAGE_STATES = (ClaimStatus.CANDIDATE, ClaimStatus.SELECTED, ClaimStatus.DISMISSED)
-ASSIGNABLE = (ClaimStatus.SELECTED, ClaimStatus.IN_REVIEW, ClaimStatus.REVIEWED)
-# Once decided, the reviewers of a claim no longer change.
-SETTLED = (ClaimStatus.DECIDED, ClaimStatus.PUBLISHED)
-# Reviews have begun: the decision page has something to compare.
-DECIDABLE = (ClaimStatus.IN_REVIEW, ClaimStatus.REVIEWED, *SETTLED)
-PUBLISHABLE = (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.UNPUBLISHED,
-               ArticleStatus.PUBLISHED)
+from ..states import (
+    DECIDABLE,
+    IN_PROGRESS,
+    PUBLISHABLE,
+    SETTLED,
+    TRIAGE_STATES,
+    ArticleStatus,
+    ClaimStatus,
+    ReportStatus,
+    can_transition,
+)
 
 
 def can_change_status(claim: Claim, status: ClaimStatus) -> bool:
@@ -52,7 +52,7 @@ def claim_actions(claim: Claim) -> ClaimActions:
         dismiss=can_change_status(claim, ClaimStatus.DISMISSED),
         restore=can_change_status(claim, ClaimStatus.CANDIDATE),
         merge=can_curate(claim),
-        assign=claim.status in ASSIGNABLE,
+        assign=claim.status in IN_PROGRESS,
         unassign=claim.status not in SETTLED,
         decide=claim.status in DECIDABLE,
     )

@@ -10,11 +10,10 @@ from sqlmodel import Session, select
 from ..i18n import _
 from ..models import Article, Assignment, Claim, ConflictDeclaration, Review, User
 from ..queries.reviews import is_assigned, is_recused, submitted_count
-from ..states import ClaimStatus, Role
-from .actions import ASSIGNABLE, SETTLED
+from ..queries.settings import get_setting
+from ..states import IN_PROGRESS, SETTLED, ClaimStatus, Role
 from .audit import record_audit
 from .errors import WorkflowError
-from .settings import get_setting
 
 
 def require_claim_access(session: Session, *, claim: Claim, user: User) -> None:
@@ -27,7 +26,7 @@ def require_claim_access(session: Session, *, claim: Claim, user: User) -> None:
 
 def sync_review_status(session: Session, claim: Claim) -> None:
     """Move a claim between selected, in review and reviewed as its reviews come and go."""
-    if claim.status not in ASSIGNABLE:
+    if claim.status not in IN_PROGRESS:
         return
     assigned = session.exec(select(Assignment.id).where(Assignment.claim_id == claim.id)).all()
     if not assigned:
@@ -42,7 +41,7 @@ def sync_review_status(session: Session, claim: Claim) -> None:
 
 
 def _check_assignable(session: Session, claim: Claim, reviewer: User) -> None:
-    if claim.status not in ASSIGNABLE:
+    if claim.status not in IN_PROGRESS:
         raise WorkflowError(
             _("Only selected claims can be assigned (this one is {status}).",
               status=claim.status), code="conflict")

@@ -10,14 +10,13 @@ from sqlmodel import Session, select
 from ..dbtypes import utcnow
 from ..i18n import _
 from ..models import Claim, Evidence, ReviewEvidence, User
-from ..states import ClaimStatus, Stance
+from ..states import SETTLED, Stance
 from .assignments import require_claim_access
 from .audit import record_audit
 from .errors import WorkflowError
 
 EDITABLE_FIELDS = ("url", "title", "publisher", "published_on", "accessed_at", "quote",
                    "stance", "archive_url", "note")
-_CLOSED = (ClaimStatus.DECIDED, ClaimStatus.PUBLISHED)
 
 
 def check_http_url(url: str | None, *, field: str, required: bool) -> str | None:
@@ -55,7 +54,7 @@ def _validated(fields: dict) -> dict:
 
 
 def _check_open(claim: Claim) -> None:
-    if claim.status in _CLOSED:
+    if claim.status in SETTLED:
         raise WorkflowError(_("The claim is decided; send it back to change its evidence."),
                             code="conflict")
 

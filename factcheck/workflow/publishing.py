@@ -31,17 +31,15 @@ from ..models import (
     Review,
     User,
 )
-from ..states import ArticleStatus, ClaimStatus, ReviewStatus, Role
-from .actions import PUBLISHABLE
+from ..queries.settings import get_setting
+from ..states import IN_PROGRESS, PUBLISHABLE, ArticleStatus, ClaimStatus, ReviewStatus, Role
 from .audit import record_audit
 from .errors import WorkflowError
 from .search_index import reindex_publication, remove_article
-from .settings import get_setting
 
 # Claims the editor chose to check; the others (candidates, dismissed) are not published.
 _CHECKED = (ClaimStatus.SELECTED, ClaimStatus.IN_REVIEW, ClaimStatus.REVIEWED,
             ClaimStatus.DECIDED, ClaimStatus.PUBLISHED)
-_OPEN = (ClaimStatus.SELECTED, ClaimStatus.IN_REVIEW, ClaimStatus.REVIEWED)
 
 
 def _label_data(label: RatingLabel | None, scale: RatingScale | None,
@@ -166,7 +164,7 @@ def publish_article(
     if article.status not in PUBLISHABLE:
         raise WorkflowError(_("This article cannot be published."), code="conflict")
     claims = list(session.exec(select(Claim).where(Claim.article_id == article.id)).all())
-    open_claims = [c for c in claims if c.status in _OPEN]
+    open_claims = [c for c in claims if c.status in IN_PROGRESS]
     if not any(c.status in (ClaimStatus.DECIDED, ClaimStatus.PUBLISHED) for c in claims):
         raise WorkflowError(_("No claim has a decision yet; there is nothing to publish."),
                             code="conflict")

@@ -20,16 +20,12 @@ from ..models import (
 )
 from ..queries.reviews import is_assigned, own_review, submitted_count
 from ..queries.scales import active_scale
-from ..states import ClaimStatus, Confidence, ReviewStatus, Role, ScaleMode
+from ..queries.settings import get_setting
+from ..states import SETTLED, ClaimStatus, Confidence, ReviewStatus, Role, ScaleMode
 from .assignments import require_claim_access, sync_review_status
 from .audit import record_audit
 from .errors import WorkflowError
 from .publishing import record_correction
-from .settings import get_setting
-
-_CLOSED = (ClaimStatus.DECIDED, ClaimStatus.PUBLISHED)
-
-
 
 
 def _rating(session: Session, rating_key: str | None) -> RatingLabel | None:
@@ -64,7 +60,7 @@ def save_review(
     if not is_assigned(session, claim=claim, user=reviewer):
         raise WorkflowError(_("Only the claim's assigned reviewers write reviews of it."),
                             code="forbidden")
-    if claim.status in _CLOSED:
+    if claim.status in SETTLED:
         raise WorkflowError(_("The claim is already decided."), code="conflict")
     review = own_review(session, claim=claim, reviewer=reviewer)
     if review is not None and expected_version is not None and review.version != expected_version:
@@ -112,7 +108,7 @@ def withdraw_review(session: Session, *, claim: ClaimModel, reviewer: User) -> N
     review = own_review(session, claim=claim, reviewer=reviewer)
     if review is None or review.status != ReviewStatus.SUBMITTED:
         raise WorkflowError(_("There is no submitted review to withdraw."), code="conflict")
-    if claim.status in _CLOSED:
+    if claim.status in SETTLED:
         raise WorkflowError(_("The editor has decided; the review can no longer be withdrawn."),
                             code="conflict")
     review.status, review.submitted_at = ReviewStatus.DRAFT, None

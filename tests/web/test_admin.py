@@ -215,7 +215,7 @@ def test_admin_changes_the_review_settings(app, client, login_as):
     response = post_form(client, "/admin/settings", {"reviews_required": "3",
                                                       "allow_self_assign": "y"})
     assert response.status_code == 302
-    from factcheck.workflow.settings import get_setting
+    from factcheck.queries.settings import get_setting
 
     with app.app_context():
         assert get_setting(db.session, "reviews_required") == 3
@@ -243,7 +243,7 @@ def test_organisation_details_feed_policy_pages_and_markup(app, client, login_as
     assert "desk@factdesk.example.org" in page
     assert "We correct openly." in reader.get("/corrections-policy").get_data(as_text=True)
     assert 'href="/corrections-policy"' in reader.get("/").get_data(as_text=True)
-    from factcheck.workflow.settings import get_setting
+    from factcheck.queries.settings import get_setting
 
     with app.app_context():
         assert get_setting(db.session, "org_name") == "Kabul Fact Desk"
