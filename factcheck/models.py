@@ -19,6 +19,7 @@ from .states import (
     ClaimKind,
     ClaimStatus,
     Confidence,
+    CorrectionKind,
     ReportStatus,
     ReviewStatus,
     Role,
@@ -320,6 +321,10 @@ class Correction(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="articles.id", index=True, ondelete="CASCADE")
     claim_id: int | None = Field(default=None, foreign_key="claims.id", ondelete="SET NULL")
+    # Rows from before wording and claimant corrections are all verdict corrections.
+    kind: CorrectionKind = Field(
+        default=CorrectionKind.VERDICT, sa_type=enum_type(CorrectionKind), nullable=False,
+        sa_column_kwargs={"server_default": CorrectionKind.VERDICT.value})
     note: str = _text()
     before: str = _text()
     after: str = _text()

@@ -77,6 +77,14 @@ class ScaleMode(StrEnum):
     CONCLUSION = "conclusion"  # a written conclusion, no label
 
 
+class CorrectionKind(StrEnum):
+    """What a public correction changed on a published claim."""
+
+    VERDICT = "verdict"  # the rating or the conclusion (a new decision)
+    WORDING = "wording"  # the claim's text as checked
+    CLAIMANT = "claimant"  # who made the claim
+
+
 class ReportStatus(StrEnum):
     NEW = "new"
     TRIAGED = "triaged"

@@ -80,7 +80,7 @@ def _detail(check: LiveCheck) -> dict[str, Any]:
                       "logo": organisation.logo},
         claims=[_claim(c, url) for c in snapshot.claims],
         corrections=[{"at": c.at, "note": c.note, "before": c.before, "after": c.after,
-                      "claim_number": c.claim_number}
+                      "claim_number": c.claim_number, "kind": c.kind}
                      for c in snapshot.corrections],
     )
     return data

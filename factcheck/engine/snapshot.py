@@ -135,14 +135,17 @@ class SnapshotCorrection:
     claim_id: int | None
     at: str  # ISO timestamp
     claim_number: int | None
+    kind: str = "verdict"  # what changed: "verdict", "wording" or "claimant"
 
     @classmethod
     def from_json(cls, data: dict[str, Any], numbers: dict[int, int]) -> SnapshotCorrection:
         """The correction stored as `data`; `numbers` maps claim ids to claim numbers."""
         # The first publications did not store the number: it follows from the claim id.
         number = data["claim_number"] if "claim_number" in data else numbers.get(data["claim_id"])
+        # Before wording and claimant corrections, every correction was of a verdict.
         return cls(note=data["note"], before=data["before"], after=data["after"],
-                   claim_id=data["claim_id"], at=data["at"], claim_number=number)
+                   claim_id=data["claim_id"], at=data["at"], claim_number=number,
+                   kind=data.get("kind", "verdict"))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """What templates may call: the translation and label functions, Markdown, text direction,
-search highlighting and verdict bars."""
+search highlighting, verdict bars and what a correction changed."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ..engine.search_text import is_word_char, words
 from ..engine.splitting.language import text_direction
 from ..i18n import _, status_label
 from ..markdown import render_markdown
-from ..states import Role
+from ..states import CorrectionKind, Role
 from .access import current_user
 
 SNIPPET_WIDTH = 220  # characters of a conclusion shown around the first match
@@ -77,9 +77,24 @@ def verdict_bars(counts: Sequence[Sequence], colours: dict[str, str]) -> list[Ba
     return bars
 
 
+def correction_change(kind: str, before: str, after: str) -> str:
+    """What a correction changed, before and after, in one sentence ("" if only the
+    conclusion of a verdict changed)."""
+    if kind == CorrectionKind.WORDING:
+        return _("Wording changed from “{before}” to “{after}”.", before=before, after=after)
+    if kind == CorrectionKind.CLAIMANT:
+        return _("Claimant changed from {before} to {after}.", before=before or _("not named"),
+                 after=after or _("not named"))
+    if before != after:
+        return _("Rating changed from {before} to {after}.", before=before or _("no label"),
+                 after=after or _("no label"))
+    return ""
+
+
 def register_template_helpers(app: Flask) -> None:
     """Give every template the globals and filters above, and the signed-in user."""
-    app.jinja_env.globals.update(_=_, status_label=status_label, Role=Role)
+    app.jinja_env.globals.update(_=_, status_label=status_label, Role=Role,
+                                 correction_change=correction_change)
     app.jinja_env.filters.update(markdown=render_markdown, text_dir=text_direction,
                                  highlight=highlight, snippet=snippet, verdict_bars=verdict_bars)
     app.context_processor(lambda: {"current_user": current_user()})

@@ -34,6 +34,7 @@ from ..queries.publications import (
     verdict_summary,
 )
 from ..queries.settings import get_setting
+from .display import correction_change
 
 bp = Blueprint("feeds", __name__)
 
@@ -102,7 +103,9 @@ def _entries(check: LiveCheck) -> Iterator[_Entry]:
                  summary=verdict_summary(snapshot))
     for n, correction in enumerate(snapshot.corrections, start=1):
         at = parse_time(correction.at)
-        note = correction.note
+        # Readers of the feed see what changed, not only why.
+        change = correction_change(correction.kind, correction.before, correction.after)
+        note = f"{change} {correction.note}" if change else correction.note
         if correction.claim_number is not None:
             note = _("Claim {n}: {note}", n=correction.claim_number, note=note)
         yield _Entry(id=f"{url}#correction-{n}", title=_("Correction: {title}", title=title),

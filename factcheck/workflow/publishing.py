@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -32,7 +34,15 @@ from ..models import (
     User,
 )
 from ..queries.settings import get_setting
-from ..states import IN_PROGRESS, PUBLISHABLE, ArticleStatus, ClaimStatus, ReviewStatus, Role
+from ..states import (
+    IN_PROGRESS,
+    PUBLISHABLE,
+    ArticleStatus,
+    ClaimStatus,
+    CorrectionKind,
+    ReviewStatus,
+    Role,
+)
 from .audit import record_audit
 from .errors import WorkflowError
 from .search_index import reindex_publication, remove_article
@@ -79,7 +89,8 @@ def build_snapshot(session: Session, article: Article) -> Snapshot:
             low, high = bounds.get(lab.scale_id, (lab.value, lab.value))
             bounds[lab.scale_id] = (min(low, lab.value), max(high, lab.value))
     corrections = list(session.exec(select(Correction).where(
-        Correction.article_id == article.id).order_by(Correction.created_at)).all())
+        Correction.article_id == article.id)
+        .order_by(col(Correction.created_at), col(Correction.id))).all())
     items = []
     for number, claim in enumerate(claims, start=1):
         decision = decisions.get(claim.id)
@@ -116,7 +127,8 @@ def build_snapshot(session: Session, article: Article) -> Snapshot:
         candidates=total_claims,
         corrections=tuple(SnapshotCorrection(
             note=c.note, before=c.before, after=c.after, claim_id=c.claim_id,
-            at=c.created_at.isoformat(), claim_number=numbers.get(c.claim_id))
+            at=c.created_at.isoformat(), claim_number=numbers.get(c.claim_id),
+            kind=str(c.kind))
             for c in corrections),
         organisation=Organisation(name=get_setting(session, "org_name"),
                                   url=get_setting(session, "org_url"),
@@ -133,25 +145,44 @@ def _changed(session: Session, article: Article) -> None:
     session.info.setdefault(CHANGED_CHECKS, set()).add(article.slug)
 
 
+@dataclass(frozen=True)
+class Change:
+    """One thing a correction changed on a published claim, as readers saw it and now see it."""
+
+    kind: CorrectionKind
+    before: str
+    after: str
+
+
 def record_correction(session: Session, *, claim: Claim, editor: User, note: str, before: str,
                       after: str) -> Correction:
-    """A public, dated correction of a published claim; the check is republished with it."""
+    """A public, dated correction of a published verdict; the check is republished with it."""
+    return record_corrections(session, claim=claim, editor=editor, note=note,
+                              changes=[Change(CorrectionKind.VERDICT, before, after)])[0]
+
+
+def record_corrections(session: Session, *, claim: Claim, editor: User, note: str,
+                       changes: Sequence[Change]) -> list[Correction]:
+    """Public, dated corrections of a published claim (one per change, one note); the check
+    is republished once with all of them."""
     now = utcnow()
-    correction = Correction(article_id=claim.article_id, claim_id=claim.id, note=note.strip(),
-                            before=before, after=after, created_by_id=editor.id,
-                            created_at=now)
-    session.add(correction)
+    corrections = [Correction(article_id=claim.article_id, claim_id=claim.id, kind=change.kind,
+                              note=note.strip(), before=change.before, after=change.after,
+                              created_by_id=editor.id, created_at=now) for change in changes]
+    session.add_all(corrections)
     article = session.get(Article, claim.article_id)
     article.last_corrected_at = now
     session.add(article)
     session.flush()
     _changed(session, article)
-    record_audit(session, actor=editor, action="claim.correct", obj=claim,
-                 before=before, after=after, note=correction.note)
+    for correction in corrections:
+        record_audit(session, actor=editor, action="claim.correct", obj=claim,
+                     kind=str(correction.kind), before=correction.before,
+                     after=correction.after, note=correction.note)
     if article.status == ArticleStatus.PUBLISHED:
         publish_article(session, article=article, editor=editor, include_open=True,
                         reason="correction")
-    return correction
+    return corrections
 
 
 def publish_article(

@@ -130,7 +130,8 @@ def test_one_check_with_claims_verdicts_evidence_and_corrections(app, editor):
                                        "evidence": [], "reasoning": []}
     assert body["corrections"] == [{"at": "2020-01-02T00:00:00+00:00",
                                     "note": "We misnamed the ministry.", "before": "",
-                                    "after": "", "claim_number": 1}]
+                                    "after": "", "claim_number": 1,
+                                   "kind": "verdict"}]
     etag = response.headers["ETag"]
     again = app.test_client().get(f"/api/v1/checks/{check['slug']}",
                                   headers={"If-None-Match": etag})

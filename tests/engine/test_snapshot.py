@@ -87,6 +87,7 @@ def test_a_stored_snapshot_without_schema_key_reads_as_version_1():
     assert snapshot.counts == (("True", 1), ("Unverifiable", 1))
     assert (snapshot.checked, snapshot.open, snapshot.candidates) == (2, 1, 5)
     assert [c.claim_number for c in snapshot.corrections] == [1, None]
+    assert [c.kind for c in snapshot.corrections] == ["verdict", "verdict"]
     assert parse_time(snapshot.corrections[0].at).isoformat() == "2026-11-03T10:00:00+00:00"
     assert snapshot.organisation == Organisation(name="Fact-check desk", url="", logo="")
 
@@ -95,7 +96,11 @@ def test_dump_then_load_gives_the_same_snapshot_and_the_stored_shape_only_gains_
     snapshot = Snapshot.from_json(copy.deepcopy(STORED_V1))
     stored = snapshot.to_json()
     assert stored["schema"] == SCHEMA_VERSION == 1
-    assert {k: v for k, v in stored.items() if k != "schema"} == STORED_V1
+    # Corrections gained what they changed; those stored without it changed a verdict.
+    expected = copy.deepcopy(STORED_V1)
+    for correction in expected["corrections"]:
+        correction["kind"] = "verdict"
+    assert {k: v for k, v in stored.items() if k != "schema"} == expected
     # Through real JSON, as the database column keeps it.
     assert Snapshot.from_json(json.loads(json.dumps(stored))) == snapshot
 
