@@ -19,6 +19,7 @@ from ..states import ClaimStatus, Confidence, Role
 from ..workflow import WorkflowError
 from ..workflow.assignments import assign_claims, require_claim_access, unassign
 from ..workflow.claims import ClaimConflict, change_claim_status, edit_claim
+from ..workflow.corrections import CorrectionRequired
 from ..workflow.evidence import add_evidence
 from ..workflow.reviews import decide_claim, save_review
 from .core import (
@@ -96,6 +97,8 @@ def patch_claim(claim_id: int):
     """Reword the claim, set its claimant and date, select or dismiss it (editors).
 
     `version` is the claim's version as last read; a stale one answers 409 with `current`.
+    Once readers see the claim, changing its wording or claimant needs a `correction_note`
+    (409 `correction_required` without one), which is published with a date.
     """
     user = token_user(Role.EDITOR)
     found = _claim_or_404(claim_id)
@@ -108,7 +111,8 @@ def patch_claim(claim_id: int):
                        text=data.get("text", found.text),
                        claimant=data.get("claimant", found.claimant),
                        claim_date=parse_date(data["claim_date"]) if "claim_date" in data
-                       else found.claim_date, actor=user)
+                       else found.claim_date, actor=user,
+                       correction_note=data.get("correction_note", ""))
         if "status" in data:
             change_claim_status(db.session, claim=found, status=ClaimStatus(data["status"]),
                                 actor=user, reason=data.get("dismissal_reason", ""))
@@ -117,6 +121,10 @@ def patch_claim(claim_id: int):
         raise _stale(claim_id) from None
     except StaleDataError:  # a concurrent request won at commit time
         raise _stale(claim_id) from None
+    except CorrectionRequired as error:  # as the decision endpoint answers it
+        raise ApiError(409, "correction_required", _(
+            "This claim is published: say what changed and why in 'correction_note'."),
+            fields={"correction_note": error.message}) from None
     except WorkflowError as error:
         raise workflow_error(error) from None
     return json_response(_record(found))

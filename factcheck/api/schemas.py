@@ -7,7 +7,15 @@ response against them.
 
 from __future__ import annotations
 
-from ..states import ArticleStatus, ClaimKind, ClaimStatus, Confidence, ReviewStatus, Stance
+from ..states import (
+    ArticleStatus,
+    ClaimKind,
+    ClaimStatus,
+    Confidence,
+    CorrectionKind,
+    ReviewStatus,
+    Stance,
+)
 from .validation import array, enum, integer, nullable, obj, ref, string
 
 _TEXT = string(max_length=20_000)
@@ -48,7 +56,7 @@ SCHEMAS: dict[str, dict] = {
     "ClaimPatch": obj({
         "version": _ID, "text": string(1, 2000), "claimant": nullable(string(max_length=200)),
         "claim_date": nullable(_DATE), "status": enum(_TRIAGE),
-        "dismissal_reason": string(max_length=2000),
+        "dismissal_reason": string(max_length=2000), "correction_note": string(max_length=2000),
     }, ("version",)),
     "AssignmentInput": obj({"reviewer": string(3, 320, format="email"),
                             "due": nullable(_DATE)}, ("reviewer",)),
@@ -148,6 +156,7 @@ SCHEMAS: dict[str, dict] = {
         }, ("number", "url", "text", "status", "verdict"), closed=False)),
         "corrections": array(obj({
             "at": string(), "note": string(), "before": string(), "after": string(),
-            "claim_number": nullable(_ID)}, ("at", "note"), closed=False)),
+            "claim_number": nullable(_ID), "kind": enum([str(k) for k in CorrectionKind])},
+            ("at", "note"), closed=False)),
     }, ("claims", "corrections"), closed=False)]},
 }

@@ -10,6 +10,7 @@ from ..models import Article, Claim, Comment, Evidence, RatingLabel, Review, Use
 from ..states import SETTLED, ScaleMode
 from .claims import claim_comments
 from .desk import ReviewView, evidence_with_authors, review_views
+from .publications import claim_shown_publicly
 from .reviews import is_assigned, visible_reviews
 from .scales import active_scale, scale_labels
 
@@ -20,11 +21,13 @@ class ClaimPage:
 
     claim: Claim
     article: Article
+    public: bool  # readers see its words: changing them needs a correction note
 
 
 def claim_page(session: Session, claim: Claim) -> ClaimPage:
-    """The editor's page of `claim` (one query beyond the claim)."""
-    return ClaimPage(claim=claim, article=session.get(Article, claim.article_id))
+    """The editor's page of `claim` (two queries beyond the claim)."""
+    return ClaimPage(claim=claim, article=session.get(Article, claim.article_id),
+                     public=claim_shown_publicly(session, claim))
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 
 from ..engine.snapshot import Snapshot
 from ..i18n import _
-from ..models import Article, Publication
-from ..states import ArticleStatus
+from ..models import Article, Claim, Publication
+from ..states import ArticleStatus, ClaimStatus
 
 
 @dataclass(frozen=True)
@@ -139,3 +139,18 @@ def live_publication_stamp(session: Session, slug: str):
                         & col(Publication.withdrawn_at).is_(None))
              .where(Article.slug == slug))
     return session.exec(query).first()
+
+
+def claim_shown_publicly(session: Session, claim: Claim) -> bool:
+    """Whether readers see the claim's words: it is published, or its live check shows it
+    (also as "still being checked")."""
+    if claim.status == ClaimStatus.PUBLISHED:
+        return True
+    query = (select(Publication)
+             .join(Article, col(Article.id) == Publication.article_id)
+             .where(Publication.article_id == claim.article_id,
+                    col(Publication.withdrawn_at).is_(None),
+                    Article.status == ArticleStatus.PUBLISHED))
+    publication = session.exec(query).first()
+    return publication is not None and any(
+        item.id == claim.id for item in Snapshot.from_json(publication.snapshot).claims)

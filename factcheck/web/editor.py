@@ -229,7 +229,8 @@ def _conflict(error: ClaimConflict, form: ClaimEditForm):
     """409: show the stored claim next to the editor's own text, which is kept."""
     current = error.current
     form.version.data = current.version
-    return render_template("editor/claim_conflict.html", current=current, form=form), 409
+    return render_template("editor/claim_conflict.html", current=current, form=form,
+                           page=claim_page(db.session, current)), 409
 
 
 def _claim_page(claim: Claim, status: int = 200, **forms):
@@ -258,11 +259,13 @@ def claim(claim_id: int):
         with view_step(form, quiet=_shows_current) as step:
             edit_claim(db.session, claim=found, expected_version=expected,
                        text=form.text.data, claimant=form.claimant.data,
-                       claim_date=form.claim_date.data, actor=current_user())
+                       claim_date=form.claim_date.data, actor=current_user(),
+                       correction_note=form.correction_note.data or "")
         if _shows_current(step.error):
             return _conflict(step.error, form)
         if step.ok:
             return _back_to_claim(found, _("Claim saved."))
+        return _claim_page(found, step.status, form=form)  # what they typed is kept
     elif not form.is_submitted():
         form.version.data = found.version
     return _claim_page(found, 422 if form.errors else 200, form=form)

@@ -164,6 +164,11 @@ class ClaimEditForm(FlaskForm):
     claimant = StringField(_("Who made the claim"), validators=[Optional(), Length(max=200)])
     claim_date = DateField(_("When the claim was made"), validators=[Optional()])
     version = HiddenField()
+    correction_note = TextAreaField(
+        _("Correction note (public)"), validators=[Optional(), Length(max=2000)],
+        description=_("Readers already see this claim. To change its wording or who made it, "
+                      "say what changed and why: the note is published, dated, on the "
+                      "verdict page and at /corrections."))
 
 
 class ClaimSplitForm(FlaskForm):

@@ -25,7 +25,9 @@ from ..states import ClaimStatus
 from .actions import can_change_status, can_curate
 from .articles import normalise_text
 from .audit import record_audit
+from .corrections import check_correction_note, word_changes
 from .errors import WorkflowError
+from .publishing import record_corrections
 
 # Editors triage claims only before review starts; later states belong to the review workflow.
 
@@ -83,21 +85,32 @@ def edit_claim(
     claimant: str | None,
     claim_date: date | None,
     actor: User,
+    correction_note: str = "",
 ) -> None:
-    """Reword the claim as it will be checked and set who made it and when (the span stays)."""
+    """Reword the claim as it will be checked and set who made it and when (the span stays).
+
+    Once readers see the claim, a new wording or claimant needs a correction note: the
+    correction is public and dated, and the check is republished with it.
+    """
     _check_version(claim, expected_version)
     text = " ".join(text.split())
     if not text:
         raise WorkflowError(_("The claim cannot be empty."), field="text")
+    claimant = claimant or None
+    seen = word_changes(claim, text=text, claimant=claimant)  # by readers, once public
+    correcting = check_correction_note(session, claim=claim, changes=seen,
+                                       note=correction_note)
     changes = {}
-    for name, value in (("text", text), ("claimant", claimant or None),
-                        ("claim_date", claim_date)):
+    for name, value in (("text", text), ("claimant", claimant), ("claim_date", claim_date)):
         if getattr(claim, name) != value:
             changes[name] = {"before": str(getattr(claim, name)), "after": str(value)}
             setattr(claim, name, value)
     if changes:
         _touch(session, claim)
         record_audit(session, actor=actor, action="claim.edit", obj=claim, changes=changes)
+    if correcting:
+        record_corrections(session, claim=claim, editor=actor, note=correction_note,
+                           changes=seen)
 
 
 def _has_work(session: Session, claim: Claim) -> bool:
