@@ -19,7 +19,10 @@ from flask_wtf import FlaskForm
 
 from ..dbtypes import MAX_ID
 from ..extensions import db
+from ..models import Claim, Review, User
+from ..queries.reviews import visible_reviews
 from ..workflow import WorkflowError
+from ..workflow.participants import record_verdicts_shown
 from .forms import show_workflow_error
 
 T = TypeVar("T")
@@ -79,6 +82,19 @@ def view_step(form: FlaskForm | None = None, *,
             else:
                 flash(error.message, "error")
     else:
+        db.session.commit()
+
+
+def record_seen(claim: Claim, viewer: User, reviews: list[Review] | None = None) -> None:
+    """Record that a page shows `reviews` (default: all the viewer may read) to `viewer`.
+
+    Called before the page is built (a commit expires what the page would have loaded)
+    and again with what it shows (a verdict submitted in between); commits only the
+    first time, which is the only time anything is written.
+    """
+    shown = visible_reviews(db.session, claim=claim, viewer=viewer) if reviews is None else (
+        reviews)
+    if record_verdicts_shown(db.session, claim=claim, viewer=viewer, reviews=shown):
         db.session.commit()
 
 
