@@ -388,7 +388,7 @@ def _decision_page(claim_found: Claim, status: int = 200, *, refresh_version: bo
     """The decision page, with the forms the caller already has (fresh ones otherwise)."""
     record_seen(claim_found, current_user())  # the verdicts on this page count as seen
     page = decision_page(db.session, claim_found, current_user())
-    record_seen(claim_found, current_user(), [view.review for view in page.reviews])
+    record_seen(claim_found, current_user(), [view.review for view in page.reviews], [])
     form = forms.pop("decision_form", None) or DecisionForm()
     form.rating.choices = rating_choices(page.labels)
     if not form.is_submitted():

@@ -83,7 +83,8 @@ def _workspace(claim: Claim, *, status: int = 200, **forms):
     user = current_user()
     record_seen(claim, user)  # what this page shows, the viewer has seen
     page = review_claim_page(db.session, claim, user)
-    record_seen(claim, user, [view.review for view in page.reviews])
+    record_seen(claim, user, [view.review for view in page.reviews],
+                [comment for comment, _author in page.comments])
     forms["editable"] = changeable_evidence(db.session, claim=claim, user=user,
                                             items=[item for item, _author in page.evidence])
     forms.setdefault("evidence_form", EvidenceForm())

@@ -12,8 +12,16 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, func, select
 
 from ..dbtypes import utcnow
-from ..models import Claim, ClaimParticipant, Review, ReviewEvidence, ReviewVersion, User
-from ..queries.reviews import participant
+from ..models import (
+    Claim,
+    ClaimParticipant,
+    Comment,
+    Review,
+    ReviewEvidence,
+    ReviewVersion,
+    User,
+)
+from ..queries.reviews import participant, reviewer_ids
 from ..states import ReviewStatus
 from .audit import record_audit
 
@@ -36,15 +44,20 @@ def enrol_reviewer(session: Session, *, claim: Claim, reviewer: User) -> None:
 
 
 def record_verdicts_shown(session: Session, *, claim: Claim, viewer: User,
-                          reviews: Iterable[Review]) -> bool:
+                          reviews: Iterable[Review], comments: Iterable[Comment] = ()) -> bool:
     """Note (once, audited) that a colleague's submitted verdict was shown to `viewer`.
 
-    Call it with exactly the reviews a page or an API answer shows; returns whether this
-    was the first time.
+    Call it with exactly the reviews (and discussion) a page or an API answer shows; a
+    colleague reviewer's comment counts too ("I rated this TRUE" is a verdict). Returns
+    whether this was the first time.
     """
     others = sorted(r.id for r in reviews
                     if r.reviewer_id != viewer.id and r.status == ReviewStatus.SUBMITTED)
-    if not others:
+    comments = [c for c in comments if c.author_id != viewer.id]
+    if comments:
+        colleagues = reviewer_ids(session, claim) - {viewer.id}
+        comments = [c.id for c in comments if c.author_id in colleagues]
+    if not others and not comments:
         return False
     found = _participant(session, claim, viewer)
     if found.saw_verdicts_at is not None:
@@ -53,7 +66,7 @@ def record_verdicts_shown(session: Session, *, claim: Claim, viewer: User,
     session.add(found)
     session.flush()
     record_audit(session, actor=viewer, action="review.verdicts_seen", obj=claim,
-                 reviews=others)
+                 reviews=others, comments=comments)
     return True
 
 
