@@ -23,7 +23,7 @@ from ..models import (
 from ..states import ReviewStatus
 from .claims import claim_history
 from .desk import ReviewView, claim_assignments, evidence_with_authors, review_views
-from .reviews import visible_reviews
+from .reviews import sees_everything, visible_reviews
 from .scales import active_labels
 
 
@@ -44,6 +44,7 @@ class DecisionPage:
     # review id -> its kept versions, oldest first, with their labels (reviews shown only)
     versions: dict[int, tuple[tuple[ReviewVersion, RatingLabel | None], ...]]
     recusals: tuple[tuple[ConflictDeclaration, User], ...]  # on the claim or its article
+    withdrawn: tuple[ReviewView, ...]  # reviews of reviewers taken off the claim, kept
 
     def revised_after_seeing(self, review_id: int) -> bool:
         """Whether the review's current verdict was submitted after its author had been
@@ -96,6 +97,11 @@ def decision_page(session: Session, claim: Claim, viewer: User) -> DecisionPage:
     views = review_views(session, visible_reviews(session, claim=claim, viewer=viewer))
     submitted = [v for v in views if v.review.status == ReviewStatus.SUBMITTED]
     shown = [v.review for v in submitted]
+    withdrawn = []
+    if sees_everything(session, claim=claim, viewer=viewer):
+        withdrawn = review_views(session, list(session.exec(select(Review).where(
+            Review.claim_id == claim.id, Review.status == ReviewStatus.WITHDRAWN)
+            .order_by(Review.id)).all()))
     return DecisionPage(
         claim=claim,
         article=session.get(Article, claim.article_id),
@@ -107,6 +113,7 @@ def decision_page(session: Session, claim: Claim, viewer: User) -> DecisionPage:
         assignments=tuple(claim_assignments(session, [claim.id]).get(claim.id, [])),
         history=tuple(claim_history(session, claim)),
         labels=tuple(active_labels(session)),
-        versions=review_versions(session, shown),
+        versions=review_versions(session, shown + [v.review for v in withdrawn]),
+        withdrawn=tuple(withdrawn),
         recusals=tuple(claim_recusals(session, claim)),
     )

@@ -230,6 +230,8 @@ def test_removing_a_reviewer_keeps_their_review_withdrawn_in_the_history(desk):
     assert desk.claim().status == ClaimStatus.IN_REVIEW
     items = desk["decider"].api("GET", f"/claims/{desk.claim_id}/reviews").json["items"]
     assert all(item["status"] == "submitted" for item in items)
+    page = desk["decider"].page(f"/editor/claims/{desk.claim_id}/decide")[1]
+    assert "Reviews of reviewers taken off the claim (1)" in page and "SECRET-R2" in page
 
 
 # --- 3. Recusal binds editors ---------------------------------------------------------------
