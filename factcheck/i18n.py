@@ -31,6 +31,7 @@ _LABELS = {
     "to_do": "To do",
     "in_progress": "In progress",
     "submitted": "Submitted",
+    "withdrawn": "Withdrawn (reviewer removed)",
 }
 
 

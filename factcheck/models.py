@@ -204,7 +204,25 @@ class Evidence(SQLModel, table=True):
     note: str = _text()
     created_at: datetime = _created()
     updated_at: datetime = _created()
+    # Removed from the claim's list, but kept while reviews cite it (they may not be ours
+    # to see: whether a removal is possible must never depend on colleagues' drafts).
+    removed_at: datetime | None = _timestamp()
+    removed_by_id: int | None = Field(default=None, foreign_key="users.id")
     version: int = Field(default=1, sa_column=_evidence_version)
+
+
+class EvidenceVersion(SQLModel, table=True):
+    """An earlier state of an evidence item, kept at each edit (what a review cited)."""
+
+    __tablename__ = "evidence_versions"
+    __table_args__ = (UniqueConstraint("evidence_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_id: int = Field(foreign_key="evidence.id", index=True, ondelete="CASCADE")
+    number: int  # the evidence's version these fields were
+    fields: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    edited_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = _created()
 
 
 _scale_version = _version_column()
@@ -272,6 +290,47 @@ class Review(SQLModel, table=True):
     created_at: datetime = _created()
     updated_at: datetime = _created()
     version: int = Field(default=1, sa_column=_review_version)
+
+
+class ReviewVersion(SQLModel, table=True):
+    """A review as it stood at a submission or a removal: earlier verdicts are never lost."""
+
+    __tablename__ = "review_versions"
+    __table_args__ = (UniqueConstraint("review_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="reviews.id", index=True, ondelete="CASCADE")
+    number: int
+    reason: str = Field(max_length=40)  # submitted, removed
+    status: ReviewStatus = Field(sa_type=enum_type(ReviewStatus), nullable=False)
+    rating_id: int | None = Field(default=None, foreign_key="rating_labels.id")
+    rationale: str = _text()
+    confidence: Confidence = Field(
+        default=Confidence.MEDIUM, sa_type=enum_type(Confidence), nullable=False
+    )
+    cited: list[int] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    # The reviewer had already been shown a colleague's verdict on the claim.
+    after_seeing: bool = Field(default=False)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = _created()
+
+
+class ClaimParticipant(SQLModel, table=True):
+    """A person's standing on a claim, kept when assignments come and go.
+
+    Whoever is or was assigned is a reviewer of the claim for good (blind until they
+    submit, never its decider); `saw_verdicts_at` is when another reviewer's verdict was
+    first shown to them.
+    """
+
+    __tablename__ = "claim_participants"
+    __table_args__ = (UniqueConstraint("claim_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claims.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="users.id", index=True)
+    first_assigned_at: datetime | None = _timestamp()
+    saw_verdicts_at: datetime | None = _timestamp()
 
 
 class ReviewEvidence(SQLModel, table=True):

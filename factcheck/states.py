@@ -64,6 +64,8 @@ class Stance(StrEnum):
 class ReviewStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    # The reviewer was taken off the claim: the review stays, in the history, never counted.
+    WITHDRAWN = "withdrawn"
 
 
 class Confidence(StrEnum):
@@ -130,8 +132,9 @@ TRANSITIONS: dict[type[StrEnum], dict[StrEnum, frozenset[StrEnum]]] = {
         ClaimStatus.NEEDS_REANCHOR: frozenset({ClaimStatus.CANDIDATE, ClaimStatus.DISMISSED}),
     },
     ReviewStatus: {
-        ReviewStatus.DRAFT: frozenset({ReviewStatus.SUBMITTED}),
-        ReviewStatus.SUBMITTED: frozenset({ReviewStatus.DRAFT}),
+        ReviewStatus.DRAFT: frozenset({ReviewStatus.SUBMITTED, ReviewStatus.WITHDRAWN}),
+        ReviewStatus.SUBMITTED: frozenset({ReviewStatus.DRAFT, ReviewStatus.WITHDRAWN}),
+        ReviewStatus.WITHDRAWN: frozenset({ReviewStatus.DRAFT}),  # assigned again
     },
     ReportStatus: {
         ReportStatus.NEW: frozenset({ReportStatus.TRIAGED, ReportStatus.CLOSED}),

@@ -21,6 +21,7 @@ from ..workflow.assignments import assign_claims, require_claim_access, unassign
 from ..workflow.claims import ClaimConflict, change_claim_status, edit_claim
 from ..workflow.corrections import CorrectionRequired
 from ..workflow.evidence import add_evidence
+from ..workflow.participants import record_verdicts_shown
 from ..workflow.reviews import decide_claim, save_review
 from .core import (
     ApiError,
@@ -157,7 +158,10 @@ def assign(claim_id: int):
            summary="Remove a reviewer", auth=Role.EDITOR,
            responses={204: None, **_AUTH_ERRORS, 409: "Error"})
 def unassign_reviewer(claim_id: int, reviewer: str):
-    """Take the reviewer (by email) off the claim; their review of it goes too (editors)."""
+    """Take the reviewer (by email) off the claim; their review stays, withdrawn (editors).
+
+    Taking oneself off is refused (403) while one has a review of the claim.
+    """
     user = token_user(Role.EDITOR)
     found = _claim_or_404(claim_id)
     account = find_user_by_email(db.session, reviewer)
@@ -205,13 +209,18 @@ def submit_review(claim_id: int):
 def reviews(claim_id: int):
     """Review is blind: your own review, and the others' once yours is submitted.
 
-    Editors who are not reviewing the claim see every submitted review.
+    Editors who are not and never were reviewers of the claim see every submitted review;
+    the first answer showing a colleague's verdict to a reviewer is recorded, and from then
+    on their review can no longer be withdrawn.
     """
     user = token_user()
     found = _claim_or_404(claim_id)
     _access(found, user)
     visible: list[Review] = visible_reviews(db.session, claim=found, viewer=user)
-    return json_response({"items": review_records(db.session, visible)})
+    answer = json_response({"items": review_records(db.session, visible)})
+    with workflow_step():  # the answer shows these verdicts: recorded before it is sent
+        record_verdicts_shown(db.session, claim=found, viewer=user, reviews=visible)
+    return answer
 
 
 @operation("POST", "/claims/<int:claim_id>/decision", summary="Decide the final verdict",

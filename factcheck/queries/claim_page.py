@@ -8,10 +8,15 @@ from sqlmodel import Session
 
 from ..models import Article, Claim, Comment, Evidence, RatingLabel, Review, User
 from ..states import SETTLED, ScaleMode
-from .claims import claim_comments
 from .desk import ReviewView, evidence_with_authors, review_views
 from .publications import claim_shown_publicly
-from .reviews import is_assigned, visible_reviews
+from .reviews import (
+    comment_audience,
+    is_assigned,
+    is_reviewer,
+    visible_comments,
+    visible_reviews,
+)
 from .scales import active_scale, scale_labels
 
 
@@ -40,8 +45,10 @@ class ReviewClaimPage:
     review: Review | None  # the viewer's own, if started
     own: ReviewView | None  # the same with its label and citations
     reviews: tuple[ReviewView, ...]  # those the viewer may read (blind until theirs is in)
-    comments: tuple[tuple[Comment, User | None], ...]
+    comments: tuple[tuple[Comment, User | None], ...]  # those the viewer may read
+    comment_audience: str  # who will read the viewer's comment, said on the form
     assigned: bool  # the viewer is one of the claim's reviewers
+    former_or_current_reviewer: bool  # then never its decider, whatever their role
     labels: tuple[RatingLabel, ...]  # of the active scale, in order
     conclusion_mode: bool  # the active scale takes a written conclusion, no label
 
@@ -64,8 +71,10 @@ def review_claim_page(session: Session, claim: Claim, viewer: User) -> ReviewCla
         review=own.review if own else None,
         own=own,
         reviews=tuple(views),
-        comments=tuple(claim_comments(session, claim)),
+        comments=tuple(visible_comments(session, claim=claim, viewer=viewer)),
+        comment_audience=comment_audience(session, claim=claim, viewer=viewer),
         assigned=is_assigned(session, claim=claim, user=viewer),
+        former_or_current_reviewer=is_reviewer(session, claim=claim, user=viewer),
         labels=tuple(scale_labels(session, scale)) if scale else (),
         conclusion_mode=scale is not None and scale.mode == ScaleMode.CONCLUSION,
     )

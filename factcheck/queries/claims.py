@@ -16,8 +16,9 @@ def article_claims(session: Session, article_id: int) -> list[Claim]:
 
 
 def claim_evidence(session: Session, claim: Claim) -> list[Evidence]:
-    """The claim's evidence, oldest first."""
-    query = select(Evidence).where(Evidence.claim_id == claim.id).order_by(Evidence.id)
+    """The claim's evidence, oldest first, without the sources removed from its list."""
+    query = (select(Evidence).where(Evidence.claim_id == claim.id,
+                                    col(Evidence.removed_at).is_(None)).order_by(Evidence.id))
     return list(session.exec(query).all())
 
 

@@ -150,9 +150,11 @@ def review_views(session: Session, reviews: list[Review]) -> list[ReviewView]:
 
 
 def evidence_with_authors(session: Session, claim_id: int) -> list[tuple[Evidence, User | None]]:
-    """A claim's evidence, oldest first, with who added each item (one query)."""
+    """A claim's evidence, oldest first, with who added each item (one query); sources
+    removed from the list (kept only for the reviews that cite them) are left out."""
     query = (select(Evidence, User).outerjoin(User, col(User.id) == Evidence.added_by_id)
-             .where(Evidence.claim_id == claim_id).order_by(Evidence.id))
+             .where(Evidence.claim_id == claim_id, col(Evidence.removed_at).is_(None))
+             .order_by(Evidence.id))
     return list(session.exec(query).all())
 
 

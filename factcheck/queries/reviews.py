@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
-from ..models import Assignment, Claim, ConflictDeclaration, Review, ReviewEvidence, User
+from ..i18n import _
+from ..models import (
+    Assignment,
+    Claim,
+    ClaimParticipant,
+    Comment,
+    ConflictDeclaration,
+    Review,
+    ReviewEvidence,
+    User,
+)
 from ..states import ReviewStatus, Role
 
 
@@ -15,8 +25,36 @@ def is_assigned(session: Session, *, claim: Claim, user: User) -> bool:
     return session.exec(query).first() is not None
 
 
+def participant(session: Session, *, claim: Claim, user: User) -> ClaimParticipant | None:
+    """The user's standing on the claim (reviewer now or before, verdicts seen), if any."""
+    return session.exec(select(ClaimParticipant).where(
+        ClaimParticipant.claim_id == claim.id, ClaimParticipant.user_id == user.id)).first()
+
+
+def reviewer_ids(session: Session, claim: Claim) -> set[int]:
+    """Everyone who is or was assigned to review the claim."""
+    former = select(ClaimParticipant.user_id).where(
+        ClaimParticipant.claim_id == claim.id, col(ClaimParticipant.first_assigned_at).is_not(None))
+    current = select(Assignment.reviewer_id).where(Assignment.claim_id == claim.id)
+    return set(session.exec(former).all()) | set(session.exec(current).all())
+
+
+def is_reviewer(session: Session, *, claim: Claim, user: User) -> bool:
+    """Whether `user` is or was assigned to the claim: then blind until they submit, whatever
+    their role, and never its decider."""
+    found = participant(session, claim=claim, user=user)
+    return (found is not None and found.first_assigned_at is not None) or is_assigned(
+        session, claim=claim, user=user)
+
+
+def has_seen_verdicts(session: Session, *, claim: Claim, user: User) -> bool:
+    """Whether another reviewer's verdict on the claim has been shown to `user`."""
+    found = participant(session, claim=claim, user=user)
+    return found is not None and found.saw_verdicts_at is not None
+
+
 def is_recused(session: Session, *, claim: Claim, reviewer: User) -> bool:
-    """Whether the reviewer declared a conflict on the claim or its article."""
+    """Whether the person (reviewer or editor) declared a conflict on the claim or its article."""
     query = select(ConflictDeclaration.id).where(
         ConflictDeclaration.reviewer_id == reviewer.id,
         or_(ConflictDeclaration.claim_id == claim.id,
@@ -45,20 +83,57 @@ def cited_evidence_ids(session: Session, review: Review) -> set[int]:
 
 
 def visible_reviews(session: Session, *, claim: Claim, viewer: User) -> list[Review]:
-    """The reviews `viewer` may read: blind until their own is submitted; editors see all.
+    """The reviews `viewer` may read: a reviewer (now or before, whatever their role) sees
+    only their own until it is submitted; other editors see the submitted ones; the recused
+    see none.
 
     A read with the blindness rule built in: it never refuses, it leaves out what the
     viewer may not see yet.
     """
+    if is_recused(session, claim=claim, reviewer=viewer):
+        return []
     reviews = list(session.exec(select(Review).where(Review.claim_id == claim.id)
                                 .order_by(Review.id)).all())
-    if viewer.role.at_least(Role.EDITOR) and not is_assigned(session, claim=claim, user=viewer):
-        return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or
-                r.reviewer_id == viewer.id]
     mine = next((r for r in reviews if r.reviewer_id == viewer.id), None)
-    if mine is None or mine.status != ReviewStatus.SUBMITTED:
+    if is_reviewer(session, claim=claim, user=viewer) and (
+            mine is None or mine.status != ReviewStatus.SUBMITTED):
         return [mine] if mine else []
+    if not viewer.role.at_least(Role.EDITOR) and mine is None:
+        return []  # not the claim's reviewer: the access rules refuse them before this
     return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or r is mine]
+
+
+def sees_everything(session: Session, *, claim: Claim, viewer: User) -> bool:
+    """Whether the viewer is past blindness: an editor not reviewing it, or a reviewer
+    whose own verdict is submitted."""
+    if not is_reviewer(session, claim=claim, user=viewer):
+        return viewer.role.at_least(Role.EDITOR)
+    mine = own_review(session, claim=claim, reviewer=viewer)
+    return mine is not None and mine.status == ReviewStatus.SUBMITTED
+
+
+def visible_comments(session: Session, *, claim: Claim, viewer: User
+                     ) -> list[tuple[Comment, User | None]]:
+    """The discussion as `viewer` may read it: reviewers' comments stay hidden from the
+    claim's other reviewers until those submit; editors' comments are seen by all."""
+    if is_recused(session, claim=claim, reviewer=viewer):
+        return []
+    query = (select(Comment, User).outerjoin(User, col(User.id) == Comment.author_id)
+             .where(Comment.claim_id == claim.id).order_by(Comment.id))
+    comments = list(session.exec(query).all())
+    if sees_everything(session, claim=claim, viewer=viewer):
+        return comments
+    hidden = reviewer_ids(session, claim) - {viewer.id}
+    return [(c, author) for c, author in comments if c.author_id not in hidden]
+
+
+def comment_audience(session: Session, *, claim: Claim, viewer: User) -> str:
+    """Who will read what `viewer` writes in the claim's discussion, said on the form."""
+    if is_reviewer(session, claim=claim, user=viewer):
+        return _("Editors see your comment; the claim's other reviewers see it once they "
+                 "have submitted their own verdict.")
+    return _("Everyone working on this claim sees your comment, including reviewers who "
+             "have not submitted their verdict yet.")
 
 
 def assignment_of(session: Session, *, claim: Claim, reviewer: User) -> Assignment | None:

@@ -47,7 +47,7 @@ from ..workflow.claims import (
 )
 from ..workflow.publishing import publish_article, unpublish_article
 from ..workflow.reports import set_report_status
-from ..workflow.reviews import decide_claim, send_back
+from ..workflow.reviews import decide_claim, require_decider, send_back
 from .access import current_user, guard_blueprint
 from .forms import (
     ArticleImportForm,
@@ -62,7 +62,7 @@ from .forms import (
     SendBackForm,
     rating_choices,
 )
-from .steps import get_or_404, posted_version, view_step
+from .steps import get_or_404, posted_version, record_seen, view_step
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 guard_blueprint(bp, Role.EDITOR)
@@ -375,10 +375,23 @@ def unassign_reviewer(assignment_id: int):
                             _anchor=f"claim-{claim_found.id}"))
 
 
+def _claim_to_decide(claim_id: int) -> Claim:
+    """The claim, if the current editor may decide it (not recused, never its reviewer)."""
+    claim_found = get_or_404(Claim, claim_id)
+    try:
+        require_decider(db.session, claim=claim_found, editor=current_user())
+    except WorkflowError as error:
+        flash(error.message, "error")
+        abort(403)
+    return claim_found
+
+
 def _decision_page(claim_found: Claim, status: int = 200, *, refresh_version: bool = False,
                    **forms):
     """The decision page, with the forms the caller already has (fresh ones otherwise)."""
+    record_seen(claim_found, current_user())  # the verdicts on this page count as seen
     page = decision_page(db.session, claim_found, current_user())
+    record_seen(claim_found, current_user(), [view.review for view in page.reviews], [])
     form = forms.pop("decision_form", None) or DecisionForm()
     form.rating.choices = rating_choices(page.labels)
     if not form.is_submitted():
@@ -395,7 +408,7 @@ def _decision_page(claim_found: Claim, status: int = 200, *, refresh_version: bo
 @bp.route("/claims/<int:claim_id>/decide", methods=["GET", "POST"])
 def decide(claim_id: int):
     """Compare the verdicts side by side and decide the final one."""
-    claim_found = get_or_404(Claim, claim_id)
+    claim_found = _claim_to_decide(claim_id)
     form = DecisionForm()  # its rating choices are set when the page is shown
     if form.validate_on_submit():
         expected = posted_version(form)
@@ -418,7 +431,7 @@ def decide(claim_id: int):
 @bp.route("/claims/<int:claim_id>/send-back", methods=["POST"])
 def send_back_claim(claim_id: int):
     """Reopen the reviews with a comment to the reviewers."""
-    claim_found = get_or_404(Claim, claim_id)
+    claim_found = _claim_to_decide(claim_id)
     form = SendBackForm()
     if form.validate_on_submit():
         with view_step(form) as step:

@@ -19,7 +19,13 @@ from ..queries.settings import get_setting
 from ..states import Confidence, Role
 from ..workflow import WorkflowError
 from ..workflow.assignments import declare_conflict, pick_up, require_claim_access
-from ..workflow.evidence import add_evidence, delete_evidence, update_evidence
+from ..workflow.evidence import (
+    add_evidence,
+    changeable_evidence,
+    delete_evidence,
+    may_change_evidence,
+    update_evidence,
+)
 from ..workflow.reviews import (
     add_comment,
     save_review,
@@ -27,7 +33,7 @@ from ..workflow.reviews import (
 )
 from .access import current_user, guard_blueprint
 from .forms import CommentForm, ConflictForm, EvidenceForm, ReviewForm, rating_choices
-from .steps import get_or_404, posted_version, view_step
+from .steps import get_or_404, posted_version, record_seen, view_step
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 guard_blueprint(bp, Role.REVIEWER)
@@ -49,7 +55,8 @@ def _claim_for_me(claim_id: int) -> Claim:
     claim = get_or_404(Claim, claim_id)
     try:
         require_claim_access(db.session, claim=claim, user=current_user())
-    except WorkflowError:
+    except WorkflowError as error:
+        flash(error.message, "error")
         abort(403)
     return claim
 
@@ -73,7 +80,13 @@ def _review_form(page: ReviewClaimPage, form: ReviewForm | None = None) -> Revie
 
 def _workspace(claim: Claim, *, status: int = 200, **forms):
     """The workspace, with the forms the caller already has (fresh ones otherwise)."""
-    page = review_claim_page(db.session, claim, current_user())
+    user = current_user()
+    record_seen(claim, user)  # what this page shows, the viewer has seen
+    page = review_claim_page(db.session, claim, user)
+    record_seen(claim, user, [view.review for view in page.reviews],
+                [comment for comment, _author in page.comments])
+    forms["editable"] = changeable_evidence(db.session, claim=claim, user=user,
+                                            items=[item for item, _author in page.evidence])
     forms.setdefault("evidence_form", EvidenceForm())
     forms["review_form"] = _review_form(page, forms.get("review_form"))
     forms.setdefault("comment_form", CommentForm())
@@ -118,7 +131,7 @@ def evidence_add(claim_id: int):
 
 
 def _evidence_for_me(evidence_id: int) -> tuple[Evidence, Claim]:
-    evidence = get_or_404(Evidence, evidence_id)
+    evidence = get_or_404(Evidence, evidence_id, removed_at=None)
     return evidence, _claim_for_me(evidence.claim_id)
 
 
@@ -126,6 +139,8 @@ def _evidence_for_me(evidence_id: int) -> tuple[Evidence, Claim]:
 def evidence_edit(evidence_id: int):
     """Edit a source."""
     evidence, claim = _evidence_for_me(evidence_id)
+    if not may_change_evidence(db.session, evidence=evidence, user=current_user()):
+        abort(403)  # the workflow refuses the change too; this spares a form to no purpose
     form = EvidenceForm(obj=evidence)
     status = 200
     if form.validate_on_submit():

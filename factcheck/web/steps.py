@@ -19,7 +19,10 @@ from flask_wtf import FlaskForm
 
 from ..dbtypes import MAX_ID
 from ..extensions import db
+from ..models import Claim, Comment, Review, User
+from ..queries.reviews import visible_comments, visible_reviews
 from ..workflow import WorkflowError
+from ..workflow.participants import record_verdicts_shown
 from .forms import show_workflow_error
 
 T = TypeVar("T")
@@ -79,6 +82,25 @@ def view_step(form: FlaskForm | None = None, *,
             else:
                 flash(error.message, "error")
     else:
+        db.session.commit()
+
+
+def record_seen(claim: Claim, viewer: User, reviews: list[Review] | None = None,
+                comments: list[Comment] | None = None) -> None:
+    """Record that a page shows these reviews and comments (default: all the viewer may
+    read) to `viewer`.
+
+    Called before the page is built (a commit expires what the page would have loaded)
+    and again with what it shows (a verdict submitted in between); commits only the
+    first time, which is the only time anything is written.
+    """
+    if reviews is None:
+        reviews = visible_reviews(db.session, claim=claim, viewer=viewer)
+    if comments is None:
+        comments = [c for c, _author in visible_comments(db.session, claim=claim,
+                                                          viewer=viewer)]
+    if record_verdicts_shown(db.session, claim=claim, viewer=viewer, reviews=reviews,
+                             comments=comments):
         db.session.commit()
 
 

@@ -8,16 +8,29 @@ from datetime import date
 from sqlmodel import Session, select
 
 from ..i18n import _
-from ..models import Article, Assignment, Claim, ConflictDeclaration, Review, User
-from ..queries.reviews import is_assigned, is_recused, submitted_count
+from ..models import Article, Assignment, Claim, ConflictDeclaration, User
+from ..queries.reviews import (
+    has_seen_verdicts,
+    is_assigned,
+    is_recused,
+    own_review,
+    submitted_count,
+)
 from ..queries.settings import get_setting
-from ..states import IN_PROGRESS, SETTLED, ClaimStatus, Role
+from ..states import IN_PROGRESS, SETTLED, ClaimStatus, ReviewStatus, Role
 from .audit import record_audit
 from .errors import WorkflowError
+from .participants import enrol_reviewer, snapshot_review
 
 
 def require_claim_access(session: Session, *, claim: Claim, user: User) -> None:
-    """Editors reach every claim; a reviewer only the claims assigned to them."""
+    """Editors reach every claim they are not recused from; a reviewer only those assigned.
+
+    Recusal binds every role: no reviews, evidence, discussion or decision of the claim.
+    """
+    if is_recused(session, claim=claim, reviewer=user):
+        raise WorkflowError(_("You declared a conflict of interest on this claim, so you are "
+                              "recused from it."), code="forbidden")
     if not (user.role.at_least(Role.EDITOR) or is_assigned(session, claim=claim, user=user)):
         raise WorkflowError(_("This claim is not assigned to you."), code="forbidden")
 
@@ -51,6 +64,11 @@ def _check_assignable(session: Session, claim: Claim, reviewer: User) -> None:
         raise WorkflowError(
             _("{name} declared a conflict of interest on this claim or its article.",
               name=reviewer.display_name), code="conflict")
+    if not is_assigned(session, claim=claim, user=reviewer) and has_seen_verdicts(
+            session, claim=claim, user=reviewer):
+        raise WorkflowError(
+            _("{name} has already read the verdicts on this claim, so cannot review it "
+              "blind.", name=reviewer.display_name), code="conflict")
 
 
 def assign_claims(
@@ -71,7 +89,7 @@ def assign_claims(
             continue
         session.add(Assignment(claim_id=claim.id, reviewer_id=reviewer.id,
                                assigned_by_id=actor.id, due_on=due_on))
-        session.flush()
+        enrol_reviewer(session, claim=claim, reviewer=reviewer)
         sync_review_status(session, claim)
         record_audit(session, actor=actor, action="claim.assign", obj=claim,
                      reviewer=reviewer.id, due_on=due_on.isoformat() if due_on else None)
@@ -80,22 +98,40 @@ def assign_claims(
 
 
 def unassign(session: Session, *, assignment: Assignment, actor: User, reason: str) -> None:
-    """Remove a reviewer from a claim; their review of it, if any, goes with them."""
+    """Remove a reviewer from a claim; their review stays in the history, withdrawn.
+
+    Taking oneself off is refused once one has a review: leaving must not become a way
+    to read the others' verdicts or to shed one's own (the person stays a reviewer of the
+    claim, blind and never its decider, either way).
+    """
     claim = session.get(Claim, assignment.claim_id)
+    reviewer = session.get(User, assignment.reviewer_id)
+    if actor.id == reviewer.id and own_review(session, claim=claim, reviewer=reviewer):
+        raise WorkflowError(_("You have a review of this claim, so you cannot take yourself "
+                              "off it; another editor can, and your review then stays in "
+                              "the claim's history."), code="forbidden")
+    _remove(session, assignment=assignment, claim=claim, reviewer=reviewer, actor=actor,
+            reason=reason)
+
+
+def _remove(session: Session, *, assignment: Assignment, claim: Claim, reviewer: User,
+            actor: User, reason: str) -> None:
     if claim.status in SETTLED:
         raise WorkflowError(_("The claim is decided; its reviewers can no longer change."),
                             code="conflict")
-    review = session.exec(select(Review).where(Review.claim_id == claim.id,
-                                               Review.reviewer_id == assignment.reviewer_id)
-                          ).first()
-    if review is not None:
-        session.delete(review)
+    review = own_review(session, claim=claim, reviewer=reviewer)
+    if review is not None and review.status != ReviewStatus.WITHDRAWN:
+        review.status, review.submitted_at = ReviewStatus.WITHDRAWN, None
+        session.add(review)
+        session.flush()
+        snapshot_review(session, review=review, reason="removed", actor=actor,
+                        after_seeing=has_seen_verdicts(session, claim=claim, user=reviewer))
     session.delete(assignment)
     session.flush()
     sync_review_status(session, claim)
     record_audit(session, actor=actor, action="claim.unassign", obj=claim,
-                 reviewer=assignment.reviewer_id, reason=reason,
-                 review_removed=review is not None)
+                 reviewer=reviewer.id, reason=reason,
+                 review_withdrawn=review.id if review is not None else None)
 
 
 def pick_up(session: Session, *, claim: Claim, reviewer: User) -> None:
@@ -111,7 +147,8 @@ def pick_up(session: Session, *, claim: Claim, reviewer: User) -> None:
 def declare_conflict(
     session: Session, *, reviewer: User, claim: Claim, whole_article: bool, reason: str
 ) -> ConflictDeclaration:
-    """Record a conflict of interest and recuse the reviewer from the claim (or article)."""
+    """Record a conflict of interest and recuse the person (any role) from the claim or the
+    whole article: no access to its reviews, evidence, discussion or decision."""
     if not reason.strip():
         raise WorkflowError(_("Say briefly what the conflict is."), field="reason")
     declaration = ConflictDeclaration(
@@ -127,7 +164,8 @@ def declare_conflict(
                Claim.status.not_in([ClaimStatus.DECIDED, ClaimStatus.PUBLISHED]))
     ).all()
     for assignment in assignments:
-        unassign(session, assignment=assignment, actor=reviewer, reason="conflict of interest")
+        _remove(session, assignment=assignment, claim=session.get(Claim, assignment.claim_id),
+                reviewer=reviewer, actor=reviewer, reason="conflict of interest")
     session.flush()
     article = session.get(Article, claim.article_id)
     record_audit(session, actor=reviewer, action="conflict.declare",

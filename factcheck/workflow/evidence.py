@@ -9,8 +9,9 @@ from sqlmodel import Session, select
 
 from ..dbtypes import utcnow
 from ..i18n import _
-from ..models import Claim, Evidence, ReviewEvidence, User
-from ..states import SETTLED, Stance
+from ..models import Claim, Evidence, EvidenceVersion, ReviewEvidence, User
+from ..queries.reviews import is_reviewer, own_review
+from ..states import SETTLED, Role, Stance
 from .assignments import require_claim_access
 from .audit import record_audit
 from .errors import WorkflowError
@@ -78,21 +79,61 @@ def add_evidence(session: Session, *, claim: Claim, actor: User, **fields) -> Ev
     return evidence
 
 
-def update_evidence(
-    session: Session, *, evidence: Evidence, expected_version: int, actor: User, **fields
-) -> None:
-    """Edit a source (anyone who may work on the claim; collaboration is the point)."""
+def may_change_evidence(session: Session, *, evidence: Evidence, user: User) -> bool:
+    """Whether `user` may edit or remove the source: the person who added it, or an editor
+    who is not among the claim's reviewers.
+
+    The rule never depends on which reviews cite the source: a refusal must not tell a
+    reviewer what a colleague's draft or hidden verdict relies on.
+    """
+    if evidence.added_by_id == user.id:
+        return True
+    claim = session.get(Claim, evidence.claim_id)
+    return user.role.at_least(Role.EDITOR) and not is_reviewer(session, claim=claim, user=user)
+
+
+def changeable_evidence(session: Session, *, claim: Claim, user: User,
+                        items: list[Evidence]) -> set[int]:
+    """Ids of the claim's `items` that `user` may edit or remove (a fixed number of queries)."""
+    editor = user.role.at_least(Role.EDITOR) and not is_reviewer(session, claim=claim, user=user)
+    return {item.id for item in items if editor or item.added_by_id == user.id}
+
+
+def _check_may_change(session: Session, evidence: Evidence, actor: User) -> Claim:
     claim = session.get(Claim, evidence.claim_id)
     require_claim_access(session, claim=claim, user=actor)
     _check_open(claim)
+    if evidence.removed_at is not None:
+        raise WorkflowError(_("This source has been removed from the claim."), code="conflict")
+    if not may_change_evidence(session, evidence=evidence, user=actor):
+        raise WorkflowError(_("Only the person who added this source, or an editor, can "
+                              "change it; add your own source or say what is wrong in the "
+                              "discussion."), code="forbidden")
+    return claim
+
+
+def _snapshot(evidence: Evidence) -> dict:
+    return {name: (str(value) if value is not None else None)
+            for name in EDITABLE_FIELDS for value in [getattr(evidence, name)]}
+
+
+def update_evidence(
+    session: Session, *, evidence: Evidence, expected_version: int, actor: User, **fields
+) -> None:
+    """Edit a source (its author, or an editor); the earlier state is kept as a version."""
+    claim = _check_may_change(session, evidence, actor)
     if evidence.version != expected_version:
         raise WorkflowError(_("Someone else changed this evidence meanwhile."), code="conflict")
+    before = _snapshot(evidence)
     changes = {}
     for name, value in _validated(fields).items():
         if name in EDITABLE_FIELDS and getattr(evidence, name) != value:
             changes[name] = {"before": str(getattr(evidence, name)), "after": str(value)}
             setattr(evidence, name, value)
     if changes:
+        # What a review cited stays readable, however the source is edited later.
+        session.add(EvidenceVersion(evidence_id=evidence.id, number=evidence.version,
+                                    fields=before, edited_by_id=actor.id))
         evidence.updated_at = utcnow()
         session.add(evidence)
         record_audit(session, actor=actor, action="evidence.edit", obj=claim,
@@ -100,15 +141,23 @@ def update_evidence(
 
 
 def delete_evidence(session: Session, *, evidence: Evidence, actor: User) -> None:
-    """Remove a source that no review cites."""
-    claim = session.get(Claim, evidence.claim_id)
-    require_claim_access(session, claim=claim, user=actor)
-    _check_open(claim)
-    cited = session.exec(select(ReviewEvidence).where(
-        ReviewEvidence.evidence_id == evidence.id)).first()
-    if cited is not None:
-        raise WorkflowError(_("A review cites this source; remove it from the review first."),
-                            code="conflict")
-    session.delete(evidence)
+    """Remove a source from the claim (its author, or an editor).
+
+    Only the actor's own review can stop it: other reviews that cite the source keep it
+    (taken off the list, still readable where cited), so the answer is the same whether
+    or not a colleague's draft relies on it.
+    """
+    claim = _check_may_change(session, evidence, actor)
+    mine = own_review(session, claim=claim, reviewer=actor)
+    cited = set(session.exec(select(ReviewEvidence.review_id).where(
+        ReviewEvidence.evidence_id == evidence.id)).all())
+    if mine is not None and mine.id in cited:
+        raise WorkflowError(_("Your review cites this source; remove it from your review "
+                              "first."), code="conflict")
+    if cited:
+        evidence.removed_at, evidence.removed_by_id = utcnow(), actor.id
+        session.add(evidence)
+    else:
+        session.delete(evidence)
     record_audit(session, actor=actor, action="evidence.delete", obj=claim,
-                 evidence=evidence.id, url=evidence.url)
+                 evidence=evidence.id, url=evidence.url, kept_for_citations=bool(cited))

@@ -79,7 +79,8 @@ def build_snapshot(session: Session, article: Article) -> Snapshot:
         select(Decision).where(col(Decision.claim_id).in_(ids))).all()}
     reviews = list(session.exec(select(Review).where(
         col(Review.claim_id).in_(ids), Review.status == ReviewStatus.SUBMITTED)).all())
-    evidence = list(session.exec(select(Evidence).where(col(Evidence.claim_id).in_(ids))
+    evidence = list(session.exec(select(Evidence).where(col(Evidence.claim_id).in_(ids),
+                                                        col(Evidence.removed_at).is_(None))
                                  .order_by(Evidence.id)).all())
     labels = {lab.id: lab for lab in session.exec(select(RatingLabel)).all()}
     scales = {s.id: s for s in session.exec(select(RatingScale)).all()}

@@ -18,13 +18,21 @@ from ..models import (
     ReviewEvidence,
     User,
 )
-from ..queries.reviews import is_assigned, own_review, submitted_count
+from ..queries.reviews import (
+    cited_evidence_ids,
+    has_seen_verdicts,
+    is_assigned,
+    is_reviewer,
+    own_review,
+    submitted_count,
+)
 from ..queries.scales import active_scale
 from ..queries.settings import get_setting
 from ..states import SETTLED, ClaimStatus, Confidence, ReviewStatus, Role, ScaleMode
 from .assignments import require_claim_access, sync_review_status
 from .audit import record_audit
 from .errors import WorkflowError
+from .participants import snapshot_review
 from .publishing import record_correction
 
 
@@ -72,8 +80,9 @@ def save_review(
     label = _rating(session, rating_key) if (rating_key or submit) else None
     evidence = session.exec(select(Evidence).where(col(Evidence.id).in_(list(evidence_ids)))
                             ).all()
-    if any(item.claim_id != claim.id for item in evidence) or len(evidence) != len(
-            set(evidence_ids)):
+    already = cited_evidence_ids(session, review) if review is not None else set()
+    if any(item.claim_id != claim.id or (item.removed_at and item.id not in already)
+           for item in evidence) or len(evidence) != len(set(evidence_ids)):
         raise WorkflowError(_("Cite only evidence attached to this claim."), field="evidence")
     if submit:
         if not rationale.strip():
@@ -87,6 +96,9 @@ def save_review(
     review.rationale = rationale.strip()
     review.confidence = confidence
     review.updated_at = utcnow()
+    # A withdrawn review (its reviewer was taken off, then assigned again) is a draft again.
+    review.status = ReviewStatus.DRAFT if review.status == ReviewStatus.WITHDRAWN else (
+        review.status)
     if submit:
         review.status, review.submitted_at = ReviewStatus.SUBMITTED, utcnow()
     session.add(review)
@@ -97,6 +109,10 @@ def save_review(
     session.flush()
     for item in evidence:
         session.add(ReviewEvidence(review_id=review.id, evidence_id=item.id))
+    session.flush()
+    if submit:  # every submitted verdict is kept, so a later revision never erases it
+        snapshot_review(session, review=review, reason="submitted", actor=reviewer,
+                        after_seeing=has_seen_verdicts(session, claim=claim, user=reviewer))
     sync_review_status(session, claim)
     record_audit(session, actor=reviewer, action="review.submit" if submit else "review.save",
                  obj=claim, review=review.id, rating=label.key if label else None)
@@ -104,19 +120,35 @@ def save_review(
 
 
 def withdraw_review(session: Session, *, claim: ClaimModel, reviewer: User) -> None:
-    """Take a submitted review back to draft, until the editor decides."""
+    """Take a submitted review back to draft, until the editor decides and as long as no
+    colleague's verdict has been shown to the reviewer (then only a send-back reopens it)."""
     review = own_review(session, claim=claim, reviewer=reviewer)
     if review is None or review.status != ReviewStatus.SUBMITTED:
         raise WorkflowError(_("There is no submitted review to withdraw."), code="conflict")
     if claim.status in SETTLED:
         raise WorkflowError(_("The editor has decided; the review can no longer be withdrawn."),
                             code="conflict")
+    if has_seen_verdicts(session, claim=claim, user=reviewer):
+        raise WorkflowError(_("You have seen your colleagues' verdicts, so your review can no "
+                              "longer be withdrawn; to revise it, ask the editor to send the "
+                              "claim back."), code="conflict")
     review.status, review.submitted_at = ReviewStatus.DRAFT, None
     session.add(review)
     session.flush()
     sync_review_status(session, claim)
     record_audit(session, actor=reviewer, action="review.withdraw", obj=claim, review=review.id)
 
+
+
+def require_decider(session: Session, *, claim: ClaimModel, editor: User) -> None:
+    """Deciding (and sending back) is for editors who are not recused from the claim and
+    never were its reviewers."""
+    if not editor.role.at_least(Role.EDITOR):
+        raise WorkflowError(_("Only editors decide."), code="forbidden")
+    require_claim_access(session, claim=claim, user=editor)
+    if is_reviewer(session, claim=claim, user=editor):
+        raise WorkflowError(_("You are or were a reviewer of this claim, so another editor "
+                              "must decide it."), code="forbidden")
 
 
 def decide_claim(
@@ -134,8 +166,7 @@ def decide_claim(
     Changing a published verdict needs a correction note: the correction is public and
     dated, and the verdict page is republished with it.
     """
-    if not editor.role.at_least(Role.EDITOR):
-        raise WorkflowError(_("Only editors decide."), code="forbidden")
+    require_decider(session, claim=claim, editor=editor)
     required = get_setting(session, "reviews_required")
     published = claim.status == ClaimStatus.PUBLISHED
     if published and not correction_note.strip():
@@ -148,9 +179,6 @@ def decide_claim(
     if submitted_count(session, claim) < required:
         raise WorkflowError(_("A decision needs {n} submitted reviews.", n=required),
                             code="conflict")
-    if is_assigned(session, claim=claim, user=editor):
-        raise WorkflowError(
-            _("You reviewed this claim, so another editor must decide it."), code="forbidden")
     if not summary.strip():
         raise WorkflowError(_("Write the conclusion readers will see."), field="summary")
     label = _rating(session, rating_key)
@@ -179,12 +207,15 @@ def decide_claim(
 
 
 def send_back(session: Session, *, claim: ClaimModel, editor: User, note: str) -> None:
-    """Return a claim to its reviewers with a comment; their submitted reviews reopen."""
+    """Return a claim to its reviewers with a comment; their submitted reviews reopen (the
+    submitted versions stay in the history; withdrawn reviews stay withdrawn)."""
+    require_decider(session, claim=claim, editor=editor)
     if claim.status not in (ClaimStatus.REVIEWED, ClaimStatus.DECIDED, ClaimStatus.IN_REVIEW):
         raise WorkflowError(_("Only a claim under review can be sent back."), code="conflict")
     if not note.strip():
         raise WorkflowError(_("Tell the reviewers what to look at again."), field="note")
-    for review in session.exec(select(Review).where(Review.claim_id == claim.id)).all():
+    for review in session.exec(select(Review).where(
+            Review.claim_id == claim.id, Review.status == ReviewStatus.SUBMITTED)).all():
         review.status, review.submitted_at = ReviewStatus.DRAFT, None
         session.add(review)
     decision = session.exec(select(Decision).where(Decision.claim_id == claim.id)).first()

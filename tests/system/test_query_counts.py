@@ -80,7 +80,9 @@ def _desk(app, make_user, tag: str, n: int) -> dict:
                         evidence_ids=[e.id for e in evidence], submit=True,
                         expected_version=None)
         for k in range(n):
-            add_comment(session, claim=focus, author=reviewers[0], body=f"Note {k}.")
+            # The last reviewer: the first n declare conflicts here, and recusal now
+            # closes the discussion to them (issue 12).
+            add_comment(session, claim=focus, author=reviewers[-1], body=f"Note {k}.")
             session.add(ConflictDeclaration(reviewer_id=reviewers[k].id, article_id=board.id,
                                             reason="Former employer."))
         published, decided = _article(session, actor, f"Published {tag}", 3 * n,

@@ -18,6 +18,7 @@ from factcheck.models import (
     ConflictDeclaration,
     Decision,
     Evidence,
+    EvidenceVersion,
     Review,
     User,
 )
@@ -143,9 +144,17 @@ def test_evidence_is_added_shared_and_edited(desk):
     page = desk.second.get(f"/review/claims/{claim_id}").get_data(as_text=True)
     assert "October labour report" in page and "Rui First" in page  # shared, with its author
     edit = f"/review/evidence/{item.id}"
-    response = post_form(desk.second, edit, {**EVIDENCE, "title": "Labour report, October",
+    # Another reviewer may not rewrite a colleague's source (issue 12): its author and the
+    # editors may, and every earlier state is kept.
+    refused = post_form(desk.second, edit, {**EVIDENCE, "title": "Hijacked",
+                                            "version": item.version},
+                        page=f"/review/claims/{claim_id}")
+    assert refused.status_code == 403
+    response = post_form(desk.editor, edit, {**EVIDENCE, "title": "Labour report, October",
                                              "version": item.version})
     assert response.status_code == 302
+    [kept] = _get(desk.app, EvidenceVersion, evidence_id=item.id)
+    assert kept.fields["title"] == "October labour report" and kept.number == item.version
     assert _get(desk.app, Evidence, id=item.id)[0].title == "Labour report, October"
     stale = post_form(desk.first, edit, {**EVIDENCE, "title": "Old", "version": item.version})
     assert stale.status_code == 409
@@ -190,7 +199,9 @@ def test_cited_evidence_cannot_be_removed(desk):
     page = desk.first.get(f"/review/claims/{claim_id}").get_data(as_text=True)
     response = desk.first.post(f"/review/evidence/{item.id}/delete",
                                data={"csrf_token": csrf_token(page)}, follow_redirects=True)
-    assert "A review cites this source" in response.get_data(as_text=True)
+    # Only one's own review can stop a removal, and the refusal says so (issue 12: the
+    # old "A review cites this source" also answered for a colleague's hidden draft).
+    assert "Your review cites this source" in response.get_data(as_text=True)
     assert len(_get(desk.app, Evidence)) == 1
 
 
@@ -251,7 +262,9 @@ def test_claim_is_reviewed_after_the_required_reviews_and_withdrawal_reopens(des
     assert _claim(desk.app, claim_id).status == ClaimStatus.IN_REVIEW
     _review(desk.second, claim_id)
     assert _claim(desk.app, claim_id).status == ClaimStatus.REVIEWED
-    page = desk.second.get(f"/review/claims/{claim_id}").get_data(as_text=True)
+    # The token from the queue: the claim page would show the first verdict, and a
+    # reviewer who has seen a colleague's verdict can no longer withdraw (issue 12).
+    page = desk.second.get("/review/").get_data(as_text=True)
     desk.second.post(f"/review/claims/{claim_id}/withdraw", data={"csrf_token": csrf_token(page)})
     assert _claim(desk.app, claim_id).status == ClaimStatus.IN_REVIEW
     mine = _get(desk.app, Review, reviewer_id=desk.users["second"].id)[0]
@@ -367,7 +380,8 @@ def test_conflict_of_interest_recuses_the_reviewer(desk):
     assert "I advised the statistics office." in board  # the editor sees the declaration
 
 
-def test_unassigning_removes_the_reviewers_review(desk):
+def test_unassigning_keeps_the_reviewers_review_withdrawn(desk):
+    # Issue 12: removing a reviewer keeps their review in the history (it was deleted).
     claim_id = desk.claims[0]
     _assign(desk, "first")
     _add_evidence(desk.first, claim_id)
@@ -376,7 +390,9 @@ def test_unassigning_removes_the_reviewers_review(desk):
     page = desk.editor.get(f"/editor/articles/{desk.article_id}").get_data(as_text=True)
     desk.editor.post(f"/editor/assignments/{assignment.id}/remove",
                      data={"csrf_token": csrf_token(page)})
-    assert _get(desk.app, Assignment) == [] and _get(desk.app, Review) == []
+    assert _get(desk.app, Assignment) == []
+    [review] = _get(desk.app, Review)
+    assert review.status == ReviewStatus.WITHDRAWN
     assert _claim(desk.app, claim_id).status == ClaimStatus.SELECTED
 
 

@@ -1,7 +1,7 @@
 """Corrections say what they changed: the verdict, the claim's wording or its claimant.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-05 09:10:00
 
 Existing rows were all made by new decisions on published verdicts: the server default
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
