@@ -16,6 +16,7 @@ from werkzeug.serving import run_simple
 from .dbtypes import utcnow
 from .extensions import db
 from .i18n import _
+from .infra.security_log import security_event
 from .models import Article
 from .queries.accounts import find_user_by_email
 from .queries.desk import claim_count
@@ -175,11 +176,12 @@ def create_token_command(email: str, name: str) -> None:
     if user is None:
         raise click.ClickException(f"No account with the email {email}.")
     try:
-        raw, _token = create_token(db.session, user=user, name=name)
+        raw, record = create_token(db.session, user=user, name=name)
     except WorkflowError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error
     db.session.commit()
+    security_event("token.create", token=record.id, account=user.id, via="cli")
     click.echo(f"API token for {user.email} ({user.role}). It is shown only this once:")
     click.echo(raw)
 
