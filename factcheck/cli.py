@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, NoAppException
 from sqlmodel import select
 from werkzeug.serving import run_simple
 
@@ -28,10 +28,24 @@ from .workflow.articles import import_article
 from .workflow.scale_presets import seed_rating_scales
 
 
+class _Refused(NoAppException):
+    """The app refused its configuration: one line on stderr, exit status 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:  # a usage text would bury the reason
+        click.ClickException.show(self, file)
+
+
 def _create_app():
     from . import create_app
+    from .config import ConfigurationError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigurationError as error:
+        # NoAppException: `factcheck --help` shows the reason instead of a traceback.
+        raise _Refused(str(error)) from None
 
 
 @click.group(
