@@ -52,6 +52,8 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None
     # URL import: web pages may be larger than their text; private addresses are refused.
     URL_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    # Seconds for the whole fetch (connect, headers, body, redirects), not per read: a
+    # page that trickles a byte now and then must not hold a worker.
     URL_IMPORT_TIMEOUT = 10.0
     URL_IMPORT_ALLOW_LOOPBACK = False
     URL_IMPORT_ALLOW_PRIVATE = False
