@@ -9,13 +9,14 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, NoAppException
 from sqlmodel import select
 from werkzeug.serving import run_simple
 
 from .dbtypes import utcnow
 from .extensions import db
 from .i18n import _
+from .infra.security_log import security_event
 from .models import Article
 from .queries.accounts import find_user_by_email
 from .queries.desk import claim_count
@@ -27,10 +28,24 @@ from .workflow.articles import import_article
 from .workflow.scale_presets import seed_rating_scales
 
 
+class _Refused(NoAppException):
+    """The app refused its configuration: one line on stderr, exit status 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:  # a usage text would bury the reason
+        click.ClickException.show(self, file)
+
+
 def _create_app():
     from . import create_app
+    from .config import ConfigurationError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigurationError as error:
+        # NoAppException: `factcheck --help` shows the reason instead of a traceback.
+        raise _Refused(str(error)) from None
 
 
 @click.group(
@@ -175,11 +190,12 @@ def create_token_command(email: str, name: str) -> None:
     if user is None:
         raise click.ClickException(f"No account with the email {email}.")
     try:
-        raw, _token = create_token(db.session, user=user, name=name)
+        raw, record = create_token(db.session, user=user, name=name)
     except WorkflowError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error
     db.session.commit()
+    security_event("token.create", token=record.id, account=user.id, via="cli")
     click.echo(f"API token for {user.email} ({user.role}). It is shown only this once:")
     click.echo(raw)
 

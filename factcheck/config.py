@@ -11,9 +11,16 @@ from pathlib import Path
 
 from flask import Config, Flask
 
+from .i18n import _
+
 ENV_PREFIX = "FACTCHECK"
+MIN_SECRET_KEY_LENGTH = 32
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 HOST_COOKIE_PREFIX = "__Host-"
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot be served; the message says what to change."""
 
 
 class Defaults:
@@ -45,6 +52,8 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None
     # URL import: web pages may be larger than their text; private addresses are refused.
     URL_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    # Seconds for the whole fetch (connect, headers, body, redirects), not per read: a
+    # page that trickles a byte now and then must not hold a worker.
     URL_IMPORT_TIMEOUT = 10.0
     URL_IMPORT_ALLOW_LOOPBACK = False
     URL_IMPORT_ALLOW_PRIVATE = False
@@ -78,10 +87,31 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     # Production keys come from config: a generated file would differ between machines.
     if not app.config.get("SECRET_KEY") and not is_production(app.config):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    problem = secret_key_problem(app.config)
+    if problem:
+        # Refused here, not only by `factcheck serve`: `run`, `demo` and a bare gunicorn
+        # would otherwise start and answer 500 to every request that needs a session.
+        raise ConfigurationError(_("Refusing to start: {problem}", problem=problem))
     hosts = app.config.get("TRUSTED_HOSTS")
     if isinstance(hosts, str):  # FACTCHECK_TRUSTED_HOSTS="a.example, b.example"
         app.config["TRUSTED_HOSTS"] = [h for h in re.split(r"[\s,]+", hosts) if h]
     _apply_https(app.config)
+
+
+def secret_key_problem(config: Mapping) -> str | None:
+    """Why the secret key is unusable in production, or None when it is fine."""
+    if not is_production(config):
+        return None
+    key = config.get("SECRET_KEY")
+    if not key:
+        return _("FACTCHECK_ENV=production needs a secret key from the configuration: set "
+                 "FACTCHECK_SECRET_KEY (or SECRET_KEY in instance/config.py), the same for "
+                 "every server. The key generated into instance/secret_key is not used in "
+                 "production. Make one with: python3 -c 'import secrets; "
+                 "print(secrets.token_hex(32))'")
+    if len(str(key)) < MIN_SECRET_KEY_LENGTH:
+        return _("The secret key is shorter than {n} characters.", n=MIN_SECRET_KEY_LENGTH)
+    return None
 
 
 def is_production(config: Mapping) -> bool:

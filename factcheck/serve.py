@@ -16,7 +16,6 @@ from .i18n import _
 DEFAULT_BIND = "127.0.0.1:8000"
 MAX_DEFAULT_WORKERS = 12
 MAX_SQLITE_WORKERS = 4
-MIN_SECRET_KEY_LENGTH = 32
 
 # gunicorn settings every `factcheck serve` runs with; --bind and --workers are added.
 GUNICORN_DEFAULTS: dict[str, Any] = {
@@ -60,18 +59,7 @@ def startup_problems(app: Flask) -> list[str]:
     if app.debug:
         problems.append(_("Debug mode is on (FLASK_DEBUG or FACTCHECK_DEBUG): it shows code "
                           "and data in error pages. Turn it off to serve."))
-    if is_production(app.config):
-        key = app.config.get("SECRET_KEY")
-        if not key:
-            problems.append(_(
-                "FACTCHECK_ENV=production needs a secret key from the configuration: set "
-                "FACTCHECK_SECRET_KEY (or SECRET_KEY in instance/config.py), the same for "
-                "every server. The key generated into instance/secret_key is not used in "
-                "production. Make one with: python3 -c 'import secrets; "
-                "print(secrets.token_hex(32))'"))
-        elif len(str(key)) < MIN_SECRET_KEY_LENGTH:
-            problems.append(_("The secret key is shorter than {n} characters.",
-                              n=MIN_SECRET_KEY_LENGTH))
+    # A missing or short secret key in production: create_app has refused already.
     return problems
 
 

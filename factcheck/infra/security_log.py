@@ -9,11 +9,12 @@ The timestamp is part of the line (UTC, ISO 8601, `Z`), so it stays UTC whatever
 and formatter a deployment attaches. Event names match the actions of the database audit
 log (`factcheck.workflow.audit`) where both record the same thing.
 
-Never logged: passwords, API tokens, invitation tokens (their path is logged as the route
-pattern), cookies, CSRF tokens, query strings. The email of a failed sign-in is logged only
-as a keyed digest (`email_digest`): people sometimes type a password into the email field,
-and the digest still lets an administrator group attempts on one address
-(`email_digest(address)` in `flask shell`); the audit log in the database keeps the address.
+Never logged: passwords, API tokens (`token.create` and `token.revoke` carry the token's
+record id only), invitation tokens (their path is logged as the route pattern), cookies,
+CSRF tokens, query strings. The email of a failed sign-in is logged only as a keyed digest
+(`email_digest`): people sometimes type a password into the email field, and the digest
+still lets an administrator group attempts on one address (`email_digest(address)` in
+`flask shell`); the audit log in the database keeps the address.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -78,27 +79,87 @@ def _resolve(host: str, port: int, **allow: bool) -> str:
     return addresses[0]
 
 
+class FetchTimeout(FetchError):
+    """The whole fetch took longer than its deadline."""
+
+
+def _remaining(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("fetch deadline passed")
+    return left
+
+
+class _DeadlineSocket(socket.socket):
+    """A socket whose every read may wait only until the fetch's deadline.
+
+    A timeout per read alone lets a server that trickles a byte now and then hold the
+    worker for ever; each read here gets what is left of one deadline for the whole fetch.
+    """
+
+    deadline = 0.0
+
+    def recv_into(self, buffer, nbytes=0, flags=0):
+        self.settimeout(_remaining(self.deadline))
+        return super().recv_into(buffer, nbytes, flags)
+
+    def recv(self, bufsize, flags=0):
+        self.settimeout(_remaining(self.deadline))
+        return super().recv(bufsize, flags)
+
+
+class _DeadlineSSLSocket(ssl.SSLSocket):
+    """The TLS counterpart of `_DeadlineSocket` (reads of the decrypted stream)."""
+
+    deadline = 0.0
+
+    def recv_into(self, buffer, nbytes=0, flags=0):
+        self.settimeout(_remaining(self.deadline))
+        return super().recv_into(buffer, nbytes, flags)
+
+    def read(self, len=1024, buffer=None):
+        self.settimeout(_remaining(self.deadline))
+        return super().read(len, buffer)
+
+
+def _connect(address: str, port: int, deadline: float) -> _DeadlineSocket:
+    """A TCP connection to exactly `address` (the checked one), bounded by `deadline`."""
+    raw = socket.create_connection((address, port), _remaining(deadline))
+    sock = _DeadlineSocket(fileno=raw.detach())  # the same connection, deadline-bound reads
+    sock.deadline = deadline
+    sock.settimeout(_remaining(deadline))  # sending the request, too
+    return sock
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host: str, address: str, **kwargs):
+    def __init__(self, host: str, address: str, deadline: float, **kwargs):
         super().__init__(host, **kwargs)
         self._address = address
+        self._deadline = deadline
 
     def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = _connect(self._address, self.port, self._deadline)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, address: str, **kwargs):
-        super().__init__(host, context=ssl.create_default_context(), **kwargs)
+    def __init__(self, host: str, address: str, deadline: float, **kwargs):
+        context = ssl.create_default_context()
+        context.sslsocket_class = _DeadlineSSLSocket
+        super().__init__(host, context=context, **kwargs)
         self._address = address
+        self._deadline = deadline
 
     def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        # Certificate and SNI are checked against the host name, not the address.
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        sock = _connect(self._address, self.port, self._deadline)
+        # Certificate and SNI are checked against the host name, not the address; the
+        # handshake waits at most until the deadline (the raw socket's timeout).
+        sock.settimeout(_remaining(self._deadline))
+        tls = self._context.wrap_socket(sock, server_hostname=self.host)
+        tls.deadline = self._deadline
+        self.sock = tls
 
 
-def _request(url: str, *, timeout: float, allow: dict[str, bool]):
+def _request(url: str, *, deadline: float, allow: dict[str, bool]):
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(_("Only http:// and https:// addresses can be imported."))
@@ -110,14 +171,18 @@ def _request(url: str, *, timeout: float, allow: dict[str, bool]):
         raise FetchError(_("The address {url} has an invalid port.", url=url)) from exc
     address = _resolve(parts.hostname, port, **allow)
     cls = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
-    conn = cls(parts.hostname, address, port=port, timeout=timeout)
+    conn = cls(parts.hostname, address, deadline, port=port)
     # Non-ASCII paths (common on Dari and Pashto sites) must be percent-encoded for HTTP.
     path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
     if parts.query:
         path += "?" + quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
-    conn.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": ", ".join(
-        ALLOWED_TYPES)})
-    return conn, conn.getresponse()
+    try:
+        conn.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": ", ".join(
+            ALLOWED_TYPES)})
+        return conn, conn.getresponse()
+    except BaseException:
+        conn.close()
+        raise
 
 
 def fetch_page(
@@ -128,11 +193,26 @@ def fetch_page(
     allow_loopback: bool = False,
     allow_private: bool = False,
 ) -> FetchedPage:
-    """GET `url` (following up to 5 redirects), refusing non-public addresses by default."""
-    allow = {"allow_loopback": allow_loopback, "allow_private": allow_private}
+    """GET `url` (following up to 5 redirects), refusing non-public addresses by default.
+
+    `timeout` is a deadline in seconds for the whole fetch: connecting, the headers and
+    the body of every hop together (the name lookup is left to the system resolver).
+    """
+    try:
+        return _fetch(url, max_bytes=max_bytes, deadline=time.monotonic() + timeout,
+                      allow={"allow_loopback": allow_loopback, "allow_private": allow_private})
+    except FetchTimeout as exc:
+        raise FetchError(_("The page at {url} took longer than {seconds:g} seconds to load; "
+                           "try again later or paste its text.", url=url, seconds=timeout)
+                         ) from exc
+
+
+def _fetch(url: str, *, max_bytes: int, deadline: float, allow: dict[str, bool]) -> FetchedPage:
     for _hop in range(MAX_REDIRECTS + 1):
         try:
-            conn, response = _request(url, timeout=timeout, allow=allow)
+            conn, response = _request(url, deadline=deadline, allow=allow)
+        except TimeoutError as exc:
+            raise FetchTimeout(url) from exc
         except (OSError, http.client.HTTPException, UnicodeError) as exc:
             raise FetchError(_("The page at {url} could not be reached.", url=url)) from exc
         try:
@@ -160,6 +240,8 @@ def fetch_page(
                       limit=max_bytes)
                 )
             return FetchedPage(url, content, content_type, response.headers.get_content_charset())
+        except TimeoutError as exc:
+            raise FetchTimeout(url) from exc
         except (OSError, http.client.HTTPException) as exc:
             raise FetchError(_("The page at {url} could not be read.", url=url)) from exc
         finally:

@@ -19,6 +19,7 @@ from ..workflow import scales as rating
 from ..workflow.accounts import create_user, update_user
 from ..workflow.settings import set_setting
 from .access import current_user, guard_blueprint
+from .auth import log_token_revocations
 from .forms import (
     ActionForm,
     LabelForm,
@@ -105,7 +106,7 @@ def edit_user(user_id: int):
     role_before, active_before = user.role, user.is_active
     if form.validate_on_submit():
         with view_step(form, quiet=_stale) as step:
-            update_user(
+            revoked = update_user(
                 db.session,
                 user=user,
                 role=Role(form.role.data),
@@ -118,6 +119,7 @@ def edit_user(user_id: int):
             form.version.data = user.version
         if step.ok:
             _log_account_change(user, role_before, active_before)
+            log_token_revocations(revoked, account=user, reason="deactivated")
             flash(_("Changes to {email} saved.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     elif not form.is_submitted():

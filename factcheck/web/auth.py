@@ -19,7 +19,7 @@ from ..extensions import db
 from ..i18n import _
 from ..infra.security_log import email_digest, security_event
 from ..invitations import user_for_invitation
-from ..models import ApiToken
+from ..models import ApiToken, User
 from ..queries.accounts import needs_setup, normalise_email, tokens_of
 from ..workflow.accounts import (
     accept_invitation,
@@ -131,15 +131,18 @@ def password():
     if form.validate_on_submit():
         user = current_user()
         with view_step(form) as step:
-            change_password(
-                db.session, user=user, current=form.current_password.data, new=form.password.data
-            )
+            revoked = change_password(
+                db.session, user=user, current=form.current_password.data,
+                new=form.password.data, revoke_tokens=form.revoke_tokens.data)
         if step.error is not None and step.error.field == "current_password":
             security_event("user.password_change_failed", level=logging.WARNING, user=user.id)
         if step.ok:
             login_user(user)  # this browser stays signed in under the new session version
             security_event("user.password_changed", user=user.id)
+            log_token_revocations(revoked, account=user, reason="password_changed")
             flash(_("Your password is changed. Other sessions are signed out."), "success")
+            if revoked:
+                flash(_("Your API tokens are revoked."), "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/password.html", form=form)
 
@@ -163,6 +166,12 @@ def invitation(token: str):
     return render_template("auth/invitation.html", form=form, user=user)
 
 
+def log_token_revocations(tokens: list[ApiToken], *, account: User, reason: str) -> None:
+    """One security event per API token a change of the account revoked."""
+    for token in tokens:
+        security_event("token.revoke", token=token.id, account=account.id, reason=reason)
+
+
 @bp.route("/account/tokens", methods=["GET", "POST"])
 def tokens():
     """Personal API tokens: create one (shown once), list and revoke them."""
@@ -172,8 +181,9 @@ def tokens():
     new_token = None
     if form.validate_on_submit():
         with view_step(form) as step:
-            new_token, _record = create_token(db.session, user=user, name=form.name.data)
+            new_token, record = create_token(db.session, user=user, name=form.name.data)
         if step.ok:
+            security_event("token.create", token=record.id, account=user.id)
             form = TokenForm(formdata=None)
     page = render_template("auth/tokens.html", form=form, new_token=new_token,
                            tokens=tokens_of(db.session, user))
@@ -189,5 +199,6 @@ def revoke(token_id: int):
         revoke_token(db.session, token=token, actor=current_user())
     if not step.ok:
         abort(step.status)
+    security_event("token.revoke", token=token.id, account=token.user_id, reason="owner")
     flash(_("Token revoked; it no longer works."), "success")
     return redirect(url_for("auth.tokens"))

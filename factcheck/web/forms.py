@@ -90,6 +90,9 @@ class SetupForm(FlaskForm):
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(_("Current password"), validators=[DataRequired()])
     password, confirm = _new_password_fields()
+    revoke_tokens = BooleanField(
+        _("Also revoke my API tokens"),
+        description=_("Do this if a token may have been copied along with your password."))
 
 
 class InvitationForm(FlaskForm):

@@ -11,12 +11,13 @@ from sqlmodel import Session, select
 
 from ..dbtypes import utcnow
 from ..i18n import _
-from ..models import Setting, User
+from ..models import ApiToken, Setting, User
 from ..passwords import hash_password, needs_rehash, password_problems, verify_password
 from ..queries.accounts import find_user_by_email, needs_setup, normalise_email
 from ..states import Role
 from .audit import record_audit
 from .errors import WorkflowError
+from .tokens import revoke_tokens_of
 
 SETUP_DONE_KEY = "setup.completed"
 
@@ -111,14 +112,21 @@ def end_sessions(session: Session, *, user: User, actor: User | None, reason: st
     record_audit(session, actor=actor, action="auth.sessions_ended", obj=user, reason=reason)
 
 
-def change_password(session: Session, *, user: User, current: str, new: str) -> None:
-    """Change the user's own password; needs the current one and ends other sessions."""
+def change_password(session: Session, *, user: User, current: str, new: str,
+                    revoke_tokens: bool = False) -> list[ApiToken]:
+    """Change the user's own password; ends other sessions, optionally revokes API tokens.
+
+    Returns the API tokens it revoked.
+    """
     if not verify_password(user.password_hash, current):
         raise WorkflowError(_("The current password is not correct."), field="current_password")
     _check_password(new, user.email)
     user.password_hash = hash_password(new)
     record_audit(session, actor=user, action="user.password_changed", obj=user)
     end_sessions(session, user=user, actor=user, reason="password_changed")
+    if not revoke_tokens:
+        return []
+    return revoke_tokens_of(session, user=user, actor=user, reason="password_changed")
 
 
 def accept_invitation(session: Session, *, user: User, password: str) -> None:
@@ -141,8 +149,11 @@ def _active_admins(session: Session) -> int:
 def update_user(
     session: Session, *, user: User, role: Role, is_active: bool, expected_version: int,
     actor: User,
-) -> None:
-    """Change a user's role or active flag; deactivation ends their sessions at once.
+) -> list[ApiToken]:
+    """Change a user's role or active flag; deactivation ends sessions and API tokens.
+
+    Returns the API tokens it revoked: a token stays revoked when the account is
+    reactivated, so that an old copy of it cannot come back to life.
 
     `expected_version` is the account's version the administrator's form was rendered
     with; a different stored version is refused as a conflict, nothing is overwritten.
@@ -168,6 +179,7 @@ def update_user(
             after=str(role),
         )
         user.role = role
+    revoked: list[ApiToken] = []
     if is_active != user.is_active:
         user.is_active = is_active
         record_audit(
@@ -178,4 +190,6 @@ def update_user(
         )
         if not is_active:
             end_sessions(session, user=user, actor=actor, reason="deactivated")
+            revoked = revoke_tokens_of(session, user=user, actor=actor, reason="deactivated")
     session.add(user)
+    return revoked

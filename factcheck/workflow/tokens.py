@@ -44,6 +44,19 @@ def revoke_token(session: Session, *, token: ApiToken, actor: User) -> None:
         record_audit(session, actor=actor, action="token.revoke", obj=token)
 
 
+def revoke_tokens_of(session: Session, *, user: User, actor: User | None,
+                     reason: str) -> list[ApiToken]:
+    """Revoke every live token of `user` (deactivation, password change); returns them."""
+    live = session.exec(select(ApiToken).where(ApiToken.user_id == user.id,
+                                               col(ApiToken.revoked_at).is_(None))).all()
+    now = utcnow()
+    for token in live:
+        token.revoked_at = now
+        session.add(token)
+        record_audit(session, actor=actor, action="token.revoke", obj=token, reason=reason)
+    return list(live)
+
+
 def user_for_token(session: Session, raw: str) -> User | None:
     """The active user a live token belongs to, or None (one indexed lookup)."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:

@@ -16,12 +16,12 @@ from sqlmodel import select
 
 from factcheck.extensions import db
 from factcheck.infra.security_log import LOGGER_NAME, email_digest
-from factcheck.models import AuditEvent, User
+from factcheck.models import ApiToken, AuditEvent, User
 from factcheck.states import Role
 from factcheck.workflow.reports import REPORTS_PER_ADDRESS
 
 from ..conftest import TEST_SECRET_KEY
-from ..helpers import PASSWORD, csrf_token, login, logout, post_form
+from ..helpers import PASSWORD, api_token, csrf_token, login, logout, post_form
 from ..web.test_feeds import JOBS, publish_check
 
 INVITED_PASSWORD = "an invited person's passphrase"
@@ -121,6 +121,47 @@ def test_deactivated_accounts_session_is_revoked_with_that_reason(app, client, l
         db.session.commit()
     client.get("/editor/")
     assert _one(events, "auth.session_revoked")["reason"] == "inactive"
+
+
+def test_token_creation_and_revocation_are_logged_without_the_token(
+        app, client, runner, login_as, make_user, events, caplog):
+    user = login_as(Role.REVIEWER)
+    page = post_form(client, "/account/tokens", {"name": "CMS"}).get_data(as_text=True)
+    raw = re.search(r'id="new-token" type="text" readonly value="([^"]+)"', page).group(1)
+    created = _one(events, "token.create")
+    with app.app_context():
+        token_id = db.session.exec(select(ApiToken.id)).one()
+    assert (created["token"], created["account"], created["user"]) == (token_id, user.id,
+                                                                       user.id)
+    assert (created["method"], created["path"]) == ("POST", "/account/tokens")
+    client.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": csrf_token(page)})
+    revoked = _one(events, "token.revoke")
+    assert (revoked["token"], revoked["reason"]) == (token_id, "owner")
+
+    cli_raw = api_token(runner, user.email)
+    by_cli = events("token.create")[-1]
+    assert (by_cli["via"], by_cli["account"]) == ("cli", user.id)
+    assert raw[3:] not in caplog.text and cli_raw[3:] not in caplog.text
+    assert raw[:10] not in caplog.text  # not even the prefix shown on the account page
+
+
+def test_tokens_revoked_by_deactivation_and_password_change_are_logged(
+        app, client, runner, make_user, events):
+    admin, editor = make_user(Role.ADMIN), make_user(Role.EDITOR)
+    api_token(runner, editor.email)
+    api_token(runner, admin.email)
+    login(client, admin.email)
+    with app.app_context():
+        version = db.session.get(User, editor.id).version
+    post_form(client, f"/admin/users/{editor.id}", {"role": "editor", "version": version})
+    revoked = events("token.revoke")
+    assert [(e["account"], e["reason"], e["user"]) for e in revoked] == [
+        (editor.id, "deactivated", admin.id)]
+    new = "a completely new passphrase"
+    post_form(client, "/account/password", {"current_password": PASSWORD, "password": new,
+                                            "confirm": new, "revoke_tokens": "y"})
+    assert [(e["account"], e["reason"]) for e in events("token.revoke")[1:]] == [
+        (admin.id, "password_changed")]
 
 
 @pytest.mark.parametrize(("key", "reason"), [("seen", "idle"), ("iat", "lifetime")])

@@ -7,6 +7,7 @@ import subprocess
 import pytest
 from flask import request
 
+from factcheck.config import ConfigurationError
 from factcheck.serve import default_workers, startup_warnings
 from factcheck.states import Role
 
@@ -127,6 +128,50 @@ def test_serve_refuses_debug_mode(tmp_path, debug):
     assert result.returncode != 0
     assert "Debug mode is on" in result.stderr
     assert "FACTCHECK_SECRET_KEY" not in result.stderr  # the key itself was fine
+
+
+def _without_key(tmp_path, args: list[str], *, gunicorn: bool = False, key: str | None = None,
+                 ) -> subprocess.CompletedProcess:
+    """Start `factcheck ARGS` (or gunicorn with ARGS) in production; it must refuse."""
+    instance = tmp_path / "instance"
+    env = {"FACTCHECK_ENV": "production"}
+    if key is not None:
+        env["FACTCHECK_SECRET_KEY"] = key
+    program = FACTCHECK.with_name("gunicorn") if gunicorn else FACTCHECK
+    return subprocess.run([str(program), *args], capture_output=True, text=True, timeout=60,
+                          env=server_env(instance, f"sqlite:///{instance / 'db.sqlite'}", env))
+
+
+@pytest.mark.parametrize("command", [["run"], ["demo", "--no-serve"], ["db", "upgrade"]])
+def test_every_command_refuses_production_without_a_secret_key_in_one_line(tmp_path, command):
+    port = ["--port", str(free_port())] if command[0] != "db" else []
+    result = _without_key(tmp_path, [*command, *port])
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr  # one line, no traceback, no usage
+    assert result.stderr.startswith("Error: Refusing to start: FACTCHECK_ENV=production")
+    assert "FACTCHECK_SECRET_KEY" in result.stderr
+    assert "Running on" not in result.stdout + result.stderr
+    assert not (tmp_path / "instance" / "db.sqlite").exists()  # refused before touching it
+
+
+def test_a_short_key_is_refused_by_every_command_too(tmp_path):
+    result = _without_key(tmp_path, ["demo", "--no-serve"], key="short")
+    assert result.returncode == 1
+    assert "shorter than 32 characters" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_plain_gunicorn_refuses_production_without_a_secret_key(tmp_path):
+    result = _without_key(tmp_path, ["--bind", f"127.0.0.1:{free_port()}", "--workers", "1",
+                                     "factcheck:create_app()"], gunicorn=True)
+    assert result.returncode != 0  # the worker fails to boot and the master gives up
+    assert "Refusing to start: FACTCHECK_ENV=production" in result.stderr
+    assert "Booting worker" in result.stderr  # it got as far as building the app
+
+
+def test_create_app_refuses_production_without_a_secret_key(make_app):
+    with pytest.raises(ConfigurationError, match="FACTCHECK_SECRET_KEY"):
+        make_app(ENV="production", SECRET_KEY=None)
+    assert make_app(ENV="production", SECRET_KEY=PRODUCTION_KEY).config["SECRET_KEY"]
 
 
 # --- behind a reverse proxy, over HTTPS, with trusted hosts -----------------------------------

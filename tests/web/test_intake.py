@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -248,6 +251,92 @@ def test_url_import_problems_are_explained(loopback_editor, site, path, route, m
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert f'value="{base}{path}"' in response.get_data(as_text=True)  # kept
+
+
+@contextmanager
+def trickling_server(instant: bytes, trickled: bytes, tls: ssl.SSLContext | None = None,
+                     ) -> Iterator[str]:
+    """A server on 127.0.0.1 that sends `instant` at once, then `trickled` 8 bytes every 0.1 s.
+
+    Every single read gets data well within any per-read timeout; only a deadline on the
+    whole fetch stops it. It gives up after 30 s, so a fetch without one fails slowly.
+    """
+    stop = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def trickle() -> None:
+        conn, _addr = listener.accept()
+        if tls is not None:
+            conn = tls.wrap_socket(conn, server_side=True)
+        with conn:
+            conn.recv(65536)  # the request
+            try:
+                conn.sendall(instant)
+                for start in range(0, len(trickled), 8):
+                    if stop.wait(0.1):
+                        return
+                    conn.sendall(trickled[start:start + 8])
+            except OSError:
+                return  # the client gave up: what the test wants
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        scheme, host = ("https", "localhost") if tls else ("http", "127.0.0.1")
+        yield f"{scheme}://{host}:{listener.getsockname()[1]}/slow"
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(5)
+
+
+@pytest.mark.parametrize("slow_part", ["body", "headers"])
+def test_url_import_has_one_deadline_for_the_whole_fetch(make_app, make_user, slow_part):
+    from ..helpers import login
+
+    app = make_app(URL_IMPORT_ALLOW_LOOPBACK=True, URL_IMPORT_TIMEOUT=1)
+    client = app.test_client()
+    login(client, make_user(Role.EDITOR).email)
+    body = b"<html><body><p>" + b"Unemployment fell by 4 percent. " * 30 + b"</p></body></html>"
+    head = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: " + b"p" * 300
+            + f"\r\nContent-Length: {len(body)}\r\n\r\n".encode())
+    # The head at once and the body 8 bytes at a time, or the head 8 bytes at a time too.
+    instant, trickled = (head, body) if slow_part == "body" else (b"", head + body)
+    with trickling_server(instant, trickled) as url:
+        response = _import(client, url=url, title="Slow")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "took longer than 1 seconds to load" in page
+    assert _articles(app) == []
+
+
+def test_the_deadline_holds_over_https_too(loopback_editor, tmp_path, monkeypatch):
+    from factcheck.intake import fetch
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    default_context = ssl.create_default_context
+
+    def trusting_the_test_certificate(*args, **kwargs):
+        context = default_context(*args, **kwargs)
+        context.load_verify_locations(cert)
+        return context
+
+    monkeypatch.setattr(fetch.ssl, "create_default_context", trusting_the_test_certificate)
+    app, client = loopback_editor
+    app.config["URL_IMPORT_TIMEOUT"] = 1
+    page = b"<html><body><p>" + b"Unemployment fell by 4 percent. " * 30 + b"</p></body></html>"
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {len(page)}\r\n\r\n"
+    with trickling_server(head.encode() + page, b"", tls=server_side) as url:
+        assert _import(client, url=url, title="Fast").status_code == 302  # TLS itself works
+    with trickling_server(head.encode(), page, tls=server_side) as url:
+        response = _import(client, url=url, title="Slow")
+    assert response.status_code == 422
+    assert "took longer than 1 seconds to load" in response.get_data(as_text=True)
 
 
 def test_unreachable_url_is_explained(loopback_editor):
