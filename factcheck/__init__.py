@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         main,
         page_cache,
         public,
+        repeats,
         review,
     )
     from .web.converters import RecordIdConverter
@@ -75,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register_input_checks(app)
     errors.register_refusal_log(app)
     errors.register_security_headers(app)
+    repeats.register_form_tokens(app)  # after the input checks: a refused form spends nothing
     return app
 
 

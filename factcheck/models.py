@@ -484,6 +484,38 @@ class ThrottleHit(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
 
 
+class FormSubmission(SQLModel, table=True):
+    """A form's one-time token, spent by the first submission that committed.
+
+    A double click or a resent form finds the token spent and is shown where the first
+    submission led (`location`) instead of doing the work twice.
+    """
+
+    __tablename__ = "form_submissions"
+
+    token: str = Field(primary_key=True, max_length=64)
+    user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="CASCADE")
+    location: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = _created(index=True)
+
+
+class IdempotentRequest(SQLModel, table=True):
+    """An API request's `Idempotency-Key` and its first response, answered to any repeat."""
+
+    __tablename__ = "idempotent_requests"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    key: str = Field(max_length=255)
+    # SHA-256 of the method, path and body: a key sent again with another request is refused.
+    fingerprint: str = Field(max_length=64)
+    status: int | None = None  # None while the first request is still being answered
+    body: bytes | None = Field(default=None, sa_type=LargeBinary)
+    headers: dict[str, str] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    created_at: datetime = _created(index=True)
+
+
 # The search index: derived data kept by factcheck/workflow/search_index.py, created by
 # migration 0005 with dialect-specific DDL, and so not on SQLModel.metadata.
 SEARCH_ENTRIES = "search_entries"

@@ -4,7 +4,13 @@
 it, and `openapi` describes them all.
 """
 
-from . import articles, checks, claims, openapi  # noqa: F401 (they register the routes)
+from . import (  # noqa: F401 (they register the routes and hooks)
+    articles,
+    checks,
+    claims,
+    idempotency,
+    openapi,
+)
 from .core import bp
 
 __all__ = ["bp"]

@@ -43,7 +43,7 @@ MAX_PAGE = 1_000_000
 _DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII only: int() also takes " 7", "+7", other digits
 # Escaped inside JSON strings so that a response can never be read as HTML.
 _HTML_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"))
-_CORS_HEADERS = "Authorization, Content-Type, If-None-Match"
+_CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key, If-None-Match"
 
 
 # --- JSON responses and errors ----------------------------------------------------------------
@@ -159,7 +159,8 @@ def _private_and_cors(response: Response) -> Response:
     allowed = current_app.config.get("API_CORS_ORIGINS") or ()
     if origin and (origin in allowed or "*" in allowed):
         response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Location"
+        response.headers["Access-Control-Expose-Headers"] = ("ETag, Idempotent-Replayed, "
+                                                            "Last-Modified, Location")
         response.vary.add("Origin")
         if request.method == "OPTIONS":  # a preflight: Flask answers it with the Allow header
             response.headers["Access-Control-Allow-Methods"] = response.headers.get("Allow", "")

@@ -28,6 +28,18 @@ _QUERY = {
                  "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
 }
 
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255,
+               "pattern": "^[!-~]([ -~]*[!-~])?$"},
+    "description": ("Send the same key again to retry this request safely: a repeat of a "
+                    "request that was answered gets the same response again (with the header "
+                    "'Idempotent-Replayed: true') and does nothing; the same key with a "
+                    "different request is refused (422); a repeat while the first is still "
+                    "running answers 409 with Retry-After. Keys belong to the token's user "
+                    "and are kept for 24 hours; a request refused with a 4xx keeps nothing."),
+}
+
 
 def openapi_path(rule: str) -> str:
     """A Flask rule such as ``/claims/<int:claim_id>`` as an OpenAPI path template."""
@@ -53,12 +65,17 @@ def _operation(op: Operation) -> dict[str, Any]:
     if op.auth:
         doc["x-minimum-role"] = str(op.auth)
     parameters = _path_parameters(op.rule) + [_QUERY[name] for name in op.query]
+    if op.method == "POST" and op.auth:
+        parameters.append(_IDEMPOTENCY_KEY)
     if parameters:
         doc["parameters"] = parameters
     if op.body:
         doc["requestBody"] = {"required": "required" in SCHEMAS[op.body],
                               "content": {"application/json": {"schema": ref(op.body)}}}
-    for status, schema in sorted(op.responses.items()):
+    responses = dict(op.responses)
+    if op.method == "POST" and op.auth:  # a bad, reused or busy Idempotency-Key
+        responses.update({status: "Error" for status in (400, 409, 422)})
+    for status, schema in sorted(responses.items()):
         response: dict[str, Any] = {"description": _STATUS_TEXT.get(status, str(status))}
         if schema is not None:
             response["content"] = {"application/json": {"schema": ref(schema)}}

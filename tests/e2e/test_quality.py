@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
+import lxml.html
 from playwright.sync_api import Browser, Page, Response, expect
 from sqlmodel import select
 
@@ -219,6 +220,23 @@ class Checker:
         target.write_text(response.text(), encoding="utf-8")
         self.sources[target] = f"{name} ({path})"
 
+    def forms_without_one_time_token(self) -> list[str]:
+        """Every POST form of every saved page that lacks exactly one `form_token`."""
+        problems = []
+        for path, page_name in self.sources.items():
+            tokens = []
+            for form in lxml.html.fromstring(path.read_bytes()).iter("form"):
+                if (form.get("method") or "get").lower() != "post":
+                    continue
+                found = form.xpath(".//input[@type='hidden'][@name='form_token']/@value")
+                if len(found) != 1:
+                    problems.append(f"{page_name}: form to {form.get('action')} has "
+                                    f"{len(found)} form tokens")
+                tokens += found
+            if len(set(tokens)) != len(tokens):
+                problems.append(f"{page_name}: two forms share a token")
+        return problems
+
     def close(self) -> None:
         for context in self.contexts:
             context.close()
@@ -328,6 +346,8 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
     problems = []
     if checker.violations:
         problems.append("axe-core found WCAG 2.1 A/AA violations:\n" + checker.axe_report())
+    if untokened := checker.forms_without_one_time_token():
+        problems.append("Forms without their one-time token:\n  " + "\n  ".join(untokened))
     if vnu_errors:
         problems.append("The Nu Html Checker found errors:\n  " + "\n  ".join(vnu_errors))
     assert not problems, "\n\n".join(problems)

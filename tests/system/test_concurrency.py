@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlmodel import func, select
 
 from factcheck.extensions import db
-from factcheck.models import AuditEvent, Claim, Evidence
+from factcheck.models import Article, AuditEvent, Claim, Evidence
 from factcheck.states import Role
 
 from ..helpers import PASSWORD, api_token, csrf_token
@@ -121,6 +121,59 @@ def test_simultaneous_form_edits_keep_one_and_answer_409(app, database_url, runn
             statuses = sorted(pool.map(submit, range(len(browsers))))
     assert statuses == [302] + [409] * (len(browsers) - 1), statuses
     assert _count(app, AuditEvent, AuditEvent.action == "claim.edit") == 1
+
+
+def test_a_form_clicked_four_times_at_once_imports_one_article(app, database_url, make_user,
+                                                              tmp_path):
+    editor = make_user(Role.EDITOR)
+    with running_server(tmp_path, database_url=database_url, workers=4) as server:
+        browser = _sign_in(server, editor.email)
+        page = browser.get("/editor/articles/new").body
+        form = {"csrf_token": csrf_token(page), "text": TEXT, "title": "Jobs",
+                "form_token": re.search(r'name="form_token" value="([^"]+)"', page).group(1)}
+        barrier = threading.Barrier(4)
+
+        def submit(_n: int) -> tuple[int, str]:
+            barrier.wait()
+            reply = browser.post("/editor/articles/new", form)
+            return reply.status, reply.headers.get("Location", "")
+
+        with ThreadPoolExecutor(4) as pool:
+            replies = list(pool.map(submit, range(4)))
+    assert _count(app, Article) == 1, replies
+    # Every click is answered with the article the first one created.
+    assert {status for status, _location in replies} == {302}, replies
+    assert len({location for _status, location in replies}) == 1, replies
+    assert re.search(r"/editor/articles/\d+$", replies[0][1]), replies
+
+
+def test_an_api_retry_storm_with_one_idempotency_key_imports_one_article(
+        app, database_url, runner, make_user, tmp_path):
+    token = api_token(runner, make_user(Role.EDITOR).email)
+    body = json.dumps({"title": "Jobs", "text": TEXT}).encode()
+    with running_server(tmp_path, database_url=database_url, workers=4) as server:
+        barrier = threading.Barrier(8)
+
+        def send(_n: int) -> tuple[int, dict, str | None]:
+            barrier.wait()
+            request = urllib.request.Request(  # noqa: S310 (our own http:// test server)
+                f"{server}/api/v1/articles", data=body, method="POST",
+                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "retry-1",
+                         "Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                    return (response.status, json.loads(response.read()),
+                            response.headers.get("Idempotent-Replayed"))
+            except urllib.error.HTTPError as error:
+                with error:
+                    return error.code, json.loads(error.read()), None
+
+        with ThreadPoolExecutor(8) as pool:
+            replies = list(pool.map(send, range(8)))
+    assert _count(app, Article) == 1, replies
+    assert {status for status, _body, _replayed in replies} == {201}, replies
+    assert len({body["id"] for _status, body, _replayed in replies}) == 1
+    assert sorted(replayed or "" for _s, _b, replayed in replies) == [""] + ["true"] * 7
 
 
 def test_four_writers_two_hundred_writes_each_lose_nothing(app, database_url, runner,
