@@ -20,7 +20,7 @@ from ..intake.sources import IntakeError, read_source
 from ..models import Article, Assignment, Claim, ReaderReport, User
 from ..queries.board import board_page
 from ..queries.claim_page import claim_page
-from ..queries.claims import article_claims
+from ..queries.claims import claims_of_article
 from ..queries.decision import decision_page
 from ..queries.desk import (
     articles_with_progress,
@@ -348,8 +348,8 @@ def assign(article_id: int):
     form = _assign_form()
     if form.validate_on_submit():
         reviewer = db.session.get(User, form.reviewer.data)
-        wanted = set(form.claims.data or [])
-        claims = [c for c in article_claims(db.session, article_id) if c.id in wanted]
+        # Only the ticked claims are read, not the whole article.
+        claims = claims_of_article(db.session, article_id, set(form.claims.data or []))
         with view_step(form) as step:
             if reviewer is None:
                 raise WorkflowError(_("Choose a reviewer."), field="reviewer")
