@@ -193,6 +193,12 @@ def article(article_id: int):
     return _render_board(get_or_404(Article, article_id))
 
 
+@bp.route("/claims/<int:claim_id>/board")
+def claim_on_board(claim_id: int):
+    """Go to the claim's card on the board page that lists it (for links from elsewhere)."""
+    return redirect(_claim_url(get_or_404(Claim, claim_id)))
+
+
 @bp.route("/articles/<int:article_id>/claims", methods=["POST"])
 def add(article_id: int):
     """Add a claim from a passage of the text."""

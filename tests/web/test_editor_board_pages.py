@@ -16,7 +16,7 @@ from factcheck.queries.board import BOARD_PER_PAGE
 from factcheck.states import ClaimKind, ClaimStatus, Role
 from factcheck.workflow.articles import create_article
 
-from ..helpers import csrf_token
+from ..helpers import csrf_token, post_form
 
 SENTENCE = "Claim {k:05d}: the ministry reported {n} new schools in district {d} last year."
 PER = BOARD_PER_PAGE
@@ -246,6 +246,24 @@ def test_selecting_by_score_acts_on_every_page_and_says_so(app, client, long_art
     assert sorted(selected) == sorted(worthy) and set(selected) & set(ids[2 * PER:])
     follow = client.get(response.location).get_data(as_text=True)
     assert f"{len(worthy)} claims selected in the whole article." in follow
+
+
+def test_links_to_a_claim_land_on_the_page_that_lists_it(app, client, long_article):
+    article_id, ids = long_article
+    on_page_three, on_page_one = ids[2 * PER + 20], ids[5]
+    response = client.get(f"/editor/claims/{on_page_three}/board")
+    assert response.status_code == 302
+    assert response.location == f"/editor/articles/{article_id}?page=3#claim-{on_page_three}"
+    assert client.get(f"/editor/claims/{on_page_one}/board").location == (
+        f"/editor/articles/{article_id}#claim-{on_page_one}")
+    assert client.get("/editor/claims/999999/board").status_code == 404
+    # The claim's own page links back through it, and saving there lands on page 3.
+    claim_page = client.get(f"/editor/claims/{on_page_three}").get_data(as_text=True)
+    assert f'href="/editor/claims/{on_page_three}/board"' in claim_page
+    saved = post_form(client, f"/editor/claims/{on_page_three}", {
+        "text": "Reworded.", "claimant": "", "claim_date": "",
+        "version": _version(app, on_page_three)})
+    assert saved.location == f"/editor/articles/{article_id}?page=3#claim-{on_page_three}"
 
 
 def test_a_page_reads_one_page_of_claims_not_the_article(app, client, long_article):
