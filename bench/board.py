@@ -2,13 +2,14 @@
 
     .venv/bin/python bench/board.py [--runs 5] [--database-url URL]
 
-Imports two articles through the workflow on a fresh SQLite database in a temporary
-directory (or on `--database-url`): the demo article (6 KB, a few dozen claims) as the
-baseline, and about 1 MB of news text made as bench/import_article.py does (about 12,000
-claims). Then it GETs the editor's board of each through the Flask test client,
-alternating short and long request by request so that load on the machine hits both
-alike, and prints the median time and the HTML size of each, and the ratios long / short.
-Extra pages of the long board (`--page N`, repeatable) are measured the same way.
+Imports three articles through the workflow on a fresh SQLite database in a temporary
+directory (or on `--database-url`): the demo article (6 KB, 30 claims) as the baseline;
+the demo article six times over (180 claims: a full board that still fits one page); and
+about 1 MB of news text made as bench/import_article.py does (about 12,000 claims). Then
+it GETs the editor's board of each through the Flask test client, alternating request by
+request so that load on the machine hits all alike, and prints the median time and the
+HTML size of each, and their ratios to the short board. Extra pages of the long board
+(`--page N`, repeatable) are measured the same way.
 """
 
 from __future__ import annotations
@@ -71,8 +72,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         app, client = editor_client(args.database_url, Path(tmp))
         short_id, short_claims = imported(app, "Short article", demo)
+        full_id, full_claims = imported(app, "One full page", "\n".join([demo] * 6))
         long_id, long_claims = imported(app, "Long article", megabyte_of_news(args.max_bytes))
         paths = {"short board": f"/editor/articles/{short_id}",
+                 "one-page board": f"/editor/articles/{full_id}",
                  "long board, page 1": f"/editor/articles/{long_id}"}
         for number in args.page:
             paths[f"long board, page {number}"] = f"/editor/articles/{long_id}?page={number}"
@@ -83,7 +86,7 @@ def main() -> None:
                 seconds, sizes[name] = get_once(client, path)
                 times[name].append(seconds)
         db.dispose(app)
-    print(f"short article: {short_claims:,} claims; long article: {long_claims:,} claims; "
+    print(f"claims: short {short_claims:,}, one-page {full_claims:,}, long {long_claims:,}; "
           f"median of {args.runs} runs")
     base_time, base_size = statistics.median(times["short board"]), sizes["short board"]
     for name in paths:
