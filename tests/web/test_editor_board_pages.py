@@ -223,6 +223,11 @@ def test_bulk_forms_carry_their_page_and_come_back_to_it(app, client, make_user,
         "csrf_token": token, "min_score": "7"})
     assert invalid.status_code == 422  # shown again on the page it came from
     assert _cards(invalid.get_data(as_text=True)) == ids[2 * PER:]
+    # Publishing a draft with nothing decided is refused; the message shows on page 2.
+    refused = client.post(f"/editor/articles/{article_id}/publish?page=2",
+                          data={"csrf_token": token})
+    assert refused.location == f"/editor/articles/{article_id}?page=2#publishing"
+    assert "nothing to publish" in client.get(refused.location).get_data(as_text=True)
     added = client.post(f"/editor/articles/{article_id}/claims?page=2", data={
         "csrf_token": token, "quote": _sentence(2 * PER + 10)[:20]})
     with app.app_context():
