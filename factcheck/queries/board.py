@@ -1,42 +1,179 @@
-"""The editor's claim board: the article, its claims in order and what the board shows of each."""
+"""The editor's claim board: the article, a page of its claims in order, and what the board
+shows of each; counts and summaries always cover the whole article."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import and_, case, func, or_
+from sqlmodel import Session, col, select
 
 from ..engine.highlight import segments
+from ..engine.splitting import CHECKWORTHY_THRESHOLD
 from ..models import Article, Claim, ConflictDeclaration, User
 from ..states import ClaimStatus
 from .agreement import ArticleAgreement, article_agreement
-from .claims import article_claims
+from .claims import CLAIM_ORDER
 from .desk import article_conflicts, claim_assignments
+from .paging import Page, last_page
+
+# Claims per board page. A normal article (a few dozen claims) stays on one page; the
+# 12,000 claims of a 1 MB article, all on one page, made 44 MB of HTML in about 4 s.
+BOARD_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A claim highlighted in the text shown, and where its card is on the board."""
+
+    id: int
+    status: ClaimStatus
+    start: int  # in the text shown (the window), not in the whole article
+    end: int
+    number: int  # 1-based place in the whole article's list of claims
+    page: int  # the board page that lists it
+
+
+@dataclass(frozen=True)
+class ClaimCounts:
+    """How many claims the whole article has, by status, read in one aggregate query."""
+
+    total: int
+    by_status: dict[ClaimStatus, int]
+    worthy_candidates: int  # candidates scoring at least the threshold
 
 
 @dataclass(frozen=True)
 class BoardPage:
-    """Everything the claim board shows, read in a fixed number of queries."""
+    """Everything one page of the claim board shows, read in a fixed number of queries."""
 
     article: Article
-    claims: tuple[Claim, ...]
-    segments: tuple[Any, ...]  # the article text cut at claim boundaries
+    claims: Page[Claim]  # this page's claims; `claims.total` counts the whole article
+    segments: tuple[Any, ...]  # the text shown, cut at claim boundaries (claim: a Mark)
+    window: tuple[int, int]  # the characters of the article text shown [start, end)
+    counts: ClaimCounts
+    threshold: float  # the score from which a candidate counts as worth checking
     assignments: dict[int, list[tuple]]  # claim id -> (assignment, reviewer, review)
     agreement: ArticleAgreement
     conflicts: tuple[tuple[ConflictDeclaration, User], ...]
 
+    @property
+    def paged(self) -> bool:
+        """Whether the claims take more than one page."""
+        return (self.claims.pages or 1) > 1
 
-def board_page(session: Session, article: Article) -> BoardPage:
-    """The claim board of `article`."""
-    claims = article_claims(session, article.id)
-    # A claim whose words changed has no valid span until the editor anchors it again.
-    anchored = [c for c in claims if c.status != ClaimStatus.NEEDS_REANCHOR]
+    @property
+    def whole_text(self) -> bool:
+        """Whether the whole article text is shown (always on a one-page board)."""
+        return self.window == (0, len(self.article.body))
+
+
+def claim_counts(session: Session, article_id: int,
+                 threshold: float = CHECKWORTHY_THRESHOLD) -> ClaimCounts:
+    """The article's claims counted by status, and its candidates at or above `threshold`."""
+    worthy = func.sum(case((col(Claim.score) >= threshold, 1), else_=0))
+    rows = session.exec(select(Claim.status, func.count(), worthy)
+                        .where(Claim.article_id == article_id).group_by(Claim.status)).all()
+    by_status = {ClaimStatus(status): n for status, n, _worthy in rows}
+    worthy_candidates = next((int(w or 0) for status, _n, w in rows
+                              if status == ClaimStatus.CANDIDATE), 0)
+    return ClaimCounts(total=sum(by_status.values()),
+                       by_status={s: by_status[s] for s in ClaimStatus if s in by_status},
+                       worthy_candidates=worthy_candidates)
+
+
+def claim_board_page(session: Session, claim: Claim, per_page: int = BOARD_PER_PAGE) -> int:
+    """The board page that lists `claim` (one count of the claims before it)."""
+    before = session.exec(
+        select(func.count()).select_from(Claim).where(
+            Claim.article_id == claim.article_id,
+            or_(col(Claim.position) < claim.position,
+                and_(Claim.position == claim.position,
+                     or_(col(Claim.start) < claim.start,
+                         and_(Claim.start == claim.start, col(Claim.id) < claim.id)))))
+    ).one()
+    return before // per_page + 1
+
+
+def _window(session: Session, article: Article, claims: Page[Claim]) -> tuple[int, int]:
+    """The part of the text this page shows: from the start of its first claim in the
+    text (the beginning of the article on page 1) to the start of the first claim after
+    its last one in the text (the end of the article on the last page).
+
+    Every character lies in the window of the page that lists the claim before it, so the
+    whole text is on some page; with claims in text order the windows follow each other
+    without overlap.
+    """
+    size = len(article.body)
+    spans = [(c.start, c.end) for c in claims.items if c.status != ClaimStatus.NEEDS_REANCHOR]
+    if claims.number > 1 and not spans:
+        return 0, 0  # only claims to anchor again: no place in the text
+    low = 0 if claims.number == 1 else min(start for start, _end in spans)
+    if not claims.has_next:
+        return low, size
+    last_end = max((end for _start, end in spans), default=0)
+    following = session.exec(
+        select(func.min(Claim.start)).where(
+            Claim.article_id == article.id, Claim.status != ClaimStatus.NEEDS_REANCHOR,
+            col(Claim.start) >= last_end)).one()
+    return low, min(size, max(low, following if following is not None else size))
+
+
+def _marks(session: Session, article: Article, claims: Page[Claim],
+           window: tuple[int, int]) -> list[Mark]:
+    """The anchored claims starting in the window, with their numbers and pages."""
+    low, high = window
+    skip = (claims.number - 1) * claims.per_page
+    numbers = {c.id: n for n, c in enumerate(claims.items, start=skip + 1)}
+    if claims.number == 1 and not claims.has_next:  # one page: every claim is on it
+        found = [(c.id, c.status, c.start, c.end) for c in claims.items]
+    else:
+        found = session.exec(
+            select(Claim.id, Claim.status, Claim.start, Claim.end)
+            .where(Claim.article_id == article.id, col(Claim.start) >= low,
+                   col(Claim.start) < high).order_by(col(Claim.start))).all()
+    found = [row for row in found if row[1] != ClaimStatus.NEEDS_REANCHOR]
+    others = [row[0] for row in found if row[0] not in numbers]
+    if others:
+        # Claims moved in the list start in this page's text but are listed elsewhere:
+        # their places, computed in SQL without reading the claims themselves.
+        ranked = (select(Claim.id, func.row_number().over(order_by=CLAIM_ORDER)
+                         .label("number"))
+                  .where(Claim.article_id == article.id).subquery())
+        numbers.update(session.exec(select(ranked.c.id, ranked.c.number)
+                                    .where(ranked.c.id.in_(others))).all())
+    return [Mark(id=id_, status=ClaimStatus(status), start=s - low, end=e - low,
+                 number=numbers[id_], page=(numbers[id_] - 1) // claims.per_page + 1)
+            for id_, status, s, e in found]
+
+
+def board_page(session: Session, article: Article, *, page: int = 1,
+               per_page: int = BOARD_PER_PAGE,
+               threshold: float = CHECKWORTHY_THRESHOLD) -> BoardPage:
+    """Page `page` of the claim board of `article` (a page past the end gives the last)."""
+    counts = claim_counts(session, article.id, threshold)
+    number = last_page(counts.total, page, per_page)
+    items = []
+    if counts.total:
+        items = list(session.exec(
+            select(Claim).where(Claim.article_id == article.id).order_by(*CLAIM_ORDER)
+            .limit(per_page).offset((number - 1) * per_page)).all())
+    claims = Page(items=items, number=number, per_page=per_page, total=counts.total)
+    window = _window(session, article, claims)
+    marks = _marks(session, article, claims, window)
+    # A claim starting near the window's end may run past it: show it whole.
+    shown_end = max([window[1], *(window[0] + m.end for m in marks)])
+    shown_end = min(shown_end, len(article.body))
+    window = (window[0], shown_end)
     return BoardPage(
         article=article,
-        claims=tuple(claims),
-        segments=tuple(segments(article.body, anchored)),
-        assignments=claim_assignments(session, [c.id for c in claims]),
+        claims=claims,
+        segments=tuple(segments(article.body[window[0]:window[1]], marks)),
+        window=window,
+        counts=counts,
+        threshold=threshold,
+        assignments=claim_assignments(session, [c.id for c in items]),
         agreement=article_agreement(session, article.id),
         conflicts=tuple(article_conflicts(session, article.id)),
     )

@@ -6,12 +6,23 @@ from sqlmodel import Session, col, select
 
 from ..models import AuditEvent, Claim, Comment, Decision, Evidence, User
 
+# The order of an article's claims, everywhere: the id breaks ties so that a page of the
+# board and the position computed for a claim always agree.
+CLAIM_ORDER = (col(Claim.position), col(Claim.start), col(Claim.id))
+
 
 def article_claims(session: Session, article_id: int) -> list[Claim]:
     """The claims of an article in their order."""
-    query = select(Claim).where(Claim.article_id == article_id).order_by(
-        col(Claim.position), col(Claim.start)
-    )
+    query = select(Claim).where(Claim.article_id == article_id).order_by(*CLAIM_ORDER)
+    return list(session.exec(query).all())
+
+
+def claims_of_article(session: Session, article_id: int, ids: set[int]) -> list[Claim]:
+    """Those of `ids` that are claims of the article, in their order (one query)."""
+    if not ids:
+        return []
+    query = (select(Claim).where(Claim.article_id == article_id, col(Claim.id).in_(ids))
+             .order_by(*CLAIM_ORDER))
     return list(session.exec(query).all())
 
 

@@ -18,9 +18,9 @@ from ..extensions import db
 from ..i18n import _
 from ..intake.sources import IntakeError, read_source
 from ..models import Article, Assignment, Claim, ReaderReport, User
-from ..queries.board import board_page
+from ..queries.board import board_page, claim_board_page
 from ..queries.claim_page import claim_page
-from ..queries.claims import article_claims
+from ..queries.claims import claims_of_article
 from ..queries.decision import decision_page
 from ..queries.desk import (
     articles_with_progress,
@@ -145,13 +145,42 @@ def _assign_form() -> AssignForm:
     return form
 
 
+def _board_url(article_id: int, page: int = 1, anchor: str | None = None) -> str:
+    """A page of an article's board (the first without a page argument), at `anchor`."""
+    return url_for("editor.article", article_id=article_id, page=page if page > 1 else None,
+                   _anchor=anchor)
+
+
+def _claim_url(claim: Claim, *, anchor: bool = True) -> str:
+    """The board page that lists `claim` now, at its card unless `anchor` is False."""
+    return _board_url(claim.article_id, claim_board_page(db.session, claim),
+                      f"claim-{claim.id}" if anchor else None)
+
+
+def _posted_page() -> int:
+    """The board page a form was sent from (forms on the board carry it in their action)."""
+    return page_number(request.args)
+
+
 def _render_board(article: Article, status: int = 200, **forms):
-    page = board_page(db.session, article)
+    page = board_page(db.session, article, page=_posted_page(),
+                      threshold=CHECKWORTHY_THRESHOLD)
     forms.setdefault("add_form", ClaimAddForm())
     forms.setdefault("bulk_form", BulkSelectForm(min_score=CHECKWORTHY_THRESHOLD))
     forms.setdefault("assign_form", _assign_form())
+    if page.paged:
+        # The editor sees one page, but these two act on the whole article or on this
+        # page only: say which next to the field.
+        forms["bulk_form"].min_score.description = _(
+            "Applies to the whole article: every candidate on all {pages} pages, not only "
+            "the claims shown here ({n} candidates score at least {threshold}).",
+            pages=page.claims.pages, n=page.counts.worthy_candidates,
+            threshold=f"{CHECKWORTHY_THRESHOLD:.2f}")
+        forms["assign_form"].reviewer.description = _(
+            "Assigns the claims ticked on this page.")
     html = render_template(
         "editor/article.html", article=article, page=page, threshold=CHECKWORTHY_THRESHOLD,
+        here=page.claims.number if page.claims.number > 1 else None,
         actions={claim.id: claim_actions(claim) for claim in page.claims},
         publishing=article_actions(article), ClaimStatus=ClaimStatus, **forms,
     )
@@ -160,8 +189,14 @@ def _render_board(article: Article, status: int = 200, **forms):
 
 @bp.route("/articles/<int:article_id>")
 def article(article_id: int):
-    """The claim board: the text with every claim highlighted, and the claims to triage."""
+    """The claim board, a page of claims at a time, with their part of the text highlighted."""
     return _render_board(get_or_404(Article, article_id))
+
+
+@bp.route("/claims/<int:claim_id>/board")
+def claim_on_board(claim_id: int):
+    """Go to the claim's card on the board page that lists it (for links from elsewhere)."""
+    return redirect(_claim_url(get_or_404(Claim, claim_id)))
 
 
 @bp.route("/articles/<int:article_id>/claims", methods=["POST"])
@@ -189,8 +224,8 @@ def bulk_select(article_id: int):
         n = select_by_score(db.session, article=found, min_score=float(form.min_score.data),
                             actor=current_user())
     if step.ok:
-        flash(_("{n} claims selected.", n=n), "success")
-    return redirect(url_for("editor.article", article_id=article_id))
+        flash(_("{n} claims selected in the whole article.", n=n), "success")
+    return redirect(_board_url(article_id, _posted_page()))
 
 
 @bp.route("/articles/<int:article_id>/text", methods=["GET", "POST"])
@@ -243,10 +278,9 @@ def _claim_page(claim: Claim, status: int = 200, **forms):
 
 
 def _back_to_claim(claim: Claim, message: str):
-    """Confirm, and return to the claim on the board."""
+    """Confirm, and return to the claim on the board page that lists it now."""
     flash(message, "success")
-    return redirect(url_for("editor.article", article_id=claim.article_id,
-                            _anchor=f"claim-{claim.id}"))
+    return redirect(_claim_url(claim))
 
 
 @bp.route("/claims/<int:claim_id>", methods=["GET", "POST"])
@@ -284,8 +318,7 @@ def split(claim_id: int):
         if not step.ok:
             return _claim_page(found, step.status, split_form=form)
         return _back_to_claim(found, _("Claim split in two."))
-    return redirect(url_for("editor.article", article_id=found.article_id,
-                            _anchor=f"claim-{found.id}"))
+    return redirect(_claim_url(found))
 
 
 @bp.route("/claims/<int:claim_id>/reanchor", methods=["POST"])
@@ -313,10 +346,9 @@ def _board_action(claim_id: int, action) -> object:
     if _shows_current(step.error):
         return render_template("editor/claim_conflict.html", current=step.error.current,
                                form=None), 409
-    if not step.ok:
-        return redirect(url_for("editor.article", article_id=found.article_id))
-    return redirect(url_for("editor.article", article_id=found.article_id,
-                            _anchor=f"claim-{found.id}"))
+    # Back to the page that lists the claim now (a move or merge may change it); after a
+    # refusal without the anchor, so that the message at the top is seen.
+    return redirect(_claim_url(found, anchor=step.ok))
 
 
 @bp.route("/claims/<int:claim_id>/<any(select, dismiss, restore):action>", methods=["POST"])
@@ -348,8 +380,8 @@ def assign(article_id: int):
     form = _assign_form()
     if form.validate_on_submit():
         reviewer = db.session.get(User, form.reviewer.data)
-        wanted = set(form.claims.data or [])
-        claims = [c for c in article_claims(db.session, article_id) if c.id in wanted]
+        # Only the ticked claims are read, not the whole article.
+        claims = claims_of_article(db.session, article_id, set(form.claims.data or []))
         with view_step(form) as step:
             if reviewer is None:
                 raise WorkflowError(_("Choose a reviewer."), field="reviewer")
@@ -358,7 +390,7 @@ def assign(article_id: int):
         if step.ok:
             flash(_("{n} claims assigned to {name}.", n=n, name=reviewer.display_name),
                   "success")
-            return redirect(url_for("editor.article", article_id=article_id))
+            return redirect(_board_url(article_id, _posted_page()))
     return _render_board(found, 422, assign_form=form)
 
 
@@ -371,8 +403,7 @@ def unassign_reviewer(assignment_id: int):
         unassign(db.session, assignment=assignment, actor=current_user(), reason="editor")
     if step.ok:
         flash(_("Reviewer removed from the claim."), "success")
-    return redirect(url_for("editor.article", article_id=claim_found.article_id,
-                            _anchor=f"claim-{claim_found.id}"))
+    return redirect(_claim_url(claim_found))
 
 
 def _claim_to_decide(claim_id: int) -> Claim:
@@ -421,8 +452,7 @@ def decide(claim_id: int):
             return _decision_page(claim_found, step.status, decision_form=form,
                                   refresh_version=step.conflict)
         flash(_("Decision saved."), "success")
-        return redirect(url_for("editor.article", article_id=claim_found.article_id,
-                                _anchor=f"claim-{claim_id}"))
+        return redirect(_claim_url(claim_found))
     if form.is_submitted():
         return _decision_page(claim_found, 422, decision_form=form)
     return _decision_page(claim_found)
@@ -452,7 +482,7 @@ def publish(article_id: int):
                         include_open=request.form.get("include_open") == "y")
     if step.ok:
         flash(_("Published."), "success")
-    return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
+    return redirect(_board_url(article_id, _posted_page(), "publishing"))
 
 
 @bp.route("/articles/<int:article_id>/unpublish", methods=["POST"])
@@ -463,7 +493,7 @@ def unpublish(article_id: int):
         unpublish_article(db.session, article=found, editor=current_user())
     if step.ok:
         flash(_("Withdrawn from public view; its address now answers 410 Gone."), "success")
-    return redirect(url_for("editor.article", article_id=article_id, _anchor="publishing"))
+    return redirect(_board_url(article_id, _posted_page(), "publishing"))
 
 
 @bp.route("/reports")

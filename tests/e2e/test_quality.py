@@ -170,6 +170,16 @@ def _publish_sample(app, desk: Desk) -> str:
         return article.slug
 
 
+def _long_article(app, desk: Desk) -> int:
+    """The demo article eight times over: more claims than one board page holds."""
+    sample = resources.files("factcheck.data").joinpath("national-consensus.txt").read_text()
+    with app.app_context():
+        article = import_article(db.session, title="Long statement", body="\n".join([sample] * 8),
+                                 actor=db.session.get(User, desk.editor.id))
+        db.session.commit()
+        return article.id
+
+
 class Checker:
     """Opens pages in Chromium, runs axe-core on each, keeps the served HTML for vnu."""
 
@@ -295,6 +305,8 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
             "button", name="Import and find claims").click, status=422)
         checker.check(editor, "claim-board", f"/editor/articles/{desk.jobs_id}")
         checker.check(editor, "claim-board-dari", f"/editor/articles/{desk.dari_id}")
+        long_id = _long_article(app, desk)
+        checker.check(editor, "claim-board-page-2", f"/editor/articles/{long_id}?page=2")
         checker.check(editor, "article-text", f"/editor/articles/{desk.jobs_id}/text")
         checker.check(editor, "claim-edit", f"/editor/claims/{desk.jobs_claims[2]}")
         checker.check(editor, "decision", f"/editor/claims/{desk.jobs_claims[0]}/decide")

@@ -49,3 +49,34 @@ def test_editor_imports_the_sample_article_and_selects_claims(page: Page, make_u
     page.get_by_role("link", name="Articles").first.click()
     row = page.get_by_role("row").filter(has_text="National Consensus statement")
     expect(row).to_be_visible()
+
+
+def test_editor_works_on_the_second_page_of_a_long_board(page: Page, make_user):
+    editor = make_user(Role.EDITOR)
+    page.goto("/login")
+    page.get_by_label("Email", exact=True).fill(editor.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Import an article").click()
+    # The sample eight times over: more claims than one page of the board holds.
+    page.get_by_label("Paste the article text").fill("\n".join([SAMPLE] * 8))
+    page.get_by_label("Title", exact=True).fill("Eight statements")
+    page.get_by_role("button", name="Import and find claims").click()
+
+    pager = page.get_by_role("navigation", name="Pages of claims", exact=True)
+    expect(pager).to_contain_text("Page 1 of 2")
+    pager.get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"/editor/articles/\d+\?page=2$"))
+    cards = page.locator("ol.claim-list > li")
+    expect(cards.first.locator("strong")).to_have_text("201.")
+
+    # Selecting a claim here comes back to this page, at the claim.
+    card = cards.nth(3)
+    card_id = card.get_attribute("id")
+    card.get_by_role("button", name=re.compile(r"^Select")).click()
+    expect(page).to_have_url(re.compile(rf"\?page=2#{card_id}$"))
+    expect(page.locator(f"#{card_id} .badge").first).to_have_text("Selected")
+
+    # The highlights in this page's passage lead to this page's cards.
+    page.locator(".article-text a.claim-mark").nth(5).click()
+    expect(page).to_have_url(re.compile(r"\?page=2#claim-\d+$"))

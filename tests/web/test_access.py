@@ -31,6 +31,7 @@ ACCESS: dict[str, str | Role] = {
     "auth.revoke": SIGNED_IN,  # object check: only one's own tokens
     "editor.dashboard": Role.EDITOR,
     "editor.article": Role.EDITOR,
+    "editor.claim_on_board": Role.EDITOR,
     "editor.new_article": Role.EDITOR,
     "editor.article_text": Role.EDITOR,
     "editor.add": Role.EDITOR,
