@@ -25,13 +25,20 @@ from ..workflow.accounts import (
     accept_invitation,
     authenticate,
     change_password,
-    end_sessions,
     setup_first_admin,
 )
 from ..workflow.audit import record_audit
+from ..workflow.device_sessions import end_device_session
 from ..workflow.throttle import clear_hits, over_limit, record_hits
 from ..workflow.tokens import create_token, revoke_token
-from .access import current_user, login_user, logout_user, require_login, safe_next
+from .access import (
+    current_device_session,
+    current_user,
+    login_user,
+    logout_user,
+    require_login,
+    safe_next,
+)
 from .forms import (
     InvitationForm,
     LoginForm,
@@ -89,13 +96,13 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out; this ends the user's sessions on every device."""
+    """Sign out on this device; the user's other devices stay signed in."""
     form = LogoutForm()
-    user = current_user()
+    user, device = current_user(), current_device_session()
     if form.validate_on_submit() and user is not None:
         with view_step():
-            end_sessions(db.session, user=user, actor=user, reason="logout")
-        security_event("auth.logout", user=user.id)
+            end_device_session(db.session, device=device, actor=user, reason="logout")
+        security_event("auth.logout", user=user.id, session=device.id)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
