@@ -136,6 +136,92 @@ def test_a_copied_cookie_of_a_signed_out_device_is_refused(app, two_devices, eve
     assert events("auth.session_revoked")[-1]["reason"] == "revoked"
 
 
+def test_sign_out_everywhere_ends_every_device(app, two_devices, events):
+    user, laptop, phone = two_devices
+    response = post_form(laptop, "/account/sessions/end-all", {}, page="/account/sessions")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert not _signed_in(laptop)
+    assert not _signed_in(phone)
+    assert [row.ended_reason for row in _sessions(app, user.id)] == ["logout_everywhere"] * 2
+    assert rows(app, User, id=user.id)[0].session_version == 2
+    assert events("auth.logout_everywhere")[-1]["user"] == user.id
+    assert _audited(app, "auth.sessions_ended") == [
+        (user.id, user.id, {"reason": "logout_everywhere", "devices": 2})]
+
+
+def test_the_list_shows_each_device_and_marks_this_one(app, two_devices):
+    user, laptop, phone = two_devices
+    html = laptop.get("/account/sessions").get_data(as_text=True)
+    assert "Firefox · Linux" in html and "Safari · iOS" in html
+    assert "192.0.2.10" in html and "198.51.100.7" in html
+    assert html.count("This device") == 1
+    mine = html.index("This device")
+    assert html.rindex("Firefox · Linux", 0, mine) > html.rfind("Safari · iOS", 0, mine)
+    laptop_row, phone_row = _sessions(app, user.id)
+    assert _end_url(phone_row) in html  # another device can be signed out from here
+    assert _end_url(laptop_row) not in html  # this one signs out with "Sign out"
+    assert 'action="/account/sessions/end-all"' in html
+    other = phone.get("/account/sessions").get_data(as_text=True)
+    assert _end_url(laptop_row) in other and _end_url(phone_row) not in other
+    assert other.index("Safari · iOS") < other.index("This device") < other.index(
+        "Firefox · Linux")
+
+
+def test_the_account_pages_link_to_the_list(client, login_as):
+    login_as(Role.REVIEWER)
+    for page in ("/review/", "/account/password"):
+        assert 'href="/account/sessions"' in client.get(page).get_data(as_text=True), page
+
+
+def test_ending_another_device_from_the_list_signs_it_out(app, two_devices, events):
+    user, laptop, phone = two_devices
+    _laptop_row, phone_row = _sessions(app, user.id)
+    response = post_form(laptop, _end_url(phone_row), {}, page="/account/sessions")
+    assert response.status_code == 302 and response.headers["Location"] == "/account/sessions"
+    assert not _signed_in(phone)  # its next request is anonymous
+    assert _signed_in(laptop)
+    assert _sessions(app, user.id)[1].ended_reason == "owner"
+    html = laptop.get("/account/sessions").get_data(as_text=True)
+    assert "Safari · iOS" not in html and "That device is signed out." in html
+    logged = events("auth.session_ended")[-1]
+    assert (logged["user"], logged["session"]) == (user.id, phone_row.id)
+    assert _audited(app, "auth.session_ended") == [(user.id, phone_row.id, {"reason": "owner"})]
+
+
+def test_ending_this_device_from_its_own_url_signs_it_out(app, two_devices):
+    user, laptop, phone = two_devices
+    laptop_row = _sessions(app, user.id)[0]
+    response = post_form(laptop, _end_url(laptop_row), {}, page="/account/sessions")
+    assert response.headers["Location"] == "/login"
+    assert not _signed_in(laptop) and _signed_in(phone)
+
+
+def test_another_users_session_is_404_and_stays_signed_in(app, two_devices, make_user):
+    victim, _laptop, phone = two_devices
+    intruder = _device(app)
+    login(intruder, make_user(Role.ADMIN).email)
+    for row in _sessions(app, victim.id):
+        response = post_form(intruder, _end_url(row), {}, page="/account/sessions")
+        assert response.status_code == 404
+    assert len(_active(app, victim.id)) == 2
+    assert _signed_in(phone)
+    assert "Safari · iOS" not in intruder.get("/account/sessions").get_data(as_text=True)
+
+
+def test_the_new_forms_need_a_csrf_token(app, two_devices):
+    user, laptop, phone = two_devices
+    phone_row = _sessions(app, user.id)[1]
+    token = csrf_token(laptop.get("/account/sessions").get_data(as_text=True))
+    for url in ("/account/sessions/end-all", _end_url(phone_row)):
+        assert laptop.post(url).status_code == 400, url
+        assert laptop.post(url, data={"csrf_token": "forged"}).status_code == 400, url
+        assert laptop.get(url).status_code == 405, url  # state never changes on GET
+    assert len(_active(app, user.id)) == 2
+    assert _signed_in(laptop) and _signed_in(phone)
+    assert laptop.post(_end_url(phone_row), data={"csrf_token": token}).status_code == 302
+    assert not _signed_in(phone)
+
+
 def test_a_cookie_from_before_sessions_per_device_is_signed_out(app, client, make_user,
                                                                  events):
     user = make_user(Role.EDITOR)
@@ -181,6 +267,8 @@ def test_a_password_change_ends_the_other_sessions_and_renews_this_one(app, two_
     old_laptop, old_phone, renewed = _sessions(app, user.id)
     assert (old_laptop.ended_reason, old_phone.ended_reason) == ("password_changed",) * 2
     assert renewed.ended_at is None and renewed.user_agent == "Firefox · Linux"
+    html = laptop.get("/account/sessions").get_data(as_text=True)
+    assert html.count("This device") == 1 and "Safari · iOS" not in html
 
 
 def test_a_get_writes_last_seen_at_at_most_once_per_minute(app, two_devices):
@@ -210,6 +298,13 @@ def test_a_post_refreshes_last_seen_at_in_its_own_transaction(app, two_devices):
     response = post_form(laptop, "/account/tokens", {"name": ""})  # writes, then renders
     assert response.status_code == 200
     assert _sessions(app, user.id)[0].last_seen_at.timestamp() >= before - 1
+
+
+def test_a_session_of_a_device_gone_idle_is_not_listed(app, two_devices):
+    user, laptop, _phone = two_devices
+    phone_row = _sessions(app, user.id)[1]
+    _set_last_seen(app, phone_row.id, app.config["SESSION_IDLE_TIMEOUT"] + timedelta(minutes=1))
+    assert "Safari · iOS" not in laptop.get("/account/sessions").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("key", "reason"), [("seen", "idle"), ("iat", "lifetime")])
