@@ -477,6 +477,7 @@ class UserSession(SQLModel, table=True):
     # Refreshed at most once a minute, so that reading pages does not write each time.
     last_seen_at: datetime = _created()
     ended_at: datetime | None = _timestamp()  # None while the session is active
+    # logout, owner, logout_everywhere, password_changed, deactivated, idle, lifetime, ...
     ended_reason: str | None = Field(default=None, max_length=40)
     # Shown to the user to tell devices apart ("Firefox · Linux"); never trusted.
     user_agent: str = Field(default="", max_length=120)

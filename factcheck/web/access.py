@@ -96,12 +96,12 @@ def _expire(db_session: Session, *, key: str, uid: int, reason: str) -> None:
 def _write_now(work: Callable[[Session], None]) -> None:
     """Commit `work` (a rare bookkeeping write: a device seen, a session expired) at once.
 
-    A GET's session reads only (on SQLite a plain BEGIN, which must not turn into a write
+    A GET's session only reads (on SQLite a plain BEGIN, which must not turn into a write
     halfway), so the write gets a short transaction of its own, as the shared page cache
-    does; it is best effort: if it fails, the next request tries again. Any other method
-    already holds the write lock on SQLite (BEGIN IMMEDIATE) from the lookup of the
-    session, so a second connection would wait for it: the request's own session writes
-    and commits, before the view has done anything.
+    does; it is best effort: if it fails, the next request tries again. Any other method's
+    session takes the SQLite write lock at its first statement (BEGIN IMMEDIATE), here the
+    lookup of the session, so a second connection would wait for it: the request's own
+    session writes and commits instead, before the view has done anything.
     """
     if request.method not in SAFE_METHODS:
         work(db.session)
