@@ -464,6 +464,26 @@ class ApiToken(SQLModel, table=True):
     revoked_at: datetime | None = _timestamp()
 
 
+class UserSession(SQLModel, table=True):
+    """One signed-in browser (a device); its cookie holds a random key, stored here hashed."""
+
+    __tablename__ = "user_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    # SHA-256 of the key in the cookie: a copy of the database cannot sign anyone in.
+    key_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _created()
+    # Refreshed at most once a minute, so that reading pages does not write each time.
+    last_seen_at: datetime = _created()
+    ended_at: datetime | None = _timestamp()  # None while the session is active
+    # logout, owner, logout_everywhere, password_changed, deactivated, idle, lifetime, ...
+    ended_reason: str | None = Field(default=None, max_length=40)
+    # Shown to the user to tell devices apart ("Firefox · Linux"); never trusted.
+    user_agent: str = Field(default="", max_length=120)
+    ip_address: str = Field(default="", max_length=45)  # as seen through trusted proxies
+
+
 class Setting(SQLModel, table=True):
     """An organisation-wide setting (name, methodology, reviews required, ...)."""
 

@@ -15,12 +15,13 @@ from flask import (
     url_for,
 )
 
+from ..dbtypes import utcnow
 from ..extensions import db
 from ..i18n import _
 from ..infra.security_log import email_digest, security_event
 from ..invitations import user_for_invitation
-from ..models import ApiToken, User
-from ..queries.accounts import needs_setup, normalise_email, tokens_of
+from ..models import ApiToken, User, UserSession
+from ..queries.accounts import active_sessions_of, needs_setup, normalise_email, tokens_of
 from ..workflow.accounts import (
     accept_invitation,
     authenticate,
@@ -29,9 +30,17 @@ from ..workflow.accounts import (
     setup_first_admin,
 )
 from ..workflow.audit import record_audit
+from ..workflow.device_sessions import end_device_session
 from ..workflow.throttle import clear_hits, over_limit, record_hits
 from ..workflow.tokens import create_token, revoke_token
-from .access import current_user, login_user, logout_user, require_login, safe_next
+from .access import (
+    current_device_session,
+    current_user,
+    login_user,
+    logout_user,
+    require_login,
+    safe_next,
+)
 from .forms import (
     InvitationForm,
     LoginForm,
@@ -89,16 +98,61 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out; this ends the user's sessions on every device."""
+    """Sign out on this device; the user's other devices stay signed in."""
     form = LogoutForm()
-    user = current_user()
+    user, device = current_user(), current_device_session()
     if form.validate_on_submit() and user is not None:
         with view_step():
-            end_sessions(db.session, user=user, actor=user, reason="logout")
-        security_event("auth.logout", user=user.id)
+            end_device_session(db.session, device=device, actor=user, reason="logout")
+        security_event("auth.logout", user=user.id, session=device.id)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/sessions/end-all", methods=["POST"])
+def logout_everywhere():
+    """Sign out on every device, this one included (CSRF checked by CSRFProtect)."""
+    require_login()
+    user = current_user()
+    with view_step():
+        end_sessions(db.session, user=user, actor=user, reason="logout_everywhere")
+    security_event("auth.logout_everywhere", user=user.id)
+    logout_user()
+    flash(_("You are signed out on every device."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/sessions")
+def sessions():
+    """The devices signed in to my account, each of which I can sign out."""
+    require_login()
+    cfg = current_app.config
+    device = current_device_session()
+    rows = active_sessions_of(db.session, user=current_user(), current_id=device.id,
+                              now=utcnow(), idle=cfg["SESSION_IDLE_TIMEOUT"],
+                              lifetime=cfg["PERMANENT_SESSION_LIFETIME"])
+    return render_template("auth/sessions.html", sessions=rows)
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+def end_session(session_id: int):
+    """Sign out one of my devices (CSRF checked by CSRFProtect); another's is 404."""
+    require_login()
+    user, this_device = current_user(), current_device_session().id
+    device = get_or_404(UserSession, session_id, user_id=user.id)
+    with view_step(quiet=always) as step:
+        ended = end_device_session(db.session, device=device, actor=user, reason="owner")
+    if not step.ok:
+        abort(step.status)
+    if ended:
+        security_event("auth.session_ended", user=user.id, session=session_id, reason="owner")
+    if session_id == this_device:
+        logout_user()
+        flash(_("You are signed out."), "info")
+        return redirect(url_for("auth.login"))
+    flash(_("That device is signed out."), "success")
+    return redirect(url_for("auth.sessions"))
 
 
 @bp.route("/setup", methods=["GET", "POST"])

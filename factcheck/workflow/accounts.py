@@ -16,6 +16,7 @@ from ..passwords import hash_password, needs_rehash, password_problems, verify_p
 from ..queries.accounts import find_user_by_email, needs_setup, normalise_email
 from ..states import Role
 from .audit import record_audit
+from .device_sessions import end_device_sessions_of
 from .errors import WorkflowError
 from .tokens import revoke_tokens_of
 
@@ -107,9 +108,13 @@ def authenticate(session: Session, *, email: str, password: str) -> User | None:
 
 def end_sessions(session: Session, *, user: User, actor: User | None, reason: str) -> None:
     """Revoke every session and invitation link `user` has, on every device."""
+    # The version bump alone stops every cookie; ending the rows keeps the list of
+    # signed-in devices truthful.
     user.session_version += 1
     session.add(user)
-    record_audit(session, actor=actor, action="auth.sessions_ended", obj=user, reason=reason)
+    ended = end_device_sessions_of(session, user=user, reason=reason)
+    record_audit(session, actor=actor, action="auth.sessions_ended", obj=user, reason=reason,
+                 devices=ended)
 
 
 def change_password(session: Session, *, user: User, current: str, new: str,

@@ -513,6 +513,7 @@ def test_ids_too_large_for_the_database_are_404_not_500(app, make_user, number):
     token = csrf_token(client.get("/account/tokens").get_data(as_text=True))
     for path in [f"/editor/claims/{number}/select", f"/editor/claims/{number}/move/up",
                  f"/editor/reports/{number}/closed", f"/account/tokens/{number}/revoke",
+                 f"/account/sessions/{number}/end",
                  f"/editor/assignments/{number}/remove", f"/editor/articles/{number}/publish",
                  f"/review/claims/{number}/comments"]:
         response = client.post(path, data={"csrf_token": token, "version": "1", "body": "x"})

@@ -29,6 +29,9 @@ ACCESS: dict[str, str | Role] = {
     "auth.password": SIGNED_IN,
     "auth.tokens": SIGNED_IN,
     "auth.revoke": SIGNED_IN,  # object check: only one's own tokens
+    "auth.sessions": SIGNED_IN,
+    "auth.end_session": SIGNED_IN,  # object check: only one's own sessions (else 404)
+    "auth.logout_everywhere": SIGN_OUT,  # POST only; ends at the login page for everyone
     "editor.dashboard": Role.EDITOR,
     "editor.article": Role.EDITOR,
     "editor.claim_on_board": Role.EDITOR,
@@ -161,6 +164,7 @@ def test_every_route_for_every_role(make_app, make_user, identity):
             "slug": "no-such-check",
             "report_id": 999_999,
             "token_id": 999_999,
+            "session_id": 999_999,
             "status": "closed",
             "scale_id": active_scale(db.session).id,
             "label_id": scale_labels(db.session, active_scale(db.session))[0].id,
@@ -177,6 +181,6 @@ def test_every_route_for_every_role(make_app, make_user, identity):
         got, want = _outcome(response), _expected(ACCESS[rule.endpoint], identity)
         if got != want:
             failures.append(f"{method} {url}: expected {want}, got {got} ({response.status})")
-        if rule.endpoint == "auth.logout" and identity is not None:
+        if ACCESS[rule.endpoint] == SIGN_OUT and identity is not None:
             assert login(client, make_user(identity).email).status_code == 302
     assert failures == []
