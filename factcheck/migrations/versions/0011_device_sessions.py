@@ -1,8 +1,8 @@
 """Sessions per device: one row per signed-in browser, ended one by one or all at once.
 
 Revision ID: 0011
-Revises: 0009
-Create Date: 2026-12-08 10:00:00
+Revises: 0010
+Create Date: 2026-12-05 13:30:00
 
 The cookie holds a random key and the row only its SHA-256 hash. Cookies from before
 this revision name no row: they are signed out at their next request.
@@ -16,7 +16,7 @@ from alembic import op
 import factcheck.dbtypes
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
