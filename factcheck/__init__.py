@@ -47,7 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         review,
     )
     from .web.converters import RecordIdConverter
+    from .web.jobs import bp as jobs_bp
     from .web.search import bp as search_bp
+    from .worker import init_queue
     from .workflow.publishing import CHANGED_CHECKS
 
     app = Flask(
@@ -69,7 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = RecordIdConverter  # before any route uses it
     for blueprint in (main.bp, public.bp, auth.bp, editor.bp, review.bp, admin.bp, feeds.bp,
-                      api.bp, search_bp):
+                      api.bp, search_bp, jobs_bp):
         app.register_blueprint(blueprint)
 
     errors.register_error_handlers(app)
@@ -77,6 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register_refusal_log(app)
     errors.register_security_headers(app)
     repeats.register_form_tokens(app)  # after the input checks: a refused form spends nothing
+    init_queue(app)
     return app
 
 

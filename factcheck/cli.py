@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, NoAppException
+from flask.cli import FlaskGroup, NoAppException, get_debug_flag
+from flask.cli import run_command as flask_run_command
 from sqlmodel import select
-from werkzeug.serving import run_simple
+from werkzeug.serving import is_running_from_reloader, run_simple
 
 from .dbtypes import utcnow
 from .extensions import db
@@ -260,10 +261,48 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         click.echo(f"  {role:<9} {email:<24} {password}")
     if no_serve:
         return
+    _start_worker_alongside(current_app._get_current_object())
     click.echo(f"Serving on http://{host}:{port}/login  (Ctrl+C to stop)")
     sys.stdout.flush()  # the URL must show even when output goes to a pipe or a log
     # app.run() refuses to start inside a Flask CLI command; serve directly instead.
     run_simple(host, port, current_app._get_current_object(), threaded=True)
+
+
+def _start_worker_alongside(app) -> None:
+    from .worker import Worker
+
+    Worker(app, threads=app.config["JOBS_THREADS"], own_signals=False).start()
+    click.echo(_("Background jobs run in this process too (production: `factcheck worker`)."))
+
+
+@cli.command("worker")
+@click.option("--threads", type=click.IntRange(1, 64), default=None,
+              help="Jobs run at once (default: JOBS_THREADS, 2).")
+def worker_command(threads: int | None) -> None:
+    """Run background jobs (mail, webhooks, URL imports) until SIGTERM or Ctrl+C."""
+    from .worker import Worker, worker_name
+
+    app = current_app._get_current_object()
+    db.close_session()  # the worker's threads open their own
+    threads = threads or app.config["JOBS_THREADS"]
+    click.echo(_("Job worker {name}: {n} at once. SIGTERM finishes the running jobs first.",
+                 name=worker_name(), n=threads))
+    sys.stdout.flush()
+    Worker(app, threads=threads).run()
+
+
+def _run_with_worker(**options) -> None:
+    """Flask's development server, with a job worker in the process that serves."""
+    reload = options["reload"] if options.get("reload") is not None else get_debug_flag()
+    # With the reloader, the first process only watches files: the worker goes in the child.
+    if not reload or is_running_from_reloader():
+        _start_worker_alongside(_create_app())
+    click.get_current_context().invoke(flask_run_command.callback, **options)
+
+
+run_with_worker = click.Command(
+    "run", callback=_run_with_worker, params=flask_run_command.params,
+    help="Run the development server, with a background job worker beside it.")
 
 
 @cli.command("backup")
@@ -363,6 +402,7 @@ def search_reindex() -> None:
 
 
 cli.add_command(serve_command)
+cli.add_command(run_with_worker)  # replaces Flask's own `run`
 
 
 def main() -> None:

@@ -72,6 +72,14 @@ class Defaults:
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
     PASSWORD_MIN_LENGTH = 12
     PASSWORD_MAX_LENGTH = 256
+    # Background jobs: "" keeps the queue in instance/jobs.sqlite (one machine); a
+    # redis:// URL shares it between servers. The job rows themselves are in the database.
+    JOBS_URL = ""
+    JOBS_THREADS = 2  # jobs a worker runs at once
+    # A worker records that it is alive this often; after JOBS_STALE_SECONDS of silence its
+    # running jobs are given to another worker (or to itself once restarted).
+    JOBS_HEARTBEAT_SECONDS = 10.0
+    JOBS_STALE_SECONDS = 60.0
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:

@@ -20,6 +20,7 @@ from .states import (
     ClaimStatus,
     Confidence,
     CorrectionKind,
+    JobStatus,
     ReportStatus,
     ReviewStatus,
     Role,
@@ -534,6 +535,45 @@ class IdempotentRequest(SQLModel, table=True):
     body: bytes | None = Field(default=None, sa_type=LargeBinary)
     headers: dict[str, str] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     created_at: datetime = _created(index=True)
+
+
+class Job(SQLModel, table=True):
+    """One piece of background work, written in the transaction that asked for it.
+
+    The row is the truth about the job; the task queue only carries its id to a worker.
+    A job whose worker died is found by its stale heartbeat and run again.
+    """
+
+    __tablename__ = "jobs"
+    # Workers and the admin page look for jobs by status, oldest due first.
+    __table_args__ = (Index("ix_jobs_status_run_after", "status", "run_after"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    # The same key is never enqueued twice (e.g. one mail per notification and address).
+    key: str | None = Field(default=None, max_length=200, unique=True)
+    status: JobStatus = Field(default=JobStatus.PENDING, sa_type=enum_type(JobStatus),
+                              nullable=False)
+    attempts: int = Field(default=0)
+    max_attempts: int = Field(default=5)
+    run_after: datetime = _created()
+    created_at: datetime = _created(index=True)
+    started_at: datetime | None = _timestamp()
+    finished_at: datetime | None = _timestamp()
+    worker: str | None = Field(default=None, max_length=120)
+    last_error: str = _text()
+    result: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+
+class WorkerBeat(SQLModel, table=True):
+    """A running job worker's last sign of life, for /healthz and to recover its jobs."""
+
+    __tablename__ = "worker_beats"
+
+    name: str = Field(primary_key=True, max_length=120)
+    started_at: datetime = _created()
+    seen_at: datetime = _created(index=True)
 
 
 # The search index: derived data kept by factcheck/workflow/search_index.py, created by

@@ -93,6 +93,13 @@ class ReportStatus(StrEnum):
     CLOSED = "closed"
 
 
+class JobStatus(StrEnum):
+    PENDING = "pending"  # waiting for a worker (first run or a retry after back-off)
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"  # out of attempts: on the admins' dead-letter list
+
+
 # Groups of states that several rules share (workflow/actions.py asks them before acting).
 TRIAGE_STATES = (ClaimStatus.CANDIDATE, ClaimStatus.SELECTED, ClaimStatus.DISMISSED)
 # Selected for checking and not decided yet: reviewers can be assigned and work on it.

@@ -103,3 +103,19 @@ def count_queries(app: Flask) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def run_jobs(app: Flask) -> int:
+    """Run the jobs waiting on `app`'s real queue in this thread, as a worker would (how many).
+
+    The queue, its storage and the job rows are the real ones; only the consumer's threads
+    are left out, so a test sees the outcome as soon as this returns.
+    """
+    from factcheck.worker import queue_of
+
+    queue, _task = queue_of(app)
+    done = 0
+    while (task := queue.dequeue()) is not None:
+        queue.execute(task)
+        done += 1
+    return done

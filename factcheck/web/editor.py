@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Blueprint,
     abort,
@@ -17,7 +19,7 @@ from ..engine.splitting import CHECKWORTHY_THRESHOLD
 from ..extensions import db
 from ..i18n import _
 from ..intake.sources import IntakeError, read_source
-from ..models import Article, Assignment, Claim, ReaderReport, User
+from ..models import Article, Assignment, Claim, Job, ReaderReport, User
 from ..queries.board import board_page, claim_board_page
 from ..queries.claim_page import claim_page
 from ..queries.claims import claims_of_article
@@ -28,8 +30,9 @@ from ..queries.desk import (
     reader_reports,
     reviewers,
 )
+from ..queries.jobs import URL_IMPORT, queue_state, url_imports_of
 from ..queries.paging import page_number
-from ..states import ClaimStatus, ReportStatus, Role
+from ..states import ClaimStatus, JobStatus, ReportStatus, Role
 from ..workflow import WorkflowError
 from ..workflow.actions import article_actions, claim_actions, report_targets
 from ..workflow.articles import import_article, revise_article_text
@@ -48,6 +51,7 @@ from ..workflow.claims import (
 from ..workflow.publishing import publish_article, unpublish_article
 from ..workflow.reports import set_report_status
 from ..workflow.reviews import decide_claim, require_decider, send_back
+from ..workflow.url_imports import METADATA, request_url_import
 from .access import current_user, guard_blueprint
 from .forms import (
     ArticleImportForm,
@@ -78,7 +82,8 @@ STATUS_ACTIONS = {
 def dashboard():
     """Every article with the progress of its claims."""
     progress = articles_with_progress(db.session, page=page_number(request.args))
-    return render_template("editor/dashboard.html", progress=progress, ClaimStatus=ClaimStatus)
+    return render_template("editor/dashboard.html", progress=progress, ClaimStatus=ClaimStatus,
+                           imports=url_imports_of(db.session, current_user().id))
 
 
 def _fetch_options() -> dict:
@@ -95,7 +100,19 @@ def _fetch_options() -> dict:
 def new_article():
     """Import an article from pasted text, a file or a web address, and split it."""
     form = ArticleImportForm()
-    if form.validate_on_submit():
+    if not form.is_submitted():
+        _prefill_from_import(form, request.args.get("from_import"))
+    if form.validate_on_submit() and form.url.data:
+        # A page may take the whole fetch deadline: a background job fetches it.
+        with view_step(form) as step:
+            job = request_url_import(
+                db.session, actor=current_user(), url=form.url.data,
+                metadata={name: getattr(form, name).data for name in METADATA},
+                fetch_options=_fetch_options(),
+                max_bytes=current_app.config["ARTICLE_MAX_BYTES"])
+        if step.ok:
+            return redirect(url_for("editor.url_import", job_id=job.id))
+    elif form.validate_on_submit():
         upload = form.file.data
         # End the transaction first: fetching a page must not hold SQLite's write lock.
         db.session.commit()
@@ -137,6 +154,34 @@ def new_article():
         return redirect(url_for("editor.article", article_id=article.id))
     status = 422 if form.is_submitted() else 200
     return render_template("editor/article_new.html", form=form), status
+
+
+def _prefill_from_import(form: ArticleImportForm, raw_id: str | None) -> None:
+    """Fill the form with what was asked of an earlier web-page import, to fix and retry."""
+    job = db.session.get(Job, int(raw_id)) if raw_id and raw_id.isdecimal() \
+        and raw_id.isascii() and len(raw_id) < 10 else None
+    if job is None or job.kind != URL_IMPORT:
+        return
+    form.url.data = job.payload.get("url")
+    for name, value in job.payload.get("metadata", {}).items():
+        if value and name != "published_on":
+            getattr(form, name).data = value
+        elif value:
+            form.published_on.data = date.fromisoformat(value)
+
+
+@bp.route("/imports/<int:job_id>")
+def url_import(job_id: int):
+    """The progress of a web-page import; its article once done."""
+    job = get_or_404(Job, job_id, kind=URL_IMPORT)
+    if job.status == JobStatus.DONE:
+        article_id = job.result["article_id"]
+        flash(_("Article imported: {n} candidate claims found.",
+                n=claim_count(db.session, article_id)), "success")
+        return redirect(url_for("editor.article", article_id=article_id))
+    state = queue_state(db.session)
+    return render_template("editor/url_import.html", job=job, state=state,
+                           stale=current_app.config["JOBS_STALE_SECONDS"])
 
 
 def _assign_form() -> AssignForm:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..dbtypes import utcnow
 from ..extensions import db
 from ..i18n import _
+from ..queries.jobs import queue_state
 from ..queries.scales import coloured_labels
 from ..queries.search import latest_checks, verdict_colours
 from ..queries.settings import get_setting
-from ..states import Role
+from ..states import JobStatus, Role
 from .access import current_user, require_login
 
 bp = Blueprint("main", __name__)
@@ -76,4 +78,28 @@ def healthz():
             "message": _("The database cannot be reached."),
         }
         return jsonify(body), 503
-    return jsonify({"status": "ok", "database": "ok"})
+    body = {"status": "ok", "database": "ok", "jobs": _queue_health()}
+    if "warning" in body["jobs"]:
+        body["status"] = "degraded"  # still 200: pages are served, background work waits
+    return jsonify(body)
+
+
+def _queue_health() -> dict:
+    state = queue_state(db.session)
+    now = utcnow()
+
+    def age(at):
+        return None if at is None else max(0, round((now - at).total_seconds()))
+
+    health = {"pending": state.pending, "failed": state.counts.get(JobStatus.FAILED, 0),
+              "oldest_pending_seconds": age(state.oldest_pending_at),
+              "worker_last_seen_seconds": age(state.worker_seen_at)}
+    silent = health["worker_last_seen_seconds"]
+    stale = current_app.config["JOBS_STALE_SECONDS"]
+    if state.pending and (silent is None or silent > stale):
+        health["warning"] = (
+            _("Jobs are waiting and no worker has ever been seen: start `factcheck worker`.")
+            if silent is None else
+            _("Jobs are waiting and no worker has been seen for {n} minutes.",
+              n=max(1, round(silent / 60))))
+    return health

@@ -21,10 +21,11 @@ from sqlmodel import select
 
 from factcheck.extensions import db
 from factcheck.models import Article, Claim, Decision, Evidence, RatingLabel, RatingScale, User
-from factcheck.states import ClaimStatus, Confidence, Role, Stance
+from factcheck.states import ClaimStatus, Confidence, JobStatus, Role, Stance
 from factcheck.workflow.articles import import_article
 from factcheck.workflow.assignments import assign_claims
 from factcheck.workflow.evidence import add_evidence
+from factcheck.workflow.jobs import enqueue
 from factcheck.workflow.publishing import publish_article
 from factcheck.workflow.reports import submit_report
 from factcheck.workflow.reviews import decide_claim, save_review
@@ -341,6 +342,17 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
         checker.check(anonymous, "methodology", "/methodology")
         checker.check(anonymous, "corrections", "/corrections")
         checker.check(admin, "admin-organisation", "/admin/organisation")
+        with app.app_context():  # a dead letter and a web-page import that failed
+            failed = enqueue(db.session, "article.import_url", {
+                "url": "https://news.example.org/story", "actor_id": desk.editor.id,
+                "metadata": {"title": "A story"}})
+            failed.status, failed.attempts = JobStatus.FAILED, 2
+            failed.last_error = "The page at https://news.example.org/story answered 404."
+            failed.finished_at = failed.created_at
+            db.session.commit()
+            failed_id = failed.id
+        checker.check(admin, "admin-jobs", "/admin/jobs", heading="Background jobs")
+        checker.check(editor, "url-import-failed", f"/editor/imports/{failed_id}")
         checker.check(anonymous, "front-page", "/", heading="Fact checks")
         checker.check(anonymous, "search-results", "/search?q=unemployment")
         expect(anonymous.get_by_role("main")).to_contain_text("fell to 3.5 percent")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -127,7 +128,9 @@ def test_demo_publishes_nothing(app, runner):
 def test_healthz_reports_a_reachable_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {"status": "ok", "database": "ok", "jobs": {
+        "pending": 0, "failed": 0, "oldest_pending_seconds": None,
+        "worker_last_seen_seconds": None}}
 
 
 @pytest.mark.parametrize(
@@ -201,6 +204,12 @@ def test_console_script_upgrade_create_user_and_demo_server(database_url, tmp_pa
                 assert server.poll() is None, server.stdout.read()
                 assert time.monotonic() < deadline, "demo server did not start"
                 time.sleep(0.2)
+        while True:  # a job worker runs beside the demo: its heartbeat shows in /healthz
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as response:
+                if json.load(response)["jobs"]["worker_last_seen_seconds"] is not None:
+                    break
+            assert time.monotonic() < deadline, "no job worker beside the demo"
+            time.sleep(0.2)
         output = _sign_in_over_http(port, server)
     finally:
         server.terminate()
@@ -209,6 +218,7 @@ def test_console_script_upgrade_create_user_and_demo_server(database_url, tmp_pa
         server.wait(30)
     assert f"http://127.0.0.1:{port}/login" in output
     assert "editor@example.org" in output
+    assert "Background jobs run in this process too" in output
 
 
 def _sign_in_over_http(port: int, server: subprocess.Popen) -> str:

@@ -37,7 +37,7 @@ print("ok")
 # (directly or through its dependencies) cannot be imported. The 500 on every HTML import
 # of a fresh install came from a library that only happened to be installed here.
 IMPORT_SCRIPT = r'''
-import importlib.abc, io, json, re, sys, threading
+import importlib.abc, io, json, re, sys, threading, time
 
 
 class Uninstalled(importlib.abc.MetaPathFinder):
@@ -56,6 +56,7 @@ from factcheck import create_app
 from factcheck.extensions import db
 from factcheck.infra.migrate import upgrade
 from factcheck.states import Role
+from factcheck.worker import Worker
 from factcheck.workflow.accounts import create_user
 
 PAGE = ("<html><head><title>{title}</title><meta name='author' content='Ana Writer'></head>"
@@ -105,6 +106,15 @@ server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 reply = post("/editor/articles/new", {"url": f"http://127.0.0.1:{server.server_port}/a"})
 assert reply.status_code == 302, reply.get_data(as_text=True)[-3000:]
+progress = reply.location  # a background job fetches the page: run a real worker
+worker = Worker(app, own_signals=False).start()
+for _attempt in range(200):
+    reply = client.get(progress)
+    if reply.status_code == 302:
+        break
+    time.sleep(0.05)
+worker.stop()
+assert reply.status_code == 302 and "/editor/articles/" in reply.location, reply.status_code
 server.shutdown()
 listing = client.get("/editor/").get_data(as_text=True)
 assert "Uploaded page" in listing and "Served page" in listing, listing

@@ -65,7 +65,7 @@ def test_a_file_that_is_not_a_database_answers_503_until_a_database_returns(make
     os.replace(spare, live)
 
     # The same app, never restarted, serves again.
-    assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+    assert client.get("/healthz").json["database"] == "ok"
     assert client.get("/").status_code == 200
     signed_in = login(client, "ed@example.org", "a good long passphrase", follow_redirects=True)
     assert "Ed Back" in signed_in.get_data(as_text=True)
@@ -137,7 +137,7 @@ def test_service_resumes_after_postgresql_drops_every_connection(make_app, make_
     page = client.get("/editor/")
     assert page.status_code == 200
     assert "Ed Steady" in page.get_data(as_text=True)
-    assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+    assert client.get("/healthz").json["database"] == "ok"
     _terminate_app_connections(postgres_url)
     created = post_form(client, "/account/tokens", {"name": "after the outage"})
     assert created.status_code in (200, 302), created.get_data(as_text=True)

@@ -106,6 +106,9 @@ ACCESS: dict[str, str | Role] = {
     "admin.label": Role.ADMIN,
     "admin.delete_label": Role.ADMIN,
     "admin.move_label": Role.ADMIN,
+    "editor.url_import": Role.EDITOR,
+    "jobs.index": Role.ADMIN,
+    "jobs.retry_job": Role.ADMIN,
 }
 IDENTITIES = [None, Role.REVIEWER, Role.EDITOR, Role.ADMIN]
 
@@ -165,6 +168,7 @@ def test_every_route_for_every_role(make_app, make_user, identity):
             "report_id": 999_999,
             "token_id": 999_999,
             "session_id": 999_999,
+            "job_id": 999_999,
             "status": "closed",
             "scale_id": active_scale(db.session).id,
             "label_id": scale_labels(db.session, active_scale(db.session))[0].id,

@@ -1,0 +1,181 @@
+"""Background jobs: asked for inside a transaction, run by a worker, retried, never lost.
+
+`enqueue` writes the job's row in the caller's transaction and notes its id in
+`session.info[ENQUEUED]`; the app hands the ids to the task queue only after that
+transaction commits (factcheck/jobs.py), so a rolled-back request causes nothing. A
+worker `claim`s a job with one conditional UPDATE, so a job sent twice runs once; a
+failure is retried with exponential back-off until `max_attempts`, then waits on the
+admins' dead-letter list. A job whose worker died mid-run (SIGKILL, power loss) is given
+back by `recover_abandoned` once that worker's heartbeat is stale.
+
+A handler receives the session and the job's payload and returns a small JSON result;
+it must be idempotent (a job can run again after a crash), which handlers get by
+checking what they already did before doing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from ..dbtypes import utcnow
+from ..i18n import _
+from ..models import Job, User, WorkerBeat
+from ..states import JobStatus
+from .audit import record_audit
+from .errors import WorkflowError
+
+ENQUEUED = "enqueued_jobs"
+FIRST_RETRY = timedelta(seconds=10)
+LONGEST_RETRY = timedelta(hours=1)
+MAX_ERROR_LENGTH = 2000
+
+Handler = Callable[[Session, dict[str, Any]], dict[str, Any] | None]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that runs jobs of `kind`."""
+
+    def register(function: Handler) -> Handler:
+        HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+class JobRefused(Exception):
+    """The job cannot succeed however often it runs (a page that does not exist): it fails
+    at once, with this user-facing message, instead of being retried."""
+
+
+class UnknownJob(Exception):
+    """A job of a kind no handler is registered for (a newer app's job on an older worker)."""
+
+
+def enqueue(session: Session, kind: str, payload: dict[str, Any], *, key: str | None = None,
+            max_attempts: int = 5) -> Job | None:
+    """Ask for `kind` to run with `payload` once the session's transaction commits.
+
+    With `key`, a job already asked for under the same key is not asked for again (None).
+    """
+    job = Job(kind=kind, payload=payload, key=key, max_attempts=max_attempts)
+    if key is not None:
+        try:
+            with session.begin_nested():
+                session.add(job)
+        except IntegrityError:
+            return None
+    else:
+        session.add(job)
+        session.flush()
+    session.info.setdefault(ENQUEUED, set()).add(job.id)
+    return job
+
+
+def claim(session: Session, job_id: int, *, worker: str) -> Job | None:
+    """Take a due pending job for `worker` (commits); None when it is not ours to run."""
+    now = utcnow()
+    taken = session.exec(
+        update(Job).where(col(Job.id) == job_id, col(Job.status) == JobStatus.PENDING,
+                          col(Job.run_after) <= now)
+        .values(status=JobStatus.RUNNING, attempts=Job.attempts + 1, started_at=now,
+                worker=worker))
+    session.commit()
+    if taken.rowcount != 1:
+        return None
+    return session.get(Job, job_id, populate_existing=True)
+
+
+def run(session: Session, job: Job) -> None:
+    """Run a claimed job's handler and record the outcome (commits either way).
+
+    Raises nothing: a failure is recorded on the job (and retried); the caller learns
+    what happened from `job.status` and `job.run_after`.
+    """
+    try:
+        function = HANDLERS.get(job.kind)
+        if function is None:
+            raise UnknownJob(job.kind)
+        result = function(session, dict(job.payload)) or {}
+    except JobRefused as refusal:
+        session.rollback()
+        _record_failure(session, job.id, str(refusal), final=True)
+        return
+    except Exception as error:  # (any failure of a handler is the job's failure)
+        session.rollback()
+        _record_failure(session, job.id, f"{type(error).__name__}: {error}")
+        return
+    job.status, job.finished_at, job.result, job.last_error = (
+        JobStatus.DONE, utcnow(), result, "")
+    session.add(job)
+    session.commit()
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait before the next attempt, after `attempts` failed ones."""
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+def _record_failure(session: Session, job_id: int, error: str, *, final: bool = False) -> None:
+    job = session.get(Job, job_id, populate_existing=True)
+    job.last_error = error[:MAX_ERROR_LENGTH]
+    job.worker = None
+    if final or job.attempts >= job.max_attempts:
+        job.status, job.finished_at = JobStatus.FAILED, utcnow()
+    else:
+        job.status, job.run_after = JobStatus.PENDING, utcnow() + retry_delay(job.attempts)
+    session.add(job)
+    session.commit()
+
+
+def retry(session: Session, *, job: Job, actor: User) -> None:
+    """Put a failed job back in the queue for another round of attempts (admins)."""
+    if job.status != JobStatus.FAILED:
+        raise WorkflowError(_("Only a failed job can be retried."), code="conflict")
+    job.status, job.attempts, job.run_after, job.finished_at = (
+        JobStatus.PENDING, 0, utcnow(), None)
+    session.add(job)
+    session.flush()
+    session.info.setdefault(ENQUEUED, set()).add(job.id)
+    record_audit(session, actor=actor, action="job.retry", obj=job, kind=job.kind)
+
+
+def beat(session: Session, *, worker: str) -> None:
+    """Record that `worker` is alive (commits)."""
+    now = utcnow()
+    found = session.get(WorkerBeat, worker)
+    if found is None:
+        session.add(WorkerBeat(name=worker, started_at=now, seen_at=now))
+    else:
+        found.seen_at = now
+        session.add(found)
+    session.commit()
+
+
+def recover_abandoned(session: Session, *, stale_before: datetime) -> list[int]:
+    """Give back the running jobs of workers silent since `stale_before`; their ids.
+
+    Also returns the pending jobs that are due since then: their message to the queue
+    may have been lost (a crash between commit and hand-over, a queue restarted empty).
+    """
+    live = select(WorkerBeat.name).where(col(WorkerBeat.seen_at) >= stale_before)
+    abandoned = session.exec(select(Job.id).where(
+        col(Job.status) == JobStatus.RUNNING, col(Job.started_at) < stale_before,
+        col(Job.worker).not_in(live) | col(Job.worker).is_(None))).all()
+    if abandoned:
+        session.exec(update(Job).where(col(Job.id).in_(abandoned),
+                                       col(Job.status) == JobStatus.RUNNING)
+                     .values(status=JobStatus.PENDING, worker=None, run_after=utcnow(),
+                             last_error=_("The worker stopped while running this job.")))
+    overdue = session.exec(select(Job.id).where(
+        col(Job.status) == JobStatus.PENDING, col(Job.run_after) < stale_before)).all()
+    if overdue:  # handed over again at most once per stale period, however long the backlog
+        session.exec(update(Job).where(col(Job.id).in_(overdue)).values(run_after=utcnow()))
+    session.commit()
+    return sorted(set(abandoned) | set(overdue))
