@@ -169,13 +169,20 @@ def recover_abandoned(session: Session, *, stale_before: datetime) -> list[int]:
         col(Job.status) == JobStatus.RUNNING, col(Job.started_at) < stale_before,
         col(Job.worker).not_in(live) | col(Job.worker).is_(None))).all()
     if abandoned:
-        session.exec(update(Job).where(col(Job.id).in_(abandoned),
-                                       col(Job.status) == JobStatus.RUNNING)
+        stopped = _("The worker stopped while running this job.")
+        running = (col(Job.id).in_(abandoned), col(Job.status) == JobStatus.RUNNING)
+        # A job that kills its worker every time (memory, a hang) must not loop forever.
+        session.exec(update(Job).where(*running, col(Job.attempts) >= col(Job.max_attempts))
+                     .values(status=JobStatus.FAILED, worker=None, finished_at=utcnow(),
+                             last_error=stopped))
+        session.exec(update(Job).where(*running)
                      .values(status=JobStatus.PENDING, worker=None, run_after=utcnow(),
-                             last_error=_("The worker stopped while running this job.")))
+                             last_error=stopped))
     overdue = session.exec(select(Job.id).where(
         col(Job.status) == JobStatus.PENDING, col(Job.run_after) < stale_before)).all()
     if overdue:  # handed over again at most once per stale period, however long the backlog
         session.exec(update(Job).where(col(Job.id).in_(overdue)).values(run_after=utcnow()))
     session.commit()
-    return sorted(set(abandoned) | set(overdue))
+    given_back = session.exec(select(Job.id).where(col(Job.id).in_(abandoned),
+                                                   col(Job.status) == JobStatus.PENDING)).all()
+    return sorted(set(given_back) | set(overdue))

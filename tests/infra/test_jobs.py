@@ -241,3 +241,16 @@ def test_a_worker_gives_back_the_jobs_of_a_dead_worker(app, kinds):
         worker.stop()
     assert done.attempts == 2 and RUNS == [{"n": 6}]
 
+
+
+def test_a_job_that_kills_its_worker_every_time_ends_failed(app, kinds):
+    app.config.update(JOBS_STALE_SECONDS=1, JOBS_HEARTBEAT_SECONDS=0.2)
+    job_id = _enqueue(app, "test.record", {"n": 7}, max_attempts=1)
+    with app.app_context():
+        job_flow.claim(db.session, job_id, worker="dead-host:2:abc")
+        given_back = job_flow.recover_abandoned(
+            db.session, stale_before=utcnow() + timedelta(seconds=5))
+    assert given_back == []
+    failed = _job(app, job_id)
+    assert failed.status == JobStatus.FAILED
+    assert failed.last_error == "The worker stopped while running this job."
