@@ -98,11 +98,15 @@ def run(session: Session, job: Job) -> None:
     Raises nothing: a failure is recorded on the job (and retried); the caller learns
     what happened from `job.status` and `job.run_after`.
     """
+    kind, payload = job.kind, dict(job.payload)
+    # End the read that loaded the job: on SQLite a worker's open transaction would hold
+    # the write lock through a slow handler (a page fetch) and stall every web request.
+    session.commit()
     try:
-        function = HANDLERS.get(job.kind)
+        function = HANDLERS.get(kind)
         if function is None:
-            raise UnknownJob(job.kind)
-        result = function(session, dict(job.payload)) or {}
+            raise UnknownJob(kind)
+        result = function(session, payload) or {}
     except JobRefused as refusal:
         session.rollback()
         _record_failure(session, job.id, str(refusal), final=True)
