@@ -21,6 +21,7 @@ from .states import (
     Confidence,
     CorrectionKind,
     JobStatus,
+    NotificationKind,
     ReportStatus,
     ReviewStatus,
     Role,
@@ -434,6 +435,33 @@ class ReaderReport(SQLModel, table=True):
         default=ReportStatus.NEW, sa_type=enum_type(ReportStatus), nullable=False
     )
     created_at: datetime = _created()
+
+
+class Notification(SQLModel, table=True):
+    """One in-app notification of one user (written in the transaction of its event).
+
+    `details` holds only what the sentence needs (an article title, a due date, the claim's
+    words): never a rating, a rationale, a draft or a comment's text, so that no
+    notification can break blind review.
+    """
+
+    __tablename__ = "notifications"
+    # The unread count on every page and the inbox, a user's rows newest first.
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    kind: NotificationKind = Field(sa_type=enum_type(NotificationKind), nullable=False)
+    # What it is about; kept (without its link) when the claim, article or report goes.
+    claim_id: int | None = Field(default=None, foreign_key="claims.id", ondelete="SET NULL")
+    article_id: int | None = Field(default=None, foreign_key="articles.id",
+                                   ondelete="SET NULL")
+    report_id: int | None = Field(default=None, foreign_key="reader_reports.id",
+                                  ondelete="SET NULL")
+    actor_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    created_at: datetime = _created(index=True)
+    read_at: datetime | None = _timestamp()
 
 
 class AuditEvent(SQLModel, table=True):

@@ -100,6 +100,20 @@ class JobStatus(StrEnum):
     FAILED = "failed"  # out of attempts: on the admins' dead-letter list
 
 
+class NotificationKind(StrEnum):
+    """What an in-app notification tells its recipient (never a rating, rationale or comment)."""
+
+    ASSIGNED = "assigned"  # a claim was assigned to you (with its due date)
+    UNASSIGNED = "unassigned"  # you were taken off a claim
+    SENT_BACK = "sent_back"  # a claim you review was sent back by the editor
+    READY_FOR_DECISION = "ready_for_decision"  # the required reviews of a claim are in
+    DECIDED = "decided"  # a claim you review was decided
+    PUBLISHED = "published"  # a claim you review was published
+    CORRECTED = "corrected"  # a correction was made to a claim you worked on
+    REPORT = "report"  # a reader report arrived
+    MENTION = "mention"  # someone mentioned you in a claim's discussion
+
+
 # Groups of states that several rules share (workflow/actions.py asks them before acting).
 TRIAGE_STATES = (ClaimStatus.CANDIDATE, ClaimStatus.SELECTED, ClaimStatus.DISMISSED)
 # Selected for checking and not decided yet: reviewers can be assigned and work on it.
