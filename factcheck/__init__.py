@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         feeds,
         main,
+        notifications,
         page_cache,
         public,
         repeats,
@@ -71,7 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = RecordIdConverter  # before any route uses it
     for blueprint in (main.bp, public.bp, auth.bp, editor.bp, review.bp, admin.bp, feeds.bp,
-                      api.bp, search_bp, jobs_bp):
+                      api.bp, search_bp, jobs_bp, notifications.bp):
         app.register_blueprint(blueprint)
 
     errors.register_error_handlers(app)

@@ -26,6 +26,9 @@ _QUERY = {
              "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000}},
     "per_page": {"name": "per_page", "in": "query", "required": False,
                  "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+    "unread": {"name": "unread", "in": "query", "required": False,
+               "description": "1: only unread notifications.",
+               "schema": {"type": "integer", "enum": [0, 1]}},
 }
 
 _IDEMPOTENCY_KEY = {

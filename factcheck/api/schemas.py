@@ -13,6 +13,7 @@ from ..states import (
     ClaimStatus,
     Confidence,
     CorrectionKind,
+    NotificationKind,
     ReviewStatus,
     Stance,
 )
@@ -76,6 +77,8 @@ SCHEMAS: dict[str, dict] = {
         "correction_note": string(max_length=2000), "version": integer(0),
     }, ("rating", "summary")),
     "PublishInput": obj({"include_open": {"type": "boolean"}}),
+    "NotificationsReadInput": obj({"ids": array(_ID, max_items=500),
+                                   "all": {"type": "boolean"}}),
     # --- responses
     "Claim": _all_required({
         "id": _ID, "article_id": _ID, "position": _COUNT, "start": _COUNT, "end": _COUNT,
@@ -128,6 +131,15 @@ SCHEMAS: dict[str, dict] = {
         "article_id": _ID, "status": enum([str(s) for s in ArticleStatus]),
         "public_url": string(), "version": _ID,
     }, ("article_id", "status", "public_url"), closed=False),
+    "Notification": _all_required({
+        "id": _ID, "kind": enum([str(k) for k in NotificationKind]), "text": string(),
+        "url": string(), "actor": ref("User"), "claim_id": nullable(_ID),
+        "article_id": nullable(_ID), "report_id": nullable(_ID),
+        "details": obj({}, closed=False), "created_at": _TIME, "read_at": nullable(_TIME),
+    }),
+    "NotificationList": {"allOf": [_list_of("Notification"),
+                                   obj({"unread": _COUNT}, ("unread",), closed=False)]},
+    "NotificationsRead": _all_required({"marked": _COUNT, "unread": _COUNT}),
     "RatingScale": _all_required({
         "name": string(), "mode": string(),
         "labels": array(_all_required({

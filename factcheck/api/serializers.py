@@ -120,3 +120,15 @@ def assignment_records(session: Session, claim: Claim) -> list[dict[str, Any]]:
     return [{"reviewer": {"id": user.id, "name": user.display_name, "email": user.email},
              "assigned_at": iso(assignment.assigned_at), "due": iso(assignment.due_on)}
             for assignment, user in rows]
+
+
+def notification_record(view: Any, *, text: str, url: str) -> dict[str, Any]:
+    """A notification (a `queries.notifications.NotificationView`) with its sentence and
+    the address of the page it is about; its details never hold verdicts or comments."""
+    n = view.notification
+    return {
+        "id": n.id, "kind": str(n.kind), "text": text, "url": url,
+        "actor": user_record(view.actor), "claim_id": n.claim_id, "article_id": n.article_id,
+        "report_id": n.report_id, "details": dict(n.details or {}),
+        "created_at": iso(n.created_at), "read_at": iso(n.read_at),
+    }

@@ -17,9 +17,10 @@ from ..queries.reviews import (
     submitted_count,
 )
 from ..queries.settings import get_setting
-from ..states import IN_PROGRESS, SETTLED, ClaimStatus, ReviewStatus, Role
+from ..states import IN_PROGRESS, SETTLED, ClaimStatus, NotificationKind, ReviewStatus, Role
 from .audit import record_audit
 from .errors import WorkflowError
+from .notifications import notify, notify_ready_for_decision
 from .participants import enrol_reviewer, snapshot_review
 
 
@@ -37,8 +38,11 @@ def require_claim_access(session: Session, *, claim: Claim, user: User) -> None:
 
 
 
-def sync_review_status(session: Session, claim: Claim) -> None:
-    """Move a claim between selected, in review and reviewed as its reviews come and go."""
+def sync_review_status(session: Session, claim: Claim, *, actor: User | None = None) -> None:
+    """Move a claim between selected, in review and reviewed as its reviews come and go.
+
+    Reaching "reviewed" tells its editors that the claim is ready for decision.
+    """
     if claim.status not in IN_PROGRESS:
         return
     assigned = session.exec(select(Assignment.id).where(Assignment.claim_id == claim.id)).all()
@@ -51,6 +55,8 @@ def sync_review_status(session: Session, claim: Claim) -> None:
     if target != claim.status:
         claim.status = target
         session.add(claim)
+        if target == ClaimStatus.REVIEWED:
+            notify_ready_for_decision(session, claim=claim, actor=actor)
 
 
 def _check_assignable(session: Session, claim: Claim, reviewer: User) -> None:
@@ -90,9 +96,11 @@ def assign_claims(
         session.add(Assignment(claim_id=claim.id, reviewer_id=reviewer.id,
                                assigned_by_id=actor.id, due_on=due_on))
         enrol_reviewer(session, claim=claim, reviewer=reviewer)
-        sync_review_status(session, claim)
+        sync_review_status(session, claim, actor=actor)
         record_audit(session, actor=actor, action="claim.assign", obj=claim,
                      reviewer=reviewer.id, due_on=due_on.isoformat() if due_on else None)
+        notify(session, users=[reviewer], kind=NotificationKind.ASSIGNED, actor=actor,
+               claim=claim, details={"due_on": due_on.isoformat() if due_on else None})
         added += 1
     return added
 
@@ -128,10 +136,12 @@ def _remove(session: Session, *, assignment: Assignment, claim: Claim, reviewer:
                         after_seeing=has_seen_verdicts(session, claim=claim, user=reviewer))
     session.delete(assignment)
     session.flush()
-    sync_review_status(session, claim)
+    sync_review_status(session, claim, actor=actor)
     record_audit(session, actor=actor, action="claim.unassign", obj=claim,
                  reviewer=reviewer.id, reason=reason,
                  review_withdrawn=review.id if review is not None else None)
+    notify(session, users=[reviewer], kind=NotificationKind.UNASSIGNED, actor=actor,
+           claim=claim)
 
 
 def pick_up(session: Session, *, claim: Claim, reviewer: User) -> None:

@@ -40,11 +40,13 @@ from ..states import (
     ArticleStatus,
     ClaimStatus,
     CorrectionKind,
+    NotificationKind,
     ReviewStatus,
     Role,
 )
 from .audit import record_audit
 from .errors import WorkflowError
+from .notifications import notify_correction, notify_reviewers
 from .search_index import reindex_publication, remove_article
 
 # Claims the editor chose to check; the others (candidates, dismissed) are not published.
@@ -180,6 +182,8 @@ def record_corrections(session: Session, *, claim: Claim, editor: User, note: st
         record_audit(session, actor=editor, action="claim.correct", obj=claim,
                      kind=str(correction.kind), before=correction.before,
                      after=correction.after, note=correction.note)
+    notify_correction(session, claim=claim, actor=editor,
+                      kinds=[str(change.kind) for change in changes])
     if article.status == ArticleStatus.PUBLISHED:
         publish_article(session, article=article, editor=editor, include_open=True,
                         reason="correction")
@@ -209,6 +213,7 @@ def publish_article(
         if claim.status == ClaimStatus.DECIDED:
             claim.status = ClaimStatus.PUBLISHED
             session.add(claim)
+            notify_reviewers(session, claim=claim, kind=NotificationKind.PUBLISHED, actor=editor)
     session.flush()
     previous = session.exec(select(Publication).where(Publication.article_id == article.id)
                             .order_by(col(Publication.number).desc())).first()

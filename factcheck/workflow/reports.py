@@ -11,6 +11,7 @@ from ..models import Article, ReaderReport, User
 from ..states import ReportStatus, can_transition
 from .audit import record_audit
 from .errors import WorkflowError
+from .notifications import notify_report
 from .throttle import over_limit, record_hits
 
 REPORTS_PER_ADDRESS = 5
@@ -47,6 +48,7 @@ def submit_report(
     session.flush()
     record_audit(session, actor=None, action="report.submit", obj=report,
                  article=article.id)
+    notify_report(session, report=report, article=article)
     return report
 
 

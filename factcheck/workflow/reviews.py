@@ -28,10 +28,19 @@ from ..queries.reviews import (
 )
 from ..queries.scales import active_scale
 from ..queries.settings import get_setting
-from ..states import SETTLED, ClaimStatus, Confidence, ReviewStatus, Role, ScaleMode
+from ..states import (
+    SETTLED,
+    ClaimStatus,
+    Confidence,
+    NotificationKind,
+    ReviewStatus,
+    Role,
+    ScaleMode,
+)
 from .assignments import require_claim_access, sync_review_status
 from .audit import record_audit
 from .errors import WorkflowError
+from .notifications import notify_mentions, notify_reviewers
 from .participants import snapshot_review
 from .publishing import record_correction
 
@@ -113,7 +122,7 @@ def save_review(
     if submit:  # every submitted verdict is kept, so a later revision never erases it
         snapshot_review(session, review=review, reason="submitted", actor=reviewer,
                         after_seeing=has_seen_verdicts(session, claim=claim, user=reviewer))
-    sync_review_status(session, claim)
+    sync_review_status(session, claim, actor=reviewer)
     record_audit(session, actor=reviewer, action="review.submit" if submit else "review.save",
                  obj=claim, review=review.id, rating=label.key if label else None)
     return review
@@ -135,7 +144,7 @@ def withdraw_review(session: Session, *, claim: ClaimModel, reviewer: User) -> N
     review.status, review.submitted_at = ReviewStatus.DRAFT, None
     session.add(review)
     session.flush()
-    sync_review_status(session, claim)
+    sync_review_status(session, claim, actor=reviewer)
     record_audit(session, actor=reviewer, action="review.withdraw", obj=claim, review=review.id)
 
 
@@ -198,6 +207,8 @@ def decide_claim(
     session.flush()
     record_audit(session, actor=editor, action="claim.decide", obj=claim,
                  rating=label.key if label else None, before_rating_id=before)
+    if not published:  # a published verdict changes through a correction, told as one
+        notify_reviewers(session, claim=claim, kind=NotificationKind.DECIDED, actor=editor)
     if published:
         record_correction(
             session, claim=claim, editor=editor, note=correction_note,
@@ -227,6 +238,7 @@ def send_back(session: Session, *, claim: ClaimModel, editor: User, note: str) -
                         body=_("Sent back: {note}", note=note.strip())))
     session.flush()
     record_audit(session, actor=editor, action="claim.send_back", obj=claim, note=note.strip())
+    notify_reviewers(session, claim=claim, kind=NotificationKind.SENT_BACK, actor=editor)
 
 
 def add_comment(session: Session, *, claim: ClaimModel, author: User, body: str) -> Comment:
@@ -243,4 +255,5 @@ def add_comment(session: Session, *, claim: ClaimModel, author: User, body: str)
     session.add(comment)
     session.flush()
     record_audit(session, actor=author, action="comment.add", obj=claim, comment=comment.id)
+    notify_mentions(session, claim=claim, author=author, body=comment.body)
     return comment

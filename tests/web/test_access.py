@@ -109,6 +109,13 @@ ACCESS: dict[str, str | Role] = {
     "editor.url_import": Role.EDITOR,
     "jobs.index": Role.ADMIN,
     "jobs.retry_job": Role.ADMIN,
+    "notifications.index": SIGNED_IN,
+    # Object checks: only one's own notifications (another's is 404).
+    "notifications.open_notification": SIGNED_IN,
+    "notifications.read": SIGNED_IN,
+    "notifications.read_all": SIGNED_IN,
+    "api.notifications": TOKEN,
+    "api.read_notifications": TOKEN,
 }
 IDENTITIES = [None, Role.REVIEWER, Role.EDITOR, Role.ADMIN]
 
@@ -169,6 +176,7 @@ def test_every_route_for_every_role(make_app, make_user, identity):
             "token_id": 999_999,
             "session_id": 999_999,
             "job_id": 999_999,
+            "notification_id": 999_999,
             "status": "closed",
             "scale_id": active_scale(db.session).id,
             "label_id": scale_labels(db.session, active_scale(db.session))[0].id,
