@@ -63,6 +63,18 @@ def is_recused(session: Session, *, claim: Claim, reviewer: User) -> bool:
     return session.exec(query).first() is not None
 
 
+def recused_among(session: Session, *, claim: Claim, user_ids: set[int]) -> set[int]:
+    """Which of `user_ids` declared a conflict on the claim or its article (one query)."""
+    if not user_ids:
+        return set()
+    query = select(ConflictDeclaration.reviewer_id).where(
+        col(ConflictDeclaration.reviewer_id).in_(sorted(user_ids)),
+        or_(ConflictDeclaration.claim_id == claim.id,
+            ConflictDeclaration.article_id == claim.article_id),
+    )
+    return set(session.exec(query).all())
+
+
 def submitted_count(session: Session, claim: Claim) -> int:
     """How many reviews of the claim are submitted."""
     query = select(Review.id).where(Review.claim_id == claim.id,

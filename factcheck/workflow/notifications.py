@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from ..dbtypes import utcnow
@@ -26,7 +26,7 @@ from ..models import (
     ReaderReport,
     User,
 )
-from ..queries.reviews import is_recused, reviewer_ids
+from ..queries.reviews import recused_among, reviewer_ids
 from ..states import NotificationKind, Role
 
 CLAIM_WORDS = 160  # characters of the claim kept to name it in the sentence
@@ -48,12 +48,13 @@ def notify(
     article: Article | None = None,
     report: ReaderReport | None = None,
     details: dict[str, Any] | None = None,
-) -> list[Notification]:
-    """Add one notification per recipient to the caller's transaction (flushes, no commit).
+) -> int:
+    """Add one notification per recipient to the caller's transaction; how many.
 
     Recipients are deduplicated; the actor, deactivated accounts and anyone recused from
     `claim` are left out. `details` holds only what the sentence needs (never a rating,
-    rationale, draft or comment text).
+    rationale, draft or comment text). One INSERT for all the rows, however many
+    reviewers or editors are told.
     """
     if article is None and claim is not None:
         article = session.get(Article, claim.article_id)
@@ -63,24 +64,24 @@ def notify(
     if claim is not None:
         text["claim_text"] = _excerpt(claim.text)
     text.update(details or {})
-    rows, seen = [], set()
+    recipients: dict[int, User] = {}
     for user in users:
-        if user is None or user.id in seen:
-            continue
-        seen.add(user.id)
-        if (actor is not None and user.id == actor.id) or not user.is_active:
-            continue
-        if claim is not None and is_recused(session, claim=claim, reviewer=user):
-            continue
-        rows.append(Notification(
-            user_id=user.id, kind=kind, actor_id=actor.id if actor is not None else None,
-            claim_id=claim.id if claim is not None else None,
-            article_id=article.id if article is not None else None,
-            report_id=report.id if report is not None else None, details=dict(text)))
-    session.add_all(rows)
+        if (user is not None and user.is_active
+                and (actor is None or user.id != actor.id)):
+            recipients.setdefault(user.id, user)
+    if claim is not None:
+        for recused in recused_among(session, claim=claim, user_ids=set(recipients)):
+            del recipients[recused]
+    now = utcnow()
+    rows = [{"user_id": user_id, "kind": kind, "details": dict(text), "created_at": now,
+             "read_at": None, "actor_id": actor.id if actor is not None else None,
+             "claim_id": claim.id if claim is not None else None,
+             "article_id": article.id if article is not None else None,
+             "report_id": report.id if report is not None else None}
+            for user_id in recipients]
     if rows:
-        session.flush()
-    return rows
+        session.execute(insert(Notification), rows)
+    return len(rows)
 
 
 # --- Who is told ---------------------------------------------------------------------------
@@ -136,8 +137,9 @@ def notify_ready_for_decision(session: Session, *, claim: Claim, actor: User | N
     reviewers = reviewer_ids(session, claim)
 
     def deciders(users: Sequence[User]) -> list[User]:
-        return [u for u in users if u.id not in reviewers
-                and not is_recused(session, claim=claim, reviewer=u)]
+        eligible = [u for u in users if u.id not in reviewers]
+        recused = recused_among(session, claim=claim, user_ids={u.id for u in eligible})
+        return [u for u in eligible if u.id not in recused]
 
     editors = deciders(article_editors(session, article)) or deciders(all_editors(session))
     notify(session, users=editors, kind=NotificationKind.READY_FOR_DECISION, actor=actor,
