@@ -363,6 +363,13 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
                           contact="reader@example.org", address="192.0.2.1")
             db.session.commit()
         checker.check(editor, "reader-reports", "/editor/reports")
+        # Ready for decision (their article's claims were reviewed) and the reader report;
+        # the reviewer's: assigned, decided and published.
+        checker.check(editor, "notifications", "/notifications", heading="Notifications")
+        expect(editor.get_by_role("main")).to_contain_text("is ready for decision")
+        expect(editor.get_by_role("main")).to_contain_text("A reader sent a report")
+        checker.check(reviewer, "notifications-reviewer", "/notifications?unread=1",
+                      heading="Notifications")
         checker.check(anonymous, "not-found", "/checks/no-such-check", status=404,
                       heading="Not found")
     finally:
