@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from ..helpers import PASSWORD
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_MISSING = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
 CHROMIUM_ARGS = [
@@ -118,3 +120,11 @@ def axe_script() -> Path:
 
 
 expect.set_options(timeout=TIMEOUT_MS)
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form, as a person would."""
+    page.goto("/login")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -11,17 +11,14 @@ from factcheck.extensions import db
 from factcheck.models import Article
 from factcheck.states import Role
 
-from ..helpers import PASSWORD
+from .conftest import sign_in
 
 TEXT = "Unemployment fell to 3.5 percent in October. The council approved a budget."
 
 
 def test_a_double_clicked_import_creates_one_article(page: Page, app, make_user):
     editor = make_user(Role.EDITOR)
-    page.goto("/login")
-    page.get_by_label("Email", exact=True).fill(editor.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, editor.email)
     page.goto("/editor/articles/new")
     page.get_by_label("Paste the article text").fill(TEXT)
     page.get_by_label("Title", exact=True).fill("Jobs report")

@@ -9,17 +9,14 @@ from playwright.sync_api import Page, expect
 
 from factcheck.states import Role
 
-from ..helpers import PASSWORD
+from .conftest import sign_in
 
 SAMPLE = resources.files("factcheck.data").joinpath("national-consensus.txt").read_text()
 
 
 def test_editor_imports_the_sample_article_and_selects_claims(page: Page, make_user):
     editor = make_user(Role.EDITOR)
-    page.goto("/login")
-    page.get_by_label("Email", exact=True).fill(editor.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, editor.email)
 
     page.get_by_role("link", name="Import an article").click()
     page.get_by_label("Paste the article text").fill(SAMPLE)
@@ -53,10 +50,7 @@ def test_editor_imports_the_sample_article_and_selects_claims(page: Page, make_u
 
 def test_editor_works_on_the_second_page_of_a_long_board(page: Page, make_user):
     editor = make_user(Role.EDITOR)
-    page.goto("/login")
-    page.get_by_label("Email", exact=True).fill(editor.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, editor.email)
     page.get_by_role("link", name="Import an article").click()
     # The sample eight times over: more claims than one page of the board holds.
     page.get_by_label("Paste the article text").fill("\n".join([SAMPLE] * 8))
