@@ -60,6 +60,10 @@ class Defaults:
     # Seconds a worker may reuse a published check's version stamp before asking the database.
     PUBLIC_STAMP_TTL = 2.0
     INVITATION_MAX_AGE = timedelta(days=7)
+    # The site's address as readers reach it ("https://factcheck.example.org/"): links in
+    # mail, webhooks and feeds are built on it. None: the address a page was asked on
+    # (background work: http://127.0.0.1:5000/).
+    PUBLIC_URL: str | None = None
     # Origins whose browser scripts may call the API (CORS); empty: none. "*" allows any.
     API_CORS_ORIGINS: list[str] = []
     # Argon2id parameters: OWASP/ASVS minimum (t=2, m=19 MiB, p=1).

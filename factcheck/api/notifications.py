@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import request
 
 from ..extensions import db
 from ..i18n import _
+from ..infra.links import absolute_url
 from ..queries.notifications import (
     describe,
     notification_target,
@@ -50,7 +51,7 @@ def notifications():
 
 def _url(notification) -> str:
     target = notification_target(notification)
-    return url_for(target.endpoint, _anchor=target.anchor, _external=True, **target.values)
+    return absolute_url(target.endpoint, _anchor=target.anchor, **target.values)
 
 
 @operation("POST", "/notifications/read", summary="Mark notifications read",

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from ..extensions import db
 from ..i18n import _
+from ..infra.links import absolute_url
 from ..infra.security_log import security_event
 from ..invitations import invitation_token
 from ..models import RatingLabel, RatingScale, User
@@ -77,7 +78,7 @@ def invite(user_id: int):
     if user.password_hash:
         flash(_("{email} has already chosen a password.", email=user.email), "info")
         return redirect(url_for("admin.users"))
-    link = url_for("auth.invitation", token=invitation_token(user), _external=True)
+    link = absolute_url("auth.invitation", token=invitation_token(user))
     return render_template("admin/invitation.html", user=user, link=link)
 
 

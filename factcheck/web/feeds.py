@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, request
 from sqlmodel import Session
 
 from ..engine.snapshot import numeric_rating, parse_time
 from ..extensions import db
 from ..i18n import _
 from ..infra.http_cache import conditional, make_etag
-from ..infra.links import check_url, home_url
+from ..infra.links import absolute_url, check_url, home_url
 from ..queries.publications import (
     LiveCheck,
     PublishingState,
@@ -119,7 +119,7 @@ def _atom(state: PublishingState, org: dict[str, str]) -> bytes:
     entries = sorted((e for check in checks for e in _entries(check)),
                      key=lambda e: (e.updated, e.id), reverse=True)[:FEED_ENTRIES]
     feed = ET.Element("feed", {"xmlns": ATOM_NS})
-    self_url = url_for("feeds.atom", _external=True)
+    self_url = absolute_url("feeds.atom")
     _text(feed, "id", self_url)
     _text(feed, "title", _("{org}: fact checks", org=org["name"]))
     _text(feed, "updated", rfc3339(state.changed or _EPOCH))
@@ -183,7 +183,7 @@ def robots():
     lines = ["User-agent: *"]
     # Disallow rules first: parsers that take the first matching rule get them right too.
     lines += [f"Disallow: {path}" for path in ROBOTS_DISALLOW]
-    lines += ["Allow: /", "", f"Sitemap: {url_for('feeds.sitemap', _external=True)}", ""]
+    lines += ["Allow: /", "", f"Sitemap: {absolute_url('feeds.sitemap')}", ""]
     body = "\n".join(lines)
     return conditional(make_etag("robots", body),
                        lambda: Response(body, content_type="text/plain; charset=utf-8"))

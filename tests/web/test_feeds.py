@@ -388,3 +388,19 @@ def test_csv_cell_leaves_numbers_and_plain_text_alone():
     assert feeds.csv_cell(None) == ""
     assert feeds.csv_cell("True") == "True"
     assert feeds.csv_cell("\tTab") == "'\tTab"
+
+
+def test_links_are_built_on_the_public_url_never_on_the_requests_host(make_app, editor):
+    """With FACTCHECK_PUBLIC_URL set, a forged Host reaches no link of the feed or sitemap."""
+    app = make_app(PUBLIC_URL="https://checks.example.org/desk")
+    slug = publish_check(app, editor, title="Where links point",
+                         claims=[("The river is long.", "true", "It is.")])["slug"]
+    reader = app.test_client()
+    forged = {"Host": "attacker.example"}
+    feed = reader.get("/feed.atom", headers=forged).get_data(as_text=True)
+    sitemap = reader.get("/sitemap.xml", headers=forged).get_data(as_text=True)
+    robots = reader.get("/robots.txt", headers=forged).get_data(as_text=True)
+    assert f"https://checks.example.org/desk/checks/{slug}" in feed
+    assert f"https://checks.example.org/desk/checks/{slug}" in sitemap
+    assert "Sitemap: https://checks.example.org/desk/sitemap.xml" in robots
+    assert "attacker.example" not in feed + sitemap + robots
