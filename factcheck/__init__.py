@@ -40,6 +40,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         editor,
         errors,
         feeds,
+        mail,
+        mail_settings,
         main,
         notifications,
         page_cache,
@@ -72,7 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = RecordIdConverter  # before any route uses it
     for blueprint in (main.bp, public.bp, auth.bp, editor.bp, review.bp, admin.bp, feeds.bp,
-                      api.bp, search_bp, jobs_bp, notifications.bp):
+                      api.bp, search_bp, jobs_bp, notifications.bp, mail_settings.bp):
         app.register_blueprint(blueprint)
 
     errors.register_error_handlers(app)
@@ -81,6 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register_security_headers(app)
     repeats.register_form_tokens(app)  # after the input checks: a refused form spends nothing
     init_queue(app)
+    mail.init_mail(app)
     return app
 
 
@@ -93,4 +96,5 @@ def _configure_accounts(config: dict) -> None:
         time_cost=config["ARGON2_TIME_COST"], memory_kib=config["ARGON2_MEMORY_COST_KIB"],
         parallelism=config["ARGON2_PARALLELISM"], min_length=config["PASSWORD_MIN_LENGTH"],
         max_length=config["PASSWORD_MAX_LENGTH"]))
-    configure_invitations(secret_key=config["SECRET_KEY"], max_age=config["INVITATION_MAX_AGE"])
+    configure_invitations(secret_key=config["SECRET_KEY"], max_age=config["INVITATION_MAX_AGE"],
+                          reset_max_age=config["PASSWORD_RESET_MAX_AGE"])

@@ -76,6 +76,23 @@ class Defaults:
     LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)
     PASSWORD_MIN_LENGTH = 12
     PASSWORD_MAX_LENGTH = 256
+    # E-mail: off (notifications in the app only) until MAIL_SERVER is set. Port default:
+    # 465 with MAIL_USE_SSL, 587 with MAIL_USE_TLS (STARTTLS), else 25.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT: int | None = None
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER: str | None = None  # None: factcheck@<MAIL_SERVER>
+    # The daily digest of notifications goes out after this hour (UTC).
+    MAIL_DIGEST_HOUR = 7
+    # "Forgot password": a link valid this long and once; requests counted per address and
+    # per account (without saying whether the account exists).
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+    PASSWORD_RESETS_PER_ACCOUNT = 3
+    PASSWORD_RESETS_PER_ADDRESS = 20
+    PASSWORD_RESET_WINDOW = timedelta(hours=1)
     # Background jobs: "" keeps the queue in instance/jobs.sqlite (one machine); a
     # redis:// URL shares it between servers. The job rows themselves are in the database.
     JOBS_URL = ""

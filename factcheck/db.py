@@ -93,6 +93,12 @@ class Database:
 
     def __init__(self) -> None:
         self._after_commit: dict[str, Callable[[set], None]] = {}
+        self._before_commit: dict[str, Callable[[Session, list], None]] = {}
+
+    def before_commit(self, key: str, hook: Callable[[Session, list], None]) -> None:
+        """Run `hook(session, values)` just before a session that noted `values` under `key`
+        commits: what the hook writes (jobs) commits or rolls back with the work itself."""
+        self._before_commit[key] = hook
 
     def after_commit(self, key: str, hook: Callable[[set], None]) -> None:
         """Run `hook(values)` after each commit of a session that noted `values` under `key`."""
@@ -116,10 +122,17 @@ class Database:
         if "_db_session" not in g:
             write = not (has_request_context() and request.method in SAFE_METHODS)
             session = Session(self.engine_for(write=write))
+            event.listen(session, "before_commit", self._run_before_commit)
             event.listen(session, "after_commit", self._run_after_commit)
             event.listen(session, "after_rollback", self._drop_side_effects)
             g._db_session = session
         return g._db_session
+
+    def _run_before_commit(self, session: Session) -> None:
+        for key, hook in self._before_commit.items():
+            values = session.info.pop(key, None)
+            if values:
+                hook(session, values)
 
     def _run_after_commit(self, session: Session) -> None:
         for key, hook in self._after_commit.items():
@@ -128,7 +141,7 @@ class Database:
                 hook(values)
 
     def _drop_side_effects(self, session: Session) -> None:
-        for key in self._after_commit:
+        for key in (*self._before_commit, *self._after_commit):
             session.info.pop(key, None)
 
     def close_session(self) -> None:

@@ -21,6 +21,7 @@ from .states import (
     Confidence,
     CorrectionKind,
     JobStatus,
+    MailDelivery,
     NotificationKind,
     ReportStatus,
     ReviewStatus,
@@ -462,6 +463,18 @@ class Notification(SQLModel, table=True):
     details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     created_at: datetime = _created(index=True)
     read_at: datetime | None = _timestamp()
+    # When it went out by e-mail (on its own or in a digest): a retried job sends none twice.
+    mailed_at: datetime | None = _timestamp()
+
+
+class MailPreference(SQLModel, table=True):
+    """How one user wants one kind of notification by e-mail; no row means immediately."""
+
+    __tablename__ = "mail_preferences"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    kind: NotificationKind = Field(sa_type=enum_type(NotificationKind), primary_key=True)
+    delivery: MailDelivery = Field(sa_type=enum_type(MailDelivery), nullable=False)
 
 
 class AuditEvent(SQLModel, table=True):

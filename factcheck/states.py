@@ -114,6 +114,14 @@ class NotificationKind(StrEnum):
     MENTION = "mention"  # someone mentioned you in a claim's discussion
 
 
+class MailDelivery(StrEnum):
+    """How a user wants one kind of notification by e-mail (in the app it always shows)."""
+
+    IMMEDIATE = "immediate"  # one mail per notification, as soon as it happens (default)
+    DIGEST = "digest"  # gathered into one mail a day
+    OFF = "off"  # in the app only
+
+
 # Groups of states that several rules share (workflow/actions.py asks them before acting).
 TRIAGE_STATES = (ClaimStatus.CANDIDATE, ClaimStatus.SELECTED, ClaimStatus.DISMISSED)
 # Selected for checking and not decided yet: reviewers can be assigned and work on it.

@@ -30,6 +30,7 @@ from factcheck.workflow.accounts import create_user
 from factcheck.workflow.scale_presets import seed_rating_scales
 
 from .helpers import PASSWORD, login
+from .mailbox import Mailbox
 
 TEST_DATABASE_URL = os.environ.get("FACTCHECK_TEST_DATABASE_URL", "")
 TEST_SECRET_KEY = "test-secret-key-0123456789abcdef0123456789abcdef"
@@ -173,6 +174,13 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]
 @pytest.fixture
 def app(make_app) -> Flask:
     return make_app()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server on 127.0.0.1 for this test (`mailbox.config` points an app at it)."""
+    with Mailbox() as box:
+        yield box
 
 
 @pytest.fixture

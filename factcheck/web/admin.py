@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from ..extensions import db
 from ..i18n import _
-from ..infra.links import absolute_url
+from ..infra.links import absolute_url, public_base
+from ..infra.mail import mail_settings
 from ..infra.security_log import security_event
 from ..invitations import invitation_token
 from ..models import RatingLabel, RatingScale, User
@@ -17,7 +18,9 @@ from ..queries.settings import get_setting
 from ..states import Role
 from ..workflow import WorkflowError
 from ..workflow import scales as rating
-from ..workflow.accounts import create_user, update_user
+from ..workflow.accounts import create_user, send_invitation, update_user
+from ..workflow.jobs import enqueue
+from ..workflow.mail import TEST_MAIL
 from ..workflow.settings import set_setting
 from .access import current_user, guard_blueprint
 from .auth import log_token_revocations
@@ -31,6 +34,7 @@ from .forms import (
     UserEditForm,
     WorkflowSettingsForm,
 )
+from .mail import mail_is_on
 from .steps import get_or_404, posted_version, view_step
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -58,10 +62,15 @@ def new_user():
                 password=form.password.data or None,
                 actor=current_user(),
             )
+            if not user.password_hash and mail_is_on():
+                send_invitation(db.session, user=user, actor=current_user())
         if step.ok:
             if user.password_hash:
                 flash(_("Account created for {email}.", email=user.email), "success")
                 return redirect(url_for("admin.users"))
+            if mail_is_on():
+                flash(_("Account created; the invitation is on its way to {email}.",
+                        email=user.email), "success")
             return redirect(url_for("admin.invite", user_id=user.id))
     return render_template("admin/user_new.html", form=form)
 
@@ -79,7 +88,23 @@ def invite(user_id: int):
         flash(_("{email} has already chosen a password.", email=user.email), "info")
         return redirect(url_for("admin.users"))
     link = absolute_url("auth.invitation", token=invitation_token(user))
-    return render_template("admin/invitation.html", user=user, link=link)
+    return render_template("admin/invitation.html", user=user, link=link,
+                           mail_on=mail_is_on())
+
+
+@bp.route("/users/<int:user_id>/invitation/send", methods=["POST"])
+def send_invitation_mail(user_id: int):
+    """Mail the invitation link (again) to a user who has not chosen a password yet."""
+    user = get_or_404(User, user_id)
+    _check_action_form()
+    if not mail_is_on():
+        flash(_("This desk sends no e-mail: copy the link and send it yourself."), "error")
+        return redirect(url_for("admin.invite", user_id=user.id))
+    with view_step() as step:
+        send_invitation(db.session, user=user, actor=current_user())
+    if step.ok:
+        flash(_("The invitation is on its way to {email}.", email=user.email), "success")
+    return redirect(url_for("admin.invite", user_id=user.id))
 
 
 def _log_account_change(user: User, role_before: Role, active_before: bool) -> None:
@@ -315,7 +340,23 @@ def settings():
         form.reviews_required.data = get_setting(db.session, "reviews_required")
         form.allow_self_assign.data = get_setting(db.session, "allow_self_assign")
     status = 422 if form.errors else 200
-    return render_template("admin/settings.html", form=form), status
+    return render_template("admin/settings.html", form=form,
+                           mail=mail_settings(current_app.config), public_base=public_base(),
+                           public_url_set=bool(current_app.config.get("PUBLIC_URL"))), status
+
+
+@bp.route("/settings/test-mail", methods=["POST"])
+def test_mail():
+    """Send the administrator a test message through the configured mail server."""
+    _check_action_form()
+    if not mail_is_on():
+        flash(_("Mail is off: no mail server is configured."), "error")
+        return redirect(url_for("admin.settings", _anchor="mail"))
+    with view_step():
+        enqueue(db.session, TEST_MAIL, {"user_id": current_user().id}, max_attempts=1)
+    flash(_("A test message is on its way to {email}; its delivery shows on the jobs page.",
+            email=current_user().email), "success")
+    return redirect(url_for("admin.settings", _anchor="mail"))
 
 
 ORGANISATION_KEYS = ("org_name", "org_url", "org_logo_url", "org_contact", "methodology",

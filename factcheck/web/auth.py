@@ -19,7 +19,7 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..i18n import _
 from ..infra.security_log import email_digest, security_event
-from ..invitations import user_for_invitation
+from ..invitations import user_for_invitation, user_for_reset
 from ..models import ApiToken, User, UserSession
 from ..queries.accounts import active_sessions_of, needs_setup, normalise_email, tokens_of
 from ..workflow.accounts import (
@@ -27,8 +27,10 @@ from ..workflow.accounts import (
     authenticate,
     change_password,
     end_sessions,
+    request_password_reset,
     setup_first_admin,
 )
+from ..workflow.accounts import reset_password as set_new_password
 from ..workflow.audit import record_audit
 from ..workflow.device_sessions import end_device_session
 from ..workflow.throttle import clear_hits, over_limit, record_hits
@@ -42,13 +44,16 @@ from .access import (
     safe_next,
 )
 from .forms import (
+    ForgotPasswordForm,
     InvitationForm,
     LoginForm,
     LogoutForm,
     PasswordChangeForm,
+    PasswordResetForm,
     SetupForm,
     TokenForm,
 )
+from .mail import mail_is_on
 from .steps import always, get_or_404, view_step
 
 bp = Blueprint("auth", __name__)
@@ -175,6 +180,58 @@ def setup():
             flash(_("Welcome! You are the administrator of this installation."), "success")
             return redirect(url_for("admin.users"))
     return render_template("auth/setup.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a password-reset link by mail; the answer never says whether the account
+    exists, and requests are limited per address and per account."""
+    form = ForgotPasswordForm()
+    if not mail_is_on():
+        return render_template("auth/forgot_password.html", form=None)
+    if form.validate_on_submit():
+        cfg = current_app.config
+        window = cfg["PASSWORD_RESET_WINDOW"]
+        account_key = f"reset:account:{normalise_email(form.email.data)}"
+        address_key = f"reset:address:{request.remote_addr}"
+        limits = {account_key: cfg["PASSWORD_RESETS_PER_ACCOUNT"],
+                  address_key: cfg["PASSWORD_RESETS_PER_ADDRESS"]}
+        if over_limit(db.session, limits, window):
+            security_event("auth.reset_throttled", level=logging.WARNING,
+                           email_digest=email_digest(form.email.data))
+            flash(_("Too many requests for a new password. Wait {n} minutes and try again.",
+                    n=int(window.total_seconds() // 60)), "error")
+            return render_template("auth/forgot_password.html", form=form), 429
+        with view_step():
+            record_hits(db.session, [account_key, address_key], window)
+            request_password_reset(db.session, email=form.email.data)
+        security_event("auth.reset_requested", email_digest=email_digest(form.email.data))
+        flash(_("If {email} belongs to an account here, a link to choose a new password is "
+                "on its way. It works once, for {n} minutes.", email=form.email.data,
+                n=int(cfg["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60)), "success")
+        return redirect(url_for("auth.login"))
+    status = 422 if form.errors else 200
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from a reset link (once); every session then ends."""
+    user = user_for_reset(db.session, token)
+    if user is None:
+        security_event("auth.reset_invalid", level=logging.WARNING)
+        return render_template("auth/reset_invalid.html"), 404
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        with view_step(form) as step:
+            set_new_password(db.session, user=user, password=form.password.data)
+        if step.ok:
+            login_user(user)
+            security_event("user.password_reset", user=user.id)
+            flash(_("Your new password is set. Your other sessions are signed out."),
+                  "success")
+            return redirect(url_for("main.dashboard"))
+    return render_template("auth/reset_password.html", form=form, user=user)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -39,7 +39,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..dbtypes import MAX_ID
 from ..i18n import _, status_label
 from ..models import RatingLabel
-from ..states import Role
+from ..states import MailDelivery, NotificationKind, Role
 from ..workflow import WorkflowError
 
 ROLE_CHOICES = [SelectChoice(role.value, status_label(role)) for role in Role]
@@ -97,6 +97,45 @@ class PasswordChangeForm(FlaskForm):
 
 class InvitationForm(FlaskForm):
     password, confirm = _new_password_fields()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class PasswordResetForm(FlaskForm):
+    password, confirm = _new_password_fields()
+
+
+MAIL_DELIVERY_CHOICES = [
+    SelectChoice(MailDelivery.IMMEDIATE.value, _("By e-mail at once")),
+    SelectChoice(MailDelivery.DIGEST.value, _("In a daily digest")),
+    SelectChoice(MailDelivery.OFF.value, _("Not by e-mail")),
+]
+MAIL_KIND_LABELS = {
+    NotificationKind.ASSIGNED: _("A claim is assigned to me"),
+    NotificationKind.UNASSIGNED: _("I am taken off a claim"),
+    NotificationKind.SENT_BACK: _("A claim I review is sent back"),
+    NotificationKind.READY_FOR_DECISION: _("A claim I can decide is ready for decision"),
+    NotificationKind.DECIDED: _("A claim I review is decided"),
+    NotificationKind.PUBLISHED: _("A claim I review is published"),
+    NotificationKind.CORRECTED: _("A check I worked on is corrected"),
+    NotificationKind.REPORT: _("A reader sends a report"),
+    NotificationKind.MENTION: _("Someone mentions me in a discussion"),
+}
+
+
+def mail_preferences_form(**kwargs) -> FlaskForm:
+    """A form with one choice of delivery per kind of notification (fields named by kind)."""
+
+    class MailPreferencesForm(FlaskForm):
+        pass
+
+    for kind in NotificationKind:
+        label = MAIL_KIND_LABELS.get(kind, kind.value)
+        setattr(MailPreferencesForm, kind.value, SelectField(
+            label, choices=MAIL_DELIVERY_CHOICES, default=MailDelivery.IMMEDIATE.value))
+    return MailPreferencesForm(**kwargs)
 
 
 class UserCreateForm(FlaskForm):

@@ -18,6 +18,8 @@ from ..states import Role
 from .audit import record_audit
 from .device_sessions import end_device_sessions_of
 from .errors import WorkflowError
+from .jobs import enqueue
+from .mail import INVITATION_MAIL, MAIL_ATTEMPTS, PASSWORD_RESET_MAIL
 from .tokens import revoke_tokens_of
 
 SETUP_DONE_KEY = "setup.completed"
@@ -140,6 +142,39 @@ def accept_invitation(session: Session, *, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     record_audit(session, actor=user, action="user.invitation_accepted", obj=user)
     end_sessions(session, user=user, actor=user, reason="invitation_accepted")
+
+
+def request_password_reset(session: Session, *, email: str) -> None:
+    """Ask for a password-reset mail to `email` (after commit).
+
+    The job, not the request, looks the account up: the request does the same work
+    whether or not the address has an account, so neither its answer nor its timing
+    tells which addresses do.
+    """
+    enqueue(session, PASSWORD_RESET_MAIL, {"email": normalise_email(email)},
+            max_attempts=MAIL_ATTEMPTS)
+    record_audit(session, actor=None, action="auth.password_reset_requested",
+                 email=normalise_email(email)[:254])
+
+
+def reset_password(session: Session, *, user: User, password: str) -> None:
+    """Set a new password from a reset link; every session of the user ends."""
+    _check_password(password, user.email)
+    user.password_hash = hash_password(password)
+    record_audit(session, actor=user, action="user.password_reset", obj=user)
+    end_sessions(session, user=user, actor=user, reason="password_reset")
+
+
+def send_invitation(session: Session, *, user: User, actor: User) -> None:
+    """Ask for the invitation link to be mailed to a user who has no password yet."""
+    if user.password_hash:
+        raise WorkflowError(_("{email} has already chosen a password.", email=user.email),
+                            code="conflict")
+    if not user.is_active:
+        raise WorkflowError(_("A deactivated account cannot be invited."), code="conflict")
+    enqueue(session, INVITATION_MAIL, {"user_id": user.id, "by_id": actor.id},
+            max_attempts=MAIL_ATTEMPTS)
+    record_audit(session, actor=actor, action="user.invitation_sent", obj=user)
 
 
 def _active_admins(session: Session) -> int:

@@ -29,6 +29,7 @@ from ..models import (
 from ..queries.reviews import recused_among, reviewer_ids
 from ..states import NotificationKind, Role
 
+NOTIFIED = "notified_ids"  # session.info: notifications written in this transaction
 CLAIM_WORDS = 160  # characters of the claim kept to name it in the sentence
 _EDITOR_ROLES = (Role.EDITOR, Role.ADMIN)
 
@@ -80,7 +81,9 @@ def notify(
              "report_id": report.id if report is not None else None}
             for user_id in recipients]
     if rows:
-        session.execute(insert(Notification), rows)
+        ids = session.execute(insert(Notification).returning(Notification.id), rows).scalars()
+        # E-mail follows from the committed rows (factcheck/web/mail.py hooks this key).
+        session.info.setdefault(NOTIFIED, []).extend(ids)
     return len(rows)
 
 

@@ -20,8 +20,10 @@ from playwright.sync_api import Browser, Page, Response, expect
 from sqlmodel import select
 
 from factcheck.extensions import db
+from factcheck.invitations import reset_token
 from factcheck.models import Article, Claim, Decision, Evidence, RatingLabel, RatingScale, User
 from factcheck.states import ClaimStatus, Confidence, JobStatus, Role, Stance
+from factcheck.web.mail import unsubscribe_token
 from factcheck.workflow.articles import import_article
 from factcheck.workflow.assignments import assign_claims
 from factcheck.workflow.evidence import add_evidence
@@ -370,6 +372,18 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
         expect(editor.get_by_role("main")).to_contain_text("A reader sent a report")
         checker.check(reviewer, "notifications-reviewer", "/notifications?unread=1",
                       heading="Notifications")
+        checker.check(reviewer, "mail-settings", "/account/notifications",
+                      heading="E-mail settings")
+        with app.test_request_context():  # the links a mail would carry
+            account = db.session.get(User, desk.reviewers[0].id)
+            unsubscribe = unsubscribe_token(account, "assigned")
+            reset = reset_token(account)
+        checker.check(anonymous, "unsubscribe", f"/mail/unsubscribe/{unsubscribe}",
+                      heading="Stop e-mails")
+        checker.check(anonymous, "forgot-password", "/password/forgot",
+                      heading="Forgot your password?")
+        checker.check(anonymous, "reset-password", f"/password/reset/{reset}",
+                      heading="Choose a new password")
         checker.check(anonymous, "not-found", "/checks/no-such-check", status=404,
                       heading="Not found")
     finally:

@@ -114,6 +114,13 @@ ACCESS: dict[str, str | Role] = {
     "notifications.open_notification": SIGNED_IN,
     "notifications.read": SIGNED_IN,
     "notifications.read_all": SIGNED_IN,
+    "mail.settings": SIGNED_IN,
+    "mail.unsubscribe": PUBLIC,  # the signed token is the credential (RFC 8058 one-click)
+    "mail.unsubscribe_now": PUBLIC,
+    "auth.forgot_password": PUBLIC,
+    "auth.reset_password": PUBLIC,  # the signed single-use token is the credential
+    "admin.send_invitation_mail": Role.ADMIN,
+    "admin.test_mail": Role.ADMIN,
     "api.notifications": TOKEN,
     "api.read_notifications": TOKEN,
 }

@@ -345,15 +345,14 @@ SECRET_COMMENT = "SECRET-COMMENT-2"
 SECRET_DRAFT = "SECRET-DRAFT-1"
 
 
-def test_no_notification_reveals_a_colleagues_verdict_to_a_blind_reviewer(desk, app):
-    """Every event, about a claim whose reviewer `editor2` has not submitted while `r2` has:
-    nothing the blind reviewer is shown by notifications (inbox page, API, the pages its
-    links open) holds r2's rating, rationale or comment, or anyone's draft text."""
+def fire_every_event(desk: Desk, app, blind: str = "editor2") -> None:
+    """Cause every kind of notification about one claim whose reviewer `blind` has not
+    submitted while `r2` has, with the secrets above in r2's verdict, comment and the blind
+    reviewer's draft (shared with the mail tests)."""
     with app.app_context():  # one verdict suffices: the claim is decided while one is blind
         set_setting(db.session, key="reviews_required", value=1,
                     actor=db.session.get(User, desk["editor"].user.id))
         db.session.commit()
-    blind = "editor2"  # an editor reviewing: so that editors' events reach them too
     claim = desk.claim_id
     assert desk.assign(blind).status_code == 201  # assigned
     removed = desk["editor"].api("DELETE", f"/claims/{claim}/assignments/"
@@ -381,6 +380,13 @@ def test_no_notification_reveals_a_colleagues_verdict_to_a_blind_reviewer(desk, 
         "csrf_token": csrf_token(page), "claim": "1", "message": "Wrong.", "contact": ""}
     ).status_code == 302  # a reader report
 
+
+def test_no_notification_reveals_a_colleagues_verdict_to_a_blind_reviewer(desk, app):
+    """Every event, about a claim whose reviewer `editor2` has not submitted while `r2` has:
+    nothing the blind reviewer is shown by notifications (inbox page, API, the pages its
+    links open) holds r2's rating, rationale or comment, or anyone's draft text."""
+    blind = "editor2"  # an editor reviewing: so that editors' events reach them too
+    fire_every_event(desk, app, blind)
     told = {n.kind for n in rows(app, Notification)}
     assert told == set(NotificationKind), "every event type fired"
     received = set(kinds(desk, blind))
