@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -18,14 +19,17 @@ from .dbtypes import utcnow
 from .extensions import db
 from .i18n import _
 from .infra.security_log import security_event
-from .models import Article
+from .models import Article, User
 from .queries.accounts import find_user_by_email
+from .queries.claims import article_claims
 from .queries.desk import claim_count
 from .serve import serve_command
-from .states import Role
+from .states import ClaimStatus, Role
 from .workflow import WorkflowError
 from .workflow.accounts import create_user
 from .workflow.articles import import_article
+from .workflow.assignments import assign_claims
+from .workflow.claims import change_claim_status
 from .workflow.scale_presets import seed_rating_scales
 
 
@@ -236,7 +240,27 @@ def _demo_article() -> Article:
         return existing
     body = resources.files("factcheck.data").joinpath("national-consensus.txt").read_text("utf-8")
     editor = find_user_by_email(db.session, "editor@example.org")
-    return import_article(db.session, title=DEMO_ARTICLE_TITLE, body=body, actor=editor)
+    article = import_article(db.session, title=DEMO_ARTICLE_TITLE, body=body, actor=editor)
+    _demo_assignments(article, editor)
+    return article
+
+
+DEMO_ASSIGNED_CLAIMS = 3
+
+
+def _demo_assignments(article: Article, editor: User) -> None:
+    """Select the most check-worthy claims and assign them to both demo reviewers, so the
+    demo opens with work in their queues and notifications in their inboxes (and in
+    their mail when a mail server is configured)."""
+    best = sorted((c for c in article_claims(db.session, article.id)
+                   if c.status == ClaimStatus.CANDIDATE), key=lambda c: (-c.score, c.position))
+    chosen = sorted(best[:DEMO_ASSIGNED_CLAIMS], key=lambda c: c.position)
+    for claim in chosen:
+        change_claim_status(db.session, claim=claim, status=ClaimStatus.SELECTED, actor=editor)
+    due = date.today() + timedelta(days=3)
+    for email in ("reviewer1@example.org", "reviewer2@example.org"):
+        assign_claims(db.session, claims=chosen, reviewer=find_user_by_email(db.session, email),
+                      due_on=due, actor=editor)
 
 
 @cli.command("demo")

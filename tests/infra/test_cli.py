@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from factcheck.cli import DEMO_ARTICLE_TITLE
 from factcheck.extensions import db
-from factcheck.models import Article, User
+from factcheck.models import Article, Job, Notification, User
 from factcheck.passwords import verify_password
 from factcheck.states import Role
 
@@ -241,3 +241,23 @@ def _sign_in_over_http(port: int, server: subprocess.Popen) -> str:
         assert response.url == f"{base}/editor/"
         assert "Afghan political leaders" in response.read().decode()
     return output
+
+
+def test_demo_opens_with_assigned_claims_and_notifications_with_mail_off(app, runner):
+    """The demo shows the coordination layer working without a mail server: both demo
+    reviewers have the most check-worthy claims assigned and are told so in the app."""
+    result = runner.invoke(["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    credentials = dict(re.findall(r"^\s+\w+\s+(\S+@example\.org)\s+(\S+)$", result.output, re.M))
+    client = app.test_client()
+    login(client, "reviewer1@example.org", credentials["reviewer1@example.org"])
+    inbox = client.get("/notifications").get_data(as_text=True)
+    assert inbox.count('id="notification-') == 3
+    assert "Demo Editor assigned you the claim" in inbox
+    assert 'class="count-badge"' in client.get("/review/").get_data(as_text=True)
+    with app.app_context():
+        assert [job.kind for job in db.session.exec(select(Job)).all()] == []  # mail is off
+    again = runner.invoke(["demo", "--no-serve"])  # a second start assigns nothing twice
+    assert again.exit_code == 0
+    with app.app_context():
+        assert len(db.session.exec(select(Notification)).all()) == 6
