@@ -136,6 +136,10 @@ SCHEMAS: dict[str, dict] = {
         "url": string(), "actor": ref("User"), "claim_id": nullable(_ID),
         "article_id": nullable(_ID), "report_id": nullable(_ID),
         "details": obj({}, closed=False), "created_at": _TIME, "read_at": nullable(_TIME),
+        # Its own e-mail: sent, waiting for the worker, failed (retries spent), not sent
+        # (read first, settings changed), or null (mail off, a digest, or not wanted).
+        "mail": nullable(enum(["sent", "pending", "failed", "not_sent"])),
+        "mailed_at": nullable(_TIME),
     }),
     "NotificationList": {"allOf": [_list_of("Notification"),
                                    obj({"unread": _COUNT}, ("unread",), closed=False)]},

@@ -131,4 +131,5 @@ def notification_record(view: Any, *, text: str, url: str) -> dict[str, Any]:
         "actor": user_record(view.actor), "claim_id": n.claim_id, "article_id": n.article_id,
         "report_id": n.report_id, "details": dict(n.details or {}),
         "created_at": iso(n.created_at), "read_at": iso(n.read_at),
+        "mail": view.mail, "mailed_at": iso(n.mailed_at),
     }

@@ -7,10 +7,30 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from ..models import MailPreference, Notification, User
-from ..states import MailDelivery, NotificationKind
+from ..models import Job, MailPreference, Notification, User
+from ..states import JobStatus, MailDelivery, NotificationKind
 
 DEFAULT_DELIVERY = MailDelivery.IMMEDIATE
+
+
+def notification_mail_key(notification_id: int) -> str:
+    """The job key of a notification's own mail (one job per notification, ever)."""
+    return f"mail:notification:{notification_id}"
+
+
+def mail_states(session: Session, notifications: Sequence[Notification]
+                ) -> dict[int, str | None]:
+    """Where each notification's mail stands: "sent", "pending", "failed", "not_sent"
+    (its job found nothing to send: read first, settings changed) or None (not to be
+    mailed on its own: mail off, a digest, or not wanted). One query."""
+    states: dict[int, str | None] = {n.id: "sent" for n in notifications if n.mailed_at}
+    waiting = {notification_mail_key(n.id): n.id for n in notifications if not n.mailed_at}
+    if waiting:
+        for key, status in session.exec(select(Job.key, Job.status)
+                                        .where(col(Job.key).in_(sorted(waiting)))).all():
+            states[waiting[key]] = {JobStatus.PENDING: "pending", JobStatus.RUNNING: "pending",
+                                    JobStatus.FAILED: "failed"}.get(status, "not_sent")
+    return {n.id: states.get(n.id) for n in notifications}
 
 
 def mail_choices(session: Session, user: User) -> dict[NotificationKind, MailDelivery]:

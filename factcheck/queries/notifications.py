@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from ..i18n import _
 from ..models import Notification, User
 from ..states import NotificationKind
+from .mail import mail_states
 from .paging import PER_PAGE, Page, paginate
 
 
@@ -25,6 +26,7 @@ class NotificationView:
 
     notification: Notification
     actor: User | None
+    mail: str | None = None  # where its e-mail stands (queries.mail.mail_states)
 
     @property
     def unread(self) -> bool:
@@ -33,7 +35,8 @@ class NotificationView:
 
 def notifications_page(session: Session, *, user: User, page: int, unread_only: bool = False,
                        per_page: int = PER_PAGE) -> Page[NotificationView]:
-    """The user's notifications, newest first, a page at a time (two queries)."""
+    """The user's notifications, newest first, a page at a time, with where each one's
+    mail stands (three queries)."""
     where = [Notification.user_id == user.id]
     if unread_only:
         where.append(col(Notification.read_at).is_(None))
@@ -41,7 +44,8 @@ def notifications_page(session: Session, *, user: User, page: int, unread_only: 
              .where(*where).order_by(col(Notification.id).desc()))
     count = select(func.count()).select_from(Notification).where(*where)
     found = paginate(session, query, page=page, per_page=per_page, count=count)
-    return Page(items=[NotificationView(n, actor) for n, actor in found.items],
+    mail = mail_states(session, [n for n, _actor in found.items])
+    return Page(items=[NotificationView(n, actor, mail[n.id]) for n, actor in found.items],
                 number=found.number, per_page=found.per_page, total=found.total)
 
 

@@ -16,7 +16,13 @@ from sqlmodel import Session, col
 
 from ..dbtypes import utcnow
 from ..models import MailPreference, Notification, User
-from ..queries.mail import DEFAULT_DELIVERY, digest_recipients, mail_choices, to_mail_now
+from ..queries.mail import (
+    DEFAULT_DELIVERY,
+    digest_recipients,
+    mail_choices,
+    notification_mail_key,
+    to_mail_now,
+)
 from ..states import MailDelivery, NotificationKind
 from .audit import record_audit
 from .jobs import enqueue
@@ -35,7 +41,7 @@ def enqueue_notification_mail(session: Session, ids: Sequence[int]) -> int:
     wanted = to_mail_now(session, ids)
     for notification_id in wanted:
         enqueue(session, NOTIFICATION_MAIL, {"id": notification_id},
-                key=f"mail:notification:{notification_id}", max_attempts=MAIL_ATTEMPTS)
+                key=notification_mail_key(notification_id), max_attempts=MAIL_ATTEMPTS)
     return len(wanted)
 
 

@@ -414,3 +414,19 @@ def test_mail_jobs_are_listed_for_admins(desk, app, mailbox, make_user):
     assert "mail.notification" in page or "Notification mail" in page
     assert "451" in page
 
+
+
+def test_inbox_and_api_say_where_each_mail_stands(desk, app, mailbox):
+    assert desk.assign("r1").status_code == 201
+    [item] = desk["r1"].api("GET", "/notifications").json["items"]
+    assert (item["mail"], item["mailed_at"]) == ("pending", None)
+    assert "e-mail on its way" in desk["r1"].page("/notifications")[1]
+    run_jobs(app)
+    [item] = desk["r1"].api("GET", "/notifications").json["items"]
+    assert item["mail"] == "sent" and item["mailed_at"]
+    assert "e-mailed" in desk["r1"].page("/notifications")[1]
+    _choose(desk["r1"], unassigned="off")
+    assert desk["editor"].api("DELETE", f"/claims/{desk.claim_id}/assignments/"
+                              f"{desk['r1'].user.email}").status_code == 204
+    newest = desk["r1"].api("GET", "/notifications").json["items"][0]
+    assert newest["kind"] == "unassigned" and newest["mail"] is None
