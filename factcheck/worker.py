@@ -27,6 +27,7 @@ from .dbtypes import utcnow
 from .extensions import db
 from .states import JobStatus
 from .workflow import jobs as job_flow
+from .workflow import reminders as _reminders  # noqa: F401 (registers its daily job)
 
 _QUEUE_KEY = "factcheck.queue"
 _CREATING = threading.Lock()
@@ -147,6 +148,9 @@ class Worker:
                     job_flow.beat(db.session, worker=worker_name())
                     given_back = job_flow.recover_abandoned(
                         db.session, stale_before=utcnow() - stale)
+                    # Once a day per kind, whichever worker beats first (keyed jobs).
+                    job_flow.enqueue_due_daily(db.session, now=utcnow(), settings=cfg)
+                    db.session.commit()
                 if given_back:
                     log.info("handing %d abandoned or overdue jobs to the queue again",
                              len(given_back))
