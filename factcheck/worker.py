@@ -148,13 +148,15 @@ class Worker:
                     job_flow.beat(db.session, worker=worker_name())
                     given_back = job_flow.recover_abandoned(
                         db.session, stale_before=utcnow() - stale)
-                    # Once a day per kind, whichever worker beats first (keyed jobs).
-                    job_flow.enqueue_due_daily(db.session, now=utcnow(), settings=cfg)
-                    db.session.commit()
                 if given_back:
                     log.info("handing %d abandoned or overdue jobs to the queue again",
                              len(given_back))
                     hand_over(self.app, given_back)
+                # Once a day per kind, whichever worker beats first (keyed jobs); after the
+                # recovery, so that a failure here never holds that up.
+                with self.app.app_context():
+                    job_flow.enqueue_due_daily(db.session, now=utcnow(), settings=cfg)
+                    db.session.commit()
             except Exception:  # (a database outage must not kill the heartbeat)
                 log.warning("job heartbeat failed", exc_info=True)
             if self._stop.wait(interval):

@@ -40,6 +40,7 @@ class ReminderCounts:
 
     @property
     def total(self) -> int:
+        """Reminders of both kinds."""
         return self.due_tomorrow + self.overdue
 
 
