@@ -205,6 +205,28 @@ def create_token_command(email: str, name: str) -> None:
     click.echo(raw)
 
 
+@cli.command("send-reminders")
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD",
+              help="The day to remind as of (default: today, UTC).")
+def send_reminders_command(day: str | None) -> None:
+    """Send the day's due-tomorrow and overdue reminders (at most one per assignment a day)."""
+    from datetime import datetime
+
+    from .workflow.reminders import send_reminders
+
+    try:  # parsed here, not by click: a refusal is one line, without the usage text
+        today = (datetime.strptime(day, "%Y-%m-%d").date() if day is not None
+                 else utcnow().date())
+    except ValueError:
+        raise click.ClickException(_("--date must be a date as YYYY-MM-DD, not {day!r}.",
+                                     day=day)) from None
+    counts = send_reminders(db.session, today=today)
+    db.session.commit()
+    click.echo(_("Sent {n} reminders for {day}: {due} due tomorrow, {overdue} overdue.",
+                 n=counts.total, day=today.isoformat(), due=counts.due_tomorrow,
+                 overdue=counts.overdue))
+
+
 DEMO_ACCOUNTS = (
     ("admin@example.org", "Demo Admin", Role.ADMIN),
     ("editor@example.org", "Demo Editor", Role.EDITOR),

@@ -101,6 +101,9 @@ class Defaults:
     # running jobs are given to another worker (or to itself once restarted).
     JOBS_HEARTBEAT_SECONDS = 10.0
     JOBS_STALE_SECONDS = 60.0
+    # Hour of the day (0-23, UTC) from which the worker sends the day's due-date reminders
+    # (factcheck send-reminders does the same from cron); once a day whatever the hour.
+    REMINDERS_HOUR = 7
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:

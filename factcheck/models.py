@@ -477,6 +477,23 @@ class MailPreference(SQLModel, table=True):
     delivery: MailDelivery = Field(sa_type=enum_type(MailDelivery), nullable=False)
 
 
+class ReminderSent(SQLModel, table=True):
+    """A due-date reminder sent for an assignment on a day (UTC).
+
+    The unique (assignment, day) pair is what keeps reminders to at most one per assignment
+    per day, however many workers or cron jobs run `send-reminders` at the same time.
+    """
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("assignment_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignments.id", ondelete="CASCADE")
+    day: date
+    kind: NotificationKind = Field(sa_type=enum_type(NotificationKind), nullable=False)
+    sent_at: datetime = _created()
+
+
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_events"
     # A claim's history: its events among those of every object.

@@ -112,6 +112,8 @@ class NotificationKind(StrEnum):
     CORRECTED = "corrected"  # a correction was made to a claim you worked on
     REPORT = "report"  # a reader report arrived
     MENTION = "mention"  # someone mentioned you in a claim's discussion
+    DUE_TOMORROW = "due_tomorrow"  # your review of a claim is due tomorrow (a reminder)
+    OVERDUE = "overdue"  # your review of a claim is past its due date (daily reminder)
 
 
 class MailDelivery(StrEnum):

@@ -27,6 +27,7 @@ from .dbtypes import utcnow
 from .extensions import db
 from .states import JobStatus
 from .workflow import jobs as job_flow
+from .workflow import reminders as _reminders  # noqa: F401 (registers its daily job)
 
 _QUEUE_KEY = "factcheck.queue"
 _CREATING = threading.Lock()
@@ -151,6 +152,11 @@ class Worker:
                     log.info("handing %d abandoned or overdue jobs to the queue again",
                              len(given_back))
                     hand_over(self.app, given_back)
+                # Once a day per kind, whichever worker beats first (keyed jobs); after the
+                # recovery, so that a failure here never holds that up.
+                with self.app.app_context():
+                    job_flow.enqueue_due_daily(db.session, now=utcnow(), settings=cfg)
+                    db.session.commit()
             except Exception:  # (a database outage must not kill the heartbeat)
                 log.warning("job heartbeat failed", exc_info=True)
             if self._stop.wait(interval):

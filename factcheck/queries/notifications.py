@@ -66,7 +66,8 @@ class Target:
 
 
 _REVIEWER_PAGE = {NotificationKind.ASSIGNED, NotificationKind.SENT_BACK,
-                  NotificationKind.DECIDED, NotificationKind.PUBLISHED}
+                  NotificationKind.DECIDED, NotificationKind.PUBLISHED,
+                  NotificationKind.DUE_TOMORROW, NotificationKind.OVERDUE}
 
 
 def notification_target(notification: Notification) -> Target:
@@ -130,5 +131,12 @@ def describe(view: NotificationView) -> str:
                  who=who, claim=claim, article=article)
     if kind == NotificationKind.REPORT:
         return _("A reader sent a report about “{article}”.", article=article)
+    if kind == NotificationKind.DUE_TOMORROW:
+        return _("Reminder: your review of the claim “{claim}” in “{article}” is due "
+                 "tomorrow, {due}.", claim=claim, article=article, due=details.get("due_on"))
+    if kind == NotificationKind.OVERDUE:
+        return _("Reminder: your review of the claim “{claim}” in “{article}” was due "
+                 "{due} and is overdue.", claim=claim, article=article,
+                 due=details.get("due_on"))
     return _("{who} mentioned you in the discussion of the claim “{claim}”.", who=who,
              claim=claim)

@@ -122,6 +122,8 @@ MAIL_KIND_LABELS = {
     NotificationKind.CORRECTED: _("A check I worked on is corrected"),
     NotificationKind.REPORT: _("A reader sends a report"),
     NotificationKind.MENTION: _("Someone mentions me in a discussion"),
+    NotificationKind.DUE_TOMORROW: _("A review of mine is due tomorrow"),
+    NotificationKind.OVERDUE: _("A review of mine is overdue (once a day)"),
 }
 
 

@@ -29,7 +29,7 @@ from ..queries.notifications import NotificationView, describe, notification_tar
 from ..queries.settings import get_setting
 from ..states import MailDelivery, NotificationKind
 from ..workflow import mail as mail_flow
-from ..workflow.jobs import JobRefused, handler
+from ..workflow.jobs import JobRefused, daily, handler
 from ..workflow.notifications import NOTIFIED
 
 _UNSUBSCRIBE_SALT = "factcheck.unsubscribe"
@@ -127,6 +127,8 @@ def _subject(kind: NotificationKind) -> str:
         NotificationKind.CORRECTED: _("A correction to a check you worked on"),
         NotificationKind.REPORT: _("A reader sent a report"),
         NotificationKind.MENTION: _("You were mentioned in a discussion"),
+        NotificationKind.DUE_TOMORROW: _("Reminder: a review is due tomorrow"),
+        NotificationKind.OVERDUE: _("Reminder: a review is overdue"),
     }.get(kind, _("A notification"))
 
 
@@ -162,9 +164,12 @@ def send_notification_mail(session: Session, payload: dict[str, Any]) -> dict[st
     return {"sent": True, "to": user.email}
 
 
-@handler(mail_flow.DIGEST)
+@daily(mail_flow.DIGEST, hour="MAIL_DIGEST_HOUR")
 def request_daily_digests(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
-    """Ask for today's digest of every user who chose one (one job per user)."""
+    """Ask for today's digest of every user who chose one (one job per user); the worker's
+    heartbeat asks for this job once a day from MAIL_DIGEST_HOUR."""
+    if not mail_is_on():
+        return {"users": 0, "reason": "mail is off"}
     day = date.fromisoformat(payload["day"]) if payload.get("day") else utcnow().date()
     return {"users": mail_flow.request_digests(session, day=day)}
 

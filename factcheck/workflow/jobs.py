@@ -15,8 +15,8 @@ checking what they already did before doing it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -47,6 +47,47 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
         return function
 
     return register
+
+
+# Daily jobs: kind -> the hour (UTC) from which it runs each day, or the name of the config
+# setting holding that hour. Workers' heartbeats enqueue the due ones (enqueue_due_daily).
+DAILY: dict[str, int | str] = {}
+
+
+def daily(kind: str, *, hour: int | str) -> Callable[[Handler], Handler]:
+    """Register the handler of `kind` and run it once a day from `hour` (UTC, 0-23, or the
+    name of the config setting that holds it)."""
+
+    def register(function: Handler) -> Handler:
+        DAILY[kind] = hour
+        return handler(kind)(function)
+
+    return register
+
+
+def daily_key(kind: str, day: date) -> str:
+    """The job key of daily job `kind` on `day`: one job per kind and day, whoever asks."""
+    return f"{kind}:{day.isoformat()}"
+
+
+def enqueue_due_daily(session: Session, *, now: datetime,
+                      settings: Mapping[str, Any] | None = None) -> list[str]:
+    """Enqueue each daily job whose hour has come today (UTC) and that is not asked for yet;
+    the kinds enqueued. `settings` resolves hours given as setting names (the app config).
+
+    Flushes only. Every worker's heartbeat calls this: the job's key makes it once a day
+    however many workers do, and a look before the insert keeps the usual call to a read.
+    """
+    now = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
+    today = now.date()
+    due = {kind: daily_key(kind, today) for kind, hour in DAILY.items()
+           if now.hour >= int((settings or {})[hour] if isinstance(hour, str) else hour)}
+    if not due:
+        return []
+    asked = set(session.exec(select(Job.key).where(col(Job.key).in_(sorted(due.values()))))
+                .all())
+    return [kind for kind, key in sorted(due.items()) if key not in asked
+            and enqueue(session, kind, {"day": today.isoformat()}, key=key) is not None]
 
 
 class JobRefused(Exception):

@@ -5,7 +5,7 @@ unsubscribe, invitations and "forgot password" by mail, and blind review kept in
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,7 +15,7 @@ from factcheck.extensions import db
 from factcheck.models import AuditEvent, Job, MailPreference, Notification, User
 from factcheck.states import JobStatus, MailDelivery, NotificationKind, Role
 from factcheck.worker import hand_over
-from factcheck.workflow.jobs import enqueue
+from factcheck.workflow.jobs import enqueue, enqueue_due_daily
 from factcheck.workflow.mail import DIGEST
 from factcheck.workflow.notifications import notify
 
@@ -175,11 +175,14 @@ def test_choices_off_and_digest_and_the_daily_digest(desk, app, mailbox):
     run_jobs(app)
     assert mailbox.messages == []  # digest and off: nothing at once
 
-    today = date.today().isoformat()
-    with app.app_context():
-        enqueue(db.session, DIGEST, {"day": today}, key=f"{DIGEST}:{today}")
+    now = utcnow()
+    before, after = (now.replace(hour=h, minute=30) for h in (6, 7))  # MAIL_DIGEST_HOUR 7
+    with app.app_context():  # what every worker's heartbeat does
+        assert DIGEST not in enqueue_due_daily(db.session, now=before, settings=app.config)
+        assert DIGEST in enqueue_due_daily(db.session, now=after, settings=app.config)
         db.session.commit()
     run_jobs(app)
+    today = now.date().isoformat()
     [digest] = mailbox.to(desk["r1"].user.email)
     assert digest["Subject"] == "[Fact-check desk] Your daily digest: 2 notifications"
     text = text_of(digest)
@@ -190,7 +193,7 @@ def test_choices_off_and_digest_and_the_daily_digest(desk, app, mailbox):
 
     with app.app_context():  # asked again the same day: the key holds it to one
         assert enqueue(db.session, DIGEST, {"day": today}, key=f"{DIGEST}:{today}") is None
-        tomorrow = (date.today() + timedelta(days=1)).isoformat()
+        tomorrow = (now.date() + timedelta(days=1)).isoformat()
         enqueue(db.session, DIGEST, {"day": tomorrow}, key=f"{DIGEST}:{tomorrow}")
         db.session.commit()
     run_jobs(app)
@@ -251,11 +254,11 @@ def test_one_click_unsubscribe_needs_no_session_and_stops_that_kind(desk, app, m
 # --- Blind review ------------------------------------------------------------------------
 
 
-def test_no_mail_reveals_a_colleagues_verdict(desk, app, mailbox):
+def test_no_mail_reveals_a_colleagues_verdict(desk, app, mailbox, runner):
     """Every kind of notification is mailed, and no mail to anyone holds a reviewer's
     rating, rationale, comment or draft."""
     blind = "editor2"
-    fire_every_event(desk, app, blind)
+    fire_every_event(desk, app, runner, blind)
     run_jobs(app)
     mailed = {n.kind for n in rows(app, Notification) if n.mailed_at is not None}
     assert mailed == set(NotificationKind), "every kind of event was mailed"

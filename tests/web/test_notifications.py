@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, timedelta
+
+from sqlalchemy import update
 
 from factcheck.extensions import db
-from factcheck.models import Article, Notification, User
+from factcheck.models import Article, Assignment, Notification, User
 from factcheck.states import NotificationKind, Role
 from factcheck.workflow.notifications import notify
 from factcheck.workflow.settings import set_setting
@@ -345,10 +348,10 @@ SECRET_COMMENT = "SECRET-COMMENT-2"
 SECRET_DRAFT = "SECRET-DRAFT-1"
 
 
-def fire_every_event(desk: Desk, app, blind: str = "editor2") -> None:
+def fire_every_event(desk: Desk, app, runner, blind: str = "editor2") -> None:
     """Cause every kind of notification about one claim whose reviewer `blind` has not
     submitted while `r2` has, with the secrets above in r2's verdict, comment and the blind
-    reviewer's draft (shared with the mail tests)."""
+    reviewer's draft (shared with the mail tests); reminders by `send-reminders`."""
     with app.app_context():  # one verdict suffices: the claim is decided while one is blind
         set_setting(db.session, key="reviews_required", value=1,
                     actor=db.session.get(User, desk["editor"].user.id))
@@ -365,6 +368,13 @@ def fire_every_event(desk: Desk, app, blind: str = "editor2") -> None:
                     {"body": f"{SECRET_COMMENT} I rated it {SECRET_RATING}, @Ed Reviewing."})
     assert desk.submit("r2", SECRET_RATIONALE, [source],
                        rating="false-ridiculous").status_code == 201  # ready for decision
+    with app.app_context():  # the blind reviewer's review is due on DUE
+        db.session.exec(update(Assignment).where(Assignment.reviewer_id == desk[blind].user.id)
+                        .values(due_on=date.fromisoformat(DUE)))
+        db.session.commit()
+    for day in (date.fromisoformat(DUE) - timedelta(days=1),  # due tomorrow
+                date.fromisoformat(DUE) + timedelta(days=1)):  # overdue
+        assert runner.invoke(["send-reminders", "--date", day.isoformat()]).exit_code == 0
     assert desk["decider"].post(f"/editor/claims/{claim}/send-back",
                                 {"note": "Look again."}).status_code == 302  # sent back
     assert desk.submit("r2", SECRET_RATIONALE, [source],
@@ -381,12 +391,12 @@ def fire_every_event(desk: Desk, app, blind: str = "editor2") -> None:
     ).status_code == 302  # a reader report
 
 
-def test_no_notification_reveals_a_colleagues_verdict_to_a_blind_reviewer(desk, app):
+def test_no_notification_reveals_a_colleagues_verdict_to_a_blind_reviewer(desk, app, runner):
     """Every event, about a claim whose reviewer `editor2` has not submitted while `r2` has:
     nothing the blind reviewer is shown by notifications (inbox page, API, the pages its
     links open) holds r2's rating, rationale or comment, or anyone's draft text."""
     blind = "editor2"  # an editor reviewing: so that editors' events reach them too
-    fire_every_event(desk, app, blind)
+    fire_every_event(desk, app, runner, blind)
     told = {n.kind for n in rows(app, Notification)}
     assert told == set(NotificationKind), "every event type fired"
     received = set(kinds(desk, blind))
