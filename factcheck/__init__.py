@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         public,
         repeats,
         review,
+        webhooks,
     )
     from .web.converters import RecordIdConverter
     from .web.jobs import bp as jobs_bp
@@ -72,7 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = RecordIdConverter  # before any route uses it
     for blueprint in (main.bp, public.bp, auth.bp, editor.bp, review.bp, admin.bp, feeds.bp,
-                      api.bp, search_bp, jobs_bp, notifications.bp):
+                      api.bp, search_bp, jobs_bp, notifications.bp, webhooks.bp):
         app.register_blueprint(blueprint)
 
     errors.register_error_handlers(app)
@@ -81,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register_security_headers(app)
     repeats.register_form_tokens(app)  # after the input checks: a refused form spends nothing
     init_queue(app)
+    webhooks.register_webhooks(app)
     return app
 
 
