@@ -39,7 +39,7 @@ from factcheck.workflow import assignments as assignment_flow
 from factcheck.workflow.articles import import_article
 from factcheck.workflow.settings import set_setting
 from factcheck.workflow.webhook_delivery import deliver
-from factcheck.workflow.webhooks import create_webhook
+from factcheck.workflow.webhooks import create_webhook, send_ping
 
 from ..helpers import csrf_token, login, post_form, rows, run_jobs
 from .test_blind_review_attacks import Desk
@@ -91,6 +91,7 @@ class Receiver:
     secrets: dict[str, str] = field(default_factory=dict)  # path -> the webhook's secret
     answers: list[tuple[int, str]] = field(default_factory=list)
     requests: list[Received] = field(default_factory=list)
+    delay: float = 0.0  # seconds before answering
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def to(self, path: str) -> list[Received]:
@@ -104,6 +105,7 @@ def receiver() -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
+            time.sleep(state.delay)
             secret = state.secrets.get(self.path)
             signed = secret is not None and verify(
                 secret, body, self.headers.get("X-Factcheck-Signature", ""))
@@ -380,6 +382,26 @@ def test_a_receiver_down_for_good_fails_after_six_attempts(desk, app, receiver, 
     assert delivery.error == "The receiver answered HTTP 502."
     assert rows(app, Job)[0].status == JobStatus.FAILED
     assert len(receiver.to("/cms")) == 6
+
+
+def test_a_slow_receiver_is_cut_off_at_the_deadline_and_retried(make_app, make_user,
+                                                                 receiver):
+    app = make_app(URL_IMPORT_ALLOW_LOOPBACK=True, WEBHOOK_TIMEOUT=0.5)
+    with app.app_context():
+        hook = create_webhook(db.session, actor=db.session.get(User, make_user(Role.ADMIN).id),
+                              url=f"{receiver.base}/slow", events=ALL_EVENTS, format="json",
+                              allow={"allow_loopback": True})
+        send_ping(db.session, webhook=hook, actor=db.session.get(User, hook.created_by_id))
+        db.session.commit()
+    receiver.delay = 3.0
+    started = time.monotonic()
+    run_jobs(app)
+    assert time.monotonic() - started < 2.5
+    [delivery] = deliveries(app)
+    assert (delivery.status, delivery.attempts, delivery.response_status) == (
+        DeliveryStatus.PENDING, 1, None)
+    assert delivery.error == "127.0.0.1 did not answer within 0.5 seconds."
+    assert rows(app, Job)[0].status == JobStatus.PENDING
 
 
 @pytest.mark.parametrize(("status", "error"), [
