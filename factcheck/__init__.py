@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         public,
         repeats,
         review,
+        webhooks,
     )
     from .web.converters import RecordIdConverter
     from .web.jobs import bp as jobs_bp
@@ -74,7 +75,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = RecordIdConverter  # before any route uses it
     for blueprint in (main.bp, public.bp, auth.bp, editor.bp, review.bp, admin.bp, feeds.bp,
-                      api.bp, search_bp, jobs_bp, notifications.bp, mail_settings.bp):
+                      api.bp, search_bp, jobs_bp, notifications.bp, mail_settings.bp,
+                      webhooks.bp):
         app.register_blueprint(blueprint)
 
     errors.register_error_handlers(app)
@@ -84,6 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     repeats.register_form_tokens(app)  # after the input checks: a refused form spends nothing
     init_queue(app)
     mail.init_mail(app)
+    webhooks.register_webhooks(app)
     return app
 
 

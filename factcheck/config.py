@@ -57,6 +57,9 @@ class Defaults:
     URL_IMPORT_TIMEOUT = 10.0
     URL_IMPORT_ALLOW_LOOPBACK = False
     URL_IMPORT_ALLOW_PRIVATE = False
+    # Seconds a webhook receiver has for one attempt (connect, send, answer), in all. The
+    # URL import's two settings above also let webhooks reach loopback or private addresses.
+    WEBHOOK_TIMEOUT = 10.0
     # Seconds a worker may reuse a published check's version stamp before asking the database.
     PUBLIC_STAMP_TTL = 2.0
     INVITATION_MAX_AGE = timedelta(days=7)

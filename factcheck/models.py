@@ -20,6 +20,7 @@ from .states import (
     ClaimStatus,
     Confidence,
     CorrectionKind,
+    DeliveryStatus,
     JobStatus,
     MailDelivery,
     NotificationKind,
@@ -28,6 +29,7 @@ from .states import (
     Role,
     ScaleMode,
     Stance,
+    WebhookFormat,
 )
 
 # Deterministic constraint names keep Alembic migrations portable.
@@ -633,6 +635,63 @@ class WorkerBeat(SQLModel, table=True):
     started_at: datetime = _created()
     seen_at: datetime = _created(index=True)
 
+
+
+_webhook_version = _version_column()
+
+
+class Webhook(SQLModel, table=True):
+    """An address told of the desk's events by a signed POST (docs/webhooks.md).
+
+    The secret signs every delivery, so it is kept as is (not hashed). After a rotation the
+    previous secret signs too, until `previous_secret_until`, so that a receiver can switch
+    without losing deliveries.
+    """
+
+    __tablename__ = "webhooks"
+    __mapper_args__ = {"version_id_col": _webhook_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(default="", max_length=100)
+    url: str = Field(max_length=2048)
+    events: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    format: WebhookFormat = Field(default=WebhookFormat.JSON, sa_type=enum_type(WebhookFormat),
+                                  nullable=False)
+    secret: str = Field(max_length=100)
+    previous_secret: str | None = Field(default=None, max_length=100)
+    previous_secret_until: datetime | None = _timestamp()
+    active: bool = Field(default=True)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    version: int = Field(default=1, sa_column=_webhook_version)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event sent (or to be sent) to one webhook: the exact body, and what came back.
+
+    The body is fixed when the event happens: every attempt sends the same bytes under the
+    same `uuid`, which receivers use to ignore a delivery they already processed.
+    """
+
+    __tablename__ = "webhook_deliveries"
+    # A webhook's page lists its latest deliveries.
+    __table_args__ = (Index("ix_webhook_deliveries_webhook_id_id", "webhook_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: int = Field(foreign_key="webhooks.id", ondelete="CASCADE")
+    event: str = Field(max_length=40)
+    uuid: str = Field(max_length=36, unique=True)
+    body: str = _text()
+    status: DeliveryStatus = Field(default=DeliveryStatus.PENDING,
+                                   sa_type=enum_type(DeliveryStatus), nullable=False)
+    attempts: int = Field(default=0)
+    response_status: int | None = None
+    response_excerpt: str = _text()
+    error: str = _text()
+    created_at: datetime = _created()
+    last_attempt_at: datetime | None = _timestamp()
+    delivered_at: datetime | None = _timestamp()
 
 # The search index: derived data kept by factcheck/workflow/search_index.py, created by
 # migration 0005 with dialect-specific DDL, and so not on SQLModel.metadata.

@@ -124,6 +124,32 @@ class MailDelivery(StrEnum):
     OFF = "off"  # in the app only
 
 
+
+class WebhookEvent(StrEnum):
+    """What a webhook may subscribe to (never a rating, rationale or draft of a claim that is
+    not published)."""
+
+    CHECK_PUBLISHED = "check.published"  # a check was published, or republished with more
+    CHECK_UNPUBLISHED = "check.unpublished"  # a check was withdrawn from public view
+    CHECK_CORRECTED = "check.corrected"  # a published claim was corrected (and republished)
+    CLAIM_READY_FOR_DECISION = "claim.ready_for_decision"  # the required reviews are in
+    REPORT_RECEIVED = "report.received"  # a reader reported an error or suggested a claim
+
+
+# Sent on an administrator's request to test a webhook, whatever it subscribes to.
+WEBHOOK_PING = "ping"
+
+
+class WebhookFormat(StrEnum):
+    JSON = "json"  # the signed JSON envelope documented in docs/webhooks.md
+    SLACK = "slack"  # {"text": ...}, for a Slack (or Mattermost, ...) incoming webhook
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # waiting for its first attempt or for a retry after back-off
+    DELIVERED = "delivered"  # the receiver answered 2xx
+    FAILED = "failed"  # out of attempts, or refused for good (see docs/webhooks.md)
+
 # Groups of states that several rules share (workflow/actions.py asks them before acting).
 TRIAGE_STATES = (ClaimStatus.CANDIDATE, ClaimStatus.SELECTED, ClaimStatus.DISMISSED)
 # Selected for checking and not decided yet: reviewers can be assigned and work on it.

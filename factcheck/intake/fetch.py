@@ -50,7 +50,8 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     return None
 
 
-def _address_allowed(address: str, *, allow_loopback: bool, allow_private: bool) -> bool:
+def address_allowed(address: str, *, allow_loopback: bool, allow_private: bool) -> bool:
+    """Whether an IP address may be reached: public ones, loopback or private if allowed."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address):
         ip = _embedded_ipv4(ip) or ip
@@ -65,17 +66,24 @@ def _address_allowed(address: str, *, allow_loopback: bool, allow_private: bool)
     return allow_private and ip.is_private
 
 
+class AddressRefused(FetchError):
+    """The host resolves to a private or local address that is not allowed."""
+
+    def __init__(self, message: str, host: str) -> None:
+        super().__init__(message)
+        self.host = host
+
+
 def _resolve(host: str, port: int, **allow: bool) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(_("The address {host} could not be found.", host=host)) from exc
     addresses = [info[4][0] for info in infos]
-    if not addresses or not all(_address_allowed(a, **allow) for a in addresses):
-        raise FetchError(
+    if not addresses or not all(address_allowed(a, **allow) for a in addresses):
+        raise AddressRefused(
             _("Importing from {host} is not allowed: it is a private or local address.",
-              host=host)
-        )
+              host=host), host)
     return addresses[0]
 
 
@@ -159,7 +167,10 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = tls
 
 
-def _request(url: str, *, deadline: float, allow: dict[str, bool]):
+def open_connection(url: str, *, deadline: float, allow: dict[str, bool]
+                    ) -> tuple[http.client.HTTPConnection, str]:
+    """A connection (not yet opened) pinned to the checked address of `url`'s host, and the
+    request target; FetchError when the URL or its address is not allowed."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(_("Only http:// and https:// addresses can be imported."))
@@ -176,6 +187,11 @@ def _request(url: str, *, deadline: float, allow: dict[str, bool]):
     path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
     if parts.query:
         path += "?" + quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
+    return conn, path
+
+
+def _request(url: str, *, deadline: float, allow: dict[str, bool]):
+    conn, path = open_connection(url, deadline=deadline, allow=allow)
     try:
         conn.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": ", ".join(
             ALLOWED_TYPES)})

@@ -39,7 +39,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..dbtypes import MAX_ID
 from ..i18n import _, status_label
 from ..models import RatingLabel
-from ..states import MailDelivery, NotificationKind, Role
+from ..states import MailDelivery, NotificationKind, Role, WebhookEvent, WebhookFormat
 from ..workflow import WorkflowError
 
 ROLE_CHOICES = [SelectChoice(role.value, status_label(role)) for role in Role]
@@ -419,3 +419,36 @@ class OrganisationForm(FlaskForm):
 class TokenForm(FlaskForm):
     name = StringField(_("What the token is for"), validators=[Optional(), Length(max=100)],
                        description=_("For example: CMS integration."))
+
+
+WEBHOOK_EVENT_CHOICES = [
+    SelectChoice(WebhookEvent.CHECK_PUBLISHED.value, _("A check is published or republished")),
+    SelectChoice(WebhookEvent.CHECK_UNPUBLISHED.value, _("A check is unpublished")),
+    SelectChoice(WebhookEvent.CHECK_CORRECTED.value, _("A published claim is corrected")),
+    SelectChoice(WebhookEvent.CLAIM_READY_FOR_DECISION.value,
+                 _("A claim is ready for decision (its required reviews are in)")),
+    SelectChoice(WebhookEvent.REPORT_RECEIVED.value, _("A reader sends a report")),
+]
+
+
+class WebhookForm(FlaskForm):
+    """A webhook: where to POST, which events, in which format."""
+
+    name = StringField(_("Name"), validators=[Optional(), Length(max=100)],
+                       description=_("What it is for, e.g. Desk channel on Slack."))
+    url = URLField(_("Payload address"),
+                   validators=[DataRequired(), Length(max=2048), URL(require_tld=False),
+                               _http_url],
+                   description=_("An http:// or https:// address that accepts POST requests. "
+                                 "Redirects are not followed."))
+    events = SelectMultipleField(
+        _("Events"), choices=WEBHOOK_EVENT_CHOICES, widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired(message=_("Choose at least one event."))])
+    format = SelectField(_("Format"), choices=[
+        SelectChoice(WebhookFormat.JSON.value, _("JSON, signed (for a CMS or your own code)")),
+        SelectChoice(WebhookFormat.SLACK.value,
+                     _("Slack-compatible message: {\"text\": …} (also Mattermost, "
+                       "Rocket.Chat)"))], default=WebhookFormat.JSON.value)
+    active = BooleanField(_("Active (sends deliveries)"), default=True)
+    version = HiddenField()  # of the webhook the administrator saw; unused when adding

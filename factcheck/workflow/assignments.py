@@ -17,11 +17,20 @@ from ..queries.reviews import (
     submitted_count,
 )
 from ..queries.settings import get_setting
-from ..states import IN_PROGRESS, SETTLED, ClaimStatus, NotificationKind, ReviewStatus, Role
+from ..states import (
+    IN_PROGRESS,
+    SETTLED,
+    ClaimStatus,
+    NotificationKind,
+    ReviewStatus,
+    Role,
+    WebhookEvent,
+)
 from .audit import record_audit
 from .errors import WorkflowError
 from .notifications import notify, notify_ready_for_decision
 from .participants import enrol_reviewer, snapshot_review
+from .webhooks import emit
 
 
 def require_claim_access(session: Session, *, claim: Claim, user: User) -> None:
@@ -57,6 +66,7 @@ def sync_review_status(session: Session, claim: Claim, *, actor: User | None = N
         session.add(claim)
         if target == ClaimStatus.REVIEWED:
             notify_ready_for_decision(session, claim=claim, actor=actor)
+            emit(session, WebhookEvent.CLAIM_READY_FOR_DECISION, claim=claim)
 
 
 def _check_assignable(session: Session, claim: Claim, reviewer: User) -> None:

@@ -43,11 +43,13 @@ from ..states import (
     NotificationKind,
     ReviewStatus,
     Role,
+    WebhookEvent,
 )
 from .audit import record_audit
 from .errors import WorkflowError
 from .notifications import notify_correction, notify_reviewers
 from .search_index import reindex_publication, remove_article
+from .webhooks import emit
 
 # Claims the editor chose to check; the others (candidates, dismissed) are not published.
 _CHECKED = (ClaimStatus.SELECTED, ClaimStatus.IN_REVIEW, ClaimStatus.REVIEWED,
@@ -184,9 +186,11 @@ def record_corrections(session: Session, *, claim: Claim, editor: User, note: st
                      after=correction.after, note=correction.note)
     notify_correction(session, claim=claim, actor=editor,
                       kinds=[str(change.kind) for change in changes])
-    if article.status == ArticleStatus.PUBLISHED:
-        publish_article(session, article=article, editor=editor, include_open=True,
-                        reason="correction")
+    if article.status == ArticleStatus.PUBLISHED:  # readers (and webhooks) see it now
+        publication = publish_article(session, article=article, editor=editor,
+                                      include_open=True, reason="correction")
+        emit(session, WebhookEvent.CHECK_CORRECTED, claim=claim, corrections=corrections,
+             publication=publication)
     return corrections
 
 
@@ -240,6 +244,8 @@ def publish_article(
     _changed(session, article)
     record_audit(session, actor=editor, action="article.publish", obj=article,
                  publication=publication.number, open_claims=len(open_claims), reason=reason)
+    if reason != "correction":  # a correction is told as one (record_corrections)
+        emit(session, WebhookEvent.CHECK_PUBLISHED, article=article, publication=publication)
     return publication
 
 
@@ -257,3 +263,4 @@ def unpublish_article(session: Session, *, article: Article, editor: User) -> No
     remove_article(session, article_id=article.id)
     _changed(session, article)
     record_audit(session, actor=editor, action="article.unpublish", obj=article)
+    emit(session, WebhookEvent.CHECK_UNPUBLISHED, article=article)

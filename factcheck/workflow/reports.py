@@ -8,11 +8,12 @@ from sqlmodel import Session, select
 
 from ..i18n import _
 from ..models import Article, ReaderReport, User
-from ..states import ReportStatus, can_transition
+from ..states import ReportStatus, WebhookEvent, can_transition
 from .audit import record_audit
 from .errors import WorkflowError
 from .notifications import notify_report
 from .throttle import over_limit, record_hits
+from .webhooks import emit
 
 REPORTS_PER_ADDRESS = 5
 REPORT_WINDOW = timedelta(hours=1)
@@ -49,6 +50,7 @@ def submit_report(
     record_audit(session, actor=None, action="report.submit", obj=report,
                  article=article.id)
     notify_report(session, report=report, article=article)
+    emit(session, WebhookEvent.REPORT_RECEIVED, report=report, article=article)
     return report
 
 

@@ -21,8 +21,25 @@ from sqlmodel import select
 
 from factcheck.extensions import db
 from factcheck.invitations import reset_token
-from factcheck.models import Article, Claim, Decision, Evidence, RatingLabel, RatingScale, User
-from factcheck.states import ClaimStatus, Confidence, JobStatus, Role, Stance
+from factcheck.models import (
+    Article,
+    Claim,
+    Decision,
+    Evidence,
+    RatingLabel,
+    RatingScale,
+    User,
+    WebhookDelivery,
+)
+from factcheck.states import (
+    ClaimStatus,
+    Confidence,
+    DeliveryStatus,
+    JobStatus,
+    Role,
+    Stance,
+    WebhookFormat,
+)
 from factcheck.web.mail import unsubscribe_token
 from factcheck.workflow.articles import import_article
 from factcheck.workflow.assignments import assign_claims
@@ -32,6 +49,7 @@ from factcheck.workflow.publishing import publish_article
 from factcheck.workflow.reports import submit_report
 from factcheck.workflow.reviews import decide_claim, save_review
 from factcheck.workflow.scales import copy_scale
+from factcheck.workflow.webhooks import create_webhook
 
 from ..helpers import PASSWORD
 from .conftest import TIMEOUT_MS
@@ -355,6 +373,13 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
             failed_id = failed.id
         checker.check(admin, "admin-jobs", "/admin/jobs", heading="Background jobs")
         checker.check(editor, "url-import-failed", f"/editor/imports/{failed_id}")
+        hook_id = _webhook(app, desk)
+        checker.check(admin, "admin-webhooks", "/admin/webhooks", heading="Webhooks")
+        checker.check(admin, "admin-webhook", f"/admin/webhooks/{hook_id}", heading="Newsroom CMS")
+        checker.check(admin, "admin-webhook-edit", f"/admin/webhooks/{hook_id}/edit")
+        checker.check(admin, "admin-webhook-new", "/admin/webhooks/new", heading="Add a webhook")
+        checker.check_after(admin, "admin-webhook-errors", admin.get_by_role(
+            "button", name="Add webhook").click, status=422)
         checker.check(anonymous, "front-page", "/", heading="Fact checks")
         checker.check(anonymous, "search-results", "/search?q=unemployment")
         expect(anonymous.get_by_role("main")).to_contain_text("fell to 3.5 percent")
@@ -398,6 +423,26 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
     if vnu_errors:
         problems.append("The Nu Html Checker found errors:\n  " + "\n  ".join(vnu_errors))
     assert not problems, "\n\n".join(problems)
+
+
+def _webhook(app, desk: Desk) -> int:
+    """A webhook with one delivery delivered and one failed, for its pages."""
+    with app.app_context():
+        hook = create_webhook(db.session, actor=db.session.get(User, desk.admin.id),
+                              url="https://cms.example.org/hooks/factcheck",
+                              events=["check.published", "claim.ready_for_decision"],
+                              format=WebhookFormat.JSON, name="Newsroom CMS")
+        db.session.add_all([
+            WebhookDelivery(webhook_id=hook.id, event="check.published", uuid="d-1",
+                            body='{"event": "check.published"}', attempts=1,
+                            status=DeliveryStatus.DELIVERED, response_status=200,
+                            response_excerpt="ok"),
+            WebhookDelivery(webhook_id=hook.id, event="ping", uuid="d-2", body="{}",
+                            status=DeliveryStatus.FAILED, attempts=1, response_status=404,
+                            response_excerpt="<h1>Not found</h1>",
+                            error="The receiver answered HTTP 404.")])
+        db.session.commit()
+        return hook.id
 
 
 def _direction(page: Page, selector: str) -> str:

@@ -123,6 +123,14 @@ ACCESS: dict[str, str | Role] = {
     "admin.test_mail": Role.ADMIN,
     "api.notifications": TOKEN,
     "api.read_notifications": TOKEN,
+    "webhooks.index": Role.ADMIN,
+    "webhooks.new_webhook": Role.ADMIN,
+    "webhooks.webhook": Role.ADMIN,
+    "webhooks.edit_webhook": Role.ADMIN,
+    "webhooks.rotate": Role.ADMIN,
+    "webhooks.ping": Role.ADMIN,
+    "webhooks.delete": Role.ADMIN,
+    "webhooks.redeliver_delivery": Role.ADMIN,
 }
 IDENTITIES = [None, Role.REVIEWER, Role.EDITOR, Role.ADMIN]
 
@@ -184,6 +192,8 @@ def test_every_route_for_every_role(make_app, make_user, identity):
             "session_id": 999_999,
             "job_id": 999_999,
             "notification_id": 999_999,
+            "webhook_id": 999_999,
+            "delivery_id": 999_999,
             "status": "closed",
             "scale_id": active_scale(db.session).id,
             "label_id": scale_labels(db.session, active_scale(db.session))[0].id,
