@@ -221,17 +221,25 @@ def reset_password(token: str):
     if user is None:
         security_event("auth.reset_invalid", level=logging.WARNING)
         return render_template("auth/reset_invalid.html"), 404
-    form = PasswordResetForm()
+    return _password_from_link(
+        user=user, form=PasswordResetForm(), template="auth/reset_password.html",
+        set_password=set_new_password, event="user.password_reset",
+        done=_("Your new password is set. Your other sessions are signed out."))
+
+
+def _password_from_link(*, user: User, form, template: str, set_password, event: str,
+                        done: str):
+    """The page of a signed link (invitation, reset) where `user` sets a password and is
+    signed in."""
     if form.validate_on_submit():
         with view_step(form) as step:
-            set_new_password(db.session, user=user, password=form.password.data)
+            set_password(db.session, user=user, password=form.password.data)
         if step.ok:
             login_user(user)
-            security_event("user.password_reset", user=user.id)
-            flash(_("Your new password is set. Your other sessions are signed out."),
-                  "success")
+            security_event(event, user=user.id)
+            flash(done, "success")
             return redirect(url_for("main.dashboard"))
-    return render_template("auth/reset_password.html", form=form, user=user)
+    return render_template(template, form=form, user=user)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -265,16 +273,10 @@ def invitation(token: str):
     if user is None:
         security_event("auth.invitation_invalid", level=logging.WARNING)
         return render_template("auth/invitation_invalid.html"), 404
-    form = InvitationForm()
-    if form.validate_on_submit():
-        with view_step(form) as step:
-            accept_invitation(db.session, user=user, password=form.password.data)
-        if step.ok:
-            login_user(user)
-            security_event("user.invitation_accepted", user=user.id)
-            flash(_("Your password is set. Welcome!"), "success")
-            return redirect(url_for("main.dashboard"))
-    return render_template("auth/invitation.html", form=form, user=user)
+    return _password_from_link(
+        user=user, form=InvitationForm(), template="auth/invitation.html",
+        set_password=accept_invitation, event="user.invitation_accepted",
+        done=_("Your password is set. Welcome!"))
 
 
 def log_token_revocations(tokens: list[ApiToken], *, account: User, reason: str) -> None:
