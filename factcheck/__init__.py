@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         editor,
         errors,
         feeds,
+        locale,
         mail,
         mail_settings,
         main,
@@ -71,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.after_commit(CHANGED_CHECKS, page_cache.forget_checks)
     csrf.init_app(app)
     display.register_template_helpers(app)
+    locale.init_locale(app)
     app.before_request(access.load_current_user)
 
     app.url_map.converters["int"] = RecordIdConverter  # before any route uses it

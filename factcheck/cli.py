@@ -447,6 +447,35 @@ def search_reindex() -> None:
     click.echo(_("Search index rebuilt: {n} published claims.", n=written))
 
 
+@cli.group("translations")
+def translations_group() -> None:
+    """The interface's message catalogues (factcheck/translations)."""
+
+
+@translations_group.command("update")
+def translations_update() -> None:
+    """Extract every message from the code and templates into each language's .po file."""
+    from .infra.translations import update_catalogues
+
+    for locale, missing in update_catalogues().items():
+        click.echo(_("{locale}: {n} messages without a translation.", locale=locale,
+                     n=missing))
+
+
+@translations_group.command("check")
+def translations_check() -> None:
+    """Fail when any language lacks a translation of a message the interface uses."""
+    from .infra.translations import catalogue_gaps
+
+    gaps = catalogue_gaps()
+    for gap in gaps[:50]:
+        click.echo(f"{gap.locale}: {gap.reason}: {gap.message!r}", err=True)
+    if gaps:
+        raise click.ClickException(_("{n} messages lack a translation; run `factcheck "
+                                     "translations update` and translate them.", n=len(gaps)))
+    click.echo(_("Every message is translated."))
+
+
 cli.add_command(serve_command)
 cli.add_command(run_with_worker)  # replaces Flask's own `run`
 

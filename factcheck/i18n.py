@@ -5,58 +5,114 @@ module-level text, which would otherwise be frozen in the language of the first
 import), `ngettext` picks the plural form for a count. Placeholders are
 `{name}` and are filled in after translation.
 
-This module stays free of Flask so that the engine, workflow and queries can use
-it: the web layer plugs in where the current catalogue comes from
-(`use_translations`, Flask-Babel's per-request choice), and background work
-without a request picks a language with `in_locale`.
+Catalogues are `translations/<locale>/LC_MESSAGES/messages.po`. This module stays
+free of Flask so that the engine, workflow and queries can use it: the web layer
+plugs in where the current locale comes from (`use_locale_source`, Flask-Babel's
+per-request choice), and work without a request picks one with `in_locale`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import io
 from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
 
-from babel.support import LazyProxy, NullTranslations
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import LazyProxy, NullTranslations, Translations
+
+# The interface's languages, each named in itself (what a reader looks for in a list).
+LANGUAGES = {"en": "English", "fa_AF": "دری", "ps": "پښتو"}
+DEFAULT_LOCALE = "en"
+CATALOGUES = Path(__file__).resolve().parent / "translations"
+DOMAIN = "messages"
+# Locales whose numbers are written in Eastern Arabic (Persian) digits; Babel formats
+# their separators but leaves the digits Latin, so they are mapped here.
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_LOCALE_DIGITS = {"fa": _PERSIAN_DIGITS, "ps": _PERSIAN_DIGITS}
 
 _NO_TRANSLATION = NullTranslations()
-_source: Callable[[], NullTranslations] | None = None
-_forced: contextvars.ContextVar[NullTranslations | None] = contextvars.ContextVar(
-    "factcheck_translations", default=None)
+_source: Callable[[], str | None] | None = None
+_forced: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "factcheck_locale", default=None)
 
 
-def use_translations(source: Callable[[], NullTranslations]) -> None:
-    """Take the current catalogue from `source` (the web layer's per-request choice)."""
+def use_locale_source(source: Callable[[], str | None]) -> None:
+    """Take the current locale from `source` (the web layer's per-request choice)."""
     global _source
     _source = source
 
 
 @contextlib.contextmanager
-def in_locale(translations: NullTranslations) -> Iterator[None]:
-    """Translate with `translations` inside the block (mail and other work without a request)."""
-    token = _forced.set(translations)
+def in_locale(locale: str | None) -> Iterator[None]:
+    """Translate into `locale` inside the block (mail and other work without a request)."""
+    token = _forced.set(locale or DEFAULT_LOCALE)
     try:
         yield
     finally:
         _forced.reset(token)
 
 
-def _current() -> NullTranslations:
+def current_locale() -> str:
+    """The locale text is translated into right now ("en" when nothing chose one)."""
     forced = _forced.get()
     if forced is not None:
         return forced
-    return _source() if _source is not None else _NO_TRANSLATION
+    chosen = _source() if _source is not None else None
+    return chosen or DEFAULT_LOCALE
+
+
+@cache
+def catalogue(locale: str) -> NullTranslations:
+    """The translations of `locale`, compiled in memory from its .po file (no build step,
+    so a checkout never runs on a stale .mo); English and unknown locales translate nothing."""
+    path = CATALOGUES / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.is_file():
+        return _NO_TRANSLATION
+    with path.open("rb") as po:
+        messages = read_po(po, locale=locale)
+    compiled = io.BytesIO()
+    write_mo(compiled, messages)  # fuzzy entries are left out, as gettext does
+    compiled.seek(0)
+    return Translations(fp=compiled, domain=DOMAIN)
+
+
+def local_digits(text: str, locale: str | None = None) -> str:
+    """`text` with its digits written as `locale` (default: the current one) writes them."""
+    table = _LOCALE_DIGITS.get((locale or current_locale()).split("_")[0])
+    return text.translate(table) if table else text
+
+
+class _Number:
+    # A number placed in a message: formatted as asked ({n}, {n:,}, {x:.1f}), then
+    # written in the locale's digits.
+    __slots__ = ("value",)
+
+    def __init__(self, value: int | float) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return local_digits(format(self.value, spec))
 
 
 def _(message: str, **values: object) -> str:
     """Translate `message` and fill in `{name}` placeholders from `values`."""
-    translated = _current().gettext(message)
-    return translated.format(**values) if values else translated
+    translated = catalogue(current_locale()).gettext(message)
+    return translated.format(**_shown(values)) if values else translated
 
 
 def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
     """Translate the form of `singular`/`plural` that fits `n`; `{n}` is the count."""
-    return _current().ngettext(singular, plural, n).format(n=n, **values)
+    return catalogue(current_locale()).ngettext(singular, plural, n).format(
+        **_shown({"n": n, **values}))
+
+
+def _shown(values: dict[str, object]) -> dict[str, object]:
+    return {key: _Number(value) if type(value) in (int, float) else value
+            for key, value in values.items()}
 
 
 def _l(message: str, **values: object) -> LazyProxy:

@@ -75,6 +75,8 @@ class User(SQLModel, table=True):
     session_version: int = Field(default=1)
     created_at: datetime = _created()
     last_login_at: datetime | None = _timestamp()
+    # Interface language ("en", "fa_AF", "ps"); None: the browser's, else the desk's default.
+    locale: str | None = Field(default=None, max_length=10)
     # Optimistic locking of the admin's edit form (any change to the row bumps it).
     version: int = Field(default=1, sa_column=_user_version)
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import csrf, db
-from ..i18n import _
+from ..i18n import _, _l
 from ..infra.outage import OUTAGE_HEADERS, outage_handled
 from ..infra.security_log import security_event
 from ..models import User
@@ -77,18 +77,18 @@ def json_error(status: int, code: str, message: str, fields: dict[str, str] | No
 
 
 _HTTP_CODES = {
-    400: ("bad_request", _("The request could not be understood.")),
-    401: ("unauthorized", _("A valid API token is required.")),
-    403: ("forbidden", _("This token does not give access to this resource.")),
-    404: ("not_found", _("There is nothing at this address.")),
-    405: ("method_not_allowed", _("This address does not accept that method.")),
-    409: ("conflict", _("Someone else changed this at the same moment; nothing was saved.")),
-    410: ("gone", _("This resource has been withdrawn.")),
-    413: ("too_large", _("The request is larger than this API accepts.")),
-    415: ("unsupported_media_type", _("Send the body as JSON with Content-Type: "
+    400: ("bad_request", _l("The request could not be understood.")),
+    401: ("unauthorized", _l("A valid API token is required.")),
+    403: ("forbidden", _l("This token does not give access to this resource.")),
+    404: ("not_found", _l("There is nothing at this address.")),
+    405: ("method_not_allowed", _l("This address does not accept that method.")),
+    409: ("conflict", _l("Someone else changed this at the same moment; nothing was saved.")),
+    410: ("gone", _l("This resource has been withdrawn.")),
+    413: ("too_large", _l("The request is larger than this API accepts.")),
+    415: ("unsupported_media_type", _l("Send the body as JSON with Content-Type: "
                                        "application/json.")),
-    429: ("too_many_requests", _("Too many requests; please wait and try again.")),
-    500: ("server_error", _("An unexpected error happened; nothing was saved.")),
+    429: ("too_many_requests", _l("Too many requests; please wait and try again.")),
+    500: ("server_error", _l("An unexpected error happened; nothing was saved.")),
 }
 
 

@@ -15,13 +15,13 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
 from ..dbtypes import MAX_ID as INT_MAX  # the database's integer range
-from ..i18n import _
+from ..i18n import _, _l
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
-_TYPE_NAMES = {"string": _("a string"), "integer": _("a whole number"),
-               "number": _("a number"), "boolean": _("true or false"), "array": _("a list"),
-               "object": _("an object"), "null": _("null")}
+_TYPE_NAMES = {"string": _l("a string"), "integer": _l("a whole number"),
+               "number": _l("a number"), "boolean": _l("true or false"), "array": _l("a list"),
+               "object": _l("an object"), "null": _l("null")}
 
 
 # --- Building schemas -------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from flask import Response, request
 
+from ..i18n import current_locale
+
 MAX_AGE = 300  # seconds readers, feed readers and proxies may reuse a public response
 # Part of every ETag: bump it when the output of a view changes shape.
 FORMAT_VERSION = 1
@@ -14,6 +16,8 @@ FORMAT_VERSION = 1
 
 def make_etag(kind: str, *parts: object) -> str:
     """A short opaque ETag for a view `kind` computed from `parts`."""
+    # The interface language is part of every public answer (labels, dates, digits).
+    parts = (*parts, current_locale())
     digest = hashlib.sha256(repr((FORMAT_VERSION, kind, parts)).encode()).hexdigest()
     return f"{kind}-{digest[:32]}"
 

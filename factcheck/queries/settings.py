@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "org_contact": "",  # how readers reach the desk (email or page address)
     "methodology": "",  # Markdown: how the desk chooses and checks claims
     "corrections_policy": "",  # Markdown: how and when the desk corrects itself
+    "default_locale": "en",  # the interface language when neither user nor browser chose one
 }
 
 

@@ -34,6 +34,7 @@ from .forms import (
     UserEditForm,
     WorkflowSettingsForm,
 )
+from .locale import forget_default_locale
 from .mail import mail_is_on
 from .steps import get_or_404, posted_version, view_step
 
@@ -360,7 +361,7 @@ def test_mail():
 
 
 ORGANISATION_KEYS = ("org_name", "org_url", "org_logo_url", "org_contact", "methodology",
-                     "corrections_policy")
+                     "corrections_policy", "default_locale")
 
 
 @bp.route("/organisation", methods=["GET", "POST"])
@@ -375,6 +376,7 @@ def organisation():
                 if value != get_setting(db.session, key):
                     set_setting(db.session, key=key, value=value, actor=actor)
         if step.ok:
+            forget_default_locale()
             flash(_("Saved. Published checks show the new details when they are next "
                     "published."), "success")
             return redirect(url_for("admin.organisation"))

@@ -220,7 +220,7 @@ def _render_board(article: Article, status: int = 200, **forms):
             "Applies to the whole article: every candidate on all {pages} pages, not only "
             "the claims shown here ({n} candidates score at least {threshold}).",
             pages=page.claims.pages, n=page.counts.worthy_candidates,
-            threshold=f"{CHECKWORTHY_THRESHOLD:.2f}")
+            threshold=format(CHECKWORTHY_THRESHOLD, ".2f"))
         forms["assign_form"].reviewer.description = _(
             "Assigns the claims ticked on this page.")
     html = render_template(

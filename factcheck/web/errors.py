@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from ..extensions import db
-from ..i18n import _
+from ..i18n import _, _l
 from ..infra.outage import OUTAGE_HEADERS, outage_handled
 from ..infra.security_log import events_logged, security_event
 
@@ -30,21 +30,21 @@ CSP = "; ".join(
 )
 
 _MESSAGES = {
-    400: (_("Bad request"), _("The request could not be understood.")),
-    403: (_("Not allowed"), _("Your account does not have access to this page.")),
-    404: (_("Not found"), _("There is nothing at this address.")),
-    405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
-    409: (_("Changed meanwhile"),
-          _("Someone else changed this at the same moment; nothing of yours was saved. Go "
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Not allowed"), _l("Your account does not have access to this page.")),
+    404: (_l("Not found"), _l("There is nothing at this address.")),
+    405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Changed meanwhile"),
+          _l("Someone else changed this at the same moment; nothing of yours was saved. Go "
             "back, reload and try again.")),
-    410: (_("Gone"), _("This page has been withdrawn.")),
-    413: (_("Too large"), _("What you sent is larger than this site accepts.")),
-    429: (_("Too many requests"), _("Please wait a moment and try again.")),
+    410: (_l("Gone"), _l("This page has been withdrawn.")),
+    413: (_l("Too large"), _l("What you sent is larger than this site accepts.")),
+    429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
     500: (
-        _("Something went wrong"),
-        _("An unexpected error happened; nothing was saved. Please try again."),
+        _l("Something went wrong"),
+        _l("An unexpected error happened; nothing was saved. Please try again."),
     ),
-    503: (_("Unavailable"), _("The service is temporarily unavailable.")),
+    503: (_l("Unavailable"), _l("The service is temporarily unavailable.")),
 }
 
 

@@ -37,7 +37,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..dbtypes import MAX_ID
-from ..i18n import _, status_label
+from ..i18n import DEFAULT_LOCALE, LANGUAGES, _, _l, status_label
 from ..models import RatingLabel
 from ..states import MailDelivery, NotificationKind, Role, WebhookEvent, WebhookFormat
 from ..workflow import WorkflowError
@@ -59,8 +59,8 @@ def _finite(value):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_("Password"), validators=[DataRequired(), Length(max=1024)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     next = HiddenField()
 
 
@@ -82,17 +82,17 @@ def _new_password_fields():
 
 
 class SetupForm(FlaskForm):
-    display_name = StringField(_("Your name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     password, confirm = _new_password_fields()
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_("Current password"), validators=[DataRequired()])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     password, confirm = _new_password_fields()
     revoke_tokens = BooleanField(
-        _("Also revoke my API tokens"),
-        description=_("Do this if a token may have been copied along with your password."))
+        _l("Also revoke my API tokens"),
+        description=_l("Do this if a token may have been copied along with your password."))
 
 
 class InvitationForm(FlaskForm):
@@ -100,7 +100,7 @@ class InvitationForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
 class PasswordResetForm(FlaskForm):
@@ -108,22 +108,22 @@ class PasswordResetForm(FlaskForm):
 
 
 MAIL_DELIVERY_CHOICES = [
-    SelectChoice(MailDelivery.IMMEDIATE.value, _("By e-mail at once")),
-    SelectChoice(MailDelivery.DIGEST.value, _("In a daily digest")),
-    SelectChoice(MailDelivery.OFF.value, _("Not by e-mail")),
+    SelectChoice(MailDelivery.IMMEDIATE.value, _l("By e-mail at once")),
+    SelectChoice(MailDelivery.DIGEST.value, _l("In a daily digest")),
+    SelectChoice(MailDelivery.OFF.value, _l("Not by e-mail")),
 ]
 MAIL_KIND_LABELS = {
-    NotificationKind.ASSIGNED: _("A claim is assigned to me"),
-    NotificationKind.UNASSIGNED: _("I am taken off a claim"),
-    NotificationKind.SENT_BACK: _("A claim I review is sent back"),
-    NotificationKind.READY_FOR_DECISION: _("A claim I can decide is ready for decision"),
-    NotificationKind.DECIDED: _("A claim I review is decided"),
-    NotificationKind.PUBLISHED: _("A claim I review is published"),
-    NotificationKind.CORRECTED: _("A check I worked on is corrected"),
-    NotificationKind.REPORT: _("A reader sends a report"),
-    NotificationKind.MENTION: _("Someone mentions me in a discussion"),
-    NotificationKind.DUE_TOMORROW: _("A review of mine is due tomorrow"),
-    NotificationKind.OVERDUE: _("A review of mine is overdue (once a day)"),
+    NotificationKind.ASSIGNED: _l("A claim is assigned to me"),
+    NotificationKind.UNASSIGNED: _l("I am taken off a claim"),
+    NotificationKind.SENT_BACK: _l("A claim I review is sent back"),
+    NotificationKind.READY_FOR_DECISION: _l("A claim I can decide is ready for decision"),
+    NotificationKind.DECIDED: _l("A claim I review is decided"),
+    NotificationKind.PUBLISHED: _l("A claim I review is published"),
+    NotificationKind.CORRECTED: _l("A check I worked on is corrected"),
+    NotificationKind.REPORT: _l("A reader sends a report"),
+    NotificationKind.MENTION: _l("Someone mentions me in a discussion"),
+    NotificationKind.DUE_TOMORROW: _l("A review of mine is due tomorrow"),
+    NotificationKind.OVERDUE: _l("A review of mine is overdue (once a day)"),
 }
 
 
@@ -141,19 +141,19 @@ def mail_preferences_form(**kwargs) -> FlaskForm:
 
 
 class UserCreateForm(FlaskForm):
-    display_name = StringField(_("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_("Role"), choices=ROLE_CHOICES, default=Role.REVIEWER.value)
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.REVIEWER.value)
     password = PasswordField(
-        _("Initial password"),
+        _l("Initial password"),
         validators=[Optional(), Length(max=1024)],
-        description=_("Leave empty to create an invitation link the person uses to choose one."),
+        description=_l("Leave empty to create an invitation link the person uses to choose one."),
     )
 
 
 class UserEditForm(FlaskForm):
-    role = SelectField(_("Role"), choices=ROLE_CHOICES)
-    is_active = BooleanField(_("Active (may sign in)"))
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    is_active = BooleanField(_l("Active (may sign in)"))
     version = HiddenField()  # of the account the administrator saw
 
 
@@ -165,22 +165,22 @@ def _http_url(form, field) -> None:
 class ArticleImportForm(FlaskForm):
     """A new article from pasted text, an uploaded file or a web address (one of the three)."""
 
-    text = TextAreaField(_("Paste the article text"), validators=[Optional()])
-    file = FileField(_("or upload a file"),
-                     description=_("Plain text (.txt), Markdown (.md) or a web page (.html), "
+    text = TextAreaField(_l("Paste the article text"), validators=[Optional()])
+    file = FileField(_l("or upload a file"),
+                     description=_l("Plain text (.txt), Markdown (.md) or a web page (.html), "
                                    "UTF-8."))
-    url = URLField(_("or import from a web address"),
+    url = URLField(_l("or import from a web address"),
                    validators=[Optional(), Length(max=2048), URL(require_tld=False), _http_url])
-    title = StringField(_("Title"), validators=[Optional(), Length(max=300)],
-                        description=_("Taken from the page when importing from a web address."))
-    outlet = StringField(_("Outlet"), validators=[Optional(), Length(max=200)])
-    author = StringField(_("Author"), validators=[Optional(), Length(max=200)])
-    source_url = URLField(_("Link to the original article"),
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)],
+                        description=_l("Taken from the page when importing from a web address."))
+    outlet = StringField(_l("Outlet"), validators=[Optional(), Length(max=200)])
+    author = StringField(_l("Author"), validators=[Optional(), Length(max=200)])
+    source_url = URLField(_l("Link to the original article"),
                           validators=[Optional(), Length(max=2048), URL(require_tld=False),
                                       _http_url])
-    published_on = DateField(_("Publication date"), validators=[Optional()])
-    language = StringField(_("Language code"), validators=[Optional(), Length(max=16)],
-                           description=_("For example en, fa (Dari), ps (Pashto). Detected "
+    published_on = DateField(_l("Publication date"), validators=[Optional()])
+    language = StringField(_l("Language code"), validators=[Optional(), Length(max=16)],
+                           description=_l("For example en, fa (Dari), ps (Pashto). Detected "
                                          "when left empty."))
 
     def validate(self, extra_validators=None) -> bool:
@@ -198,45 +198,45 @@ class ArticleImportForm(FlaskForm):
 
 
 class ArticleTextForm(FlaskForm):
-    body = TextAreaField(_("Article text"), validators=[InputRequired()])
+    body = TextAreaField(_l("Article text"), validators=[InputRequired()])
     version = HiddenField()
 
 
 class ClaimEditForm(FlaskForm):
-    text = TextAreaField(_("Claim as it will be checked"),
+    text = TextAreaField(_l("Claim as it will be checked"),
                          validators=[DataRequired(), Length(max=2000)])
-    claimant = StringField(_("Who made the claim"), validators=[Optional(), Length(max=200)])
-    claim_date = DateField(_("When the claim was made"), validators=[Optional()])
+    claimant = StringField(_l("Who made the claim"), validators=[Optional(), Length(max=200)])
+    claim_date = DateField(_l("When the claim was made"), validators=[Optional()])
     version = HiddenField()
     correction_note = TextAreaField(
-        _("Correction note (public)"), validators=[Optional(), Length(max=2000)],
-        description=_("Readers already see this claim. To change its wording or who made it, "
+        _l("Correction note (public)"), validators=[Optional(), Length(max=2000)],
+        description=_l("Readers already see this claim. To change its wording or who made it, "
                       "say what changed and why: the note is published, dated, on the "
                       "verdict page and at /corrections."))
 
 
 class ClaimSplitForm(FlaskForm):
-    before = StringField(_("Split before these words"), validators=[DataRequired(),
+    before = StringField(_l("Split before these words"), validators=[DataRequired(),
                                                                     Length(max=500)])
     version = HiddenField()
 
 
 class ClaimStatusForm(FlaskForm):
-    reason = StringField(_("Reason"), validators=[Optional(), Length(max=300)])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
     version = HiddenField()
 
 
 class ClaimAddForm(FlaskForm):
-    quote = TextAreaField(_("Exact words from the article"),
+    quote = TextAreaField(_l("Exact words from the article"),
                           validators=[DataRequired(), Length(max=5000)])
-    occurrence = IntegerField(_("Which occurrence"), default=1,
+    occurrence = IntegerField(_l("Which occurrence"), default=1,
                               validators=[Optional(), NumberRange(min=1, max=1000)],
-                              description=_("If the words appear more than once: 1 for the "
+                              description=_l("If the words appear more than once: 1 for the "
                                             "first place, 2 for the second, …"))
 
 
 class BulkSelectForm(FlaskForm):
-    min_score = DecimalField(_("Select every candidate scoring at least"), places=2,
+    min_score = DecimalField(_l("Select every candidate scoring at least"), places=2,
                              validators=[InputRequired(), NumberRange(min=0, max=1)],
                              filters=[_finite])
 
@@ -248,71 +248,71 @@ class ActionForm(FlaskForm):
 
 
 class EvidenceForm(FlaskForm):
-    url = URLField(_("Source address"), validators=[DataRequired(), Length(max=2048),
+    url = URLField(_l("Source address"), validators=[DataRequired(), Length(max=2048),
                                                     URL(require_tld=False), _http_url])
-    title = StringField(_("Title"), validators=[Optional(), Length(max=300)])
-    publisher = StringField(_("Publisher"), validators=[Optional(), Length(max=200)])
-    published_on = DateField(_("Published on"), validators=[Optional()])
-    accessed_on = DateField(_("Accessed on"), validators=[Optional()],
-                            description=_("Defaults to today."))
-    quote = TextAreaField(_("Quote or excerpt"), validators=[Optional(), Length(max=5000)])
-    stance = SelectField(_("What the source does"), choices=[
-        SelectChoice("supports", _("Supports the claim")),
-        SelectChoice("refutes", _("Refutes the claim")),
-        SelectChoice("context", _("Gives context")),
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    publisher = StringField(_l("Publisher"), validators=[Optional(), Length(max=200)])
+    published_on = DateField(_l("Published on"), validators=[Optional()])
+    accessed_on = DateField(_l("Accessed on"), validators=[Optional()],
+                            description=_l("Defaults to today."))
+    quote = TextAreaField(_l("Quote or excerpt"), validators=[Optional(), Length(max=5000)])
+    stance = SelectField(_l("What the source does"), choices=[
+        SelectChoice("supports", _l("Supports the claim")),
+        SelectChoice("refutes", _l("Refutes the claim")),
+        SelectChoice("context", _l("Gives context")),
     ], default="context")
-    archive_url = URLField(_("Archived copy"), validators=[Optional(), Length(max=2048),
+    archive_url = URLField(_l("Archived copy"), validators=[Optional(), Length(max=2048),
                                                           URL(require_tld=False), _http_url],
-                           description=_("For example a Wayback Machine snapshot."))
-    note = TextAreaField(_("Note for the team"), validators=[Optional(), Length(max=5000)])
+                           description=_l("For example a Wayback Machine snapshot."))
+    note = TextAreaField(_l("Note for the team"), validators=[Optional(), Length(max=5000)])
     version = HiddenField()
 
 
 class ReviewForm(FlaskForm):
-    rating = SelectField(_("Rating"), validators=[Optional()], validate_choice=False)
-    rationale = TextAreaField(_("Rationale"), validators=[Optional(), Length(max=20000)],
-                              description=_("Markdown allowed: **bold**, *italic*, lists, "
+    rating = SelectField(_l("Rating"), validators=[Optional()], validate_choice=False)
+    rationale = TextAreaField(_l("Rationale"), validators=[Optional(), Length(max=20000)],
+                              description=_l("Markdown allowed: **bold**, *italic*, lists, "
                                             "links."))
-    confidence = SelectField(_("Confidence"), choices=[
-        SelectChoice("low", _("Low")), SelectChoice("medium", _("Medium")),
-        SelectChoice("high", _("High"))], default="medium")
-    evidence = SelectMultipleField(_("Evidence this verdict relies on"), coerce=record_id,
+    confidence = SelectField(_l("Confidence"), choices=[
+        SelectChoice("low", _l("Low")), SelectChoice("medium", _l("Medium")),
+        SelectChoice("high", _l("High"))], default="medium")
+    evidence = SelectMultipleField(_l("Evidence this verdict relies on"), coerce=record_id,
                                    validate_choice=False, widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput())
     version = HiddenField()
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(_("Comment"), validators=[DataRequired(), Length(max=5000)])
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
 
 
 class ConflictForm(FlaskForm):
-    reason = StringField(_("What is the conflict?"), validators=[DataRequired(),
+    reason = StringField(_l("What is the conflict?"), validators=[DataRequired(),
                                                                Length(max=500)])
-    whole_article = BooleanField(_("The conflict concerns the whole article"))
+    whole_article = BooleanField(_l("The conflict concerns the whole article"))
 
 
 class AssignForm(FlaskForm):
-    claims = SelectMultipleField(_("Claims"), coerce=record_id, validate_choice=False)
-    reviewer = SelectField(_("Reviewer"), coerce=record_id, validate_choice=False,
+    claims = SelectMultipleField(_l("Claims"), coerce=record_id, validate_choice=False)
+    reviewer = SelectField(_l("Reviewer"), coerce=record_id, validate_choice=False,
                            validators=[InputRequired()])
-    due_on = DateField(_("Due date"), validators=[Optional()])
+    due_on = DateField(_l("Due date"), validators=[Optional()])
 
 
 class DecisionForm(FlaskForm):
-    rating = SelectField(_("Final rating"), validators=[Optional()], validate_choice=False)
-    summary = TextAreaField(_("Conclusion for readers"),
+    rating = SelectField(_l("Final rating"), validators=[Optional()], validate_choice=False)
+    summary = TextAreaField(_l("Conclusion for readers"),
                             validators=[DataRequired(), Length(max=5000)],
-                            description=_("Shown on the public verdict page. Markdown allowed."))
+                            description=_l("Shown on the public verdict page. Markdown allowed."))
     version = HiddenField()  # of the decision the editor saw (0: none yet)
     correction_note = TextAreaField(
-        _("Correction note"), validators=[Optional(), Length(max=2000)],
-        description=_("Needed when the verdict is already published: what changed and why. "
+        _l("Correction note"), validators=[Optional(), Length(max=2000)],
+        description=_l("Needed when the verdict is already published: what changed and why. "
                       "It is shown, dated, on the public page."))
 
 
 class SendBackForm(FlaskForm):
-    note = TextAreaField(_("What should the reviewers look at again?"),
+    note = TextAreaField(_l("What should the reviewers look at again?"),
                          validators=[DataRequired(), Length(max=5000)])
 
 
@@ -333,16 +333,16 @@ def rating_choices(labels: Iterable[RatingLabel]) -> list[tuple[str, str]]:
 class ScaleForm(FlaskForm):
     """The name and description of an editable rating scale."""
 
-    name = StringField(_("Name"), validators=[DataRequired(), Length(max=120)])
-    description = TextAreaField(_("Description"), validators=[Optional(), Length(max=2000)],
-                                description=_("Shown to reviewers and editors with the scale."))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)],
+                                description=_l("Shown to reviewers and editors with the scale."))
     version = HiddenField(id="scale-version")
 
 
 class ScaleCopyForm(FlaskForm):
     """Copy a scale; an empty name gives “Copy of …”."""
 
-    name = StringField(_("Name of the copy"), id="copy-name",
+    name = StringField(_l("Name of the copy"), id="copy-name",
                        validators=[Optional(), Length(max=120)])
 
 
@@ -353,102 +353,114 @@ class LabelForm(FlaskForm):
     names (what is posted) are not.
     """
 
-    key = StringField(_("Key"), id="label-key", validators=[DataRequired(), Length(max=40)],
-                      description=_("Stored and exported: lowercase letters, digits and "
+    key = StringField(_l("Key"), id="label-key", validators=[DataRequired(), Length(max=40)],
+                      description=_l("Stored and exported: lowercase letters, digits and "
                                     "hyphens, e.g. mostly-true."))
-    name = StringField(_("Name"), id="label-name", validators=[DataRequired(), Length(max=80)],
-                       description=_("The verdict as readers see it."))
+    name = StringField(_l("Name"), id="label-name", validators=[DataRequired(), Length(max=80)],
+                       description=_l("The verdict as readers see it."))
     # A text input (not type=number) shows back exactly what was typed when it is refused.
-    value = IntegerField(_("Numeric value"), id="label-value", widget=StringField.widget,
+    value = IntegerField(_l("Numeric value"), id="label-value", widget=StringField.widget,
                          render_kw={"inputmode": "numeric"},
                          validators=[Optional(), NumberRange(min=1, max=100)],
-                         description=_("1 for the least accurate verdict, higher for more "
+                         description=_l("1 for the least accurate verdict, higher for more "
                                        "accurate ones; used for ClaimReview ratingValue and for "
                                        "agreement statistics. Leave empty for a verdict outside "
                                        "the order, such as Unverifiable."))
-    colour = StringField(_("Colour"), id="label-colour", default="#5f6b7a",
+    colour = StringField(_l("Colour"), id="label-colour", default="#5f6b7a",
                          validators=[DataRequired(), Length(max=7)],
-                         description=_("# and six hexadecimal digits, e.g. #1b6e2e; dark "
+                         description=_l("# and six hexadecimal digits, e.g. #1b6e2e; dark "
                                        "enough to read on white. Always shown with the symbol "
                                        "and name."))
-    symbol = StringField(_("Symbol"), id="label-symbol", validators=[Optional(), Length(max=8)],
-                         description=_("A short text sign shown with the colour, e.g. ✔ or ?."))
-    description = TextAreaField(_("Description"), id="label-description",
+    symbol = StringField(_l("Symbol"), id="label-symbol", validators=[Optional(), Length(max=8)],
+                         description=_l("A short text sign shown with the colour, e.g. ✔ or ?."))
+    description = TextAreaField(_l("Description"), id="label-description",
                                 validators=[Optional(), Length(max=500)],
-                                description=_("What this verdict means, for reviewers and "
+                                description=_l("What this verdict means, for reviewers and "
                                               "readers."))
     version = HiddenField(id="label-version")  # of the label being edited; unused when adding
 
 
 class WorkflowSettingsForm(FlaskForm):
     reviews_required = IntegerField(
-        _("Independent reviews required per claim"), validators=[InputRequired(),
+        _l("Independent reviews required per claim"), validators=[InputRequired(),
                                                                  NumberRange(min=1, max=5)],
-        description=_("An editor can decide a claim once this many reviews are submitted."))
-    allow_self_assign = BooleanField(_("Reviewers may pick up selected claims themselves"))
+        description=_l("An editor can decide a claim once this many reviews are submitted."))
+    allow_self_assign = BooleanField(_l("Reviewers may pick up selected claims themselves"))
 
 
 class ReaderReportForm(FlaskForm):
-    claim = SelectField(_("About"))  # the choices are the check's claim numbers
-    message = TextAreaField(_("What is wrong, or which claim should we check?"),
+    claim = SelectField(_l("About"))  # the choices are the check's claim numbers
+    message = TextAreaField(_l("What is wrong, or which claim should we check?"),
                             validators=[DataRequired(), Length(max=4000)])
-    contact = EmailField(_("Your email (optional)"), validators=[Optional(), Email(),
+    contact = EmailField(_l("Your email (optional)"), validators=[Optional(), Email(),
                                                                  Length(max=254)],
-                         description=_("Only if you want us to reply. We never publish it."))
+                         description=_l("Only if you want us to reply. We never publish it."))
 
 
 class OrganisationForm(FlaskForm):
-    org_name = StringField(_("Organisation name"), validators=[DataRequired(), Length(max=120)])
-    org_url = URLField(_("Organisation website"),
+    org_name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=120)])
+    org_url = URLField(_l("Organisation website"),
                        validators=[Optional(), Length(max=2048), URL(require_tld=False),
                                    _http_url],
-                       description=_("Used as the author of the ClaimReview markup. Empty: "
+                       description=_l("Used as the author of the ClaimReview markup. Empty: "
                                      "this site."))
-    org_logo_url = URLField(_("Logo address"),
+    org_logo_url = URLField(_l("Logo address"),
                             validators=[Optional(), Length(max=2048), URL(require_tld=False),
                                         _http_url])
-    org_contact = StringField(_("Contact for readers"), validators=[Optional(),
+    org_contact = StringField(_l("Contact for readers"), validators=[Optional(),
                                                                   Length(max=254)])
-    methodology = TextAreaField(_("Methodology"), validators=[Optional(), Length(max=20000)],
-                                description=_("How you choose and check claims. Markdown."))
-    corrections_policy = TextAreaField(_("Corrections policy"),
+    methodology = TextAreaField(_l("Methodology"), validators=[Optional(), Length(max=20000)],
+                                description=_l("How you choose and check claims. Markdown."))
+    default_locale = SelectField(
+        _l("Default language of the interface"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        default=DEFAULT_LOCALE,
+        description=_l("For readers and users whose browser asks for none of the languages "
+                       "above; each user can choose their own."))
+    corrections_policy = TextAreaField(_l("Corrections policy"),
                                        validators=[Optional(), Length(max=20000)],
-                                       description=_("When and how you correct. Markdown."))
+                                       description=_l("When and how you correct. Markdown."))
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Language of the interface"), validators=[Optional()],
+                         description=_l("Pages and e-mails to you use this language. "
+                                        "Articles keep their own language."))
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_("What the token is for"), validators=[Optional(), Length(max=100)],
-                       description=_("For example: CMS integration."))
+    name = StringField(_l("What the token is for"), validators=[Optional(), Length(max=100)],
+                       description=_l("For example: CMS integration."))
 
 
 WEBHOOK_EVENT_CHOICES = [
-    SelectChoice(WebhookEvent.CHECK_PUBLISHED.value, _("A check is published or republished")),
-    SelectChoice(WebhookEvent.CHECK_UNPUBLISHED.value, _("A check is unpublished")),
-    SelectChoice(WebhookEvent.CHECK_CORRECTED.value, _("A published claim is corrected")),
+    SelectChoice(WebhookEvent.CHECK_PUBLISHED.value, _l("A check is published or republished")),
+    SelectChoice(WebhookEvent.CHECK_UNPUBLISHED.value, _l("A check is unpublished")),
+    SelectChoice(WebhookEvent.CHECK_CORRECTED.value, _l("A published claim is corrected")),
     SelectChoice(WebhookEvent.CLAIM_READY_FOR_DECISION.value,
-                 _("A claim is ready for decision (its required reviews are in)")),
-    SelectChoice(WebhookEvent.REPORT_RECEIVED.value, _("A reader sends a report")),
+                 _l("A claim is ready for decision (its required reviews are in)")),
+    SelectChoice(WebhookEvent.REPORT_RECEIVED.value, _l("A reader sends a report")),
 ]
 
 
 class WebhookForm(FlaskForm):
     """A webhook: where to POST, which events, in which format."""
 
-    name = StringField(_("Name"), validators=[Optional(), Length(max=100)],
-                       description=_("What it is for, e.g. Desk channel on Slack."))
-    url = URLField(_("Payload address"),
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=100)],
+                       description=_l("What it is for, e.g. Desk channel on Slack."))
+    url = URLField(_l("Payload address"),
                    validators=[DataRequired(), Length(max=2048), URL(require_tld=False),
                                _http_url],
-                   description=_("An http:// or https:// address that accepts POST requests. "
+                   description=_l("An http:// or https:// address that accepts POST requests. "
                                  "Redirects are not followed."))
     events = SelectMultipleField(
-        _("Events"), choices=WEBHOOK_EVENT_CHOICES, widget=ListWidget(prefix_label=False),
+        _l("Events"), choices=WEBHOOK_EVENT_CHOICES, widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
-        validators=[DataRequired(message=_("Choose at least one event."))])
-    format = SelectField(_("Format"), choices=[
-        SelectChoice(WebhookFormat.JSON.value, _("JSON, signed (for a CMS or your own code)")),
+        validators=[DataRequired(message=_l("Choose at least one event."))])
+    format = SelectField(_l("Format"), choices=[
+        SelectChoice(WebhookFormat.JSON.value, _l("JSON, signed (for a CMS or your own code)")),
         SelectChoice(WebhookFormat.SLACK.value,
-                     _("Slack-compatible message: {\"text\": …} (also Mattermost, "
+                     _l("Slack-compatible message: {\"text\": …} (also Mattermost, "
                        "Rocket.Chat)"))], default=WebhookFormat.JSON.value)
-    active = BooleanField(_("Active (sends deliveries)"), default=True)
+    active = BooleanField(_l("Active (sends deliveries)"), default=True)
     version = HiddenField()  # of the webhook the administrator saw; unused when adding

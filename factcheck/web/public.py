@@ -20,7 +20,7 @@ from ..engine.claimreview import claim_reviews
 from ..engine.highlight import segments
 from ..engine.snapshot import Snapshot
 from ..extensions import db
-from ..i18n import _
+from ..i18n import _, current_locale
 from ..infra.links import check_url, home_url
 from ..models import Publication
 from ..queries.desk import public_corrections
@@ -47,7 +47,8 @@ def check(slug: str):
     if publication_id is None:
         abort(410 if first_published else 404)
     modified = corrected or published_at
-    etag = f"check-{publication_id}-{int(modified.timestamp() * 1_000_000)}"
+    etag = (f"check-{publication_id}-{int(modified.timestamp() * 1_000_000)}"
+            f"-{current_locale()}")  # one page per interface language
     # Answer a conditional request before loading or rendering anything more.
     if request.if_none_match.contains(etag):
         response = make_response("", 304)

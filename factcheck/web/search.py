@@ -7,7 +7,7 @@ from wtforms import DateField, Form, SearchField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..extensions import db
-from ..i18n import _
+from ..i18n import _, _l
 from ..queries.search import search_checks, search_facets
 
 bp = Blueprint("search", __name__)
@@ -24,14 +24,14 @@ def _without_nul(value):
 class SearchForm(Form):
     """A GET form: it changes nothing, so it carries no CSRF token."""
 
-    q = SearchField(_("Words"), validators=[Optional(), Length(max=200)],
+    q = SearchField(_l("Words"), validators=[Optional(), Length(max=200)],
                     filters=[_without_nul])
-    rating = SelectField(_("Verdict"), validate_choice=False, filters=[_without_nul])
-    outlet = SelectField(_("Outlet"), validate_choice=False, filters=[_without_nul])
-    claimant = StringField(_("Claimed by"), validators=[Optional(), Length(max=200)],
+    rating = SelectField(_l("Verdict"), validate_choice=False, filters=[_without_nul])
+    outlet = SelectField(_l("Outlet"), validate_choice=False, filters=[_without_nul])
+    claimant = StringField(_l("Claimed by"), validators=[Optional(), Length(max=200)],
                            filters=[_without_nul])
-    date_from = DateField(_("Checked from"), validators=[Optional()], name="from")
-    date_to = DateField(_("Checked until"), validators=[Optional()], name="to")
+    date_from = DateField(_l("Checked from"), validators=[Optional()], name="from")
+    date_to = DateField(_l("Checked until"), validators=[Optional()], name="to")
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -233,3 +233,13 @@ def update_user(
             revoked = revoke_tokens_of(session, user=user, actor=actor, reason="deactivated")
     session.add(user)
     return revoked
+
+
+def set_language(session: Session, *, user: User, locale: str | None) -> bool:
+    """Save the interface language a user chose (None: follow the browser); True if changed."""
+    if user.locale == locale:
+        return False
+    record_audit(session, actor=user, action="user.language_changed", obj=user,
+                 before=user.locale or "", after=locale or "")
+    user.locale = locale
+    return True

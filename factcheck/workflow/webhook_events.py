@@ -97,7 +97,7 @@ def check_corrected(session: Session, links: Links, *, claim: Claim,
     note = corrections[0].note if corrections else ""
     text = _("Correction to claim {n} of '{title}': {note} {url}", n=shown.number,
              title=short_title(article.title), note=note,
-             url=f"{check['url']}#claim-{shown.number}")
+             url="{}#claim-{}".format(check["url"], shown.number))
     return Message(data, text)
 
 

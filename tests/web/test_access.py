@@ -22,6 +22,8 @@ ACCESS: dict[str, str | Role] = {
     "main.index": PUBLIC,
     "main.healthz": PUBLIC,
     "main.dashboard": SIGNED_IN,
+    "locale.switch": PUBLIC,  # sets a cookie and goes back; changes nothing stored
+    "locale.account_language": SIGNED_IN,
     "auth.login": PUBLIC,
     "auth.logout": SIGN_OUT,  # POST only; ends at the login page for everyone
     "auth.setup": PUBLIC,  # 404 once an account exists
@@ -197,6 +199,7 @@ def test_every_route_for_every_role(make_app, make_user, identity):
             "status": "closed",
             "scale_id": active_scale(db.session).id,
             "label_id": scale_labels(db.session, active_scale(db.session))[0].id,
+            "code": "fa_AF",
         }
     client = app.test_client()
     if identity is not None:
