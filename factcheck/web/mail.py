@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from ..dbtypes import utcnow
 from ..extensions import db
-from ..i18n import _
+from ..i18n import DEFAULT_LOCALE, LANGUAGES, _, in_locale, ngettext
 from ..infra.links import public_url
 from ..infra.mail import MailSettings, build_message, mail_settings, send_message
 from ..invitations import invitation_token, reset_token
@@ -116,6 +116,14 @@ def _send(*, to: User, subject: str, template: str, unsubscribe_kind: str | None
         text=text, html=html, headers=headers, message_id=message_id))
 
 
+def _speaking_to(user: User):
+    """Translate what follows into the recipient's language (their setting, else the desk's
+    default): a mail is read by one person, whoever's request or job caused it."""
+    chosen = user.locale if user.locale in LANGUAGES else get_setting(db.session,
+                                                                        "default_locale")
+    return in_locale(chosen if chosen in LANGUAGES else DEFAULT_LOCALE)
+
+
 def _subject(kind: NotificationKind) -> str:
     return {
         NotificationKind.ASSIGNED: _("A claim was assigned to you"),
@@ -157,9 +165,11 @@ def send_notification_mail(session: Session, payload: dict[str, Any]) -> dict[st
         return {"sent": False, "reason": "already read in the app"}
     if delivery_of(session, user_id=user.id, kind=notification.kind) != MailDelivery.IMMEDIATE:
         return {"sent": False, "reason": "the user changed their mail settings"}
-    _send(to=user, subject=_subject(notification.kind), template="notification",
-          unsubscribe_kind=notification.kind, message_id=f"notification-{notification.id}",
-          sentence=describe(_view(session, notification)), link=_link(notification))
+    with _speaking_to(user):
+        _send(to=user, subject=_subject(notification.kind), template="notification",
+              unsubscribe_kind=notification.kind,
+              message_id=f"notification-{notification.id}",
+              sentence=describe(_view(session, notification)), link=_link(notification))
     mail_flow.mark_mailed(session, [notification.id])
     return {"sent": True, "to": user.email}
 
@@ -184,13 +194,14 @@ def send_digest(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     found = digest_notifications(session, user=user, since=since)
     if not found:
         return {"sent": False, "reason": "nothing to tell"}
-    items = [{"sentence": describe(_view(session, n)), "link": _link(n),
-              "at": n.created_at} for n in found]
-    _send(to=user, subject=_("Your daily digest: {n} notifications", n=len(items))
-          if len(items) != 1 else _("Your daily digest: 1 notification"),
-          template="digest", unsubscribe_kind=ALL_KINDS,
-          message_id=f"digest-{user.id}-{payload['day']}", items=items,
-          inbox_url=public_url("notifications.index"))
+    with _speaking_to(user):
+        items = [{"sentence": describe(_view(session, n)), "link": _link(n),
+                  "at": n.created_at} for n in found]
+        _send(to=user, subject=ngettext("Your daily digest: {n} notification",
+                                        "Your daily digest: {n} notifications", len(items)),
+              template="digest", unsubscribe_kind=ALL_KINDS,
+              message_id=f"digest-{user.id}-{payload['day']}", items=items,
+              inbox_url=public_url("notifications.index"))
     mail_flow.mark_mailed(session, [n.id for n in found])
     return {"sent": True, "to": user.email, "notifications": len(items)}
 
@@ -202,9 +213,10 @@ def send_invitation(session: Session, payload: dict[str, Any]) -> dict[str, Any]
     if user is None or not user.is_active or user.password_hash:
         return {"sent": False, "reason": "the invitation is no longer open"}
     inviter = session.get(User, payload.get("by_id")) if payload.get("by_id") else None
-    _send(to=user, subject=_("You are invited to the desk"), template="invitation",
-          link=public_url("auth.invitation", token=invitation_token(user)),
-          inviter=inviter, days=current_app.config["INVITATION_MAX_AGE"].days)
+    with _speaking_to(user):
+        _send(to=user, subject=_("You are invited to the desk"), template="invitation",
+              link=public_url("auth.invitation", token=invitation_token(user)),
+              inviter=inviter, days=current_app.config["INVITATION_MAX_AGE"].days)
     return {"sent": True, "to": user.email}
 
 
@@ -215,8 +227,10 @@ def send_password_reset(session: Session, payload: dict[str, Any]) -> dict[str, 
     if user is None or not user.is_active or not user.password_hash:
         return {"sent": False, "reason": "no active account with a password"}
     minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60)
-    _send(to=user, subject=_("Choose a new password"), template="password_reset",
-          link=public_url("auth.reset_password", token=reset_token(user)), minutes=minutes)
+    with _speaking_to(user):
+        _send(to=user, subject=_("Choose a new password"), template="password_reset",
+              link=public_url("auth.reset_password", token=reset_token(user)),
+              minutes=minutes)
     return {"sent": True, "to": user.email}
 
 
@@ -226,6 +240,7 @@ def send_test_mail(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     user = session.get(User, payload["user_id"])
     if user is None:
         return {"sent": False, "reason": "no such account"}
-    _send(to=user, subject=_("Test message"), template="test",
-          site_url=public_url("main.index"))
+    with _speaking_to(user):
+        _send(to=user, subject=_("Test message"), template="test",
+              site_url=public_url("main.index"))
     return {"sent": True, "to": user.email}
