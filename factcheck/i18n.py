@@ -140,6 +140,55 @@ _LABELS = {
     "in_progress": _l("In progress"),
     "submitted": _l("Submitted"),
     "withdrawn": _l("Withdrawn (reviewer removed)"),
+    "removed": _l("Removed"),
+    # Claim kinds
+    "factual": _l("Factual"),
+    "attributed": _l("Attributed"),
+    "opinion": _l("Opinion"),
+    "question": _l("Question"),
+    "prediction": _l("Prediction"),
+    # Reviewers' confidence
+    "low": _l("Low"),
+    "medium": _l("Medium"),
+    "high": _l("High"),
+    # Evidence stances
+    "supports": _l("Supports"),
+    "refutes": _l("Refutes"),
+    "context": _l("Context"),
+    # Corrections
+    "verdict": _l("Verdict"),
+    "wording": _l("Wording"),
+    "claimant": _l("Claimant"),
+    # Background jobs and webhook deliveries
+    "pending": _l("Pending"),
+    "running": _l("Running"),
+    "done": _l("Done"),
+    "failed": _l("Failed"),
+    "delivered": _l("Delivered"),
+    # Mail choices
+    "immediate": _l("At once"),
+    "digest": _l("Daily digest"),
+    "off": _l("Off"),
+    # Reader reports
+    "new": _l("New"),
+    "triaged": _l("Triaged"),
+    "closed": _l("Closed"),
+    # Rating scales
+    "ordinal": _l("Ordinal"),
+    "conclusion": _l("Conclusion"),
+    # Notification kinds
+    "assigned": _l("Assigned"),
+    "unassigned": _l("Taken off"),
+    "sent_back": _l("Sent back"),
+    "ready_for_decision": _l("Ready for decision"),
+    "corrected": _l("Corrected"),
+    "report": _l("Reader report"),
+    "mention": _l("Mention"),
+    "due_tomorrow": _l("Due tomorrow"),
+    "overdue": _l("Overdue"),
+    # Webhook formats
+    "json": _l("JSON"),
+    "slack": _l("Slack"),
 }
 
 
