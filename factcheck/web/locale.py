@@ -131,14 +131,16 @@ def format_day(value: date | datetime | None, format: str = "medium") -> str:
     return local_digits(babel_dates.format_date(day, format, locale=code), code)
 
 
-def format_moment(value: datetime | None, format: str = "medium") -> str:
-    """A date and time (UTC) as the current locale writes it, in its digits."""
+def format_moment(value: datetime | None, seconds: bool = False) -> str:
+    """A date and time (UTC) as the current locale writes them, in its digits."""
     if value is None:
         return ""
     code = current_locale()
     moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-    text = babel_dates.format_datetime(moment, format, tzinfo=UTC, locale=code)
-    return local_digits(f"{text} UTC", code)
+    day = babel_dates.format_date(moment.date(), "medium", locale=code)
+    clock = babel_dates.format_time(moment, "medium" if seconds else "short", tzinfo=UTC,
+                                    locale=code)
+    return local_digits(f"{day} {clock} UTC", code)
 
 
 def format_number(value: int | float | None) -> str:
