@@ -265,6 +265,7 @@ class EvidenceForm(FlaskForm):
                                                           URL(require_tld=False), _http_url],
                            description=_l("For example a Wayback Machine snapshot."))
     note = TextAreaField(_l("Note for the team"), validators=[Optional(), Length(max=5000)])
+    cite_new = BooleanField(_l("Cite it in my verdict"), default=True)
     version = HiddenField()
 
 

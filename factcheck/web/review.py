@@ -15,6 +15,7 @@ from ..queries.desk import (
     reviewer_queue,
 )
 from ..queries.paging import page_number
+from ..queries.reviews import own_review
 from ..queries.settings import get_setting
 from ..states import Confidence, Role
 from ..workflow import WorkflowError
@@ -32,7 +33,14 @@ from ..workflow.reviews import (
     withdraw_review,
 )
 from .access import current_user, guard_blueprint
-from .forms import CommentForm, ConflictForm, EvidenceForm, ReviewForm, rating_choices
+from .forms import (
+    CommentForm,
+    ConflictForm,
+    EvidenceForm,
+    ReviewForm,
+    rating_choices,
+    show_workflow_error,
+)
 from .steps import get_or_404, posted_version, record_seen, view_step
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -81,6 +89,12 @@ def _review_form(page: ReviewClaimPage, form: ReviewForm | None = None) -> Revie
 def _workspace(claim: Claim, *, status: int = 200, **forms):
     """The workspace, with the forms the caller already has (fresh ones otherwise)."""
     user = current_user()
+    posted = forms.get("review_form")
+    if status == 409 and posted is not None:
+        # Saved meanwhile in another window: the text typed here stays in the form, and
+        # saving it again (now knowingly) replaces the other window's version.
+        mine = own_review(db.session, claim=claim, reviewer=user)
+        posted.version.data = mine.version if mine is not None else ""
     record_seen(claim, user)  # what this page shows, the viewer has seen
     page = review_claim_page(db.session, claim, user)
     record_seen(claim, user, [view.review for view in page.reviews],
@@ -118,16 +132,48 @@ def _after(claim: Claim, message: str, anchor: str):
 
 @bp.route("/claims/<int:claim_id>/evidence", methods=["POST"])
 def evidence_add(claim_id: int):
-    """Attach a source to the claim."""
+    """Attach a source to the claim; the verdict typed next to it is saved as a draft."""
     claim = _claim_for_me(claim_id)
     form = EvidenceForm()
-    if form.validate_on_submit():
-        with view_step(form) as step:
-            add_evidence(db.session, claim=claim, actor=current_user(), **_evidence_fields(form))
-        if not step.ok:
-            return _workspace(claim, status=step.status, evidence_form=form)
-        return _after(claim, _("Evidence added."), "evidence")
-    return _workspace(claim, status=422, evidence_form=form)
+    review_form = _posted_verdict()
+    if form.validate_on_submit() and (review_form is None or review_form.validate()):
+        with view_step(quiet=lambda _error: True) as step:
+            evidence = add_evidence(db.session, claim=claim, actor=current_user(),
+                                    **_evidence_fields(form))
+            if review_form is not None:
+                _save_draft(claim, review_form, cite=evidence if form.cite_new.data else None)
+        if step.ok:
+            message = (_("Evidence added. Your verdict is saved as a draft.")
+                       if review_form is not None else _("Evidence added."))
+            return _after(claim, message, "evidence")
+        # The refusal goes next to the field it is about, in whichever of the two forms.
+        about_verdict = review_form is not None and step.error.field in _VERDICT_FIELDS
+        show_workflow_error(review_form if about_verdict else form, step.error)
+        return _workspace(claim, status=step.status, evidence_form=form,
+                          **({"review_form": review_form} if review_form else {}))
+    return _workspace(claim, status=422, evidence_form=form,
+                      **({"review_form": review_form} if review_form else {}))
+
+
+_VERDICT_FIELDS = ("rating", "rationale", "confidence", "evidence")
+
+
+def _posted_verdict() -> ReviewForm | None:
+    """The verdict form posted along with another action of the workspace, if it was."""
+    if "rationale" not in request.form:
+        return None
+    return ReviewForm()
+
+
+def _save_draft(claim: Claim, form: ReviewForm, *, cite: Evidence | None = None) -> None:
+    """Save the posted verdict as the reviewer's draft (citing `cite` too)."""
+    cited = list(form.evidence.data or [])
+    if cite is not None and cite.id not in cited:
+        cited.append(cite.id)
+    save_review(db.session, claim=claim, reviewer=current_user(),
+                rating_key=form.rating.data or None, rationale=form.rationale.data or "",
+                confidence=Confidence(form.confidence.data), evidence_ids=cited,
+                submit=False, expected_version=posted_version(form, may_be_new=True))
 
 
 def _evidence_for_me(evidence_id: int) -> tuple[Evidence, Claim]:
@@ -176,24 +222,33 @@ def evidence_delete(evidence_id: int):
 
 @bp.route("/claims/<int:claim_id>/review", methods=["POST"])
 def review_save(claim_id: int):
-    """Save my review as a draft, or submit it."""
+    """Save my review as a draft, or submit it (with the source typed next to it, if any)."""
     claim = _claim_for_me(claim_id)
     form = ReviewForm()  # its choices are set when the workspace is shown
+    evidence_form = EvidenceForm() if request.form.get("url", "").strip() else None
     submit = request.form.get("action") == "submit"
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (evidence_form is None or evidence_form.validate()):
         expected = posted_version(form, may_be_new=True)
         with view_step(form) as step:
+            cited = list(form.evidence.data or [])
+            if evidence_form is not None:  # typed but not yet added: keep it, cite it
+                evidence = add_evidence(db.session, claim=claim, actor=current_user(),
+                                        **_evidence_fields(evidence_form))
+                if evidence_form.cite_new.data:
+                    cited.append(evidence.id)
             save_review(
                 db.session, claim=claim, reviewer=current_user(),
                 rating_key=form.rating.data or None, rationale=form.rationale.data or "",
-                confidence=Confidence(form.confidence.data), evidence_ids=form.evidence.data,
+                confidence=Confidence(form.confidence.data), evidence_ids=cited,
                 submit=submit, expected_version=expected,
             )
         if not step.ok:
-            return _workspace(claim, status=step.status, review_form=form)
+            return _workspace(claim, status=step.status, review_form=form,
+                              **({"evidence_form": evidence_form} if evidence_form else {}))
         message = _("Review submitted.") if submit else _("Draft saved.")
         return _after(claim, message, "my-review")
-    return _workspace(claim, status=422, review_form=form)
+    return _workspace(claim, status=422, review_form=form,
+                      **({"evidence_form": evidence_form} if evidence_form else {}))
 
 
 @bp.route("/claims/<int:claim_id>/withdraw", methods=["POST"])
