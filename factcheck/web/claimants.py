@@ -17,7 +17,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..extensions import db
-from ..i18n import _, _l
+from ..i18n import _, _l, ngettext
 from ..infra.http_cache import conditional, make_etag
 from ..models import Claimant
 from ..queries.claimants import (
@@ -118,8 +118,9 @@ def editor_merge(claimant_id: int):
         with view_step(form) as step:
             moved = merge_claimants(db.session, merged=merged, kept=kept, actor=current_user())
         if step.ok:
-            flash(_("{name} merged into this claimant; {n} claims moved.", name=name, n=moved),
-                  "success")
+            flash(ngettext("{name} merged into this claimant; {n} claim moved.",
+                           "{name} merged into this claimant; {n} claims moved.", moved,
+                           name=name), "success")
             return redirect(url_for("claimants.editor_edit", claimant_id=kept.id))
     form_edit = ClaimantForm(obj=kept, version=kept.version)
     return _edit_page(kept, form_edit, 422, merge_form=form)

@@ -65,7 +65,7 @@ def _backfill(conn: sa.Connection) -> None:
     by_article: dict[int, list] = {}
     for row in rows:
         by_article.setdefault(row.article_id, []).append(row)
-    records: dict[str, int] = {}
+    records: dict[str, tuple[int, str]] = {}  # key -> (id, the record's name)
     slugs: set[str] = set()
     now = factcheck.dbtypes.utcnow()
     for article_id, article_rows in by_article.items():
@@ -80,11 +80,13 @@ def _backfill(conn: sa.Connection) -> None:
             if key not in records:
                 slug = with_suffix(make_slug(name, fallback="claimant"), slugs)
                 slugs.add(slug)
-                records[key] = conn.execute(claimants.insert().values(
+                record_id = conn.execute(claimants.insert().values(
                     name=name, key=key, description="", slug=slug, created_at=now,
                     updated_at=now, version=1).returning(claimants.c.id)).scalar_one()
+                records[key] = (record_id, name)
+            record_id, record_name = records[key]
             conn.execute(claims.update().where(claims.c.id == row.id).values(
-                claimant_id=records[key], claimant=name))
+                claimant_id=record_id, claimant=record_name))
 
 
 def downgrade() -> None:
