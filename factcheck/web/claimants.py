@@ -46,14 +46,20 @@ class ClaimantForm(FlaskForm):
     version = HiddenField()
 
 
+def _record_id(value: object) -> int | str:
+    """A chosen record id; "" (the placeholder) stays "" for InputRequired to refuse."""
+    return int(value) if value not in ("", None) else ""
+
+
 class ClaimantMergeForm(FlaskForm):
-    other = SelectField(_l("Claimant to merge into this one"), coerce=int,
+    other = SelectField(_l("Claimant to merge into this one"), coerce=_record_id,
                         validators=[InputRequired()], validate_choice=True)
 
 
 def _merge_form(claimant: Claimant) -> ClaimantMergeForm:
     form = ClaimantMergeForm(prefix="merge")
-    form.other.choices = merge_choices(db.session, claimant)
+    form.other.choices = [("", _("Choose a claimant…")),
+                          *merge_choices(db.session, claimant)]
     return form
 
 

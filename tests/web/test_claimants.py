@@ -112,7 +112,7 @@ def test_the_same_full_name_in_another_article_is_the_same_record(app, client, d
 
 
 def test_editor_claim_page_picks_a_record_by_name_or_makes_a_new_one(app, client, desk):
-    first, second, critics = _claims(app, desk["article_id"])
+    critics = _claims(app, desk["article_id"])[2]
     page = client.get(f"/editor/claims/{critics.id}").get_data(as_text=True)
     assert 'list="claimant-names"' in page and '<option value="Helen Okafor">' in page
     url = f"/editor/claims/{critics.id}"
@@ -243,3 +243,13 @@ def test_merging_moves_claims_and_the_old_page_redirects(app, client, published)
     again = post_form(client, f"/editor/claimants/{okafor.id}/merge",
                       {"merge-other": duplicate.id}, page=f"/editor/claimants/{okafor.id}")
     assert again.status_code in (404, 422)
+
+
+def test_merge_needs_a_chosen_live_claimant(app, client, desk):
+    okafor = next(r for r in _records(app) if r.name == "Helen Okafor")
+    url = f"/editor/claimants/{okafor.id}/merge"
+    page = f"/editor/claimants/{okafor.id}"
+    assert post_form(client, url, {"merge-other": ""}, page=page).status_code == 422
+    assert post_form(client, url, {"merge-other": "abc"}, page=page).status_code == 422
+    assert post_form(client, url, {"merge-other": str(okafor.id)}, page=page).status_code == 422
+    assert {r.merged_into_id for r in _records(app)} == {None}
