@@ -5,20 +5,105 @@ Revision ID: 0018
 Revises: 0016
 Create Date: 2026-12-05 22:40:00
 """
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+from slugify import slugify
 
 import factcheck.dbtypes
-from factcheck.engine.claimants import name_key, resolve_mentions
-from factcheck.engine.slugs import make_slug, with_suffix
 
 revision: str = "0018"
 down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+# The rules of factcheck/engine/claimants.py and engine/slugs.py as they were when this
+# revision was written, frozen here: a migration must do the same thing whatever the code
+# of later versions does.
+_TITLES = frozenset((
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
+    "rev", "sen", "senator", "rep", "gov", "governor", "mayor", "president", "minister",
+    "premier", "chancellor", "secretary", "general", "gen", "col", "capt", "judge", "justice",
+    "sheikh", "mullah", "mawlawi", "haji", "engineer", "eng",
+))
+_NOT_NAMES = frozenset((
+    "the", "a", "an", "on", "in", "at", "by", "of", "and", "but", "or", "so", "as", "after",
+    "before", "when", "while", "since", "if", "then", "also", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may",
+    "june", "july", "august", "september", "october", "november", "december", "according",
+    "meanwhile", "however",
+))
+
+
+def _bare(word: str) -> str:
+    return word.strip(".,;:'\"\u201c\u201d\u2019()").casefold()
+
+
+def _strip_titles(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and _bare(words[0]) in _TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _name_key(name: str | None) -> str:
+    return " ".join(_bare(w) for w in _strip_titles(name or "").split() if _bare(w))
+
+
+def _full_names_in(text: str, surname: str) -> set[str]:
+    found = set()
+    pattern = re.compile(rf"((?:[A-Z][\w\u2019'.-]*\s+){{1,3}}){re.escape(surname)}\b")
+    for match in pattern.finditer(text):
+        words = match.group(1).split()
+        while words and (_bare(words[0]) in _NOT_NAMES or _bare(words[0]) in _TITLES):
+            words = words[1:]
+        if words and not any(_bare(w) in _NOT_NAMES for w in words):
+            found.add(" ".join([*words, surname]))
+    return found
+
+
+def _resolve_mentions(mentions: Iterable[str], text: str) -> dict[str, str]:
+    mentions = [m for m in mentions if m and m.strip()]
+    names = {m: _strip_titles(m.strip()) for m in mentions}
+    full_by_surname: dict[str, set[str]] = {}
+    for name in names.values():
+        words = name.split()
+        if len(words) >= 2 and words[-1][:1].isupper():
+            full_by_surname.setdefault(_bare(words[-1]), set()).add(name)
+    resolved = {}
+    for mention, name in names.items():
+        words = name.split()
+        if len(words) == 1 and words[0][:1].isupper():
+            candidates = full_by_surname.get(_bare(words[0])) or _full_names_in(text, words[0])
+            if len({_name_key(c) for c in candidates}) == 1:
+                name = sorted(candidates, key=len)[-1]
+        resolved[mention] = name
+    return resolved
+
+
+def _make_slug(text: str) -> str:
+    out: list[str] = []
+    for char in unicodedata.normalize("NFKD", text):
+        if unicodedata.category(char) == "Mn" and out and out[-1].isascii():
+            continue
+        out.append(char)
+    latin = unicodedata.normalize("NFC", "".join(out))
+    slug = slugify(latin, allow_unicode=True, max_length=80,
+                   replacements=[("'", "-"), ("\u2019", "-")])
+    return slug.strip("-") or "claimant"
+
+
+def _with_suffix(base: str, taken: set[str]) -> str:
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 def upgrade() -> None:
@@ -71,14 +156,14 @@ def _backfill(conn: sa.Connection) -> None:
     for article_id, article_rows in by_article.items():
         body = conn.execute(sa.select(articles.c.body).where(articles.c.id == article_id)
                             ).scalar() or ""
-        names = resolve_mentions([r.claimant for r in article_rows], body)
+        names = _resolve_mentions([r.claimant for r in article_rows], body)
         for row in article_rows:
             name = names.get(row.claimant, row.claimant).strip()[:200]
-            key = name_key(name)[:200]
+            key = _name_key(name)[:200]
             if not key:
                 continue
             if key not in records:
-                slug = with_suffix(make_slug(name, fallback="claimant"), slugs)
+                slug = _with_suffix(_make_slug(name), slugs)
                 slugs.add(slug)
                 record_id = conn.execute(claimants.insert().values(
                     name=name, key=key, description="", slug=slug, created_at=now,
