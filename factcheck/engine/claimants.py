@@ -28,6 +28,11 @@ def _bare(word: str) -> str:
     return word.strip(".,;:'\"\u201c\u201d\u2019()").casefold()
 
 
+def is_title(word: str) -> bool:
+    """Whether `word` is an honorific or title ("Dr.", "Mayor")."""
+    return _bare(word) in TITLES
+
+
 def strip_titles(name: str) -> str:
     """`name` without leading honorifics and titles, whitespace collapsed."""
     words = name.split()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from ..dbtypes import utcnow
-from ..engine.claimants import name_key, resolve_mentions, strip_titles
+from ..engine.claimants import is_title, name_key, resolve_mentions
 from ..engine.slugs import make_slug, with_suffix
 from ..i18n import _
 from ..models import Article, Claim, Claimant, User
@@ -27,8 +29,12 @@ class ClaimantConflict(WorkflowError):
 
 
 def clean_name(name: str | None) -> str:
-    """The name as a record stores it: spacing collapsed, leading titles dropped."""
-    return strip_titles(" ".join((name or "").split()))[:NAME_MAX]
+    """The name as a record stores it: leading titles dropped, runs of spaces made one;
+    any other character is kept exactly as typed."""
+    words = re.sub(r"[ \t\r\n]+", " ", name or "").strip(" ").split(" ")
+    while len(words) > 1 and is_title(words[0]):
+        words = words[1:]
+    return " ".join(words)[:NAME_MAX]
 
 
 def find_claimant(session: Session, name: str | None) -> Claimant | None:
@@ -113,7 +119,7 @@ def edit_claimant(session: Session, *, claimant: Claimant, expected_version: int
         raise ClaimantConflict(claimant)
     if claimant.merged_into_id is not None:
         raise WorkflowError(_("This claimant was merged into another."), code="conflict")
-    name = " ".join(name.split())
+    name = re.sub(r"[ \t\r\n]+", " ", name).strip(" ")
     if not name_key(name):
         raise WorkflowError(_("The claimant needs a name."), field="name")
     if len(name) > NAME_MAX:

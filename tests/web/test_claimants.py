@@ -178,6 +178,17 @@ def test_the_public_claimant_page_shows_published_checks_only(app, client, publi
     # The critics' claim was never checked: their record has no public page.
     assert reader.get("/claimants/critics").status_code == 404
     assert reader.get("/claimants/no-such-person").status_code == 404
+    # Who they are, as the editors describe them.
+    okafor = next(r for r in _records(app) if r.name == "Helen Okafor")
+    post_form(client, f"/editor/claimants/{okafor.id}", {
+        "name": "Helen Okafor", "description": "Mayor of Springfield",
+        "same_as": "https://www.wikidata.org/wiki/Q42", "version": okafor.version})
+    html = reader.get("/claimants/helen-okafor").get_data(as_text=True)
+    assert "Mayor of Springfield" in html
+    assert '<a href="https://www.wikidata.org/wiki/Q42" rel="noopener noreferrer nofollow">' in html
+    assert reader.get("/claimants/helen-okafor",
+                      headers={"If-None-Match": response.headers["ETag"]}).status_code == 200
+    response = reader.get("/claimants/helen-okafor")
     # Conditional GET, like the other public pages.
     etag = response.headers["ETag"]
     again = reader.get("/claimants/helen-okafor", headers={"If-None-Match": etag})
@@ -253,3 +264,35 @@ def test_merge_needs_a_chosen_live_claimant(app, client, desk):
     assert post_form(client, url, {"merge-other": "abc"}, page=page).status_code == 422
     assert post_form(client, url, {"merge-other": str(okafor.id)}, page=page).status_code == 422
     assert {r.merged_into_id for r in _records(app)} == {None}
+
+
+def test_changing_a_published_claims_claimant_needs_a_correction_note(app, client, published):
+    claim_id = published["claims"][0]
+    url = f"/editor/claims/{claim_id}"
+    claim = next(c for c in _claims(app, published["article_id"]) if c.id == claim_id)
+    # Another spelling of the same person is the same record: nothing readers see changes.
+    same = post_form(client, url, {"text": claim.text, "claimant": "MAYOR helen okafor",
+                                   "claim_date": "", "version": claim.version})
+    assert same.status_code == 302
+    claim = next(c for c in _claims(app, published["article_id"]) if c.id == claim_id)
+    refused = post_form(client, url, {"text": claim.text, "claimant": "City Auditor",
+                                      "claim_date": "", "version": claim.version})
+    assert refused.status_code == 422 and "correction note" in refused.get_data(as_text=True)
+    assert "City Auditor" not in {r.name for r in _records(app)}  # nothing kept
+    done = post_form(client, url, {"text": claim.text, "claimant": "City Auditor",
+                                   "claim_date": "", "version": claim.version,
+                                   "correction_note": "The auditor said it, not the mayor."})
+    assert done.status_code == 302
+    auditor = next(r for r in _records(app) if r.name == "City Auditor")
+    claim = next(c for c in _claims(app, published["article_id"]) if c.id == claim_id)
+    assert (claim.claimant, claim.claimant_id) == ("City Auditor", auditor.id)
+    html = app.test_client().get(f"/checks/{published['slug']}").get_data(as_text=True)
+    assert "we changed who made claim 1 from Helen Okafor to City Auditor because" in html
+    assert 'href="/claimants/city-auditor"' in html
+
+
+def test_the_openapi_document_describes_the_claimant_fields(client):
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    assert "claimant_id" in schemas["Claim"]["properties"]
+    claim_item = schemas["Check"]["allOf"][1]["properties"]["claims"]["items"]
+    assert {"claimant_slug", "claimant_same_as"} <= set(claim_item["properties"])
