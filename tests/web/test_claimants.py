@@ -115,6 +115,7 @@ def test_editor_claim_page_picks_a_record_by_name_or_makes_a_new_one(app, client
     critics = _claims(app, desk["article_id"])[2]
     page = client.get(f"/editor/claims/{critics.id}").get_data(as_text=True)
     assert 'list="claimant-names"' in page and '<option value="Helen Okafor">' in page
+    assert f'href="/editor/claimants/{critics.claimant_id}"' in page
     url = f"/editor/claims/{critics.id}"
     post_form(client, url, {"text": critics.text, "claimant": "mayor  HELEN okafor",
                             "claim_date": "", "version": critics.version})
