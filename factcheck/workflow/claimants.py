@@ -11,10 +11,11 @@ from ..dbtypes import utcnow
 from ..engine.claimants import is_title, name_key, resolve_mentions
 from ..engine.slugs import make_slug, with_suffix
 from ..i18n import _
-from ..models import Article, Claim, Claimant, User
+from ..models import Article, Claim, Claimant, Publication, User
 from ..states import ArticleStatus, ClaimStatus
 from .audit import record_audit
 from .errors import WorkflowError
+from .search_index import reindex_publication
 
 NAME_MAX, DESCRIPTION_MAX, URL_MAX = 200, 300, 2048
 
@@ -112,6 +113,18 @@ def _rename_unseen_claims(session: Session, record: Claimant) -> None:
         session.add(claim)
 
 
+def _reindex_live_checks(session: Session, record: Claimant) -> None:
+    """Search finds the live checks of the record's claims under its new name at once."""
+    query = (select(Publication)
+             .join(Article, col(Article.id) == Publication.article_id)
+             .where(col(Publication.withdrawn_at).is_(None),
+                    Article.status == ArticleStatus.PUBLISHED,
+                    col(Article.id).in_(select(Claim.article_id).where(
+                        Claim.claimant_id == record.id))))
+    for publication in session.exec(query).all():
+        reindex_publication(session, publication=publication)
+
+
 def edit_claimant(session: Session, *, claimant: Claimant, expected_version: int, name: str,
                   description: str, same_as: str, actor: User) -> None:
     """Change a claimant's name, description and same-as address (editors)."""
@@ -145,6 +158,7 @@ def edit_claimant(session: Session, *, claimant: Claimant, expected_version: int
     session.flush()
     if "name" in changes:
         _rename_unseen_claims(session, claimant)
+        _reindex_live_checks(session, claimant)
     record_audit(session, actor=actor, action="claimant.edit", obj=claimant, changes=changes)
 
 
@@ -167,6 +181,7 @@ def merge_claimants(session: Session, *, merged: Claimant, kept: Claimant, actor
     session.add(merged)
     session.flush()
     _rename_unseen_claims(session, kept)
+    _reindex_live_checks(session, kept)
     record_audit(session, actor=actor, action="claimant.merge", obj=kept, merged=merged.id,
                  merged_name=merged.name, claims=len(claims))
     return len(claims)

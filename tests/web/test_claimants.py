@@ -297,3 +297,34 @@ def test_the_openapi_document_describes_the_claimant_fields(client):
     assert "claimant_id" in schemas["Claim"]["properties"]
     claim_item = schemas["Check"]["allOf"][1]["properties"]["claims"]["items"]
     assert {"claimant_slug", "claimant_same_as"} <= set(claim_item["properties"])
+
+
+def test_search_finds_a_check_published_under_a_short_name_by_the_records_full_name(
+        app, client, runner, desk):
+    article_id = _import(client, "Lanes", "Okafor said the lanes would cut commute times by "
+                                          "20 percent next year.")
+    (claim,) = _claims(app, article_id)
+    assert claim.claimant == "Okafor"  # no full name in this article
+    _decide(app, [claim.id], ["false"], desk["editor"].id, desk["reviewers"])
+    _publish(client, article_id)
+    short = next(r for r in _records(app) if r.id == claim.claimant_id)
+    assert short.name == "Okafor"
+
+    def hits(**params) -> list[str]:
+        html = app.test_client().get("/search", query_string=params).get_data(as_text=True)
+        return re.findall(r'<li class="hit">\s*<h3><a href="([^"]+)"', html)
+
+    assert hits(q="Helen Okafor") == []
+    # The editors merge the short record into the full one: search follows at once, while
+    # the verdict page keeps what readers saw ("Okafor") until a correction says otherwise.
+    full = next(r for r in _records(app) if r.name == "Helen Okafor")
+    post_form(client, f"/editor/claimants/{full.id}/merge", {"merge-other": short.id},
+              page=f"/editor/claimants/{full.id}")
+    with app.app_context():
+        slug = db.session.get(Article, article_id).slug
+    assert hits(q="Helen Okafor") == [f"/checks/{slug}#claim-1"]
+    assert hits(claimant="Helen Okafor") == [f"/checks/{slug}#claim-1"]
+    assert "Claimed by" in app.test_client().get(f"/checks/{slug}").get_data(as_text=True)
+    # A full rebuild of the index (as `db upgrade` does) keeps it so.
+    assert runner.invoke(["search", "reindex"]).exit_code == 0
+    assert hits(q="Helen Okafor") == [f"/checks/{slug}#claim-1"]
