@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         access,
         admin,
         auth,
+        claimants,
         display,
         editor,
         errors,
@@ -78,7 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RecordIdConverter  # before any route uses it
     for blueprint in (main.bp, public.bp, auth.bp, editor.bp, review.bp, admin.bp, feeds.bp,
                       api.bp, search_bp, jobs_bp, notifications.bp, mail_settings.bp,
-                      webhooks.bp):
+                      webhooks.bp, claimants.bp):
         app.register_blueprint(blueprint)
 
     errors.register_error_handlers(app)

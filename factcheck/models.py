@@ -130,6 +130,33 @@ class ArticleRevision(SQLModel, table=True):
     created_at: datetime = _created()
 
 
+_claimant_version = _version_column()
+
+
+class Claimant(SQLModel, table=True):
+    """Who made claims: one record per person or body, shared by their claims in any article.
+
+    `key` is the name normalised (case, spacing, titles): the same full name is the same
+    claimant by default. A record merged into another keeps its row (`merged_into_id`) so
+    that its old public address redirects to the kept one.
+    """
+
+    __tablename__ = "claimants"
+    __mapper_args__ = {"version_id_col": _claimant_version}
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    key: str = Field(max_length=200, index=True)
+    description: str = Field(default="", max_length=300)
+    same_as: str | None = Field(default=None, max_length=2048)
+    slug: str = Field(max_length=120, unique=True, index=True)
+    merged_into_id: int | None = Field(default=None, foreign_key="claimants.id",
+                                       ondelete="SET NULL")
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    version: int = Field(default=1, sa_column=_claimant_version)
+
+
 _claim_version = _version_column()
 
 
@@ -146,7 +173,9 @@ class Claim(SQLModel, table=True):
     text: str = _text()
     kind: ClaimKind = Field(default=ClaimKind.FACTUAL, sa_type=enum_type(ClaimKind), nullable=False)
     score: float = Field(default=0.0)
-    claimant: str | None = Field(default=None, max_length=200)
+    claimant: str | None = Field(default=None, max_length=200)  # the claimant's full name
+    claimant_id: int | None = Field(default=None, foreign_key="claimants.id", index=True,
+                                    ondelete="SET NULL")
     claim_date: date | None = None
     status: ClaimStatus = Field(
         default=ClaimStatus.CANDIDATE, sa_type=enum_type(ClaimStatus), nullable=False, index=True

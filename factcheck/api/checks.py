@@ -50,6 +50,9 @@ def _claim(claim: SnapshotClaim, url: str) -> dict[str, Any]:
         "quote": claim.quote,
         "kind": claim.kind,
         "claimant": claim.claimant,
+        # The claimant's public page is /claimants/<claimant_slug> (None in older versions).
+        "claimant_slug": claim.claimant_slug,
+        "claimant_same_as": claim.claimant_same_as,
         "claim_date": claim.claim_date,
         "status": "decided" if decided else "open",
         "verdict": _verdict(claim.rating),

@@ -84,6 +84,7 @@ SCHEMAS: dict[str, dict] = {
         "id": _ID, "article_id": _ID, "position": _COUNT, "start": _COUNT, "end": _COUNT,
         "quote": string(), "text": string(), "kind": enum([str(k) for k in ClaimKind]),
         "score": {"type": "number"}, "claimant": nullable(string()),
+        "claimant_id": nullable(_ID),
         "claim_date": nullable(_DATE), "status": enum([str(s) for s in ClaimStatus]),
         "dismissal_reason": string(), "version": _ID,
     }),
@@ -165,6 +166,7 @@ SCHEMAS: dict[str, dict] = {
         "claims": array(obj({
             "number": _ID, "url": string(), "text": string(), "quote": string(),
             "kind": string(), "claimant": nullable(string()), "claim_date": nullable(_DATE),
+            "claimant_slug": nullable(string()), "claimant_same_as": nullable(string()),
             "status": enum(["decided", "open"]),
             "verdict": nullable(obj({}, closed=False)), "conclusion": nullable(string()),
             "decided_at": nullable(string()), "reviewers": _COUNT,

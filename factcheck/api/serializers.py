@@ -32,7 +32,8 @@ def claim_record(claim: Claim, body: str) -> dict[str, Any]:
         "id": claim.id, "article_id": claim.article_id, "position": claim.position,
         "start": claim.start, "end": claim.end, "quote": body[claim.start:claim.end],
         "text": claim.text, "kind": str(claim.kind), "score": claim.score,
-        "claimant": claim.claimant, "claim_date": iso(claim.claim_date),
+        "claimant": claim.claimant, "claimant_id": claim.claimant_id,
+        "claim_date": iso(claim.claim_date),
         "status": str(claim.status), "dismissal_reason": claim.dismissal_reason,
         "version": claim.version,
     }

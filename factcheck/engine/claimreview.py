@@ -35,6 +35,8 @@ def _item_reviewed(claim: SnapshotClaim, article: SnapshotArticle) -> dict[str, 
     item: dict[str, Any] = {"@type": "Claim"}
     if claim.claimant:
         item["author"] = {"@type": "Person", "name": claim.claimant}
+        if claim.claimant_same_as:
+            item["author"]["sameAs"] = claim.claimant_same_as
     date = claim.claim_date or article.published_on
     if date:
         item["datePublished"] = date

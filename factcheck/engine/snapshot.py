@@ -87,6 +87,10 @@ class SnapshotClaim:
     agreement: str
     reasoning: tuple[str, ...]
     evidence: tuple[SnapshotEvidence, ...]
+    # The claimant's public page and same-as address; None in snapshots from before
+    # claimants were records (they still read and render, with the name alone).
+    claimant_slug: str | None = None
+    claimant_same_as: str | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SnapshotClaim:
@@ -100,7 +104,9 @@ class SnapshotClaim:
             summary=data["summary"], decided_at=data["decided_at"],
             reviewers=data["reviewers"], agreement=data["agreement"],
             reasoning=tuple(data["reasoning"]),
-            evidence=tuple(SnapshotEvidence.from_json(e) for e in data["evidence"]))
+            evidence=tuple(SnapshotEvidence.from_json(e) for e in data["evidence"]),
+            claimant_slug=data.get("claimant_slug"),
+            claimant_same_as=data.get("claimant_same_as"))
 
 
 @dataclass(frozen=True)

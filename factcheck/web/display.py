@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from ..engine.search_text import is_word_char, words
 from ..engine.splitting.language import text_direction
-from ..i18n import _, status_label
+from ..i18n import _, ngettext, status_label
 from ..markdown import render_markdown
 from ..states import CorrectionKind, Role
 from .access import current_user
@@ -94,7 +94,7 @@ def correction_change(kind: str, before: str, after: str) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     """Give every template the globals and filters above, and the signed-in user."""
-    app.jinja_env.globals.update(_=_, status_label=status_label, Role=Role,
+    app.jinja_env.globals.update(_=_, ngettext=ngettext, status_label=status_label, Role=Role,
                                  correction_change=correction_change,
                                  unread_notifications=unread_badge)
     app.jinja_env.filters.update(markdown=render_markdown, text_dir=text_direction,

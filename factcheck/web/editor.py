@@ -22,6 +22,7 @@ from ..intake.sources import IntakeError, read_source
 from ..models import Article, Assignment, Claim, Job, ReaderReport, User
 from ..queries.board import board_page, claim_board_page
 from ..queries.claim_page import claim_page
+from ..queries.claimants import claimant_names
 from ..queries.claims import claims_of_article
 from ..queries.decision import decision_page
 from ..queries.desk import (
@@ -319,7 +320,7 @@ def _claim_page(claim: Claim, status: int = 200, **forms):
     forms.setdefault("split_form", ClaimSplitForm(version=claim.version))
     forms.setdefault("reanchor_form", ClaimAddForm())
     return render_template("editor/claim.html", page=claim_page(db.session, claim),
-                           **forms), status
+                           claimant_names=claimant_names(db.session), **forms), status
 
 
 def _back_to_claim(claim: Claim, message: str):

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date, timedelta
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from ..dbtypes import utcnow
+from ..engine.slugs import make_slug, with_suffix
 from ..engine.splitting import CandidateClaim, split_claims
 from ..engine.splitting.language import detect_language
 from ..i18n import _
 from ..models import Article, ArticleRevision, Claim, User
 from ..states import ArticleStatus, ClaimStatus
 from .audit import record_audit
+from .claimants import link_article_claimants
 from .errors import WorkflowError
 
 DEFAULT_MAX_BYTES = 1_000_000
@@ -31,21 +31,15 @@ def normalise_text(text: str) -> str:
 
 
 def slugify(title: str) -> str:
-    """A URL slug of ASCII letters, digits and hyphens for `title`."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:_SLUG_MAX].rstrip("-") or "article"
+    """A URL slug of `title`'s words in any script (letters, digits, hyphens)."""
+    return make_slug(title, fallback="article", max_length=_SLUG_MAX)
 
 
 def unique_slug(session: Session, title: str) -> str:
     """`slugify(title)`, suffixed with -2, -3, ... until no article uses it."""
     base = slugify(title)
     taken = set(session.exec(select(Article.slug).where(Article.slug.startswith(base))).all())
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return with_suffix(base, taken)
 
 
 def _fit(value: str | None, limit: int) -> str | None:
@@ -156,6 +150,7 @@ def import_article(session: Session, *, actor: User | None, **fields) -> Article
         session.exec(insert(Claim), params=[_claim_values(article, candidate, position)
                                             for position, candidate in enumerate(candidates)],
                      execution_options={"render_nulls": True})
+    link_article_claimants(session, article=article, actor=actor)
     record_audit(session, actor=actor, action="article.split", obj=article,
                  claims=len(candidates))
     return article
@@ -243,6 +238,7 @@ def revise_article_text(
             claim.position = position
             session.add(claim)
     session.flush()
+    link_article_claimants(session, article=article, actor=actor)
     record_audit(session, actor=actor, action="article.revised", obj=article,
                  revision=article.revision, **counts)
     return counts

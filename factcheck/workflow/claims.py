@@ -7,6 +7,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from ..dbtypes import utcnow
+from ..engine.claimants import resolve_mentions
 from ..engine.splitting import classify_span
 from ..i18n import _
 from ..models import (
@@ -25,6 +26,7 @@ from ..states import ClaimStatus
 from .actions import can_change_status, can_curate
 from .articles import normalise_text
 from .audit import record_audit
+from .claimants import claimant_for_name, clean_name, find_claimant
 from .corrections import check_correction_note, word_changes
 from .errors import WorkflowError
 from .publishing import record_corrections
@@ -50,6 +52,18 @@ def _check_version(claim: Claim, expected_version: int | None) -> None:
 def _touch(session: Session, claim: Claim) -> None:
     claim.updated_at = utcnow()
     session.add(claim)
+
+
+def _link_claimant(session: Session, claim: Claim, article: Article, actor: User) -> None:
+    """Point a new or reshaped claim at its claimant's record (a short mention resolved
+    within the article)."""
+    if not claim.claimant:
+        claim.claimant_id = None
+        return
+    name = resolve_mentions([claim.claimant], article.body).get(claim.claimant, claim.claimant)
+    record = claimant_for_name(session, name=name, actor=actor)
+    claim.claimant = record.name if record else None
+    claim.claimant_id = record.id if record else None
 
 
 
@@ -96,12 +110,16 @@ def edit_claim(
     text = " ".join(text.split())
     if not text:
         raise WorkflowError(_("The claim cannot be empty."), field="text")
-    claimant = claimant or None
+    # The claimant is a record: an existing one by its (normalised) name, or a new one.
+    existing = find_claimant(session, claimant)
+    claimant = (existing.name if existing else clean_name(claimant)) or None
     seen = word_changes(claim, text=text, claimant=claimant)  # by readers, once public
     correcting = check_correction_note(session, claim=claim, changes=seen,
                                        note=correction_note)
+    record = existing or claimant_for_name(session, name=claimant, actor=actor)
     changes = {}
-    for name, value in (("text", text), ("claimant", claimant), ("claim_date", claim_date)):
+    for name, value in (("text", text), ("claimant", claimant), ("claim_date", claim_date),
+                        ("claimant_id", record.id if record else None)):
         if getattr(claim, name) != value:
             changes[name] = {"before": str(getattr(claim, name)), "after": str(value)}
             setattr(claim, name, value)
@@ -178,6 +196,7 @@ def split_claim(
     second.status = claim.status if claim.status != ClaimStatus.DISMISSED else ClaimStatus.CANDIDATE
     second.claimant = second.claimant or claim.claimant
     second.claim_date = claim.claim_date
+    _link_claimant(session, second, article, actor)
     claims = article_claims(session, article.id)
     second.position = claim.position
     session.add(second)
@@ -209,7 +228,8 @@ def merge_with_next(
     merged = _new_claim(article, min(claim.start, other.start), max(claim.end, other.end))
     claim.start, claim.end, claim.text = merged.start, merged.end, merged.text
     claim.kind, claim.score, claim.features = merged.kind, merged.score, merged.features
-    claim.claimant = claim.claimant or other.claimant
+    if not claim.claimant:
+        claim.claimant, claim.claimant_id = other.claimant, other.claimant_id
     _touch(session, claim)
     session.delete(other)
     claims.remove(other)
@@ -228,6 +248,7 @@ def add_claim(
     claims = article_claims(session, article.id)
     claim = _new_claim(article, start, start + len(normalise_text(quote).strip()),
                        status=ClaimStatus.SELECTED)
+    _link_claimant(session, claim, article, actor)
     index = next((i for i, c in enumerate(claims) if c.start > claim.start), len(claims))
     claim.position = index
     session.add(claim)

@@ -24,6 +24,7 @@ from ..i18n import _
 from ..models import (
     Article,
     Claim,
+    Claimant,
     Correction,
     Decision,
     Evidence,
@@ -73,6 +74,12 @@ def _evidence(item: Evidence) -> SnapshotEvidence:
         quote=item.quote, stance=str(item.stance), archive_url=item.archive_url)
 
 
+def _claimant_fields(record: Claimant | None) -> dict[str, str | None]:
+    if record is None:
+        return {}
+    return {"claimant_slug": record.slug, "claimant_same_as": record.same_as}
+
+
 def build_snapshot(session: Session, article: Article) -> Snapshot:
     """Everything the verdict page shows, frozen (a fixed number of queries)."""
     claims = list(session.exec(select(Claim).where(
@@ -86,6 +93,8 @@ def build_snapshot(session: Session, article: Article) -> Snapshot:
     evidence = list(session.exec(select(Evidence).where(col(Evidence.claim_id).in_(ids),
                                                         col(Evidence.removed_at).is_(None))
                                  .order_by(Evidence.id)).all())
+    claimants = {c.id: c for c in session.exec(select(Claimant).where(col(Claimant.id).in_(
+        {c.claimant_id for c in claims if c.claimant_id}))).all()}
     labels = {lab.id: lab for lab in session.exec(select(RatingLabel)).all()}
     scales = {s.id: s for s in session.exec(select(RatingScale)).all()}
     bounds: dict[int, tuple[int, int]] = {}
@@ -114,6 +123,7 @@ def build_snapshot(session: Session, article: Article) -> Snapshot:
             reviewers=len(claim_reviews), agreement=agreement.kind,
             reasoning=tuple(r.rationale for r in claim_reviews if r.rationale),
             evidence=tuple(_evidence(e) for e in evidence if e.claim_id == claim.id),
+            **_claimant_fields(claimants.get(claim.claimant_id)),
         ))
     counts = Counter(i.rating.name if i.rating else None for i in items if i.decided)
     total_claims = session.exec(select(func.count()).select_from(Claim).where(

@@ -16,7 +16,7 @@ from sqlmodel import Session, col
 from ..engine.search_text import word_string
 from ..engine.snapshot import Snapshot
 from ..markdown import render_markdown
-from ..models import Article, Publication
+from ..models import Article, Claim, Claimant, Publication
 from ..queries.search_tables import FTS_COLUMNS, SIMPLE, entries, fts, is_postgres
 from ..states import ArticleStatus
 
@@ -26,19 +26,40 @@ def _plain(markdown_text: str) -> str:
     return render_markdown(markdown_text).striptags() if markdown_text else ""
 
 
+# Not a column: the claimant words the full-text index and the claimant filter match.
+_CLAIMANT_WORDS = "claimant_words"
+
+
+def _claimant_words(published: str | None, record_name: str | None) -> str | None:
+    """The claimant as published, and their record's name when it says more: a check
+    published as "Okafor" is found by "Helen Okafor" once the record has the full name."""
+    if record_name and word_string(record_name) not in word_string(published):
+        return f"{published or ''} {record_name}".strip()
+    return published
+
+
+def _record_names(session: Session, *where: Any) -> dict[int, str]:
+    """Claim id -> the name of its claimant record, for the claims matching `where`."""
+    query = (sa.select(Claim.id, Claimant.name)
+             .join(Claimant, col(Claimant.id) == col(Claim.claimant_id)).where(*where))
+    return dict(session.execute(query).all())
+
+
 def _rows(publication_id: int, article_id: int, snapshot: dict[str, Any],
-          published_on: date) -> list[dict[str, Any]]:
+          published_on: date, names: dict[int, str] | None = None) -> list[dict[str, Any]]:
     typed = Snapshot.from_json(snapshot)
     article = typed.article
     rows = []
     for claim in typed.claims:
         decided = claim.decided
         rating = claim.rating if decided else None
+        claimant_words = _claimant_words(claim.claimant, (names or {}).get(claim.id))
         rows.append({
             "article_id": article_id, "publication_id": publication_id,
             "slug": article.slug, "title": article.title, "outlet": article.outlet,
             "claim_number": claim.number, "claim_text": claim.text,
-            "claimant": claim.claimant, "claimant_key": word_string(claim.claimant),
+            "claimant": claim.claimant, "claimant_key": word_string(claimant_words),
+            _CLAIMANT_WORDS: claimant_words,
             "verdict": rating.name if rating else None,
             "verdict_symbol": rating.symbol if rating else None,
             "decided": decided, "summary": _plain(claim.summary) if decided else "",
@@ -56,8 +77,9 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     connection = session.connection()
-    docs = [{column: word_string(row[column]) for column, _weight in FTS_COLUMNS}
-            for row in rows]
+    docs = [{column: word_string(row[_CLAIMANT_WORDS if column == "claimant" else column])
+             for column, _weight in FTS_COLUMNS} for row in rows]
+    rows = [{k: v for k, v in row.items() if k != _CLAIMANT_WORDS} for row in rows]
     if is_postgres(session):
         document = _weighted("d_claim", "A")
         for name, weight in (("d_title", "B"), ("d_summary", "C"), ("d_other", "D")):
@@ -91,8 +113,9 @@ def reindex_publication(session: Session, *, publication: Publication) -> None:
         return
     article = session.get(Article, publication.article_id)
     first = (article.published_at if article else None) or publication.published_at
+    names = _record_names(session, Claim.article_id == publication.article_id)
     _insert(session, _rows(publication.id, publication.article_id, publication.snapshot,
-                           first.date()))
+                           first.date(), names))
 
 
 def rebuild_index(session: Session) -> int:
@@ -103,8 +126,10 @@ def rebuild_index(session: Session) -> int:
              .join(Article, col(Article.id) == col(Publication.article_id))
              .where(col(Publication.withdrawn_at).is_(None),
                     Article.status == ArticleStatus.PUBLISHED))
+    names = _record_names(session, col(Claim.article_id).in_(
+        sa.select(Article.id).where(Article.status == ArticleStatus.PUBLISHED)))
     rows: list[dict[str, Any]] = []
     for pub_id, article_id, snapshot, pub_at, first_at in session.execute(query).all():
-        rows.extend(_rows(pub_id, article_id, snapshot, (first_at or pub_at).date()))
+        rows.extend(_rows(pub_id, article_id, snapshot, (first_at or pub_at).date(), names))
     _insert(session, rows)
     return len(rows)

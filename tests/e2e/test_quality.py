@@ -26,6 +26,7 @@ from factcheck.invitations import reset_token
 from factcheck.models import (
     Article,
     Claim,
+    Claimant,
     Decision,
     Evidence,
     RatingLabel,
@@ -367,6 +368,14 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
         checker.check(anonymous, "verdict-page-dari", f"/checks/{desk.dari_slug}")
         sample_slug = _publish_sample(app, desk)
         checker.check(anonymous, "verdict-page-sample", f"/checks/{sample_slug}")
+        with app.app_context():  # claimants: the editors' pages and the public page
+            ministry = db.session.exec(select(Claimant).where(
+                Claimant.name == "The ministry")).one()
+            ministry_id, ministry_slug = ministry.id, ministry.slug
+        checker.check(editor, "claimants", "/editor/claimants", heading="Claimants")
+        checker.check(editor, "claimant-edit", f"/editor/claimants/{ministry_id}")
+        checker.check(anonymous, "claimant-page", f"/claimants/{ministry_slug}",
+                      heading="The ministry")
         checker.check(anonymous, "methodology", "/methodology")
         checker.check(anonymous, "corrections", "/corrections")
         checker.check(admin, "admin-organisation", "/admin/organisation")

@@ -100,6 +100,9 @@ def test_dump_then_load_gives_the_same_snapshot_and_the_stored_shape_only_gains_
     expected = copy.deepcopy(STORED_V1)
     for correction in expected["corrections"]:
         correction["kind"] = "verdict"
+    # Claims gained their claimant's page and same-as address; older ones have neither.
+    for claim in expected["claims"]:
+        claim.update(claimant_slug=None, claimant_same_as=None)
     assert {k: v for k, v in stored.items() if k != "schema"} == expected
     # Through real JSON, as the database column keeps it.
     assert Snapshot.from_json(json.loads(json.dumps(stored))) == snapshot
@@ -131,3 +134,15 @@ def test_a_damaged_snapshot_is_refused_as_such():
         Snapshot.from_json(damaged)
     with pytest.raises(SnapshotError, match="not a JSON object"):
         Snapshot.from_json([])  # type: ignore[arg-type]
+
+
+def test_claims_carry_their_claimants_page_and_same_as_address_when_stored():
+    stored = copy.deepcopy(STORED_V1)
+    stored["claims"][0].update(claimant_slug="helen-okafor",
+                               claimant_same_as="https://www.wikidata.org/wiki/Q1")
+    snapshot = Snapshot.from_json(stored)
+    first, second = snapshot.claims[0], snapshot.claims[1]
+    assert (first.claimant_slug, first.claimant_same_as) == (
+        "helen-okafor", "https://www.wikidata.org/wiki/Q1")
+    assert (second.claimant_slug, second.claimant_same_as) == (None, None)
+    assert Snapshot.from_json(json.loads(json.dumps(snapshot.to_json()))) == snapshot

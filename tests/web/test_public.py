@@ -102,7 +102,9 @@ def test_reader_sees_summary_highlighted_article_and_claim_cards(app, checked):
         assert f'id="claim-{number}"' in html and f'href="#claim-{number}"' in html
     assert "✔ True" in html and "? Unverifiable" in html  # symbol and text, not colour alone
     assert "Conclusion for true." in html and "October report" in html
-    assert "archived copy" in html and "Claimed by The ministry" in html
+    assert "archived copy" in html and (  # the claimant's name leads to their page
+        'Claimed by <a class="claimant-link" href="/claimants/the-ministry">The ministry</a>'
+        in html)
     assert "Reviewed independently by 2 fact-checkers" in html
     assert "<script>alert(1)</script>" not in html  # article text is escaped
     assert response.headers["Cache-Control"].startswith("public")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import inspect, text
@@ -96,7 +97,9 @@ def _search(client, **params) -> str:
 
 def _hits(html: str) -> list[str]:
     """The links of the results, in order."""
-    return re.findall(r'<li class="hit">\s*<h3><a href="([^"]+)"', html)
+    # Unquoted: a Persian-script slug is percent-encoded in the page's links.
+    return [unquote(link) for link in
+            re.findall(r'<li class="hit">\s*<h3><a href="([^"]+)"', html)]
 
 
 def _total(html: str) -> int:

@@ -66,6 +66,13 @@ _QUOTE_THEN_SAYS = re.compile(
     rf"|^[\"“](?P<content2>.+?)[,.!?]?[\"”],?\s+(?:{_REPORTING})\s+(?P<who2>[^,.]{{2,80}})\.?$",
     re.S,
 )
+# "<content>, Mayor Helen Okafor announced on Tuesday." (the reporting clause at the end)
+_CONTENT_THEN_SAYS = re.compile(
+    rf"^(?P<content>.+),\s+(?P<who>(?:[Tt]he\s+)?[A-Z][^,;:\"“”]{{1,80}}?)\s+{_ADVERBS}"
+    rf"(?:{_REPORTING})(?:\s+(?:on|in|at|last|this|earlier|late|yesterday|today)\b[^,]{{0,40}})?"
+    rf"[.!]?$",
+    re.S,
+)
 _SPLIT_POINT = re.compile(
     rf",\s+(?P<tail>(?:(?:{_PARTICIPLES})\s+(?:that\s+)?|(?:all of whom|both of whom|who|which)"
     rf"\s+(?:(?:also|jointly|repeatedly)\s+)?(?:{_REPORTING})\s+(?:that\s+)?))",
@@ -125,6 +132,11 @@ def _type_english(text: str) -> _Typed:
     if match:
         who = match["who"] or match["who2"]
         return _Typed("attributed", _clean_claimant(who), match["content"] or match["content2"])
+    match = _CONTENT_THEN_SAYS.match(stripped)
+    if match and len(_WORD.findall(match["content"])) >= 3:
+        claimant = _clean_claimant(match["who"], max_words=6)
+        if claimant:
+            return _Typed("attributed", claimant, match["content"])
     for pattern in (_SUBJECT_SAYS, _ACCUSED):
         match = pattern.match(stripped)
         if match and len(_WORD.findall(match["content"])) >= 3:
