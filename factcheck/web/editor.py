@@ -33,6 +33,7 @@ from ..queries.desk import (
 )
 from ..queries.jobs import URL_IMPORT, queue_state, url_imports_of
 from ..queries.paging import page_number
+from ..queries.publish_preview import publish_preview
 from ..states import ClaimStatus, JobStatus, ReportStatus, Role
 from ..workflow import WorkflowError
 from ..workflow.actions import article_actions, claim_actions, report_targets
@@ -519,22 +520,35 @@ def send_back_claim(claim_id: int):
     return _decision_page(claim_found, 422, send_back_form=form)
 
 
-@bp.route("/articles/<int:article_id>/publish", methods=["POST"])
+@bp.route("/articles/<int:article_id>/publish", methods=["GET", "POST"])
 def publish(article_id: int):
-    """Publish or republish the check (CSRF checked by CSRFProtect; one checkbox)."""
+    """Show what goes public (GET), then publish or republish the check once confirmed."""
     found = get_or_404(Article, article_id)
+    include_open = (request.values.get("include_open") == "y")
+    preview = publish_preview(db.session, article=found, include_open=include_open)
+    if request.method == "GET":
+        return render_template("editor/publish.html", preview=preview, article=found)
+    seen = request.form.get("preview")
+    if seen is not None and seen != preview.fingerprint:
+        # Someone decided, reworded or selected a claim since this preview was shown.
+        flash(_("The check changed since you saw the preview; look at it again before "
+                "publishing."), "error")
+        return redirect(url_for("editor.publish", article_id=article_id,
+                                include_open="y" if include_open else None), code=303)
     with view_step() as step:
         publish_article(db.session, article=found, editor=current_user(),
-                        include_open=request.form.get("include_open") == "y")
+                        include_open=include_open)
     if step.ok:
         flash(_("Published."), "success")
     return redirect(_board_url(article_id, _posted_page(), "publishing"))
 
 
-@bp.route("/articles/<int:article_id>/unpublish", methods=["POST"])
+@bp.route("/articles/<int:article_id>/unpublish", methods=["GET", "POST"])
 def unpublish(article_id: int):
-    """Withdraw the check from public view."""
+    """Ask (GET), then withdraw the check from public view."""
     found = get_or_404(Article, article_id)
+    if request.method == "GET":
+        return render_template("editor/unpublish.html", article=found)
     with view_step() as step:
         unpublish_article(db.session, article=found, editor=current_user())
     if step.ok:

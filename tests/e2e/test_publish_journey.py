@@ -38,6 +38,13 @@ def test_editor_publishes_and_a_reader_follows_a_highlight(browser: Browser, ser
     desk.get_by_label("Password", exact=True).fill(PASSWORD)
     desk.get_by_role("button", name="Sign in").click()
     desk.goto(f"/editor/articles/{article_id}")
+    desk.get_by_role("button", name="Preview and publish").click()
+    # The preview says what goes public, and nothing is public yet.
+    expect(desk.get_by_role("heading", level=1)).to_have_text("Publish the check?")
+    expect(desk.get_by_role("heading", name="2 claims go public with their verdicts")
+           ).to_be_visible()
+    expect(desk.get_by_role("table")).to_contain_text("Close to the official data.")
+    assert desk.request.get(f"/checks/{slug}").status == 404
     desk.get_by_role("button", name="Publish the check").click()
     expect(desk.get_by_role("status")).to_contain_text("Published.")
     desk.context.close()

@@ -362,7 +362,12 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
         link = admin.get_by_label(t("Invitation link")).input_value()
         checker.check(anonymous, "invitation", link.removeprefix(server_url))
 
+        checker.check(editor, "publish-preview",
+                      f"/editor/articles/{desk.jobs_id}/publish?include_open=y",
+                      heading="Publish the check?")
         _decide_and_publish(app, desk)
+        checker.check(editor, "unpublish-confirm", f"/editor/articles/{desk.jobs_id}/unpublish",
+                      heading="Withdraw the check from public view?")
         checker.check(anonymous, "verdict-page", f"/checks/{desk.jobs_slug}",
                       heading="Jobs report")
         checker.check(anonymous, "verdict-page-dari", f"/checks/{desk.dari_slug}")

@@ -85,7 +85,8 @@ def test_assignment_to_decision_through_the_forms(browser, server_url, app, make
     desk.get_by_role("button", name="Save decision").click()
     expect(desk.get_by_role("status")).to_contain_text("Decision saved.")
     expect(desk.locator(f"#claim-{claim_id} .badge").first).to_have_text("Decided")
-    # The editor publishes; a reader sees the verdict and valid ClaimReview markup.
+    # The editor publishes (after the preview); a reader sees the verdict and the markup.
+    desk.get_by_role("button", name="Preview and publish").click()
     desk.get_by_role("button", name="Publish the check").click()
     expect(desk.get_by_role("status")).to_contain_text("Published.")
     with app.app_context():
