@@ -392,6 +392,10 @@ class Decision(SQLModel, table=True):
     editor_id: int | None = Field(default=None, foreign_key="users.id")
     rating_id: int | None = Field(default=None, foreign_key="rating_labels.id")
     summary: str = _text()  # the public conclusion
+    # The reasoning the verdict page publishes (Markdown), written by the editor, prefilled
+    # from the reviewers' rationales, which are never published as such.
+    public_reasoning: str = Field(default="", sa_type=Text, nullable=False,
+                                  sa_column_kwargs={"server_default": ""})
     decided_at: datetime = _created()
     version: int = Field(default=1, sa_column=_decision_version)
 

@@ -243,7 +243,8 @@ def decide(claim_id: int):
         decision = decide_claim(
             db.session, claim=found, editor=user, rating_key=data["rating"],
             summary=data["summary"], expected_version=data.get("version", 0),
-            correction_note=data.get("correction_note", ""))
+            correction_note=data.get("correction_note", ""),
+            public_reasoning=data.get("public_reasoning"))
     response = json_response(decision_record(db.session, decision), 201)
     response.headers["Location"] = url_for("api.claim", claim_id=found.id, _external=True)
     return response

@@ -75,6 +75,9 @@ SCHEMAS: dict[str, dict] = {
     "DecisionInput": obj({
         "rating": nullable(string(1, 40)), "summary": string(1, 20_000),
         "correction_note": string(max_length=2000), "version": integer(0),
+        # What the verdict page publishes as "The reasoning"; omitted: kept as it is, or,
+        # for a first decision, the submitted reviewers' rationales.
+        "public_reasoning": string(max_length=40_000),
     }, ("rating", "summary")),
     "PublishInput": obj({"include_open": {"type": "boolean"}}),
     "NotificationsReadInput": obj({"ids": array(_ID, max_items=500),
@@ -126,6 +129,7 @@ SCHEMAS: dict[str, dict] = {
     "ReviewList": obj({"items": array(ref("Review"))}, ("items",), closed=False),
     "Decision": _all_required({
         "claim_id": _ID, "rating": nullable(string()), "summary": string(),
+        "public_reasoning": string(),
         "editor": ref("User"), "decided_at": _TIME, "version": _ID,
     }),
     "Publication": obj({

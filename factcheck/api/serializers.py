@@ -108,7 +108,8 @@ def decision_record(session: Session, decision: Decision | None) -> dict[str, An
     editor = session.get(User, decision.editor_id) if decision.editor_id else None
     return {
         "claim_id": decision.claim_id, "rating": _label_keys(session, [decision.rating_id]).get(
-            decision.rating_id), "summary": decision.summary, "editor": user_record(editor),
+            decision.rating_id), "summary": decision.summary,
+        "public_reasoning": decision.public_reasoning, "editor": user_record(editor),
         "decided_at": iso(decision.decided_at), "version": decision.version,
     }
 

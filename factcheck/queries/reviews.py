@@ -160,3 +160,12 @@ def assigned_in_article(session: Session, *, article_id: int, reviewer: User) ->
         select(Assignment.id).join(Claim, Claim.id == Assignment.claim_id)
         .where(Claim.article_id == article_id, Assignment.reviewer_id == reviewer.id)
     ).first() is not None
+
+
+def suggested_reasoning(session: Session, *, claim: Claim) -> str:
+    """The submitted reviewers' rationales, one paragraph each: where the editor's published
+    reasoning starts from."""
+    reviews = session.exec(select(Review).where(
+        Review.claim_id == claim.id, Review.status == ReviewStatus.SUBMITTED)
+        .order_by(col(Review.id))).all()
+    return "\n\n".join(review.rationale for review in reviews if review.rationale.strip())

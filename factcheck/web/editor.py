@@ -34,6 +34,7 @@ from ..queries.desk import (
 from ..queries.jobs import URL_IMPORT, queue_state, url_imports_of
 from ..queries.paging import page_number
 from ..queries.publish_preview import publish_preview
+from ..queries.reviews import suggested_reasoning
 from ..states import ClaimStatus, JobStatus, ReportStatus, Role
 from ..workflow import WorkflowError
 from ..workflow.actions import article_actions, claim_actions, report_targets
@@ -475,6 +476,8 @@ def _decision_page(claim_found: Claim, status: int = 200, *, refresh_version: bo
     if not form.is_submitted():
         form.rating.data = page.suggested_rating
         form.summary.data = page.decision.summary if page.decision else ""
+        form.public_reasoning.data = (page.decision.public_reasoning if page.decision
+                                      else suggested_reasoning(db.session, claim=claim_found))
         form.version.data = page.decision_version
     elif refresh_version:  # show theirs; saving again applies mine over it
         form.version.data = page.decision_version
@@ -494,7 +497,8 @@ def decide(claim_id: int):
             decide_claim(db.session, claim=claim_found, editor=current_user(),
                          rating_key=form.rating.data or None, summary=form.summary.data,
                          expected_version=expected,
-                         correction_note=form.correction_note.data or "")
+                         correction_note=form.correction_note.data or "",
+                         public_reasoning=form.public_reasoning.data or "")
         if not step.ok:
             return _decision_page(claim_found, step.status, decision_form=form,
                                   refresh_version=step.conflict)

@@ -271,9 +271,11 @@ class EvidenceForm(FlaskForm):
 
 class ReviewForm(FlaskForm):
     rating = SelectField(_l("Rating"), validators=[Optional()], validate_choice=False)
-    rationale = TextAreaField(_l("Rationale"), validators=[Optional(), Length(max=20000)],
-                              description=_l("Markdown allowed: **bold**, *italic*, lists, "
-                                            "links."))
+    rationale = TextAreaField(
+        _l("Rationale"), validators=[Optional(), Length(max=20000)],
+        description=_l("Seen by the editors and, once you submit, by the other reviewers. "
+                       "Not published as written: the editor writes the public reasoning and "
+                       "may quote yours. Markdown allowed: **bold**, *italic*, lists, links."))
     confidence = SelectField(_l("Confidence"), choices=[
         SelectChoice("low", _l("Low")), SelectChoice("medium", _l("Medium")),
         SelectChoice("high", _l("High"))], default="medium")
@@ -305,6 +307,11 @@ class DecisionForm(FlaskForm):
     summary = TextAreaField(_l("Conclusion for readers"),
                             validators=[DataRequired(), Length(max=5000)],
                             description=_l("Shown on the public verdict page. Markdown allowed."))
+    public_reasoning = TextAreaField(
+        _l("Published reasoning"), validators=[Optional(), Length(max=40000)],
+        description=_l("Public: shown on the verdict page under \"The reasoning\". It starts "
+                       "as the reviewers' rationales, which are never published as such: edit "
+                       "it freely, or empty it to publish no reasoning. Markdown allowed."))
     version = HiddenField()  # of the decision the editor saw (0: none yet)
     correction_note = TextAreaField(
         _l("Correction note"), validators=[Optional(), Length(max=2000)],

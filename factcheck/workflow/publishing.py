@@ -121,7 +121,9 @@ def build_snapshot(session: Session, article: Article) -> Snapshot:
             summary=decision.summary if decision else "",
             decided_at=decision.decided_at.isoformat() if decision else None,
             reviewers=len(claim_reviews), agreement=agreement.kind,
-            reasoning=tuple(r.rationale for r in claim_reviews if r.rationale),
+            # The editor's published reasoning; reviewers' rationales stay internal.
+            reasoning=(decision.public_reasoning,) if decision and decision.public_reasoning
+            else (),
             evidence=tuple(_evidence(e) for e in evidence if e.claim_id == claim.id),
             **_claimant_fields(claimants.get(claim.claimant_id)),
         ))

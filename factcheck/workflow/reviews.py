@@ -25,6 +25,7 @@ from ..queries.reviews import (
     is_reviewer,
     own_review,
     submitted_count,
+    suggested_reasoning,
 )
 from ..queries.scales import active_scale
 from ..queries.settings import get_setting
@@ -169,6 +170,7 @@ def decide_claim(
     summary: str,
     expected_version: int,
     correction_note: str = "",
+    public_reasoning: str | None = None,
 ) -> Decision:
     """Record the editor's final verdict and public conclusion (0: there was none yet).
 
@@ -197,8 +199,12 @@ def decide_claim(
                               "shown above."), code="conflict")
     before = decision.rating_id if decision else None
     before_label = session.get(RatingLabel, before) if before else None
+    if public_reasoning is None:  # not given (an older API client): keep it, or start as
+        public_reasoning = (decision.public_reasoning if decision  # the rationales were
+                            else suggested_reasoning(session, claim=claim))
     decision = decision or Decision(claim_id=claim.id)
     decision.editor_id, decision.summary = editor.id, summary.strip()
+    decision.public_reasoning = public_reasoning.strip()
     decision.rating_id, decision.decided_at = (label.id if label else None), utcnow()
     session.add(decision)
     if not published:
