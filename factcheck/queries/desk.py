@@ -41,9 +41,37 @@ class ArticleProgress:
         """All claims of the article."""
         return sum(self.counts.values())
 
-    def count(self, status: ClaimStatus) -> int:
-        """Claims of the article in `status`."""
-        return self.counts.get(status, 0)
+    def count(self, *statuses: ClaimStatus) -> int:
+        """Claims of the article in any of `statuses`."""
+        return sum(self.counts.get(status, 0) for status in statuses)
+
+    # Cumulative, so a claim that went on to a later stage still counts as having passed
+    # the earlier ones (three published claims are three chosen, three decided).
+    @property
+    def chosen(self) -> int:
+        """Claims selected for checking, at any stage since."""
+        return self.count(ClaimStatus.SELECTED, ClaimStatus.IN_REVIEW, ClaimStatus.REVIEWED,
+                          ClaimStatus.DECIDED, ClaimStatus.PUBLISHED)
+
+    @property
+    def in_review(self) -> int:
+        """Claims with reviewers at work (not all required verdicts in)."""
+        return self.count(ClaimStatus.IN_REVIEW)
+
+    @property
+    def ready(self) -> int:
+        """Claims whose required verdicts are in: the editor's turn."""
+        return self.count(ClaimStatus.REVIEWED)
+
+    @property
+    def decided(self) -> int:
+        """Claims with a final verdict, published or not."""
+        return self.count(ClaimStatus.DECIDED, ClaimStatus.PUBLISHED)
+
+    @property
+    def published(self) -> int:
+        """Claims whose verdict readers see."""
+        return self.count(ClaimStatus.PUBLISHED)
 
 
 def articles_with_progress(session: Session, *, page: int = 1,

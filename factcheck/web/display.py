@@ -16,7 +16,7 @@ from ..i18n import _, ngettext, status_label
 from ..markdown import render_markdown
 from ..states import CorrectionKind, Role
 from .access import current_user
-from .notifications import unread_badge
+from .notifications import attention_badge, unread_badge
 
 SNIPPET_WIDTH = 220  # characters of a conclusion shown around the first match
 NO_LABEL_COLOUR = "#5f6b7a"  # a verdict without a (valid) label colour
@@ -96,7 +96,8 @@ def register_template_helpers(app: Flask) -> None:
     """Give every template the globals and filters above, and the signed-in user."""
     app.jinja_env.globals.update(_=_, ngettext=ngettext, status_label=status_label, Role=Role,
                                  correction_change=correction_change,
-                                 unread_notifications=unread_badge)
+                                 unread_notifications=unread_badge,
+                                 attention_count=attention_badge)
     app.jinja_env.filters.update(markdown=render_markdown, text_dir=text_direction,
                                  highlight=highlight, snippet=snippet, verdict_bars=verdict_bars)
     app.context_processor(lambda: {"current_user": current_user()})

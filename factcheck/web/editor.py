@@ -15,11 +15,13 @@ from flask import (
     url_for,
 )
 
+from ..dbtypes import utcnow
 from ..engine.splitting import CHECKWORTHY_THRESHOLD
 from ..extensions import db
 from ..i18n import _
 from ..intake.sources import IntakeError, read_source
 from ..models import Article, Assignment, Claim, Job, ReaderReport, User
+from ..queries.attention import attention_page
 from ..queries.board import board_page, claim_board_page
 from ..queries.claim_page import claim_page
 from ..queries.claimants import claimant_names
@@ -558,6 +560,14 @@ def unpublish(article_id: int):
     if step.ok:
         flash(_("Withdrawn from public view; its address now answers 410 Gone."), "success")
     return redirect(_board_url(article_id, _posted_page(), "publishing"))
+
+
+@bp.route("/attention")
+def attention():
+    """Needs my attention: claims ready to decide, overdue reviews, claims sent back, new
+    reader reports."""
+    return render_template("editor/attention.html",
+                           page=attention_page(db.session, today=utcnow().date()))
 
 
 @bp.route("/reports")

@@ -15,9 +15,11 @@ from flask import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..dbtypes import utcnow
 from ..extensions import db
 from ..i18n import _
 from ..models import Notification
+from ..queries.attention import attention_counts
 from ..queries.notifications import (
     describe,
     notification_target,
@@ -26,6 +28,7 @@ from ..queries.notifications import (
     unread_count,
 )
 from ..queries.paging import page_number
+from ..states import Role
 from ..workflow.notifications import mark_read
 from .access import current_user, require_login
 from .steps import view_step
@@ -43,6 +46,21 @@ def target_url(notification: Notification, *, external: bool = False) -> str:
     target = notification_target(notification)
     return url_for(target.endpoint, _anchor=target.anchor, _external=external,
                    **target.values)
+
+
+def attention_badge() -> int | None:
+    """How many things wait for an editor (ready to decide, overdue, new reports), for the
+    navigation; None for others and when the database cannot answer."""
+    user = current_user()
+    if user is None or not user.role.at_least(Role.EDITOR):
+        return None
+    if "attention" not in g:
+        try:
+            g.attention = attention_counts(db.session, today=utcnow().date()).total
+        except SQLAlchemyError:
+            current_app.logger.warning("editor's attention not counted", exc_info=True)
+            g.attention = None
+    return g.attention
 
 
 def unread_badge() -> int | None:

@@ -412,6 +412,7 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
                           contact="reader@example.org", address="192.0.2.1")
             db.session.commit()
         checker.check(editor, "reader-reports", "/editor/reports")
+        checker.check(editor, "needs-attention", "/editor/attention", heading="Needs attention")
         # Ready for decision (their article's claims were reviewed) and the reader report;
         # the reviewer's: assigned, decided and published.
         checker.check(editor, "notifications", "/notifications", heading="Notifications")

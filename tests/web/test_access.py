@@ -73,6 +73,7 @@ ACCESS: dict[str, str | Role] = {
     "public.report": PUBLIC,
     "public.corrections": PUBLIC,
     "editor.reports": Role.EDITOR,
+    "editor.attention": Role.EDITOR,
     "editor.report_status": Role.EDITOR,
     "review.queue": Role.REVIEWER,
     # Reviewers reach only claims assigned to them: checked per object (tests/web/test_review.py).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from sqlmodel import select
@@ -46,15 +47,23 @@ def test_editor_dashboard_shows_articles_with_claim_progress(app, client, login_
             ClaimStatus.SELECTED,
             ClaimStatus.SELECTED,
             ClaimStatus.IN_REVIEW,
+            ClaimStatus.REVIEWED,
             ClaimStatus.DECIDED,
+            ClaimStatus.PUBLISHED,
+            ClaimStatus.PUBLISHED,
+            ClaimStatus.PUBLISHED,
             ClaimStatus.CANDIDATE,
+            ClaimStatus.DISMISSED,
         ],
     )
     html = client.get("/editor/").get_data(as_text=True)
     assert "Budget report" in html
     assert "Daily &lt;Example&gt;" in html  # escaped
-    cells = [c.strip() for c in html.split('<td class="num">')[1:5]]
-    assert [c.split("<")[0] for c in cells] == ["5", "2", "1", "1"]
+    # Cumulative: a published claim was also chosen and decided (the table once showed
+    # "Selected 0, In review 0, Decided 0" after three claims went through every stage).
+    cells = [re.sub(r"<[^>]+>", "", c.split("</td>")[0]).strip()
+             for c in html.split('<td class="num">')[1:7]]
+    assert cells == ["10", "8", "1", "1 ready to decide", "4", "3"]
 
 
 def test_editor_dashboard_query_count_does_not_grow_with_articles(app, client, login_as):
