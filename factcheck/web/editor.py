@@ -15,10 +15,10 @@ from flask import (
     url_for,
 )
 
-from ..dbtypes import utcnow
+from ..dbtypes import MAX_ID, utcnow
 from ..engine.splitting import CHECKWORTHY_THRESHOLD
 from ..extensions import db
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..intake.sources import IntakeError, read_source
 from ..models import Article, Assignment, Claim, Job, ReaderReport, User
 from ..queries.attention import attention_page
@@ -41,7 +41,7 @@ from ..states import ClaimStatus, JobStatus, ReportStatus, Role
 from ..workflow import WorkflowError
 from ..workflow.actions import article_actions, claim_actions, report_targets
 from ..workflow.articles import import_article, revise_article_text
-from ..workflow.assignments import assign_claims, unassign
+from ..workflow.assignments import select_and_assign, unassign
 from ..workflow.claims import (
     ClaimConflict,
     add_claim,
@@ -192,13 +192,30 @@ def url_import(job_id: int):
 def _assign_form() -> AssignForm:
     form = AssignForm()
     form.reviewer.choices = [(u.id, u.display_name) for u in reviewers(db.session)]
+    if not form.is_submitted():  # the choices of the last assignment, kept in the address
+        form.reviewer.data = _ids(request.args.getlist("reviewer"))
+        form.claims.data = _ids(request.args.getlist("claims"))
+        try:
+            form.due_on.data = date.fromisoformat(request.args.get("due_on", ""))
+        except ValueError:
+            form.due_on.data = None
     return form
 
 
-def _board_url(article_id: int, page: int = 1, anchor: str | None = None) -> str:
-    """A page of an article's board (the first without a page argument), at `anchor`."""
+def _ids(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isdigit() and 0 < int(value) <= MAX_ID]
+
+
+def _board_url(article_id: int, page: int = 1, anchor: str | None = None, *,
+               kept: AssignForm | None = None) -> str:
+    """A page of an article's board (the first without a page argument), at `anchor`;
+    with `kept`, the assignment form comes back with the same reviewers, date and ticks."""
+    values = {}
+    if kept is not None:
+        values = {"reviewer": kept.reviewer.data, "claims": kept.claims.data,
+                  "due_on": kept.due_on.data.isoformat() if kept.due_on.data else None}
     return url_for("editor.article", article_id=article_id, page=page if page > 1 else None,
-                   _anchor=anchor)
+                   _anchor=anchor, **values)
 
 
 def _claim_url(claim: Claim, *, anchor: bool = True) -> str:
@@ -425,22 +442,28 @@ def move(claim_id: int, direction: str):
 
 @bp.route("/articles/<int:article_id>/assign", methods=["POST"])
 def assign(article_id: int):
-    """Assign the ticked claims to a reviewer, with an optional due date."""
+    """Select (if they are candidates) and assign the ticked claims to the chosen reviewers,
+    with an optional due date, in one step; the board keeps the choices for the next one."""
     found = get_or_404(Article, article_id)
     form = _assign_form()
     if form.validate_on_submit():
-        reviewer = db.session.get(User, form.reviewer.data)
+        chosen = dict.fromkeys(form.reviewer.data or [])  # in order, each once
+        people = [db.session.get(User, user_id) for user_id in chosen]
         # Only the ticked claims are read, not the whole article.
         claims = claims_of_article(db.session, article_id, set(form.claims.data or []))
         with view_step(form) as step:
-            if reviewer is None:
-                raise WorkflowError(_("Choose a reviewer."), field="reviewer")
-            n = assign_claims(db.session, claims=claims, reviewer=reviewer,
-                              due_on=form.due_on.data, actor=current_user())
+            if not people or None in people:
+                raise WorkflowError(_("Choose at least one reviewer."), field="reviewer")
+            selected = select_and_assign(db.session, claims=claims, reviewers=people,
+                                         due_on=form.due_on.data, actor=current_user())
         if step.ok:
-            flash(_("{n} claims assigned to {name}.", n=n, name=reviewer.display_name),
-                  "success")
-            return redirect(_board_url(article_id, _posted_page()))
+            names = ", ".join(person.display_name for person in people)
+            flash(ngettext("{n} claim assigned to {names}.", "{n} claims assigned to {names}.",
+                           len(claims), names=names)
+                  + (" " + ngettext("{n} candidate was selected first.",
+                                    "{n} candidates were selected first.", selected)
+                     if selected else ""), "success")
+            return redirect(_board_url(article_id, _posted_page(), kept=form))
     return _render_board(found, 422, assign_form=form)
 
 

@@ -297,8 +297,10 @@ class ConflictForm(FlaskForm):
 
 class AssignForm(FlaskForm):
     claims = SelectMultipleField(_l("Claims"), coerce=record_id, validate_choice=False)
-    reviewer = SelectField(_l("Reviewer"), coerce=record_id, validate_choice=False,
-                           validators=[InputRequired()])
+    # One or several reviewers at once (each gets every ticked claim); none preselected.
+    reviewer = SelectMultipleField(_l("Reviewers"), coerce=record_id, validate_choice=False,
+                                   widget=ListWidget(prefix_label=False),
+                                   option_widget=CheckboxInput())
     due_on = DateField(_l("Due date"), validators=[Optional()])
 
 

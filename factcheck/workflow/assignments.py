@@ -27,6 +27,7 @@ from ..states import (
     WebhookEvent,
 )
 from .audit import record_audit
+from .claims import change_claim_status
 from .errors import WorkflowError
 from .notifications import notify, notify_ready_for_decision
 from .participants import enrol_reviewer, snapshot_review
@@ -113,6 +114,29 @@ def assign_claims(
                claim=claim, details={"due_on": due_on.isoformat() if due_on else None})
         added += 1
     return added
+
+
+def select_and_assign(
+    session: Session,
+    *,
+    claims: Sequence[Claim],
+    reviewers: Sequence[User],
+    due_on: date | None,
+    actor: User,
+) -> int:
+    """Select the ticked candidates, then assign every ticked claim to each reviewer, in one
+    transaction (each change audited); returns how many candidates were selected."""
+    if not claims:
+        raise WorkflowError(_("Choose at least one claim to assign."), field="claims")
+    selected = 0
+    for claim in claims:
+        if claim.status == ClaimStatus.CANDIDATE:
+            change_claim_status(session, claim=claim, status=ClaimStatus.SELECTED, actor=actor)
+            selected += 1
+    session.flush()
+    for reviewer in reviewers:
+        assign_claims(session, claims=claims, reviewer=reviewer, due_on=due_on, actor=actor)
+    return selected
 
 
 def unassign(session: Session, *, assignment: Assignment, actor: User, reason: str) -> None:

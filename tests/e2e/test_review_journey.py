@@ -58,17 +58,22 @@ def test_assignment_to_decision_through_the_forms(browser, server_url, app, make
                                  actor=None)
         claim = db.session.exec(select(Claim).where(Claim.article_id == article.id)
                                 .order_by(Claim.position)).all()[2]
-        claim.status = ClaimStatus.SELECTED
+        assert claim.status == ClaimStatus.CANDIDATE  # selected and assigned in one step
         db.session.commit()
         article_id, claim_id, claim_text = article.id, claim.id, claim.text
 
     desk = _signed_in(browser, server_url, editor.email)
     desk.goto(f"/editor/articles/{article_id}")
-    for reviewer in ("Rui First", "Sam Second"):
-        desk.locator(f"#pick-{claim_id}").check()
-        desk.get_by_label("Reviewer", exact=True).select_option(label=reviewer)
-        desk.get_by_role("button", name="Assign ticked claims").click()
-        expect(desk.get_by_role("status")).to_contain_text(f"1 claims assigned to {reviewer}")
+    # Select and assign in one step: a candidate, both reviewers, one click.
+    desk.locator(f"#pick-{claim_id}").check()
+    desk.get_by_label("Rui First").check()
+    desk.get_by_label("Sam Second").check()
+    desk.get_by_role("button", name="Assign ticked claims").click()
+    expect(desk.get_by_role("status")).to_contain_text(
+        "1 claim assigned to Rui First, Sam Second.")
+    # The form keeps its choices for the next claims.
+    expect(desk.get_by_label("Rui First")).to_be_checked()
+    expect(desk.locator(f"#pick-{claim_id}")).to_be_checked()
 
     _review(_signed_in(browser, server_url, first.email), claim_text, "True",
             add_evidence=True)

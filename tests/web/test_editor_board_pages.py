@@ -217,7 +217,9 @@ def test_bulk_forms_carry_their_page_and_come_back_to_it(app, client, make_user,
         db.session.commit()
     assigned = client.post(f"/editor/articles/{article_id}/assign?page=2", data={
         "csrf_token": token, "reviewer": reviewer.id, "claims": [ids[PER + 7]]})
-    assert assigned.location == f"/editor/articles/{article_id}?page=2"
+    # Back on its page, with the same reviewer and ticks for the next assignment.
+    assert assigned.location == (f"/editor/articles/{article_id}?page=2&reviewer={reviewer.id}"
+                                 f"&claims={ids[PER + 7]}")
     assert _status(app, ids[PER + 7]) == ClaimStatus.IN_REVIEW
     invalid = client.post(f"/editor/articles/{article_id}/select-by-score?page=3", data={
         "csrf_token": token, "min_score": "7"})

@@ -108,13 +108,56 @@ def test_editor_assigns_ticked_claims_with_a_due_date(desk):
         f"/editor/articles/{desk.article_id}").get_data(as_text=True)
 
 
-def test_only_selected_claims_can_be_assigned(desk):
+def test_dismissed_claims_cannot_be_assigned(desk):
     with desk.app.app_context():
-        db.session.get(Claim, desk.claims[0]).status = ClaimStatus.CANDIDATE
+        db.session.get(Claim, desk.claims[0]).status = ClaimStatus.DISMISSED
         db.session.commit()
     response = _assign(desk, "first")
     assert response.status_code == 422
     assert "Only selected claims can be assigned" in response.get_data(as_text=True)
+    assert _get(desk.app, Assignment) == []
+
+
+def test_ticked_candidates_are_selected_and_assigned_to_several_reviewers_at_once(desk):
+    with desk.app.app_context():
+        db.session.get(Claim, desk.claims[0]).status = ClaimStatus.CANDIDATE
+        db.session.commit()
+    board = f"/editor/articles/{desk.article_id}"
+    page = desk.editor.get(board).get_data(as_text=True)
+    assert f'id="pick-{desk.claims[0]}"' in page  # a candidate can be ticked
+    assert "checked" not in page.split('name="reviewer"')[1].split("</ul>")[0]  # nobody preset
+    response = desk.editor.post(f"{board}/assign", data={
+        "csrf_token": csrf_token(page), "claims": desk.claims,
+        "reviewer": [desk.users["first"].id, desk.users["second"].id], "due_on": "2026-12-24"})
+    assert response.status_code == 302
+    assert {(a.claim_id, a.reviewer_id) for a in _get(desk.app, Assignment)} == {
+        (c, desk.users[r].id) for c in desk.claims for r in ("first", "second")}
+    assert _claim(desk.app, desk.claims[0]).status == ClaimStatus.IN_REVIEW
+    audit = [e.action for e in _get(desk.app, AuditEvent, object_id=desk.claims[0])]
+    assert "claim.status" in audit and audit.count("claim.assign") == 2
+    # The board comes back with the same reviewers, date and ticks for the next claims.
+    again = desk.editor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 claims assigned to Rui First, Sam Second. 1 candidate was selected first." in (
+        again)
+    chosen = again.split("<legend>Reviewers</legend>")[1].split("</fieldset>")[0]
+    assert chosen.count("checked") == 2 and 'value="2026-12-24"' in again
+    assert all(f'id="pick-{claim_id}" checked' in again for claim_id in desk.claims[1:])
+
+
+def test_an_assignment_refused_for_one_reviewer_assigns_nobody(desk):
+    from factcheck.workflow.assignments import declare_conflict
+
+    with desk.app.app_context():
+        declare_conflict(db.session, reviewer=db.session.get(User, desk.users["second"].id),
+                         claim=db.session.get(Claim, desk.claims[0]), whole_article=True,
+                         reason="I wrote it.")
+        db.session.commit()
+    page = desk.editor.get(f"/editor/articles/{desk.article_id}").get_data(as_text=True)
+    response = desk.editor.post(f"/editor/articles/{desk.article_id}/assign", data={
+        "csrf_token": csrf_token(page), "claims": desk.claims[:1],
+        "reviewer": [desk.users["first"].id, desk.users["second"].id]})
+    assert response.status_code == 422
+    assert "declared a conflict of interest" in response.get_data(as_text=True)
     assert _get(desk.app, Assignment) == []
 
 
