@@ -119,3 +119,17 @@ def run_jobs(app: Flask) -> int:
         queue.execute(task)
         done += 1
     return done
+
+
+def share_evidence(app: Flask) -> None:
+    """Let reviewers see each other's evidence at once (the setting "always").
+
+    For tests of other rules whose reviewers cite a colleague's source; the default,
+    evidence hidden until one's own verdict is in, has its own tests
+    (tests/web/test_evidence_visibility.py).
+    """
+    from factcheck.workflow.settings import set_setting
+
+    with app.app_context():
+        set_setting(db.session, key="evidence_visibility", value="always", actor=None)
+        db.session.commit()

@@ -14,7 +14,7 @@ from ..i18n import _
 from ..models import Article, Claim, Review
 from ..queries.accounts import find_user_by_email
 from ..queries.claims import claim_decision, claim_evidence
-from ..queries.reviews import assignment_of, visible_reviews
+from ..queries.reviews import assignment_of, visible_evidence, visible_reviews
 from ..states import ClaimStatus, Confidence, Role
 from ..workflow import WorkflowError
 from ..workflow.assignments import assign_claims, require_claim_access, unassign
@@ -84,7 +84,8 @@ def claim(claim_id: int):
     _access(found, user)
     decision = claim_decision(db.session, found)
     data = _record(found)
-    data["evidence"] = evidence_records(db.session, claim_evidence(db.session, found))
+    data["evidence"] = evidence_records(db.session, visible_evidence(
+        db.session, claim=found, viewer=user, items=claim_evidence(db.session, found)))
     data["decision"] = decision_record(db.session, decision)
     if user.role.at_least(Role.EDITOR):
         data["assignments"] = assignment_records(db.session, found)

@@ -15,6 +15,7 @@ from .reviews import (
     is_assigned,
     is_reviewer,
     visible_comments,
+    visible_evidence,
     visible_reviews,
 )
 from .scales import active_scale, scale_labels
@@ -67,7 +68,8 @@ def review_claim_page(session: Session, claim: Claim, viewer: User) -> ReviewCla
     return ReviewClaimPage(
         claim=claim,
         article=session.get(Article, claim.article_id),
-        evidence=tuple(evidence_with_authors(session, claim.id)),
+        evidence=tuple(visible_evidence(session, claim=claim, viewer=viewer,
+                                        items=evidence_with_authors(session, claim.id))),
         review=own.review if own else None,
         own=own,
         reviews=tuple(views),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypeVar
+
 from sqlmodel import Session, col, or_, select
 
 from ..i18n import _
@@ -11,11 +14,15 @@ from ..models import (
     ClaimParticipant,
     Comment,
     ConflictDeclaration,
+    Evidence,
     Review,
     ReviewEvidence,
     User,
 )
-from ..states import ReviewStatus, Role
+from ..states import SETTLED, ReviewStatus, Role
+from .settings import get_setting
+
+T = TypeVar("T")
 
 
 def is_assigned(session: Session, *, claim: Claim, user: User) -> bool:
@@ -113,6 +120,29 @@ def visible_reviews(session: Session, *, claim: Claim, viewer: User) -> list[Rev
     if not viewer.role.at_least(Role.EDITOR) and mine is None:
         return []  # not the claim's reviewer: the access rules refuse them before this
     return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or r is mine]
+
+
+def visible_evidence(session: Session, *, claim: Claim, viewer: User,
+                     items: Sequence[T]) -> list[T]:
+    """The evidence of `items` (Evidence rows, or rows that start with one) `viewer` may
+    see: everything, unless the desk keeps colleagues' evidence from a reviewer until their
+    own verdict is in; then their own sources and those added by non-reviewers (editors)."""
+    if (claim.status in SETTLED
+            or get_setting(session, "evidence_visibility") == "always"
+            or sees_everything(session, claim=claim, viewer=viewer)):
+        return list(items)
+    colleagues = set(session.exec(select(ClaimParticipant.user_id).where(
+        ClaimParticipant.claim_id == claim.id,
+        col(ClaimParticipant.first_assigned_at).is_not(None))).all())
+    colleagues |= set(session.exec(select(Assignment.reviewer_id).where(
+        Assignment.claim_id == claim.id)).all())
+    colleagues.discard(viewer.id)
+    return [item for item in items
+            if _evidence_of(item).added_by_id not in colleagues]
+
+
+def _evidence_of(item: object) -> Evidence:
+    return item if isinstance(item, Evidence) else item[0]
 
 
 def sees_everything(session: Session, *, claim: Claim, viewer: User) -> bool:

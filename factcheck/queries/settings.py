@@ -18,6 +18,10 @@ DEFAULTS: dict[str, Any] = {
     "methodology": "",  # Markdown: how the desk chooses and checks claims
     "corrections_policy": "",  # Markdown: how and when the desk corrects itself
     "default_locale": "en",  # the interface language when neither user nor browser chose one
+    # Whether a reviewer sees colleagues' evidence before submitting their own verdict
+    # ("after_submitting") or at once ("always"): evidence and its stance show how a
+    # colleague leans, so blind review hides it by default.
+    "evidence_visibility": "after_submitting",
 }
 
 

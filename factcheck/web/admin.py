@@ -330,7 +330,7 @@ def settings():
     if form.validate_on_submit():
         with view_step(form) as step:
             actor = current_user()
-            for key in ("reviews_required", "allow_self_assign"):
+            for key in ("reviews_required", "allow_self_assign", "evidence_visibility"):
                 value = getattr(form, key).data
                 if value != get_setting(db.session, key):
                     set_setting(db.session, key=key, value=value, actor=actor)
@@ -340,6 +340,7 @@ def settings():
     if not form.is_submitted():
         form.reviews_required.data = get_setting(db.session, "reviews_required")
         form.allow_self_assign.data = get_setting(db.session, "allow_self_assign")
+        form.evidence_visibility.data = get_setting(db.session, "evidence_visibility")
     status = 422 if form.errors else 200
     return render_template("admin/settings.html", form=form,
                            mail=mail_settings(current_app.config), public_base=public_base(),

@@ -396,6 +396,14 @@ class WorkflowSettingsForm(FlaskForm):
                                                                  NumberRange(min=1, max=5)],
         description=_l("An editor can decide a claim once this many reviews are submitted."))
     allow_self_assign = BooleanField(_l("Reviewers may pick up selected claims themselves"))
+    evidence_visibility = SelectField(
+        _l("Reviewers see each other's evidence"), choices=[
+            SelectChoice("after_submitting", _l("After submitting their own verdict")),
+            SelectChoice("always", _l("Always"))],
+        default="after_submitting",
+        description=_l("A source and its stance (supports, refutes) show how a colleague "
+                       "leans: hiding them keeps the verdicts independent. Editors always "
+                       "see all the evidence."))
 
 
 class ReaderReportForm(FlaskForm):

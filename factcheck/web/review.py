@@ -15,7 +15,7 @@ from ..queries.desk import (
     reviewer_queue,
 )
 from ..queries.paging import page_number
-from ..queries.reviews import own_review
+from ..queries.reviews import own_review, visible_evidence
 from ..queries.settings import get_setting
 from ..states import Confidence, Role
 from ..workflow import WorkflowError
@@ -178,7 +178,10 @@ def _save_draft(claim: Claim, form: ReviewForm, *, cite: Evidence | None = None)
 
 def _evidence_for_me(evidence_id: int) -> tuple[Evidence, Claim]:
     evidence = get_or_404(Evidence, evidence_id, removed_at=None)
-    return evidence, _claim_for_me(evidence.claim_id)
+    claim = _claim_for_me(evidence.claim_id)
+    if not visible_evidence(db.session, claim=claim, viewer=current_user(), items=[evidence]):
+        abort(404)  # a colleague's source, hidden until this reviewer's verdict is in
+    return evidence, claim
 
 
 @bp.route("/evidence/<int:evidence_id>", methods=["GET", "POST"])

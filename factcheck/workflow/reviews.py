@@ -26,6 +26,7 @@ from ..queries.reviews import (
     own_review,
     submitted_count,
     suggested_reasoning,
+    visible_evidence,
 )
 from ..queries.scales import active_scale
 from ..queries.settings import get_setting
@@ -91,8 +92,11 @@ def save_review(
     evidence = session.exec(select(Evidence).where(col(Evidence.id).in_(list(evidence_ids)))
                             ).all()
     already = cited_evidence_ids(session, review) if review is not None else set()
+    shown = {item.id for item in visible_evidence(session, claim=claim, viewer=reviewer,
+                                                  items=evidence)}
     if any(item.claim_id != claim.id or (item.removed_at and item.id not in already)
-           for item in evidence) or len(evidence) != len(set(evidence_ids)):
+           or item.id not in shown for item in evidence) or len(evidence) != len(
+               set(evidence_ids)):
         raise WorkflowError(_("Cite only evidence attached to this claim."), field="evidence")
     if submit:
         if not rationale.strip():

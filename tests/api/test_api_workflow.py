@@ -9,7 +9,7 @@ import pytest
 
 from factcheck.states import Role
 
-from ..helpers import api_token, bearer
+from ..helpers import api_token, bearer, share_evidence
 
 TEXT = ("Unemployment fell to 3.5 percent in October, the lowest rate since 1969. "
         "The council approved a budget of 12 million dollars for new schools on Monday.")
@@ -28,8 +28,9 @@ class Api:
 
 
 @pytest.fixture
-def desk(runner, make_user):
+def desk(app, runner, make_user):
     """An editor, a second editor, three reviewers and a reviewer not on the claim."""
+    share_evidence(app)  # the second reviewer cites the first one's source
     users = {"editor": make_user(Role.EDITOR), "reviewer1": make_user(Role.REVIEWER),
              "reviewer2": make_user(Role.REVIEWER), "outsider": make_user(Role.REVIEWER)}
     return users

@@ -24,7 +24,7 @@ from factcheck.models import (
 from factcheck.states import ClaimStatus, ReviewStatus, Role
 from factcheck.workflow.articles import import_article
 
-from ..helpers import EVIDENCE, api_token, bearer, csrf_token, login, rows
+from ..helpers import EVIDENCE, api_token, bearer, csrf_token, login, rows, share_evidence
 
 TEXT = "Unemployment fell to 3.5 percent in October, the lowest rate since 2019."
 
@@ -100,6 +100,7 @@ def desk(app, runner, make_user) -> Desk:
         claim.status = ClaimStatus.SELECTED
         db.session.commit()
         claim_id = claim.id
+    share_evidence(app)  # these reviewers cite each other's sources
     people = {}
     for name, user in users.items():
         client = app.test_client()

@@ -19,7 +19,7 @@ from factcheck.queries.reviews import is_reviewer, own_review, reviewer_ids
 from factcheck.states import ClaimStatus, ReviewStatus, Role
 from factcheck.workflow.articles import import_article
 
-from ..helpers import api_token, bearer, csrf_token, login
+from ..helpers import api_token, bearer, csrf_token, login, share_evidence
 
 PEOPLE = (("E1", Role.EDITOR), ("E2", Role.EDITOR), ("R1", Role.REVIEWER),
           ("R2", Role.REVIEWER), ("R3", Role.REVIEWER))
@@ -48,6 +48,7 @@ class Actor:
 
 @pytest.fixture
 def world(app, runner, make_user) -> list[Actor]:
+    share_evidence(app)  # the property is about verdicts; evidence has its own tests
     actors = []
     for name, role in PEOPLE:
         user = make_user(role, name=f"Prop {name}")

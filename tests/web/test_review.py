@@ -26,7 +26,7 @@ from factcheck.states import ClaimStatus, ReviewStatus, Role
 from factcheck.workflow.articles import import_article
 from factcheck.workflow.settings import set_setting
 
-from ..helpers import EVIDENCE, csrf_token, login, post_form
+from ..helpers import EVIDENCE, csrf_token, login, post_form, share_evidence
 from ..helpers import add_evidence_form as _add_evidence
 from ..helpers import review_form as _review
 from ..helpers import rows as _get
@@ -67,6 +67,7 @@ def desk(app, make_user) -> Desk:
             claim.status = ClaimStatus.SELECTED
         db.session.commit()
         ids, article_id = [c.id for c in claims], article.id
+    share_evidence(app)  # these reviewers cite each other's sources
     clients = {}
     for name in ("editor", "first", "second"):
         clients[name] = app.test_client()
