@@ -42,6 +42,7 @@ from ..workflow import WorkflowError
 from ..workflow.actions import article_actions, claim_actions, report_targets
 from ..workflow.articles import import_article, revise_article_text
 from ..workflow.assignments import select_and_assign, unassign
+from ..workflow.bulk import change_statuses, decide_unanimous, unanimity
 from ..workflow.claims import (
     ClaimConflict,
     add_claim,
@@ -59,6 +60,7 @@ from ..workflow.reviews import decide_claim, require_decider, send_back
 from ..workflow.url_imports import METADATA, request_url_import
 from .access import current_user, guard_blueprint
 from .forms import (
+    ActionForm,
     ArticleImportForm,
     ArticleTextForm,
     AssignForm,
@@ -203,7 +205,8 @@ def _assign_form() -> AssignForm:
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isdigit() and 0 < int(value) <= MAX_ID]
+    return [int(value) for value in values
+            if value.isdecimal() and len(value) < 12 and 0 < int(value) <= MAX_ID]
 
 
 def _board_url(article_id: int, page: int = 1, anchor: str | None = None, *,
@@ -465,6 +468,57 @@ def assign(article_id: int):
                      if selected else ""), "success")
             return redirect(_board_url(article_id, _posted_page(), kept=form))
     return _render_board(found, 422, assign_form=form)
+
+
+def _ticked(article_id: int) -> list[Claim]:
+    """The claims ticked on the board (the tick boxes belong to the assign form)."""
+    return claims_of_article(db.session, article_id, set(_ids(request.form.getlist("claims"))))
+
+
+@bp.route("/articles/<int:article_id>/bulk/<any(select, dismiss):action>", methods=["POST"])
+def bulk_status(article_id: int, action: str):
+    """Select or dismiss (with one reason) every ticked claim."""
+    get_or_404(Article, article_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with view_step() as step:
+        n = change_statuses(db.session, claims=_ticked(article_id),
+                            status=STATUS_ACTIONS[action], actor=current_user(),
+                            reason=request.form.get("bulk_reason", "")[:300])
+    if step.ok:
+        flash(ngettext("{n} claim selected.", "{n} claims selected.", n) if action == "select"
+              else ngettext("{n} claim dismissed.", "{n} claims dismissed.", n), "success")
+    return redirect(_board_url(article_id, _posted_page()))
+
+
+def _prefilled_reasoning(item) -> str:
+    return suggested_reasoning(db.session, claim=item.claim)
+
+
+@bp.route("/articles/<int:article_id>/bulk-decide", methods=["POST"])
+def bulk_decide(article_id: int):
+    """Decide the ticked claims whose verdicts all agree: first a page that shows the shared
+    verdict of each (and why the others are left alone), then the decisions on Confirm."""
+    found = get_or_404(Article, article_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    claims = _ticked(article_id)
+    status = 200
+    if request.form.get("confirm") == "y":
+        texts = {c.id: (request.form.get(f"summary-{c.id}", ""),
+                        request.form.get(f"reasoning-{c.id}", "")) for c in claims}
+        with view_step() as step:
+            done = decide_unanimous(db.session, claims=claims, editor=current_user(),
+                                    texts=texts)
+        if step.ok:
+            flash(ngettext("{n} claim decided.", "{n} claims decided.", len(done)), "success")
+            return redirect(_board_url(article_id, _posted_page()))
+        status = step.status
+    items = unanimity(db.session, claims=claims, editor=current_user())
+    return render_template("editor/bulk_decide.html", article=found, items=items,
+                           form=request.form, reasoning=_prefilled_reasoning), status
 
 
 @bp.route("/assignments/<int:assignment_id>/remove", methods=["POST"])

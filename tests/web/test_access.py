@@ -48,6 +48,8 @@ ACCESS: dict[str, str | Role] = {
     "editor.move": Role.EDITOR,
     "editor.reanchor": Role.EDITOR,
     "editor.publish": Role.EDITOR,
+    "editor.bulk_status": Role.EDITOR,
+    "editor.bulk_decide": Role.EDITOR,
     "editor.unpublish": Role.EDITOR,
     "public.check": PUBLIC,
     "claimants.public_page": PUBLIC,
