@@ -521,11 +521,17 @@ def bulk_decide(article_id: int):
                            form=request.form, reasoning=_prefilled_reasoning), status
 
 
-@bp.route("/assignments/<int:assignment_id>/remove", methods=["POST"])
+@bp.route("/assignments/<int:assignment_id>/remove", methods=["GET", "POST"])
 def unassign_reviewer(assignment_id: int):
-    """Take a reviewer off a claim (their review of it is removed too)."""
+    """Ask, then take a reviewer off a claim (their review of it is withdrawn too)."""
     assignment = get_or_404(Assignment, assignment_id)
     claim_found = db.session.get(Claim, assignment.claim_id)
+    if request.method == "GET" or request.form.get("confirm") != "y":
+        if request.method == "POST":
+            return redirect(url_for("editor.unassign_reviewer", assignment_id=assignment_id))
+        return render_template("editor/unassign.html", assignment=assignment,
+                               claim=claim_found,
+                               reviewer=db.session.get(User, assignment.reviewer_id))
     with view_step() as step:
         unassign(db.session, assignment=assignment, actor=current_user(), reason="editor")
     if step.ok:

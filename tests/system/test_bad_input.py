@@ -196,7 +196,8 @@ def hostile(app, make_user):
         "csrf_token": csrf_token(page), "version": hidden(page, "version"), "rating": "true",
         "summary": evil("summary"), "correction_note": ""})
     assert response.status_code == 302, response.get_data(as_text=True)
-    response = post_form(editor, f"{board}/publish", {"include_open": "y"}, page=board)
+    response = post_form(editor, f"{board}/publish", {"include_open": "y", "confirm": "y"},
+                         page=board)
     assert response.status_code == 302
     slug = rows(app, Article, id=article_id)[0].slug
 
@@ -655,7 +656,7 @@ def test_assigning_reporting_and_publishing_twice_add_nothing_the_second_time(ap
     assert (first.status_code, second.status_code) == (302, 302)
     assert count(app, Assignment, claim_id=claim) == 2  # the fixture's two, no more
     _decide_and_publish(app, desk["article_id"], claim)
-    first, second = _twice(editor, f"{board}/publish", {"include_open": "y"})
+    first, second = _twice(editor, f"{board}/publish", {"include_open": "y", "confirm": "y"})
     assert (first.status_code, second.status_code) == (302, 302)
     assert count(app, Publication) == 1
     slug = rows(app, Article, id=desk["article_id"])[0].slug

@@ -181,7 +181,7 @@ def test_an_editor_reviewer_cannot_unassign_themselves_to_read_the_reviews(desk)
     # Web: the editor's own remove button; API: DELETE with their own address.
     [assignment] = rows(desk.app, Assignment, reviewer_id=desk["editor2"].user.id)
     web = desk["editor2"].post(f"/editor/assignments/{assignment.id}/remove",
-                               follow_redirects=True)
+                               data={"confirm": "y"}, follow_redirects=True)
     assert "cannot take yourself off" in web.get_data(as_text=True)
     api = desk["editor2"].api(
         "DELETE", f"/claims/{desk.claim_id}/assignments/{desk['editor2'].user.email}")

@@ -434,6 +434,12 @@ def test_unassigning_keeps_the_reviewers_review_withdrawn(desk):
     page = desk.editor.get(f"/editor/articles/{desk.article_id}").get_data(as_text=True)
     desk.editor.post(f"/editor/assignments/{assignment.id}/remove",
                      data={"csrf_token": csrf_token(page)})
+    assert _get(desk.app, Assignment)  # removing asks first
+    asked = desk.editor.get(f"/editor/assignments/{assignment.id}/remove").get_data(
+        as_text=True)
+    assert "Take" in asked and "off this claim?" in asked
+    desk.editor.post(f"/editor/assignments/{assignment.id}/remove",
+                     data={"csrf_token": csrf_token(page), "confirm": "y"})
     assert _get(desk.app, Assignment) == []
     [review] = _get(desk.app, Review)
     assert review.status == ReviewStatus.WITHDRAWN
