@@ -44,3 +44,25 @@ def test_select_and_assign_three_candidates_to_two_reviewers_in_one_step(page: P
     expect(page.get_by_label(ana.display_name)).to_be_checked()
     expect(page.get_by_label(bo.display_name)).to_be_checked()
     expect(page.get_by_label("Due date")).to_have_value("2030-01-31")
+
+
+def test_board_keyboard_shortcuts_move_and_tick(page: Page, make_user):
+    editor = make_user(Role.EDITOR)
+    sign_in(page, editor.email)
+    page.get_by_role("link", name="Import an article").click()
+    page.get_by_label("Paste the article text").fill(SAMPLE)
+    page.get_by_label("Title", exact=True).fill("Shortcuts")
+    page.get_by_role("button", name="Import and find claims").click()
+    expect(page.get_by_text("Keyboard shortcuts")).to_be_visible()
+    cards = page.locator("ol.claim-list > li")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    expect(cards.nth(1)).to_be_focused()
+    page.keyboard.press("k")
+    expect(cards.nth(0)).to_be_focused()
+    page.keyboard.press("x")
+    expect(page.get_by_label("Tick claim 1", exact=True)).to_be_checked()
+    quote = page.get_by_label("Exact words from the article")
+    quote.press("x")  # typing: x is text, not a shortcut
+    expect(quote).to_have_value("x")
+    expect(page.get_by_label("Tick claim 1", exact=True)).to_be_checked()
