@@ -24,9 +24,9 @@ def _desk(app, make_user):
         claims = db.session.exec(select(Claim).where(Claim.article_id == article.id)
                                  .order_by(Claim.start)).all()
         key = {lab.key: lab.id for lab in db.session.exec(select(RatingLabel)).all()}
-        for claim, ratings in zip(claims[:2], (("true", "true"), ("true", "false"))):
+        for claim, ratings in zip(claims[:2], (("true", "true"), ("true", "false")), strict=True):
             claim.status = ClaimStatus.REVIEWED
-            for person, rating in zip((first, second), ratings):
+            for person, rating in zip((first, second), ratings, strict=True):
                 db.session.add(Review(claim_id=claim.id, reviewer_id=person.id,
                                       rating_id=key[rating], status=ReviewStatus.SUBMITTED,
                                       rationale=f"Rationale of {person.display_name}."))
