@@ -271,3 +271,19 @@ def articles_newest_first(session: Session, *, page: int, per_page: int
                         .order_by(col(Article.id).desc())
                         .offset((page - 1) * per_page).limit(per_page)).all()
     return list(rows), total
+
+
+def next_open_claim(session: Session, reviewer: User, *, after: Claim) -> Claim | None:
+    """The reviewer's next claim to work on (their verdict not yet submitted, the claim not
+    decided), earliest due first, other than `after` (one query)."""
+    submitted = (select(Review.id).where(Review.claim_id == Assignment.claim_id,
+                                         Review.reviewer_id == reviewer.id,
+                                         Review.status == ReviewStatus.SUBMITTED).exists())
+    due = col(Assignment.due_on)
+    return session.exec(
+        select(Claim).join(Assignment, col(Assignment.claim_id) == Claim.id)
+        .where(Assignment.reviewer_id == reviewer.id, Claim.id != after.id,
+               col(Claim.status).in_((ClaimStatus.IN_REVIEW, ClaimStatus.REVIEWED)),
+               ~submitted)
+        .order_by(due.is_(None), due, col(Assignment.assigned_at), col(Assignment.id))
+        .limit(1)).first()

@@ -11,6 +11,7 @@ from ..i18n import _
 from ..models import Claim, Evidence
 from ..queries.claim_page import ReviewClaimPage, review_claim_page
 from ..queries.desk import (
+    next_open_claim,
     open_claims_to_pick_up,
     reviewer_queue,
 )
@@ -105,6 +106,7 @@ def _workspace(claim: Claim, *, status: int = 200, **forms):
     forms["review_form"] = _review_form(page, forms.get("review_form"))
     forms.setdefault("comment_form", CommentForm())
     forms.setdefault("conflict_form", ConflictForm())
+    forms["next_claim"] = next_open_claim(db.session, user, after=claim)
     return render_template("review/claim.html", page=page, **forms), status
 
 

@@ -65,10 +65,13 @@ def add_evidence(session: Session, *, claim: Claim, actor: User, **fields) -> Ev
     require_claim_access(session, claim=claim, user=actor)
     _check_open(claim)
     fields = _validated(fields)
+    # One's own source twice (e.g. the same form sent twice); a colleague's identical
+    # source is not looked at: whether it exists may be hidden from this reviewer.
     same = select(Evidence.id).where(Evidence.claim_id == claim.id, Evidence.url == fields["url"],
                                      Evidence.title == fields["title"],
-                                     Evidence.quote == fields["quote"])
-    if session.exec(same).first() is not None:  # e.g. the same form sent twice
+                                     Evidence.quote == fields["quote"],
+                                     Evidence.added_by_id == actor.id)
+    if session.exec(same).first() is not None:
         raise WorkflowError(_("This source, with this title and quote, is already in the "
                               "claim's evidence."), code="conflict", field="url")
     evidence = Evidence(claim_id=claim.id, added_by_id=actor.id, **fields)

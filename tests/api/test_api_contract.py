@@ -171,9 +171,9 @@ def _published_check(client, editor: str, reviewers: list[tuple[str, str]]) -> d
     for email, _token in reviewers:
         assert _post(client, f"/claims/{claim['id']}/assignments", editor,
                      json={"reviewer": email}).status_code == 201
-    evidence = _post(client, f"/claims/{claim['id']}/evidence", reviewers[0][1], json={
-        "url": "https://example.org/report", "stance": "refutes", "title": "Report"}).json
-    for _email, token in reviewers:
+    for _email, token in reviewers:  # each cites a source of their own (blind review)
+        evidence = _post(client, f"/claims/{claim['id']}/evidence", token, json={
+            "url": "https://example.org/report", "stance": "refutes", "title": "Report"}).json
         assert _post(client, f"/claims/{claim['id']}/reviews", token, json={
             "rating": "false", "rationale": "See the report.",
             "evidence": [evidence["id"]]}).status_code == 201

@@ -99,7 +99,7 @@ def test_notifications_lead_each_person_to_their_next_step(browser, server_url, 
     desk.reload()  # one review of the two required: nothing to decide yet
     expect(_badge(desk)).to_have_count(0)
     _review(_person(browser, server_url, second.email), claim_id, claim_text, "Mostly true",
-            add_evidence=False)
+            add_evidence=True)
 
     desk.goto("/")
     _follow(desk, re.compile(r"^The claim .* has its reviews and is ready for decision\.$"))

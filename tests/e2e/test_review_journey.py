@@ -78,7 +78,7 @@ def test_assignment_to_decision_through_the_forms(browser, server_url, app, make
     _review(_signed_in(browser, server_url, first.email), claim_text, "True",
             add_evidence=True)
     second_page = _signed_in(browser, server_url, second.email)
-    _review(second_page, claim_text, "Mostly true", add_evidence=False)
+    _review(second_page, claim_text, "Mostly true", add_evidence=True)  # their own source
     expect(second_page.locator("#reviews")).to_contain_text("Rui First")  # unblinded now
 
     desk.goto(f"/editor/articles/{article_id}")

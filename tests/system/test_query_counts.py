@@ -30,7 +30,7 @@ from factcheck.workflow.evidence import add_evidence
 from factcheck.workflow.publishing import publish_article
 from factcheck.workflow.reviews import add_comment, save_review
 
-from ..helpers import count_queries, csrf_token, login
+from ..helpers import count_queries, csrf_token, login, share_evidence
 
 SENTENCE = "In {year} the ministry reported {n} new schools in district {d}."
 
@@ -55,6 +55,7 @@ def _desk(app, make_user, tag: str, n: int) -> dict:
     me = make_user(Role.REVIEWER, email=f"me-{tag}@example.org")
     others = [make_user(Role.REVIEWER, email=f"r{k}-{tag}@example.org", password=None)
               for k in range(2 * n)]
+    share_evidence(app)  # the reviewers cite one another's sources
     with app.app_context():
         session = db.session
         actor = session.get(User, admin.id)

@@ -17,6 +17,8 @@ from factcheck.workflow.assignments import assign_claims
 from factcheck.workflow.evidence import add_evidence
 from factcheck.workflow.reviews import decide_claim, save_review
 
+from ..helpers import share_evidence
+
 TEXT = "Unemployment fell to 3.5 percent in October, the lowest rate since 2019."
 
 
@@ -27,6 +29,7 @@ def _review(session, claim, reviewer, rating: str, evidence_ids: list[int]) -> N
 
 
 def test_the_pages_follow_the_reviews_and_the_decision(app, make_user):
+    share_evidence(app)  # the second reviewer cites the first one's source
     editor, first, second = (make_user(Role.EDITOR), make_user(Role.REVIEWER),
                              make_user(Role.REVIEWER))
     with app.app_context():

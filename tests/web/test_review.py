@@ -104,7 +104,7 @@ def test_editor_assigns_ticked_claims_with_a_due_date(desk):
     assert {a.due_on.isoformat() for a in assignments} == {"2026-12-01"}
     assert {_claim(desk.app, c).status for c in desk.claims} == {ClaimStatus.IN_REVIEW}
     queue = desk.first.get("/review/").get_data(as_text=True)
-    assert "Unemployment fell" in queue and "01 Dec 2026" in queue
+    assert "Unemployment fell" in queue and "Dec 1, 2026" in queue
     assert "Rui First: not started" in desk.editor.get(
         f"/editor/articles/{desk.article_id}").get_data(as_text=True)
 

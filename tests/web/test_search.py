@@ -134,7 +134,7 @@ def test_a_result_shows_verdict_article_and_a_highlighted_snippet(client, publis
     assert "Claimed by <bdi>Mayor Jones</bdi>" in html
     assert '<cite dir="auto">Jobs report</cite>' in html
     assert "The <mark>minutes</mark> show a budget" in html
-    assert '<time datetime="2026-03-02">02 Mar 2026</time>' in html
+    assert '<time datetime="2026-03-02">Mar 2, 2026</time>' in html
     # The conclusion is shown as the text readers read, not as Markdown source.
     assert "The statistics office confirms" in _search(client, q="unemployment")
 
