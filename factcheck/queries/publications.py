@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..engine.snapshot import Snapshot
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..models import Article, Claim, Publication
 from ..states import ArticleStatus, ClaimStatus
 
@@ -99,11 +99,12 @@ def live_checks(session: Session, *, newest: Literal["published", "modified"] = 
 
 def verdict_summary(snapshot: Snapshot) -> str:
     """One line for readers: claims checked, verdict counts, claims still being checked."""
-    text = _("{n} claims checked", n=snapshot.checked)
+    text = ngettext("{n} claim checked", "{n} claims checked", snapshot.checked)
     counts = ", ".join(f"{name or _('no label')}: {n}" for name, n in snapshot.counts)
     text += f" ({counts})." if counts else "."
     if snapshot.open:
-        text += " " + _("{n} more are still being checked.", n=snapshot.open)
+        text += " " + ngettext("{n} more is still being checked.",
+                               "{n} more are still being checked.", snapshot.open)
     return text
 
 

@@ -97,7 +97,10 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(_=_, ngettext=ngettext, status_label=status_label, Role=Role,
                                  correction_change=correction_change,
                                  unread_notifications=unread_badge,
-                                 attention_count=attention_badge)
+                                 attention_count=attention_badge,
+                                 # A claim that starts with its own quotation mark is
+                                 # not wrapped in another (“"Flooding…"”).
+                                 QUOTE_MARKS='"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a\'')
     app.jinja_env.filters.update(markdown=render_markdown, text_dir=text_direction,
                                  highlight=highlight, snippet=snippet, verdict_bars=verdict_bars)
     app.context_processor(lambda: {"current_user": current_user()})

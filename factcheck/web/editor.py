@@ -294,7 +294,8 @@ def bulk_select(article_id: int):
         n = select_by_score(db.session, article=found, min_score=float(form.min_score.data),
                             actor=current_user())
     if step.ok:
-        flash(_("{n} claims selected in the whole article.", n=n), "success")
+        flash(ngettext("{n} claim selected in the whole article.",
+                       "{n} claims selected in the whole article.", n), "success")
     return redirect(_board_url(article_id, _posted_page()))
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..dbtypes import utcnow
 from ..extensions import db
-from ..i18n import _
+from ..i18n import ngettext
 from ..models import Notification
 from ..queries.attention import attention_counts
 from ..queries.notifications import (
@@ -119,5 +119,6 @@ def read_all():
     with view_step() as step:
         marked = mark_read(db.session, user=current_user())
     if step.ok:
-        flash(_("{n} notification(s) marked read.", n=marked), "success")
+        flash(ngettext("{n} notification marked read.", "{n} notifications marked read.",
+                       marked), "success")
     return redirect(url_for("notifications.index"))

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from ..dbtypes import utcnow
 from ..engine.claimants import resolve_mentions
 from ..engine.splitting import classify_span
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..models import (
     Article,
     Assignment,
@@ -271,7 +271,8 @@ def _find_occurrence(body: str, quote: str, occurrence: int) -> int:
         if start == -1:
             message = (_("These words do not appear in the article text exactly as typed.")
                        if found == 0 else
-                       _("These words appear only {n} time(s) in the article.", n=found))
+                       ngettext("These words appear only {n} time in the article.",
+                                "These words appear only {n} times in the article.", found))
             raise WorkflowError(message, field="quote")
         found += 1
     return start

@@ -20,7 +20,7 @@ from ..engine.snapshot import (
     SnapshotEvidence,
     SnapshotRating,
 )
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..models import (
     Article,
     Claim,
@@ -222,8 +222,10 @@ def publish_article(
                             code="conflict")
     if open_claims and not include_open:
         raise WorkflowError(
-            _("{n} selected claims have no decision yet. Decide them, or publish them as "
-              "\"still being checked\".", n=len(open_claims)), code="conflict")
+            ngettext("{n} selected claim has no decision yet. Decide it, or publish it as "
+                     "\"still being checked\".",
+                     "{n} selected claims have no decision yet. Decide them, or publish them "
+                     "as \"still being checked\".", len(open_claims)), code="conflict")
     now = utcnow()
     for claim in claims:
         if claim.status == ClaimStatus.DECIDED:

@@ -98,7 +98,7 @@ def test_assignment_to_decision_through_the_forms(browser, server_url, app, make
         slug = db.session.get(Article, article_id).slug
     reader = browser.new_context(base_url=server_url).new_page()
     reader.goto(f"/checks/{slug}")
-    expect(reader.get_by_role("heading", name="1 claims checked")).to_be_visible()
+    expect(reader.get_by_role("heading", name="1 claim checked")).to_be_visible()
     card = reader.locator("#claim-1")
     expect(card).to_contain_text("The UN confirms the online meeting.")
     expect(card).to_contain_text("UN press statement")

@@ -164,8 +164,8 @@ def test_feed_is_atom_with_one_entry_per_check_and_correction_newest_first(app, 
         "Fact check: Budget", "Fact check: Jobs report", "Correction: Budget",
         "Correction: Budget"]
     assert entries[1]["summary"] == ("2 claims checked (True: 1, Unverifiable: 1). "
-                                     "1 more are still being checked.")
-    assert entries[0]["summary"] == "1 claims checked (True: 1)."
+                                     "1 more is still being checked.")
+    assert entries[0]["summary"] == "1 claim checked (True: 1)."
     assert [e["summary"] for e in entries[2:]] == [
         "We fixed a date.", "Claim 1: We misnamed the ministry."]
     assert [e["link"] for e in entries] == [second_url, first_url, second_url, second_url]

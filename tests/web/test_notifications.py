@@ -272,7 +272,7 @@ def test_inbox_pages_newest_first_and_marks_read_on_the_web(client, app, login_a
     response = client.post("/notifications/read-all", data={"csrf_token": token},
                            follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "54 notification(s) marked read." in page and "unread)" not in page
+    assert "54 notifications marked read." in page and "unread)" not in page
     assert "No unread notifications." in client.get("/notifications?unread=1").get_data(
         as_text=True)
 

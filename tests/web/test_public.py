@@ -77,7 +77,7 @@ def _ld(html: str) -> list[dict]:
 
 def test_publishing_needs_decisions_or_the_open_claims_listed(app, checked):
     _client, response = _publish(app, checked, include_open=False)
-    assert "1 selected claims have no decision yet" in response.get_data(as_text=True)
+    assert "1 selected claim has no decision yet" in response.get_data(as_text=True)
     assert app.test_client().get(f"/checks/{checked['slug']}").status_code == 404
     _client, response = _publish(app, checked, include_open=True)
     assert "Published." in response.get_data(as_text=True)
@@ -96,7 +96,7 @@ def test_reader_sees_summary_highlighted_article_and_claim_cards(app, checked):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Jobs &lt;b&gt;report&lt;/b&gt;" in html  # escaped title
-    assert "2 claims checked" in html and "1 more are still being checked" in html
+    assert "2 claims checked" in html and "1 more is still being checked" in html
     assert '<svg class="chart" role="img"' in html and "<title id=\"chart-title\">" in html
     for number in (1, 2, 3):
         assert f'id="claim-{number}"' in html and f'href="#claim-{number}"' in html

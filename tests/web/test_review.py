@@ -363,7 +363,7 @@ def test_editor_compares_and_decides_defaulting_to_the_consensus(desk):
 def test_split_verdicts_show_the_spread(desk):
     _both_review(desk, desk.claims[0], ratings=("true", "false"))
     page = desk.editor.get(f"/editor/claims/{desk.claims[0]}/decide").get_data(as_text=True)
-    assert "Split" in page and "spread 4 step(s)" in page
+    assert "Split" in page and "spread 4 steps" in page
 
 
 def test_an_editor_who_reviewed_a_claim_cannot_decide_it(desk):

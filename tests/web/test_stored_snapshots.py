@@ -71,7 +71,7 @@ def test_a_publication_stored_without_schema_key_still_renders_feeds_and_api(app
                for e in feed.iter(f"{ATOM}entry")}
     url = f"http://localhost/checks/{slug}"
     assert entries == {
-        url: "2 claims checked (True: 1, Unverifiable: 1). 1 more are still being checked.",
+        url: "2 claims checked (True: 1, Unverifiable: 1). 1 more is still being checked.",
         f"{url}#correction-1": "Claim 1: Rating changed from Mostly true to True. "
                                "The October figure was revised.",
         f"{url}#correction-2": "Typo in the title.",
