@@ -214,10 +214,14 @@ def evidence_edit(evidence_id: int):
                            claim=claim, conflict=status == 409), status
 
 
-@bp.route("/evidence/<int:evidence_id>/delete", methods=["POST"])
+@bp.route("/evidence/<int:evidence_id>/delete", methods=["GET", "POST"])
 def evidence_delete(evidence_id: int):
-    """Remove a source no review cites."""
+    """Ask (GET), then remove a source."""
     evidence, claim = _evidence_for_me(evidence_id)  # CSRFProtect has checked the token
+    if request.method == "GET":
+        if not may_change_evidence(db.session, evidence=evidence, user=current_user()):
+            abort(403)  # the workflow refuses the removal too; this spares a page
+        return render_template("review/evidence_delete.html", evidence=evidence, claim=claim)
     with view_step() as step:
         delete_evidence(db.session, evidence=evidence, actor=current_user())
     if not step.ok:

@@ -347,6 +347,7 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
         checker.check(reviewer, "review-workspace", f"/review/claims/{desk.jobs_claims[0]}")
         checker.check(reviewer, "review-form", f"/review/claims/{desk.jobs_claims[2]}")
         checker.check(reviewer, "evidence-edit", f"/review/evidence/{desk.evidence_id}")
+        checker.check(reviewer, "evidence-remove", f"/review/evidence/{desk.evidence_id}/delete")
         checker.check(reviewer, "change-password", "/account/password")
         checker.visitor(desk.reviewers[0].email)  # a second device, to be listed with its button
         checker.check(reviewer, "devices", "/account/sessions", heading="Signed-in devices")

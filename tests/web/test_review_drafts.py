@@ -78,3 +78,22 @@ def test_a_conflicting_save_keeps_the_text_and_a_second_save_applies_it(desk):  
     assert "Mine, typed meanwhile." in page and EVIDENCE["title"] in page
     assert _get(desk.app, Evidence, claim_id=desk.claims[0]) == []  # one step: nothing kept
     assert f'name="version" type="hidden" value="{review.version}"' in page
+
+
+def test_removing_a_source_asks_first(desk):  # noqa: F811
+    _assign(desk, "first")
+    assert _post(desk, "evidence", {**EVIDENCE}).status_code == 302
+    [evidence] = _get(desk.app, Evidence, claim_id=desk.claims[0])
+    page = desk.first.get(f"/review/claims/{desk.claims[0]}").get_data(as_text=True)
+    assert f'href="/review/evidence/{evidence.id}/delete"' in page  # a link, not a button
+    question = desk.first.get(f"/review/evidence/{evidence.id}/delete")
+    assert question.status_code == 200 and "Remove this source?" in question.get_data(
+        as_text=True)
+    assert _get(desk.app, Evidence, id=evidence.id)[0].removed_at is None  # asking only
+    _assign(desk, "second")  # a colleague may not even be asked
+    assert desk.second.get(f"/review/evidence/{evidence.id}/delete").status_code in (403, 404)
+    removed = desk.first.post(f"/review/evidence/{evidence.id}/delete", data={
+        "csrf_token": csrf_token(question.get_data(as_text=True))})
+    assert removed.status_code == 302
+    assert _get(desk.app, Evidence, id=evidence.id) == [] or _get(
+        desk.app, Evidence, id=evidence.id)[0].removed_at is not None
