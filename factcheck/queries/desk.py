@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from datetime import date
 
-from sqlalchemy import exists, func
+from sqlalchemy import case, exists, func
 from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
@@ -114,10 +115,42 @@ class QueueItem:
         return "submitted" if self.review.status == ReviewStatus.SUBMITTED else "in_progress"
 
 
+QUEUE_FILTERS = ("open", "submitted", "overdue")
+
+
+def _queue_filter(reviewer: User, which: str | None, today: date) -> list:
+    """The conditions of a queue filter: open (my verdict not in yet), submitted, overdue."""
+    # An alias: the queue's own query joins Review too, which would swallow this one.
+    own = aliased(Review)
+    mine_in = (select(own.id).where(own.claim_id == Assignment.claim_id,
+                                    own.reviewer_id == reviewer.id,
+                                    own.status == ReviewStatus.SUBMITTED).exists())
+    if which == "open":
+        return [~mine_in]
+    if which == "submitted":
+        return [mine_in]
+    if which == "overdue":
+        return [~mine_in, col(Assignment.due_on) < today]
+    return []
+
+
+def queue_counts(session: Session, reviewer: User, *, today: date) -> dict[str, int]:
+    """How many of the reviewer's claims each filter shows (one query per filter)."""
+    return {which: session.exec(
+        select(func.count()).select_from(Assignment).where(
+            Assignment.reviewer_id == reviewer.id, *_queue_filter(reviewer, which, today))
+    ).one() for which in QUEUE_FILTERS}
+
+
 def reviewer_queue(session: Session, reviewer: User, *, page: int = 1,
-                   per_page: int = PER_PAGE) -> Page[QueueItem]:
-    """A page of the claims assigned to `reviewer`: earliest due first, then those without
-    a due date, oldest assignment first (at most three queries)."""
+                   per_page: int = PER_PAGE, which: str | None = None,
+                   today: date | None = None) -> Page[QueueItem]:
+    """A page of the claims assigned to `reviewer` (all, or those of a filter): open work
+    first, then by due date, earliest first, those without one last (at most three
+    queries)."""
+    today = today or date.today()
+    conditions = [Assignment.reviewer_id == reviewer.id,
+                  *_queue_filter(reviewer, which, today)]
     query = (
         select(Assignment, Claim, Article, Review)
         .join(Claim, col(Claim.id) == Assignment.claim_id)
@@ -127,18 +160,14 @@ def reviewer_queue(session: Session, reviewer: User, *, page: int = 1,
             (col(Review.claim_id) == Claim.id) & (col(Review.reviewer_id) == reviewer.id),
         )
         .options(_WITHOUT_BODY)
-        .where(Assignment.reviewer_id == reviewer.id)
+        .where(*conditions)
     )
+    submitted = case((col(Review.status) == ReviewStatus.SUBMITTED, 1), else_=0)
     due = col(Assignment.due_on)
-    dated, total = session.exec(select(func.count(due), func.count()).where(
-        Assignment.reviewer_id == reviewer.id)).one()
-    # Two sections, each in the order of the (reviewer_id, due_on, assigned_at) index.
-    found = paginate_sections(session, [
-        (dated, query.where(due.is_not(None)).order_by(
-            due, col(Assignment.assigned_at), col(Assignment.id))),
-        (total - dated, query.where(due.is_(None)).order_by(
-            col(Assignment.assigned_at), col(Assignment.id))),
-    ], page=page, per_page=per_page)
+    found = paginate(session, query.order_by(
+        submitted, case((due.is_(None), 1), else_=0), due, col(Assignment.assigned_at),
+        col(Assignment.id)), page=page, per_page=per_page,
+        count=select(func.count()).select_from(Assignment).where(*conditions))
     return replace(found, items=[QueueItem(*row) for row in found.items])
 
 

@@ -11,8 +11,10 @@ from ..i18n import _
 from ..models import Claim, Evidence
 from ..queries.claim_page import ReviewClaimPage, review_claim_page
 from ..queries.desk import (
+    QUEUE_FILTERS,
     next_open_claim,
     open_claims_to_pick_up,
+    queue_counts,
     reviewer_queue,
 )
 from ..queries.paging import page_number
@@ -52,11 +54,16 @@ guard_blueprint(bp, Role.REVIEWER)
 def queue():
     """My claims: to do, in progress, submitted; overdue ones flagged."""
     user = current_user()
-    items = reviewer_queue(db.session, user, page=page_number(request.args))
+    which = request.args.get("show")
+    which = which if which in QUEUE_FILTERS else None
+    today = date.today()
+    items = reviewer_queue(db.session, user, page=page_number(request.args), which=which,
+                           today=today)
     available = (open_claims_to_pick_up(db.session, user)
                  if get_setting(db.session, "allow_self_assign") else [])
-    return render_template("review/queue.html", items=items, today=date.today(),
-                           available=available)
+    return render_template("review/queue.html", items=items, today=today,
+                           available=available, which=which,
+                           counts=queue_counts(db.session, user, today=today))
 
 
 def _claim_for_me(claim_id: int) -> Claim:

@@ -97,3 +97,27 @@ def test_removing_a_source_asks_first(desk):  # noqa: F811
     assert removed.status_code == 302
     assert _get(desk.app, Evidence, id=evidence.id) == [] or _get(
         desk.app, Evidence, id=evidence.id)[0].removed_at is not None
+
+
+def test_my_claims_filters_open_submitted_and_overdue_open_work_first(desk):  # noqa: F811
+    _assign(desk, "first", desk.claims[:1], due="2020-01-01")  # long overdue
+    _assign(desk, "first", desk.claims[1:2])
+    assert _post(desk, "evidence", {**EVIDENCE}).status_code == 302
+    # The second claim's verdict is in (citing the reviewer's own source).
+    page = desk.first.get(f"/review/claims/{desk.claims[1]}").get_data(as_text=True)
+    assert desk.first.post(f"/review/claims/{desk.claims[1]}/review", data={
+        "csrf_token": csrf_token(page), **VERDICT, "action": "submit", **EVIDENCE,
+        "cite_new": "y"}).status_code == 302
+    page = desk.first.get("/review/").get_data(as_text=True)
+    assert "Open (1)" in page and "Submitted (1)" in page and "Overdue (1)" in page
+    overdue = desk.first.get("/review/?show=overdue").get_data(as_text=True)
+    assert 'aria-current="page">Overdue (1)' in overdue
+    assert overdue.count('href="/review/claims/') == 1
+    # Open work first, whatever the due dates: the submitted claim comes last.
+    shown = desk.first.get("/review/").get_data(as_text=True)
+    first, second = (shown.index(f'href="/review/claims/{c}"') for c in desk.claims[:2])
+    assert first < second
+    submitted = desk.first.get("/review/?show=submitted").get_data(as_text=True)
+    assert f'href="/review/claims/{desk.claims[1]}"' in submitted
+    assert f'href="/review/claims/{desk.claims[0]}"' not in submitted
+    assert desk.first.get("/review/?show=nonsense").status_code == 200
