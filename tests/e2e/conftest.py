@@ -128,3 +128,31 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def decided_article(app, editor, *, title: str, body: str, key: str = "mostly-true",
+                    summary: str = "Close to the official data.",
+                    publish: bool = False) -> tuple[int, str]:
+    """An article whose every claim is decided with the label `key` (and published, if
+    asked); returns its id and slug."""
+    from sqlmodel import select
+
+    from factcheck.extensions import db
+    from factcheck.models import Claim, Decision, RatingLabel, User
+    from factcheck.states import ClaimStatus
+    from factcheck.workflow.articles import import_article
+    from factcheck.workflow.publishing import publish_article
+
+    with app.app_context():
+        article = import_article(db.session, title=title, body=body, actor=None)
+        label = db.session.exec(select(RatingLabel).where(RatingLabel.key == key)).first()
+        for claim in db.session.exec(select(Claim).where(Claim.article_id == article.id)):
+            claim.status = ClaimStatus.DECIDED
+            db.session.add(Decision(claim_id=claim.id, editor_id=editor.id,
+                                    rating_id=label.id, summary=summary))
+        db.session.flush()
+        if publish:
+            publish_article(db.session, article=article,
+                            editor=db.session.get(User, editor.id), include_open=False)
+        db.session.commit()
+        return article.id, article.slug

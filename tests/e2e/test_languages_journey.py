@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import select
 
 from factcheck.extensions import db
 from factcheck.i18n import catalogue
-from factcheck.models import Claim, Decision, RatingLabel, User
-from factcheck.states import ClaimStatus, Role
+from factcheck.states import Role
 from factcheck.workflow.articles import import_article
-from factcheck.workflow.publishing import publish_article
 
 from ..helpers import PASSWORD
-from .conftest import TIMEOUT_MS
+from .conftest import TIMEOUT_MS, decided_article
 
 TEXT = ("Unemployment fell to 3.5 percent in October, the lowest rate since 2019.\n"
         "The council approved a budget of $4.2 million on Tuesday.")
@@ -29,22 +26,6 @@ WIDTHS = (1280, 360)
 
 def _dari(message: str) -> str:
     return catalogue("fa_AF").gettext(message)
-
-
-def _published(app, editor) -> tuple[int, str]:
-    with app.app_context():
-        article = import_article(db.session, title="Jobs and budget", body=TEXT, actor=None)
-        label = db.session.exec(select(RatingLabel).where(RatingLabel.key == "mostly-true")
-                                ).first()
-        for claim in db.session.exec(select(Claim).where(Claim.article_id == article.id)):
-            claim.status = ClaimStatus.DECIDED
-            db.session.add(Decision(claim_id=claim.id, editor_id=editor.id,
-                                    rating_id=label.id, summary="Close to the official data."))
-        db.session.flush()
-        publish_article(db.session, article=article, editor=db.session.get(User, editor.id),
-                        include_open=False)
-        db.session.commit()
-        return article.id, article.slug
 
 
 def _assert_mirrored_and_fits(page: Page, width: int) -> None:
@@ -61,7 +42,8 @@ def _assert_mirrored_and_fits(page: Page, width: int) -> None:
 def test_a_reader_switches_the_verdict_page_to_dari(browser: Browser, server_url, app,
                                                      make_user, width):
     editor = make_user(Role.EDITOR)
-    _article_id, slug = _published(app, editor)
+    _article_id, slug = decided_article(app, editor, title="Jobs and budget", body=TEXT,
+                                       publish=True)
     context = browser.new_context(base_url=server_url, viewport={"width": width, "height": 800})
     context.set_default_timeout(TIMEOUT_MS)
     try:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Browser, expect
-from sqlmodel import select
 
-from factcheck.extensions import db
-from factcheck.models import Claim, Decision, RatingLabel
-from factcheck.states import ClaimStatus, Role
-from factcheck.workflow.articles import import_article
+from factcheck.states import Role
 
 from ..helpers import PASSWORD
+from .conftest import decided_article
 
 TEXT = ("Unemployment fell to 3.5 percent in October, the lowest rate since 2019.\n"
         "The council approved a budget of $4.2 million on Tuesday.")
@@ -21,16 +18,7 @@ TEXT = ("Unemployment fell to 3.5 percent in October, the lowest rate since 2019
 def test_editor_publishes_and_a_reader_follows_a_highlight(browser: Browser, server_url, app,
                                                              make_user):
     editor = make_user(Role.EDITOR)
-    with app.app_context():
-        article = import_article(db.session, title="Jobs and budget", body=TEXT, actor=None)
-        label = db.session.exec(select(RatingLabel).where(RatingLabel.key == "mostly-true")
-                                ).first()
-        for claim in db.session.exec(select(Claim).where(Claim.article_id == article.id)):
-            claim.status = ClaimStatus.DECIDED
-            db.session.add(Decision(claim_id=claim.id, editor_id=editor.id,
-                                    rating_id=label.id, summary="Close to the official data."))
-        db.session.commit()
-        article_id, slug = article.id, article.slug
+    article_id, slug = decided_article(app, editor, title="Jobs and budget", body=TEXT)
 
     desk = browser.new_context(base_url=server_url).new_page()
     desk.goto("/login")
