@@ -6,6 +6,7 @@ import re
 
 from sqlmodel import col, select
 
+from factcheck.config import Defaults
 from factcheck.extensions import db
 from factcheck.models import AuditEvent, User
 from factcheck.states import Role
@@ -65,6 +66,18 @@ def test_admin_creates_a_user_with_a_password(app, client, login_as):
     user = _user(app, "eve@example.org")
     assert user.role == Role.EDITOR and user.password_hash.startswith("$argon2id$")
     assert login(app.test_client(), "eve@example.org", "eve's long passphrase").status_code == 302
+
+
+def test_passwords_are_hashed_at_the_owasp_cost_by_default(make_app, make_user):
+    # The suite hashes at 1 MiB to stay fast (conftest); a real installation must not.
+    app = make_app(ARGON2_MEMORY_COST_KIB=Defaults.ARGON2_MEMORY_COST_KIB)
+    admin = make_user(Role.ADMIN)
+    client = app.test_client()
+    login(client, admin.email)
+    post_form(client, "/admin/users/new", {
+        "display_name": "Eve Editor", "email": "eve@example.org", "role": "editor",
+        "password": "eve's long passphrase"})
+    assert _user(app, "eve@example.org").password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
 
 
 def test_duplicate_email_and_weak_password_are_refused_and_keep_the_input(app, client, login_as):
