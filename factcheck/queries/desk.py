@@ -171,6 +171,29 @@ def reviewer_queue(session: Session, reviewer: User, *, page: int = 1,
     return replace(found, items=[QueueItem(*row) for row in found.items])
 
 
+def queue_neighbours(session: Session, reviewer: User,
+                     claim: Claim) -> tuple[Claim | None, Claim | None]:
+    """The claims before and after `claim` in the reviewer's queue, in the order My claims
+    lists them (two queries; None at either end, or when the claim is not in the queue)."""
+    submitted = case((col(Review.status) == ReviewStatus.SUBMITTED, 1), else_=0)
+    due = col(Assignment.due_on)
+    ids = list(session.exec(
+        select(Assignment.claim_id)
+        .outerjoin(Review, (col(Review.claim_id) == Assignment.claim_id)
+                   & (col(Review.reviewer_id) == reviewer.id))
+        .where(Assignment.reviewer_id == reviewer.id)
+        .order_by(submitted, case((due.is_(None), 1), else_=0), due,
+                  col(Assignment.assigned_at), col(Assignment.id))).all())
+    if claim.id not in ids:
+        return None, None
+    at = ids.index(claim.id)
+    wanted = {"previous": ids[at - 1] if at > 0 else None,
+              "next": ids[at + 1] if at + 1 < len(ids) else None}
+    found = {c.id: c for c in session.exec(select(Claim).where(
+        col(Claim.id).in_([i for i in wanted.values() if i is not None]))).all()}
+    return found.get(wanted["previous"]), found.get(wanted["next"])
+
+
 def all_users(session: Session, *, page: int = 1, per_page: int = PER_PAGE) -> Page[User]:
     """A page of the accounts, administrators first, then by name (two queries)."""
     query = select(User).order_by(User.role, User.display_name, User.id)

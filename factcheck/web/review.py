@@ -15,6 +15,7 @@ from ..queries.desk import (
     next_open_claim,
     open_claims_to_pick_up,
     queue_counts,
+    queue_neighbours,
     reviewer_queue,
 )
 from ..queries.paging import page_number
@@ -114,6 +115,7 @@ def _workspace(claim: Claim, *, status: int = 200, **forms):
     forms.setdefault("comment_form", CommentForm())
     forms.setdefault("conflict_form", ConflictForm())
     forms["next_claim"] = next_open_claim(db.session, user, after=claim)
+    forms["previous_in_queue"], forms["next_in_queue"] = queue_neighbours(db.session, user, claim)
     return render_template("review/claim.html", page=page, **forms), status
 
 

@@ -121,3 +121,16 @@ def test_my_claims_filters_open_submitted_and_overdue_open_work_first(desk):  # 
     assert f'href="/review/claims/{desk.claims[1]}"' in submitted
     assert f'href="/review/claims/{desk.claims[0]}"' not in submitted
     assert desk.first.get("/review/?show=nonsense").status_code == 200
+
+
+def test_previous_and_next_follow_my_queue_order(desk):  # noqa: F811
+    _assign(desk, "first", desk.claims[1:2], due="2020-01-01")  # due first: first in the queue
+    _assign(desk, "first", desk.claims[:1])
+    first_in_queue, second_in_queue = desk.claims[1], desk.claims[0]
+    top = desk.first.get(f"/review/claims/{first_in_queue}").get_data(as_text=True)
+    assert f'href="/review/claims/{second_in_queue}" rel="next"' in top
+    assert 'rel="prev"' not in top
+    assert "Keyboard shortcuts" in top
+    bottom = desk.first.get(f"/review/claims/{second_in_queue}").get_data(as_text=True)
+    assert f'href="/review/claims/{first_in_queue}" rel="prev"' in bottom
+    assert 'rel="next"' not in bottom
