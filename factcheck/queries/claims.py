@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from ..models import AuditEvent, Claim, Comment, Decision, Evidence, User
+from ..models import AuditEvent, Claim, Comment, Decision, Evidence, RatingLabel, RatingScale, User
 
 # The order of an article's claims, everywhere: the id breaks ties so that a page of the
 # board and the position computed for a claim always agree.
@@ -51,3 +51,22 @@ def claim_history(session: Session, claim: Claim) -> list[tuple[AuditEvent, User
 def claim_decision(session: Session, claim: Claim) -> Decision | None:
     """The editor's decision on `claim`, if there is one."""
     return session.exec(select(Decision).where(Decision.claim_id == claim.id)).first()
+
+
+def users_by_id(session: Session, ids: set[int]) -> dict[int, User]:
+    """The accounts with these ids (one query; none asked, none run)."""
+    if not ids:
+        return {}
+    return {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
+
+
+def rating_names(session: Session, keys: set[str | None]) -> dict[str, str]:
+    """The display name of each rating key, the active scale's name winning (one query)."""
+    keys = {key for key in keys if key}
+    if not keys:
+        return {}
+    rows = session.exec(select(RatingLabel.key, RatingLabel.name, RatingScale.is_active)
+                        .join(RatingScale, col(RatingScale.id) == RatingLabel.scale_id)
+                        .where(col(RatingLabel.key).in_(keys))
+                        .order_by(col(RatingScale.is_active), col(RatingScale.id))).all()
+    return {key: name for key, name, _active in rows}

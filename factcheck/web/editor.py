@@ -73,6 +73,7 @@ from .forms import (
     SendBackForm,
     rating_choices,
 )
+from .history import history_lines
 from .steps import get_or_404, posted_version, record_seen, view_step
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -569,7 +570,8 @@ def _decision_page(claim_found: Claim, status: int = 200, *, refresh_version: bo
         form.version.data = page.decision_version
     send_back_form = forms.pop("send_back_form", None) or SendBackForm()
     return render_template("editor/decide.html", page=page, decision_form=form,
-                           send_back_form=send_back_form), status
+                           send_back_form=send_back_form,
+                           history=history_lines(db.session, page.history)), status
 
 
 @bp.route("/claims/<int:claim_id>/decide", methods=["GET", "POST"])

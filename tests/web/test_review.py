@@ -507,3 +507,33 @@ def test_a_second_editor_deciding_meanwhile_gets_a_conflict_not_an_overwrite(des
     assert "Theirs." in html and "Mine." in html
     [decision] = _get(desk.app, Decision)
     assert decision.summary == "Theirs."
+
+
+def test_the_history_reads_as_sentences_and_keeps_ratings_blind(desk):
+    claim_id = desk.claims[0]
+    _assign(desk, "first", due="2031-05-04")
+    _assign(desk, "second")
+    assert _add_evidence(desk.first, claim_id).status_code == 302
+    assert _review(desk.first, claim_id, rating="false").status_code == 302
+    page = desk.editor.get(f"/editor/claims/{claim_id}/decide").get_data(as_text=True)
+    history = page[page.index('id="history-heading"'):]
+    assert "Eda Editor assigned the claim to Rui First, due May 4, 2031." in history
+    assert "Eda Editor assigned the claim to Sam Second." in history
+    assert "· claim.assign" not in history and "· evidence.add" not in history
+    assert "Rui First added a source: https://" in history
+    # A reviewer's verdict is told, never its rating: only the editor's decision names one.
+    assert "Rui First submitted a verdict." in history
+    assert "False" not in history
+    assert _review(desk.second, claim_id, rating="false").status_code == 302
+    assert post_form(desk.editor, f"/editor/claims/{claim_id}/decide",
+                     {"rating": "mostly-true", "summary": "Close.", "version": 0}
+                     ).status_code == 302
+    page = desk.editor.get(f"/editor/claims/{claim_id}/decide").get_data(as_text=True)
+    history = page[page.index('id="history-heading"'):]
+    assert "Eda Editor decided the verdict: Mostly true." in history
+    other = desk.claims[1]
+    assert post_form(desk.editor, f"/editor/claims/{other}/dismiss",
+                     {"version": _claim(desk.app, other).version, "reason": "Opinion"},
+                     page=f"/editor/articles/{desk.article_id}").status_code == 302
+    page = desk.editor.get(f"/editor/claims/{other}/decide").get_data(as_text=True)
+    assert "Eda Editor changed the status from Selected to Dismissed: Opinion" in page
