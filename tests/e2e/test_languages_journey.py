@@ -8,6 +8,8 @@ and nothing may overflow a 360 px screen.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -64,6 +66,13 @@ def test_a_reader_switches_the_verdict_page_to_dari(browser: Browser, server_url
         for box in reader.locator(".summary").evaluate_all(
                 "els => els.map(e => e.getBoundingClientRect().toJSON())"):
             assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, box
+        # Each label is page-sized text beside its bar, never under it; counts in Persian.
+        for row in reader.locator("ul.chart li").all():
+            label, bar = row.locator(".chart-label"), row.locator(".chart-bar")
+            assert float(label.evaluate("e => getComputedStyle(e).fontSize")[:-2]) >= 14
+            label_box, bar_box = label.bounding_box(), bar.bounding_box()
+            assert label_box["x"] >= bar_box["x"] + bar_box["width"], (label_box, bar_box)
+            expect(row.locator(".chart-n")).to_have_text(re.compile("^[\u06f0-\u06f9]+$"))
         # Dates are written in Persian digits.
         expect(reader.locator("article.check time").first).to_contain_text("۲۰")
         # Back to English from the same footer.

@@ -171,7 +171,7 @@ def test_the_public_claimant_page_shows_published_checks_only(app, client, publi
     assert "<h1><bdi>Helen Okafor</bdi></h1>" in html and "2 checked claims" in html
     assert f'href="/checks/{published["slug"]}#claim-1"' in html
     assert f'href="/checks/{published["slug"]}#claim-2"' in html
-    assert '<svg class="chart" role="img"' in html
+    assert '<ul class="chart" aria-label="Verdicts">' in html
     assert re.search(r'<ul class="counts verdict-counts"><li>True: 1</li><li>False: 1</li>',
                      html) or "<li>False: 1</li><li>True: 1</li>" in html
     # Nothing of unpublished work: the draft's claim, decided but never published.

@@ -97,7 +97,7 @@ def test_reader_sees_summary_highlighted_article_and_claim_cards(app, checked):
     assert response.status_code == 200
     assert "Jobs &lt;b&gt;report&lt;/b&gt;" in html  # escaped title
     assert "2 claims checked" in html and "1 more is still being checked" in html
-    assert '<svg class="chart" role="img"' in html and "<title id=\"chart-title\">" in html
+    assert '<ul class="chart" aria-label="Verdicts">' in html
     for number in (1, 2, 3):
         assert f'id="claim-{number}"' in html and f'href="#claim-{number}"' in html
     assert "✔ True" in html and "? Unverifiable" in html  # symbol and text, not colour alone

@@ -423,11 +423,11 @@ def _front_page_bars(html: str, slug: str) -> list[tuple[str, str, str, str]]:
 
 def _verdict_page_bars(html: str) -> list[tuple[str, str, str, str]]:
     """(label, claims, width, colour) of each bar of the verdict page's chart."""
-    start = html.index('<svg class="chart"')
-    chart = html[start:html.index("</svg>", start)]
-    rows = re.findall(r'<text x="0" [^>]*>([^<]+)</text>\s*<g [^>]*><rect [^>]*'
-                      r'width="([\d.]+)" fill="(#[0-9a-fA-F]{6})"></rect></g>\s*'
-                      r'<text [^>]*>(\d+)</text>', chart)
+    start = html.index('<ul class="chart"')
+    chart = html[start:html.index("</ul>", start)]
+    rows = re.findall(r'<span class="chart-label">([^<]+)</span>\s*<svg class="chart-bar"[^>]*>'
+                      r'<rect [^>]*width="([\d.]+)" fill="(#[0-9a-fA-F]{6})"></rect></svg>\s*'
+                      r'<span class="chart-n">(\d+)</span>', chart)
     assert len(rows) == chart.count("<rect"), chart
     return [(label, n, width, colour) for label, width, colour, n in rows]
 
