@@ -72,7 +72,7 @@ def _new_password_fields():
     password = PasswordField(
         _("New password"),
         validators=[DataRequired(), Length(max=1024)],
-        description=_("At least 12 characters. A passphrase of several words works well."),
+        description=_l("At least 12 characters. A passphrase of several words works well."),
     )
     confirm = PasswordField(
         _("Repeat the new password"),

@@ -143,12 +143,14 @@ def format_moment(value: datetime | None, seconds: bool = False) -> str:
     return local_digits(f"{day} {clock} UTC", code)
 
 
-def format_number(value: int | float | None) -> str:
-    """A number with the current locale's separators and digits."""
+def format_number(value: int | float | None, decimals: int | None = None) -> str:
+    """A number with the current locale's separators and digits (and exactly `decimals`
+    decimal places when given)."""
     if value is None:
         return ""
     code = current_locale()
-    return local_digits(babel_numbers.format_decimal(value, locale=code), code)
+    pattern = f"#,##0.{'0' * decimals}" if decimals else None
+    return local_digits(babel_numbers.format_decimal(value, format=pattern, locale=code), code)
 
 
 @bp.route("/language/<code>")

@@ -8,6 +8,7 @@ sent must give no error in the Nu Html Checker (all pages in one `java` run).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -205,6 +206,14 @@ def _long_article(app, desk: Desk) -> int:
         return article.id
 
 
+# Where the interface itself writes a number (counts, badges, scores, claim numbers, dates):
+# in Dari each must be in Persian digits. Quoted article text and addresses keep their own.
+NUMBERS = ", ".join((
+    ".count-badge", ".chart-n", "ul.counts li", ".score", "h2 .muted", "td.num", "time",
+    ".public-claim h3 .muted", ".claim-card .claim-head > strong", "#claim-counts",
+    "dl.counts dd"))
+
+
 class Checker:
     """Opens pages in Chromium, runs axe-core on each, keeps the served HTML for vnu."""
 
@@ -217,6 +226,7 @@ class Checker:
         self.contexts = []
         self.sources: dict[Path, str] = {}  # saved HTML file -> page name
         self.violations: dict[str, list[dict]] = {}
+        self.latin_digits: list[str] = []  # numbers the interface wrote in Latin digits
 
     def visitor(self, email: str | None = None, **options) -> Page:
         """A new browser context (axe needs its script past the CSP), signed in as `email`."""
@@ -251,6 +261,10 @@ class Checker:
             f"{name}: {path} answered {response and response.status}, expected {status}")
         if heading and self.language == "en":  # what the page says; the Dari walk checks
             expect(page.get_by_role("heading", level=1)).to_contain_text(heading)  # quality
+        if self.language != "en":
+            for text in page.locator(NUMBERS).all_inner_texts():
+                if re.search(r"[0-9]", text):
+                    self.latin_digits.append(f"{name} ({path}): {text.strip()[:80]!r}")
         page.add_script_tag(path=str(self.axe_script))
         found = page.evaluate(AXE_RUN, WCAG_TAGS)
         if found:
@@ -448,6 +462,9 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
         problems.append("Forms without their one-time token:\n  " + "\n  ".join(untokened))
     if vnu_errors:
         problems.append("The Nu Html Checker found errors:\n  " + "\n  ".join(vnu_errors))
+    if checker.latin_digits:
+        problems.append("Numbers in Latin digits on a Dari page:\n  "
+                        + "\n  ".join(checker.latin_digits))
     assert not problems, "\n\n".join(problems)
 
 
