@@ -109,6 +109,10 @@ class Defaults:
     REMINDERS_HOUR = 7
 
 
+# Daily jobs start at these hours (UTC); a wrong value would silently never run them.
+_HOUR_SETTINGS = ("REMINDERS_HOUR", "MAIL_DIGEST_HOUR")
+
+
 def load_config(app: Flask, test_config: dict | None) -> None:
     """Apply the configuration layers in order, then fill in derived values."""
     app.config.from_object(Defaults)
@@ -127,6 +131,13 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         # Refused here, not only by `factcheck serve`: `run`, `demo` and a bare gunicorn
         # would otherwise start and answer 500 to every request that needs a session.
         raise ConfigurationError(_("Refusing to start: {problem}", problem=problem))
+    for name in _HOUR_SETTINGS:
+        hour = app.config.get(name)
+        # bool is an int too; FACTCHECK_REMINDERS_HOUR=true must not mean 1 o'clock.
+        if not isinstance(hour, int) or isinstance(hour, bool) or not 0 <= hour <= 23:
+            raise ConfigurationError(_(
+                "Refusing to start: {name} must be an hour of the day from 0 to 23 (UTC), "
+                "not {value}.", name=name, value=repr(hour)))
     hosts = app.config.get("TRUSTED_HOSTS")
     if isinstance(hosts, str):  # FACTCHECK_TRUSTED_HOSTS="a.example, b.example"
         app.config["TRUSTED_HOSTS"] = [h for h in re.split(r"[\s,]+", hosts) if h]

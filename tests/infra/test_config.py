@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import stat
 
+import pytest
+
 from factcheck import create_app
+from factcheck.config import ConfigurationError
 from factcheck.extensions import db
 
 
@@ -87,3 +90,21 @@ def test_the_password_policy_comes_from_the_app_that_was_built(make_app):
     accepted = runner.invoke(cli, ["create-user", "long@example.org", "--role", "editor",
                                    "--password-stdin"], input="violet-lantern-42x-harbour\n")
     assert accepted.exit_code == 0, accepted.output
+
+
+@pytest.mark.parametrize("value", ["24", "-1", '"seven"', "true", "7.5"])
+def test_a_daily_job_hour_outside_the_day_refuses_to_start(monkeypatch, tmp_path, value):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    monkeypatch.setenv("FACTCHECK_REMINDERS_HOUR", value)
+    with pytest.raises(ConfigurationError, match="REMINDERS_HOUR must be an hour of the day"):
+        _app(monkeypatch, instance)
+
+
+def test_daily_job_hours_from_the_environment_are_numbers(monkeypatch, tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    monkeypatch.setenv("FACTCHECK_MAIL_DIGEST_HOUR", "0")
+    monkeypatch.setenv("FACTCHECK_REMINDERS_HOUR", "23")
+    app = _app(monkeypatch, instance)
+    assert (app.config["MAIL_DIGEST_HOUR"], app.config["REMINDERS_HOUR"]) == (0, 23)
