@@ -653,7 +653,8 @@ def attention():
     """Needs my attention: claims ready to decide, overdue reviews, claims sent back, new
     reader reports."""
     return render_template("editor/attention.html",
-                           page=attention_page(db.session, today=utcnow().date()))
+                           page=attention_page(db.session, viewer=current_user(),
+                                               today=utcnow().date()))
 
 
 @bp.route("/reports")

@@ -56,7 +56,8 @@ def attention_badge() -> int | None:
         return None
     if "attention" not in g:
         try:
-            g.attention = attention_counts(db.session, today=utcnow().date()).total
+            g.attention = attention_counts(db.session, viewer=user,
+                                           today=utcnow().date()).total
         except SQLAlchemyError:
             current_app.logger.warning("editor's attention not counted", exc_info=True)
             g.attention = None

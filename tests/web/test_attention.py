@@ -65,3 +65,23 @@ def test_the_badge_costs_the_same_whatever_waits(desk):  # noqa: F811
     with count_queries(desk.app) as busy:
         desk.editor.get("/editor/")
     assert len(busy) == len(empty)
+
+
+def test_claims_an_editor_may_not_decide_are_not_counted_for_them(desk):  # noqa: F811
+    claim_id = desk.claims[0]
+    _assign(desk, "first", [claim_id])
+    _assign(desk, "second", [claim_id])
+    assert _add_evidence(desk.first, claim_id).status_code == 302
+    for client in (desk.first, desk.second):
+        assert _review(client, claim_id).status_code == 302
+    other = desk.client("editor2")
+    assert _badge(other.get("/editor/").get_data(as_text=True)) == 1
+    # Recused from the article: the claim is neither counted nor listed for them...
+    assert post_form(other, f"/review/claims/{claim_id}/conflict",
+                     {"whole_article": "y", "reason": "My sister wrote it."}).status_code == 302
+    assert _badge(other.get("/editor/").get_data(as_text=True)) is None
+    page = other.get("/editor/attention").get_data(as_text=True)
+    assert "1 claim ready to decide" not in page
+    assert f"/editor/claims/{claim_id}/decide" not in page
+    # ...while the editor who may decide it still sees it.
+    assert _badge(desk.editor.get("/editor/").get_data(as_text=True)) == 1
