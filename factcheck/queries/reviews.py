@@ -70,6 +70,13 @@ def is_recused(session: Session, *, claim: Claim, reviewer: User) -> bool:
     return session.exec(query).first() is not None
 
 
+def is_recused_from_article(session: Session, *, article_id: int, user: User) -> bool:
+    """Whether `user` declared a conflict on the whole article."""
+    return session.exec(select(ConflictDeclaration.id).where(
+        ConflictDeclaration.reviewer_id == user.id,
+        ConflictDeclaration.article_id == article_id)).first() is not None
+
+
 def recused_among(session: Session, *, claim: Claim, user_ids: set[int]) -> set[int]:
     """Which of `user_ids` declared a conflict on the claim or its article (one query)."""
     if not user_ids:

@@ -469,6 +469,8 @@ def assign(article_id: int):
                                     "{n} candidates were selected first.", selected)
                      if selected else ""), "success")
             return redirect(_board_url(article_id, _posted_page(), kept=form))
+        if step.status == 403:  # recused from a ticked claim
+            return _render_board(found, 403, assign_form=form)
     return _render_board(found, 422, assign_form=form)
 
 

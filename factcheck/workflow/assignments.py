@@ -101,6 +101,9 @@ def assign_claims(
         raise WorkflowError(_("Choose at least one claim to assign."), field="claims")
     added = 0
     for claim in claims:
+        if is_recused(session, claim=claim, reviewer=actor):  # nor may a recused editor
+            raise WorkflowError(_("You declared a conflict of interest on this claim, so you "
+                                  "are recused from it."), code="forbidden")
         _check_assignable(session, claim, reviewer)
         if is_assigned(session, claim=claim, user=reviewer):
             continue

@@ -34,6 +34,7 @@ from ..models import (
     Review,
     User,
 )
+from ..queries.reviews import is_recused_from_article
 from ..queries.settings import get_setting
 from ..states import (
     IN_PROGRESS,
@@ -206,6 +207,12 @@ def record_corrections(session: Session, *, claim: Claim, editor: User, note: st
     return corrections
 
 
+def _require_not_recused(session: Session, *, article: Article, editor: User) -> None:
+    if is_recused_from_article(session, article_id=article.id, user=editor):
+        raise WorkflowError(_("You declared a conflict of interest on this article, so "
+                              "another editor must publish or withdraw it."), code="forbidden")
+
+
 def publish_article(
     session: Session, *, article: Article, editor: User, include_open: bool,
     reason: str = "publish",
@@ -213,6 +220,7 @@ def publish_article(
     """Publish (or republish) the check; open claims only with `include_open`."""
     if not editor.role.at_least(Role.EDITOR):
         raise WorkflowError(_("Only editors publish."), code="forbidden")
+    _require_not_recused(session, article=article, editor=editor)
     if article.status not in PUBLISHABLE:
         raise WorkflowError(_("This article cannot be published."), code="conflict")
     claims = list(session.exec(select(Claim).where(Claim.article_id == article.id)).all())
@@ -265,6 +273,7 @@ def publish_article(
 
 def unpublish_article(session: Session, *, article: Article, editor: User) -> None:
     """Withdraw the check from public view (its address then answers 410 Gone)."""
+    _require_not_recused(session, article=article, editor=editor)
     if article.status != ArticleStatus.PUBLISHED:
         raise WorkflowError(_("This check is not published."), code="conflict")
     now = utcnow()

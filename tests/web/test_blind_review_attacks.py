@@ -17,6 +17,7 @@ from factcheck.models import (
     ClaimParticipant,
     Evidence,
     EvidenceVersion,
+    Publication,
     Review,
     ReviewEvidence,
     ReviewVersion,
@@ -264,6 +265,17 @@ def test_a_recused_editor_reaches_nothing_of_the_claim(desk):
         response = desk["editor"].api(method, path, body)
         assert response.status_code == 403, path
         assert "SECRET-R2" not in response.get_data(as_text=True)
+    # Nor assign the claim, nor publish or withdraw the article (web and API alike).
+    article_id = desk.claim().article_id
+    assert desk.assign("editor2").status_code == 403
+    assert desk["editor"].post(f"/editor/articles/{article_id}/assign", {
+        "claims": claim, "reviewer": desk["editor2"].user.id}).status_code == 403
+    refused = desk["editor"].post(f"/editor/articles/{article_id}/publish",
+                                  {"include_open": "y"}, follow_redirects=True)
+    assert "another editor must publish or withdraw it" in refused.get_data(as_text=True)
+    assert rows(desk.app, Publication) == []
+    assert desk["editor"].api("POST", f"/articles/{article_id}/publish",
+                              {"include_open": True}).status_code == 403
     assert len(rows(desk.app, Evidence)) == 1 and rows(desk.app, Evidence)[0].removed_at is None
     page = desk["decider"].page(f"/editor/claims/{claim}/decide")[1]
     assert "Recused (conflict of interest):" in page and "Eda Editor" in page

@@ -43,8 +43,9 @@ def open_link(desk: Desk, name: str, item: dict) -> tuple[str, int]:
     return location, landed.status_code
 
 
-def submit_both(desk: Desk) -> None:
-    assert desk.assign("r1").status_code == 201 and desk.assign("r2").status_code == 201
+def submit_both(desk: Desk, *, assign: bool = True) -> None:
+    if assign:
+        assert desk.assign("r1").status_code == 201 and desk.assign("r2").status_code == 201
     source = desk.evidence("r2", "october")
     assert desk.submit("r2", "Rationale two.", [source]).status_code == 201
     assert desk.submit("r1", "Rationale one.", [source], rating="true").status_code == 201
@@ -129,10 +130,12 @@ def test_ready_for_decision_tells_the_articles_editor(desk):
 
 
 def test_ready_for_decision_goes_to_every_editor_when_the_articles_editor_is_recused(desk):
+    assert desk.assign("r1").status_code == 201 and desk.assign("r2").status_code == 201
     conflict = desk["editor"].post(f"/review/claims/{desk.claim_id}/conflict",
                                    {"reason": "My brother wrote it.", "whole_article": "y"})
     assert conflict.status_code == 302
-    submit_both(desk)
+    assert desk.assign("editor2").status_code == 403  # recused: assigns no more
+    submit_both(desk, assign=False)
     assert "ready_for_decision" not in kinds(desk, "editor")
     for name in ("decider", "editor2"):
         assert kinds(desk, name) == ["ready_for_decision"]
