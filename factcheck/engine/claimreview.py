@@ -18,11 +18,19 @@ def short_claim(text: str, limit: int = CLAIM_REVIEWED_MAX) -> str:
     return cut + "…"
 
 
+def verdict_name(claim: SnapshotClaim) -> str:
+    """The verdict's name: its label's, or on a conclusion-only scale the conclusion's
+    first sentence (which names the verdict)."""
+    if claim.rating is not None:
+        return claim.rating.name
+    first = claim.summary.split(". ")[0].strip().rstrip(".")
+    return short_claim(first, 100)
+
+
 def _rating(claim: SnapshotClaim) -> dict[str, Any]:
     label = claim.rating
-    if label is None:  # conclusion-only scale: the conclusion's first sentence names the verdict
-        first = claim.summary.split(". ")[0].strip().rstrip(".")
-        return {"@type": "Rating", "alternateName": short_claim(first, 100)}
+    if label is None:
+        return {"@type": "Rating", "alternateName": verdict_name(claim)}
     rating: dict[str, Any] = {"@type": "Rating", "alternateName": label.name}
     ordinal = (label.value is not None and label.worst is not None
                and label.best is not None and 1 <= label.worst < label.best)
@@ -49,27 +57,32 @@ def _item_reviewed(claim: SnapshotClaim, article: SnapshotArticle) -> dict[str, 
     return item
 
 
+def claim_review(snapshot: Snapshot, claim: SnapshotClaim, *, url: str, published: str,
+                 modified: str | None, organisation: Organisation) -> dict[str, Any]:
+    """The ClaimReview of one decided claim, at `url` (an address that shows the claim and
+    its verdict: the verdict page's anchor of the claim, or the claim's own page)."""
+    author: dict[str, Any] = {"@type": "Organization", "name": organisation.name,
+                              "url": organisation.url}
+    if organisation.logo:
+        author["logo"] = {"@type": "ImageObject", "url": organisation.logo}
+    review: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": url,
+        "claimReviewed": short_claim(claim.text),
+        "author": author,
+        "datePublished": published,
+        "reviewRating": _rating(claim),
+        "itemReviewed": _item_reviewed(claim, snapshot.article),
+    }
+    if modified:
+        review["dateModified"] = modified
+    return review
+
+
 def claim_reviews(snapshot: Snapshot, *, page_url: str, published: str,
                   modified: str | None, organisation: Organisation) -> list[dict[str, Any]]:
     """One ClaimReview per decided claim; matches what the page shows readers."""
-    author = {"@type": "Organization", "name": organisation.name, "url": organisation.url}
-    if organisation.logo:
-        author["logo"] = {"@type": "ImageObject", "url": organisation.logo}
-    reviews = []
-    for claim in snapshot.claims:
-        if not claim.decided:
-            continue
-        review: dict[str, Any] = {
-            "@context": "https://schema.org",
-            "@type": "ClaimReview",
-            "url": f"{page_url}#claim-{claim.number}",
-            "claimReviewed": short_claim(claim.text),
-            "author": author,
-            "datePublished": published,
-            "reviewRating": _rating(claim),
-            "itemReviewed": _item_reviewed(claim, snapshot.article),
-        }
-        if modified:
-            review["dateModified"] = modified
-        reviews.append(review)
-    return reviews
+    return [claim_review(snapshot, claim, url=f"{page_url}#claim-{claim.number}",
+                         published=published, modified=modified, organisation=organisation)
+            for claim in snapshot.claims if claim.decided]

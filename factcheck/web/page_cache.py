@@ -5,8 +5,7 @@ and rendered pages shared by all workers through the database.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 
 from flask import current_app
@@ -55,14 +54,16 @@ def forget_checks(slugs: set[str]) -> None:
 
 @lru_cache(maxsize=256)
 def rendered_page(slug: str, etag: str, url_root: str, database: str, publication_id: int,
-                  render: Callable[[Snapshot, Publication, datetime], str]) -> bytes:
+                  render: Callable[..., str], *args: Hashable, page: str = "check") -> bytes:
     """The rendered page of one published version: from this worker's memory, else from
     the cache shared by all workers in the database, else rendered and stored there.
 
-    Every argument is part of the key: the etag changes with every publication and
-    correction, so a stale page is never served and nothing needs invalidating.
+    `render(snapshot, publication, modified, *args)` renders `page` of the check ("check"
+    for the verdict page, "claim-3" for its third claim's page). Every argument is part of
+    the key: the etag changes with every publication and correction, so a stale page is
+    never served and nothing needs invalidating.
     """
-    key = f"check:{slug}|{etag}|{url_root}"[:300]
+    key = f"{page}:{slug}|{etag}|{url_root}"[:300]
     shared = db.session.get(PageCache, key)
     if shared is not None:
         return shared.body
@@ -70,8 +71,8 @@ def rendered_page(slug: str, etag: str, url_root: str, database: str, publicatio
     article = db.session.get(Article, publication.article_id)
     modified = article.last_corrected_at or publication.published_at
     snapshot = Snapshot.from_json(publication.snapshot)
-    body = render(snapshot, publication, modified).encode()  # encoded once
-    _share(key, f"check:{slug}|", body)
+    body = render(snapshot, publication, modified, *args).encode()  # encoded once
+    _share(key, f"{page}:{slug}|", body)
     return body
 
 

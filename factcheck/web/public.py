@@ -1,9 +1,13 @@
-"""What readers see, without an account: the verdict page of a published check."""
+"""What readers see, without an account: the verdict page of a published check, each
+checked claim's own page and its share card (an image for social media)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -16,12 +20,14 @@ from flask import (
     url_for,
 )
 
-from ..engine.claimreview import claim_reviews
+from ..engine.cards import HEIGHT, WIDTH, Card, render_card
+from ..engine.claimreview import claim_review, claim_reviews, short_claim, verdict_name
 from ..engine.highlight import segments
-from ..engine.snapshot import Snapshot
+from ..engine.snapshot import Snapshot, SnapshotClaim
 from ..extensions import db
 from ..i18n import _, current_locale
-from ..infra.links import check_url, home_url
+from ..infra.links import absolute_url, check_url, home_url
+from ..markdown import render_markdown
 from ..models import Publication
 from ..queries.desk import public_corrections
 from ..queries.paging import page_number
@@ -29,6 +35,7 @@ from ..queries.publications import live_publication
 from ..workflow.reports import submit_report
 from .access import current_user
 from .forms import ReaderReportForm
+from .locale import text_direction_of
 from .page_cache import publication_stamp, rendered_page
 from .steps import view_step
 
@@ -37,29 +44,44 @@ bp = Blueprint("public", __name__)
 MAX_AGE = 300  # seconds readers' browsers and proxies may reuse a verdict page
 
 
-@bp.route("/checks/<slug>")
-def check(slug: str):
-    """The verdict page: summary, the article with its claims highlighted, claim cards."""
+FONTS = Path(str(resources.files("factcheck.data").joinpath("fonts")))  # bundled, never system
+
+
+def _live_version(slug: str) -> tuple[int, datetime]:
+    """(live publication id, last change) of the check, or 404 (never published) / 410
+    (withdrawn), from the publication stamp alone."""
     stamp = publication_stamp(slug)
     if stamp is None:
         abort(404)
     _article_id, first_published, corrected, publication_id, published_at = stamp
     if publication_id is None:
         abort(410 if first_published else 404)
-    modified = corrected or published_at
-    etag = (f"check-{publication_id}-{int(modified.timestamp() * 1_000_000)}"
-            f"-{current_locale()}")  # one page per interface language
-    # Answer a conditional request before loading or rendering anything more.
+    return publication_id, corrected or published_at
+
+
+def _etag(kind: str, publication_id: int, modified: datetime) -> str:
+    # One version per publication, correction and interface language.
+    return f"{kind}-{publication_id}-{int(modified.timestamp() * 1_000_000)}-{current_locale()}"
+
+
+def _public_page(slug: str, etag: str, modified: datetime, publication_id: int,
+                 render, *args, page: str = "check"):
+    """A published page: 304 for a conditional request before anything is loaded, the
+    cached rendering for readers, a fresh one for signed-in staff (their own navigation)."""
     if request.if_none_match.contains(etag):
         response = make_response("", 304)
     elif current_user() is None:
         response = make_response(rendered_page(
             slug, etag, request.url_root, current_app.config["DATABASE_URL"], publication_id,
-            _render))
-    else:  # signed-in staff see their own navigation; do not cache that page
+            render, *args, page=page))
+    else:
         publication = db.session.get(Publication, publication_id)
-        response = make_response(_render(Snapshot.from_json(publication.snapshot),
-                                          publication, modified))
+        response = make_response(render(Snapshot.from_json(publication.snapshot),
+                                        publication, modified, *args))
+    return _public_caching(response, etag, modified)
+
+
+def _public_caching(response, etag: str, modified: datetime):
     response.set_etag(etag)
     response.last_modified = modified
     response.cache_control.public = True
@@ -67,23 +89,133 @@ def check(slug: str):
     return response
 
 
+@bp.route("/checks/<slug>")
+def check(slug: str):
+    """The verdict page: summary, the article with its claims highlighted, claim cards."""
+    publication_id, modified = _live_version(slug)
+    return _public_page(slug, _etag("check", publication_id, modified), modified,
+                        publication_id, _render)
+
+
+def _organisation(snapshot: Snapshot):
+    # No url configured means this site, on the page as in the markup.
+    return replace(snapshot.organisation, url=snapshot.organisation.url or home_url())
+
+
+def _dates(publication: Publication, modified: datetime) -> dict[str, str | None]:
+    return {"published": publication.published_at.date().isoformat(),
+            "modified": (modified.date().isoformat()
+                         if modified != publication.published_at else None)}
+
+
 def _render(snapshot: Snapshot, publication: Publication, modified: datetime) -> str:
     page_url = check_url(snapshot.article.slug)
-    # No url configured means this site, on the page as in the markup.
-    organisation = replace(snapshot.organisation,
-                           url=snapshot.organisation.url or home_url())
+    organisation = _organisation(snapshot)
     claims = snapshot.claims
-    markup = claim_reviews(
-        snapshot, page_url=page_url, published=publication.published_at.date().isoformat(),
-        modified=modified.date().isoformat() if modified != publication.published_at else None,
-        organisation=organisation)
+    markup = claim_reviews(snapshot, page_url=page_url, organisation=organisation,
+                           **_dates(publication, modified))
     colours = {c.rating.name: c.rating.colour for c in claims if c.rating}
+    # The page's image on social media: the share card of its first decided claim.
+    first = next((c for c in claims if c.decided), None)
     return render_template(
         "public/check.html", snapshot=snapshot, article=snapshot.article, claims=claims,
         segments=segments(snapshot.article.body, claims), page_url=page_url,
         publication=publication, modified=modified, claim_reviews=markup,
         organisation=organisation, colours=colours,
+        card=_share_card(snapshot, first) if first else None,
     )
+
+
+@dataclass(frozen=True)
+class ShareCard:
+    """The share card image of a claim, as a page's Open Graph and Twitter meta give it."""
+
+    url: str  # absolute
+    src: str  # on this site, for the page's own <img>
+    alt: str
+    width: int = WIDTH
+    height: int = HEIGHT
+
+
+def _share_card(snapshot: Snapshot, claim: SnapshotClaim) -> ShareCard:
+    where = {"slug": snapshot.article.slug, "n": claim.number}
+    return ShareCard(
+        url=absolute_url("public.claim_card", **where),
+        src=url_for("public.claim_card", **where),
+        alt=_("{org} checked the claim “{claim}”. {verdict}",
+              org=snapshot.organisation.name, claim=short_claim(claim.text, 200),
+              verdict=_card_verdict(claim)))
+
+
+def _card_verdict(claim: SnapshotClaim) -> str:
+    """The verdict as the card's band shows it: "Verdict: ✔ True"."""
+    label = claim.rating
+    name = f"{label.symbol} {label.name}".strip() if label else verdict_name(claim)
+    return f"{_('Verdict:')} {name}"
+
+
+def _decided_claim(snapshot: Snapshot, n: int) -> SnapshotClaim:
+    """Claim `n` of the published check, if it was published with a verdict; else 404."""
+    claim = next((c for c in snapshot.claims if c.number == n), None)
+    if claim is None or not claim.decided:  # unknown, or listed as still being checked
+        abort(404)
+    return claim
+
+
+@bp.route("/checks/<slug>/claims/<int:n>")
+def claim(slug: str, n: int):
+    """A checked claim's own page (its permalink): the claim, its verdict, conclusion,
+    reasoning, evidence and corrections, with its own ClaimReview and share card."""
+    publication_id, modified = _live_version(slug)
+    return _public_page(slug, _etag(f"claim-{n}", publication_id, modified), modified,
+                        publication_id, _render_claim, n, page=f"claim-{n}")
+
+
+def _render_claim(snapshot: Snapshot, publication: Publication, modified: datetime,
+                  n: int) -> str:
+    claim = _decided_claim(snapshot, n)
+    article = snapshot.article
+    claim_url = absolute_url("public.claim", slug=article.slug, n=n)
+    organisation = _organisation(snapshot)
+    conclusion = render_markdown(claim.summary).striptags()
+    return render_template(
+        "public/claim.html", snapshot=snapshot, article=article, claim=claim,
+        claim_title=short_claim(claim.text), claim_url=claim_url,
+        back_url=absolute_url("public.check", slug=article.slug, _anchor=f"claim-{n}"),
+        description=short_claim(f"{_card_verdict(claim)}. {conclusion}", 200),
+        publication=publication, modified=modified, organisation=organisation,
+        corrections=[c for c in snapshot.corrections if c.claim_number == n],
+        claim_review=claim_review(snapshot, claim, url=claim_url, organisation=organisation,
+                                  **_dates(publication, modified)),
+        card=_share_card(snapshot, claim))
+
+
+@bp.route("/checks/<slug>/claims/<int:n>/card.png")
+def claim_card(slug: str, n: int):
+    """The claim's share card: a 1200 x 630 PNG of the claim, its verdict and the desk."""
+    publication_id, modified = _live_version(slug)
+    etag = _etag(f"card-{n}", publication_id, modified)
+    if request.if_none_match.contains(etag):
+        response = make_response("", 304)
+    else:
+        response = make_response(_card_png(etag, current_app.config["DATABASE_URL"],
+                                           publication_id, n))
+        response.mimetype = "image/png"
+    return _public_caching(response, etag, modified)
+
+
+@lru_cache(maxsize=64)
+def _card_png(etag: str, database: str, publication_id: int, n: int) -> bytes:
+    """The PNG of one published version of a claim in one language (all in the etag),
+    drawn once per worker."""
+    publication = db.session.get(Publication, publication_id)
+    snapshot = Snapshot.from_json(publication.snapshot)
+    claim = _decided_claim(snapshot, n)
+    card = Card(claim=claim.text, verdict=_card_verdict(claim),
+                colour=claim.rating.colour if claim.rating else "",
+                organisation=snapshot.organisation.name, kicker=_("Fact check"),
+                claimant=claim.claimant, rtl=text_direction_of() == "rtl")
+    return render_card(card, fonts=FONTS)
 
 
 @bp.route("/corrections")

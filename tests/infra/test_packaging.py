@@ -29,6 +29,13 @@ from factcheck.infra.migrate import upgrade
 upgrade(app)
 response = app.test_client().get("/setup")
 assert response.status_code == 200 and "Set up factcheck" in response.get_data(as_text=True)
+# Share cards are drawn with the fonts the wheel carries, never the system's.
+from factcheck.engine.cards import Card, render_card
+from factcheck.web.public import FONTS
+assert str(FONTS).startswith(sys.argv[2]), FONTS
+png = render_card(Card(claim="شورای شهر کابل بودجه را تصویب کرد.", verdict="Verdict: True",
+                       colour="#1a7f37", organisation="Desk", kicker="Fact check"), fonts=FONTS)
+assert png.startswith(bytes([0x89]) + b"PNG"), png[:8]
 print("ok")
 """
 
@@ -187,6 +194,9 @@ def test_wheel_ships_everything_and_works_outside_the_checkout(wheel, tmp_path):
         "factcheck/static/style.css",
         "factcheck/data/national-consensus.txt",
         "factcheck/data/common-passwords.txt",
+        "factcheck/data/fonts/DejaVuSans.ttf",
+        "factcheck/data/fonts/DejaVuSans-Bold.ttf",
+        "factcheck/data/fonts/LICENSE-DejaVu.txt",
     ):
         assert required in names, required
     result = _run(SCRIPT, site, tmp_path, f"sqlite:///{tmp_path / 'w.sqlite'}", str(site))

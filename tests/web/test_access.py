@@ -52,6 +52,8 @@ ACCESS: dict[str, str | Role] = {
     "editor.bulk_decide": Role.EDITOR,
     "editor.unpublish": Role.EDITOR,
     "public.check": PUBLIC,
+    "public.claim": PUBLIC,
+    "public.claim_card": PUBLIC,
     "claimants.public_page": PUBLIC,
     "claimants.editor_list": Role.EDITOR,
     "claimants.editor_edit": Role.EDITOR,
@@ -208,6 +210,7 @@ def test_every_route_for_every_role(make_app, make_user, identity):
             "scale_id": active_scale(db.session).id,
             "label_id": scale_labels(db.session, active_scale(db.session))[0].id,
             "code": "fa_AF",
+            "n": 1,  # a claim's number on its check's page
         }
     client = app.test_client()
     if identity is not None:
