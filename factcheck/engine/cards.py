@@ -1,11 +1,11 @@
 """Share cards: a checked claim as a 1200 x 630 PNG for social media (Open Graph images).
 
-Drawn with Pillow and the DejaVu fonts bundled in `factcheck/data/fonts` (never the
-system's fonts). Pillow's complex text layout (raqm) needs FriBiDi from the system, which
-wheels do not bundle and CI machines lack, so Arabic-script text (Dari, Pashto) is shaped
-here with arabic-reshaper (letters joined in their presentation forms) and put in visual
-order line by line with python-bidi, then drawn with Pillow's basic layout: the same
-image on every machine.
+Drawn with Pillow and the fonts bundled in `factcheck/data/fonts`, DejaVu Sans and Noto
+Sans Arabic (never the system's fonts). Pillow's complex text layout (raqm) needs FriBiDi
+from the system, which wheels do not bundle and CI machines lack, so Arabic-script text
+(Dari, Pashto) is shaped here with arabic-reshaper (letters joined in their presentation
+forms) and put in visual order line by line with python-bidi, then drawn with Pillow's
+basic layout: the same image on every machine.
 """
 
 from __future__ import annotations
@@ -90,17 +90,45 @@ def visual(line: str, rtl: bool) -> str:
     return get_display(line, base_dir="R" if rtl else "L")
 
 
+# Arabic script, its supplements and its presentation forms (what `shaped` produces).
+_ARABIC = re.compile("([\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff"
+                     "\ufe70-\ufeff]+)")
+
+
+@dataclass(frozen=True)
+class Typeface:
+    """DejaVu Sans for Latin and symbols, Noto Sans Arabic for the Arabic script: DejaVu
+    lacks Pashto's ۍ, and Noto Sans Arabic has no Latin letters."""
+
+    latin: ImageFont.FreeTypeFont
+    arabic: ImageFont.FreeTypeFont
+
+    def runs(self, text: str) -> list[tuple[str, ImageFont.FreeTypeFont]]:
+        """The text in pieces, each with the font that draws it."""
+        return [(piece, self.arabic if i % 2 else self.latin)
+                for i, piece in enumerate(_ARABIC.split(text)) if piece]
+
+    def getlength(self, text: str) -> float:
+        """The drawn width of `text` in pixels."""
+        return sum(font.getlength(piece) for piece, font in self.runs(text))
+
+
 @lru_cache(maxsize=32)
-def _font(fonts: Path, bold: bool, size: int) -> ImageFont.FreeTypeFont:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return ImageFont.truetype(str(fonts / name), size, layout_engine=ImageFont.Layout.BASIC)
+def _font(fonts: Path, bold: bool, size: int) -> Typeface:
+    weight = "-Bold" if bold else ""
+    latin = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return Typeface(
+        latin=ImageFont.truetype(str(fonts / latin), size,
+                                 layout_engine=ImageFont.Layout.BASIC),
+        arabic=ImageFont.truetype(str(fonts / f"NotoSansArabic{weight or '-Regular'}.ttf"),
+                                  size, layout_engine=ImageFont.Layout.BASIC))
 
 
-def _width(font: ImageFont.FreeTypeFont, text: str) -> float:
+def _width(font: Typeface, text: str) -> float:
     return font.getlength(text)
 
 
-def _split_long(word: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+def _split_long(word: str, font: Typeface, width: int) -> list[str]:
     """A word wider than a line (a long address) cut into pieces that fit."""
     pieces, piece = [], ""
     for char in word:
@@ -111,7 +139,7 @@ def _split_long(word: str, font: ImageFont.FreeTypeFont, width: int) -> list[str
     return [*pieces, piece] if piece else pieces
 
 
-def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+def wrap(text: str, font: Typeface, width: int) -> list[str]:
     """Shaped `text` in lines no wider than `width`, broken between words."""
     lines: list[str] = []
     line = ""
@@ -126,7 +154,7 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def fit(text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:
+def fit(text: str, font: Typeface, width: int, max_lines: int) -> list[str]:
     """`text` wrapped in at most `max_lines` lines; if it needs more, the last line ends at
     a word with an ellipsis."""
     lines = wrap(text, font, width)
@@ -145,7 +173,10 @@ def _draw_line(draw: ImageDraw.ImageDraw, line: str, y: float, font, fill, *, rt
     """Draw one shaped line at `y`, from the start edge of its own direction."""
     shown = visual(line, rtl)
     x = end - _width(font, shown) if rtl else start
-    draw.text((x, y), shown, font=font, fill=fill)
+    baseline = y + font.latin.getmetrics()[0]  # both typefaces sit on one baseline
+    for piece, face in font.runs(shown):
+        draw.text((x, baseline), piece, font=face, fill=fill, anchor="ls")
+        x += face.getlength(piece)
 
 
 def render_card(card: Card, *, fonts: Path) -> bytes:

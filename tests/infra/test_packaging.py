@@ -33,7 +33,7 @@ assert response.status_code == 200 and "Set up factcheck" in response.get_data(a
 from factcheck.engine.cards import Card, render_card
 from factcheck.web.public import FONTS
 assert str(FONTS).startswith(sys.argv[2]), FONTS
-png = render_card(Card(claim="شورای شهر کابل بودجه را تصویب کرد.", verdict="Verdict: True",
+png = render_card(Card(claim="د کابل ښاري شورا بودجه تصویب کړه.", verdict="Verdict: True",
                        colour="#1a7f37", organisation="Desk", kicker="Fact check"), fonts=FONTS)
 assert png.startswith(bytes([0x89]) + b"PNG"), png[:8]
 print("ok")
@@ -197,6 +197,9 @@ def test_wheel_ships_everything_and_works_outside_the_checkout(wheel, tmp_path):
         "factcheck/data/fonts/DejaVuSans.ttf",
         "factcheck/data/fonts/DejaVuSans-Bold.ttf",
         "factcheck/data/fonts/LICENSE-DejaVu.txt",
+        "factcheck/data/fonts/NotoSansArabic-Regular.ttf",
+        "factcheck/data/fonts/NotoSansArabic-Bold.ttf",
+        "factcheck/data/fonts/LICENSE-Noto-OFL.txt",
     ):
         assert required in names, required
     result = _run(SCRIPT, site, tmp_path, f"sqlite:///{tmp_path / 'w.sqlite'}", str(site))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import lxml.html
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from sqlmodel import select
 
 from factcheck.engine import cards
@@ -319,3 +319,21 @@ def test_a_long_claim_is_cut_at_a_word_with_an_ellipsis():
     lines = cards.fit("word " * 200, font, 1072, 3)
     assert len(lines) == 3 and lines[-1].endswith("word…")
     assert cards.fit("A short claim.", font, 1072, 3) == ["A short claim."]
+
+
+# Every letter of Pashto (which has all of Dari's but گ) and the Persian digits.
+PASHTO_AND_DARI = "ابپتټثجچځڅحخدډذرړزژږسشښصضطظعغفقکګگلمنڼوهۀيېیۍئ۰۱۲۳۴۵۶۷۸۹"
+
+
+def _drawn(text: str, font) -> bytes:
+    image = Image.new("L", (80, 80))
+    ImageDraw.Draw(image).text((10, 10), text, font=font, fill=255)
+    return image.tobytes()
+
+
+def test_every_dari_and_pashto_letter_has_a_glyph_on_the_card():
+    face = cards._font(FONTS, True, 40)
+    for letter in shaped(PASHTO_AND_DARI):
+        [(piece, font)] = face.runs(letter)
+        no_glyph = _drawn("\ue000", font)  # a private-use character: the "missing" box
+        assert _drawn(piece, font) != no_glyph, f"no glyph for U+{ord(letter):04X}"
