@@ -84,7 +84,8 @@ def reply_to_report(session: Session, *, report: ReaderReport, author: User, sub
     if reply_address(report.contact) is None:
         raise WorkflowError(_("The reader left no valid e-mail address to reply to."),
                             code="conflict")
-    subject, body = " ".join(subject.split()), body.strip()
+    subject = " ".join(subject.split())
+    body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not subject:
         raise WorkflowError(_("Write a subject."), field="subject")
     if not body:
