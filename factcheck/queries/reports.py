@@ -15,7 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from ..engine.snapshot import Snapshot, SnapshotError
 from ..models import Article, Claim, Job, Publication, ReaderReport, ReportReply, User
-from ..states import JobStatus, ReportStatus
+from ..states import ClaimStatus, JobStatus, ReportStatus
 from .paging import PER_PAGE, Page, paginate_sections
 
 # The inbox's sections, in order: each is one range of the (status, created_at) index.
@@ -59,6 +59,12 @@ class ReportRow:
     public: PublicPlace | None  # None when the check is not live
     replies: int
     reply_to: str | None  # the reader's valid e-mail address, if they left one
+
+    @property
+    def verdict_published(self) -> bool:
+        """Whether the claim's verdict is published: a correction of it goes through the
+        decision page (its words and claimant through the claim page)."""
+        return self.claim is not None and self.claim.status == ClaimStatus.PUBLISHED
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,11 @@ def test_inbox_links_to_claim_page_correction_and_verdict_page_anchor(app, publi
     assert f'href="/editor/claims/{claim_id}#correction_note"' in page  # write a correction
     assert f'href="/checks/{published["slug"]}#claim-1"' in page  # where readers see it
     assert "Write a correction" in page and "Claim page" in page
+    # Its verdict is published: a correction of the verdict, on the decision page.
+    decide = f"/editor/claims/{claim_id}/decide#correction_note"
+    assert f'href="{decide}"' in page
+    assert 'id="correction_note"' in published["client"].get(
+        decide.split("#")[0]).get_data(as_text=True)
     # A report about the check as a whole: the board and the verdict page, no anchor.
     assert f'href="/editor/articles/{published["article_id"]}"' in page
     assert f'href="/checks/{published["slug"]}"' in page
