@@ -11,10 +11,12 @@ import re
 import pytest
 from sqlmodel import select
 
+from factcheck.dbtypes import utcnow
 from factcheck.engine.claimreview import short_claim
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Job, ReaderReport, ReportReply, Review
-from factcheck.states import ReportStatus, ReviewStatus, Role
+from factcheck.states import JobStatus, ReportStatus, ReviewStatus, Role
+from factcheck.worker import hand_over
 from factcheck.workflow.jobs import enqueue
 from factcheck.workflow.mail import REPORT_REPLY_MAIL
 from factcheck.workflow.reports import set_report_status, submit_report
@@ -336,3 +338,32 @@ def test_a_refused_reply_keeps_what_the_editor_typed(app, published, mailbox):
 
 def test_the_text_fixture_is_the_public_one():
     assert FIRST in TEXT and SECOND in TEXT
+
+
+def test_a_refused_reply_is_retried_and_the_thread_says_where_it_stands(app, published,
+                                                                        mailbox):
+    report_id = _report(app, published)
+    run_jobs(app)  # the editors' notification of the report goes first
+    client = published["client"]
+    page = _reply_page(client, report_id)
+    mailbox.refuse_next(1)
+    client.post(f"/editor/reports/{report_id}/reply", data={
+        "csrf_token": csrf_token(page), "subject": "Re", "body": "Thank you."})
+    run_jobs(app)
+    [job] = [j for j in rows(app, Job) if j.kind == REPORT_REPLY_MAIL]
+    assert job.status == JobStatus.PENDING and "451" in job.last_error
+    assert mailbox.to("reader@example.org") == []
+    assert "waiting to be sent" in _reply_page(client, report_id)
+    with app.app_context():  # the back-off has passed
+        db.session.get(Job, job.id).run_after = utcnow()
+        db.session.commit()
+    hand_over(app, [job.id])
+    run_jobs(app)
+    assert len(mailbox.to("reader@example.org")) == 1
+    assert rows(app, Job, id=job.id)[0].status == JobStatus.DONE
+    # A reply whose job gave up says so in the thread.
+    with app.app_context():
+        db.session.get(ReportReply, rows(app, ReportReply)[0].id).sent_at = None
+        db.session.get(Job, job.id).status = JobStatus.FAILED
+        db.session.commit()
+    assert "could not be sent" in _reply_page(client, report_id)
