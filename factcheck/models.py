@@ -475,6 +475,24 @@ class ReaderReport(SQLModel, table=True):
     created_at: datetime = _created()
 
 
+class ReportReply(SQLModel, table=True):
+    """An editor's e-mail reply to the reader who sent a report (the report's thread).
+
+    The job that mails it sets `sent_at` once the server accepted it, so a retried job
+    never sends it twice.
+    """
+
+    __tablename__ = "report_replies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reader_reports.id", index=True, ondelete="CASCADE")
+    author_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    subject: str = Field(default="", max_length=200)
+    body: str = _text()
+    created_at: datetime = _created()
+    sent_at: datetime | None = _timestamp()
+
+
 class Notification(SQLModel, table=True):
     """One in-app notification of one user (written in the transaction of its event).
 

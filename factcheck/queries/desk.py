@@ -18,13 +18,12 @@ from ..models import (
     Correction,
     Evidence,
     RatingLabel,
-    ReaderReport,
     Review,
     ReviewEvidence,
     User,
 )
-from ..states import ArticleStatus, ClaimStatus, ReportStatus, ReviewStatus
-from .paging import PER_PAGE, Page, paginate, paginate_sections
+from ..states import ArticleStatus, ClaimStatus, ReviewStatus
+from .paging import PER_PAGE, Page, paginate
 
 # Lists show titles and metadata: the article text (up to a megabyte) stays unread.
 _WITHOUT_BODY = defer(Article.body)
@@ -278,26 +277,6 @@ def article_conflicts(session: Session, article_id: int) -> list[tuple[ConflictD
                     | col(ConflictDeclaration.claim_id).in_(claim_ids))
              .order_by(ConflictDeclaration.id))
     return list(session.exec(query).all())
-
-
-# The triage inbox's sections, in order: each is one range of the (status, created_at) index.
-INBOX_ORDER = (ReportStatus.NEW, ReportStatus.TRIAGED, ReportStatus.CLOSED)
-
-
-def reader_reports(session: Session, *, page: int = 1, per_page: int = PER_PAGE
-                   ) -> Page[tuple[ReaderReport, Article | None, Claim | None]]:
-    """A page of the triage inbox: new reports, then triaged, then closed, newest first
-    within each (the counts, then one query per section the page reaches)."""
-    counts = dict(session.exec(select(ReaderReport.status, func.count())
-                               .group_by(ReaderReport.status)).all())
-    query = (select(ReaderReport, Article, Claim)
-             .outerjoin(Article, col(Article.id) == ReaderReport.article_id)
-             .outerjoin(Claim, col(Claim.id) == ReaderReport.claim_id)
-             .options(_WITHOUT_BODY)
-             .order_by(col(ReaderReport.created_at).desc(), col(ReaderReport.id).desc()))
-    return paginate_sections(
-        session, [(counts.get(status, 0), query.where(ReaderReport.status == status))
-                  for status in INBOX_ORDER], page=page, per_page=per_page)
 
 
 def public_corrections(session: Session, *, page: int = 1, per_page: int = PER_PAGE

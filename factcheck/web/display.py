@@ -16,7 +16,7 @@ from ..i18n import _, ngettext, status_label
 from ..markdown import render_markdown
 from ..states import CorrectionKind, Role
 from .access import current_user
-from .notifications import attention_badge, unread_badge
+from .notifications import attention_badge, reports_badge, unread_badge
 
 SNIPPET_WIDTH = 220  # characters of a conclusion shown around the first match
 NO_LABEL_COLOUR = "#5f6b7a"  # a verdict without a (valid) label colour
@@ -98,6 +98,7 @@ def register_template_helpers(app: Flask) -> None:
                                  correction_change=correction_change,
                                  unread_notifications=unread_badge,
                                  attention_count=attention_badge,
+                                 new_reports_count=reports_badge,
                                  # A claim that starts with its own quotation mark is
                                  # not wrapped in another (“"Flooding…"”).
                                  QUOTE_MARKS='"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a\'')

@@ -30,12 +30,13 @@ from ..queries.decision import decision_page
 from ..queries.desk import (
     articles_with_progress,
     claim_count,
-    reader_reports,
     reviewers,
 )
 from ..queries.jobs import URL_IMPORT, queue_state, url_imports_of
 from ..queries.paging import page_number
 from ..queries.publish_preview import publish_preview
+from ..queries.reports import ALL as ALL_REPORTS
+from ..queries.reports import report_inbox, report_thread
 from ..queries.reviews import suggested_reasoning
 from ..states import ClaimStatus, JobStatus, ReportStatus, Role
 from ..workflow import WorkflowError
@@ -55,7 +56,7 @@ from ..workflow.claims import (
     split_claim,
 )
 from ..workflow.publishing import publish_article, unpublish_article
-from ..workflow.reports import set_report_status
+from ..workflow.reports import reply_to_report, set_report_status
 from ..workflow.reviews import decide_claim, require_decider, send_back
 from ..workflow.url_imports import METADATA, request_url_import
 from .access import current_user, guard_blueprint
@@ -70,10 +71,12 @@ from .forms import (
     ClaimSplitForm,
     ClaimStatusForm,
     DecisionForm,
+    ReportReplyForm,
     SendBackForm,
     rating_choices,
 )
 from .history import history_lines
+from .mail import default_language, mail_is_on
 from .steps import get_or_404, posted_version, record_seen, view_step
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -659,11 +662,62 @@ def attention():
                                                today=utcnow().date()))
 
 
+REPORT_TABS = ("new", "triaged", "closed", ALL_REPORTS)
+
+
+def _inbox_url(back: str | None):
+    """Where a report's buttons return to: its own page, or the inbox tab it was shown on."""
+    if back and back.startswith("report-") and back[7:].isdigit():
+        return url_for("editor.report", report_id=int(back[7:]))
+    return url_for("editor.reports", status=back if back in REPORT_TABS else None)
+
+
 @bp.route("/reports")
 def reports():
-    """Readers' error reports and claim suggestions, to triage."""
-    return render_template("editor/reports.html", targets=report_targets,
-                           reports=reader_reports(db.session, page=page_number(request.args)))
+    """Readers' error reports and claim suggestions, to triage: a tab per status."""
+    status = request.args.get("status", ALL_REPORTS)
+    if status not in REPORT_TABS:
+        status = ALL_REPORTS
+    return render_template("editor/reports.html", targets=report_targets, tabs=REPORT_TABS,
+                           inbox=report_inbox(db.session, status=status,
+                                              page=page_number(request.args)))
+
+
+def _report_page(found: ReaderReport, form: ReportReplyForm | None = None,
+                 status: int = 200):
+    """One report with its thread, and the reply form when the reader left an address."""
+    thread = report_thread(db.session, found)
+    if form is None:
+        form = ReportReplyForm()
+        title = thread.row.article.title if thread.row.article else ""
+        with default_language():  # the language the reply mail will speak
+            form.subject.data = _("Re: your report about {title}", title=title)[:200]
+    return render_template("editor/report.html", thread=thread, form=form,
+                           targets=report_targets, mail_on=mail_is_on()), status
+
+
+@bp.route("/reports/<int:report_id>")
+def report(report_id: int):
+    """A reader's report, the editors' replies to it, and the form to reply by e-mail."""
+    return _report_page(get_or_404(ReaderReport, report_id))
+
+
+@bp.route("/reports/<int:report_id>/reply", methods=["POST"])
+def report_reply(report_id: int):
+    """Reply to the reader by e-mail (sent by a job after commit); what was typed is kept
+    when the form or the workflow refuses it."""
+    found = get_or_404(ReaderReport, report_id)
+    form = ReportReplyForm()
+    if form.validate_on_submit():
+        with view_step(form) as step:
+            reply_to_report(db.session, report=found, author=current_user(),
+                            subject=form.subject.data, body=form.body.data,
+                            mail_on=mail_is_on())
+        if step.ok:
+            flash(_("Reply saved; it is sent by e-mail in a moment."), "success")
+            return redirect(url_for("editor.report", report_id=report_id, _anchor="thread"))
+        return _report_page(found, form, step.status)
+    return _report_page(found, form, 422)
 
 
 @bp.route("/reports/<int:report_id>/<any(new, triaged, closed):status>", methods=["POST"])
@@ -673,4 +727,4 @@ def report_status(report_id: int, status: str):
     with view_step():
         set_report_status(db.session, report=found, status=ReportStatus(status),
                           actor=current_user())
-    return redirect(url_for("editor.reports"))
+    return redirect(_inbox_url(request.args.get("back")))

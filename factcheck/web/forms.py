@@ -407,12 +407,20 @@ class WorkflowSettingsForm(FlaskForm):
 
 
 class ReaderReportForm(FlaskForm):
-    claim = SelectField(_l("About"))  # the choices are the check's claim numbers
+    # The choices are the published snapshot's claim numbers (by their words): a number
+    # that is not on the live check fails validation.
+    claim = SelectField(_l("About"))
     message = TextAreaField(_l("What is wrong, or which claim should we check?"),
                             validators=[DataRequired(), Length(max=4000)])
     contact = EmailField(_l("Your email (optional)"), validators=[Optional(), Email(),
                                                                  Length(max=254)],
                          description=_l("Only if you want us to reply. We never publish it."))
+
+
+class ReportReplyForm(FlaskForm):
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=10000)],
+                         description=_l("Sent by e-mail to the reader, from the desk's name."))
 
 
 class OrganisationForm(FlaskForm):

@@ -1,5 +1,6 @@
 """The mail the desk sends: notifications (at once or in a daily digest), invitations,
-password resets and the administrators' test message, each built and sent by a job.
+password resets, editors' replies to readers' reports and the administrators' test
+message, each built and sent by a job.
 
 Every mail has a plain-text and an HTML part, the desk's name, absolute links built on
 FACTCHECK_PUBLIC_URL, and (for notifications) a `List-Unsubscribe` header whose one-click
@@ -22,12 +23,13 @@ from ..i18n import DEFAULT_LOCALE, LANGUAGES, _, in_locale, ngettext
 from ..infra.links import public_url
 from ..infra.mail import MailSettings, build_message, mail_settings, send_message
 from ..invitations import invitation_token, reset_token
-from ..models import Notification, User
+from ..models import Article, Notification, ReaderReport, ReportReply, User
 from ..queries.accounts import find_user_by_email
 from ..queries.mail import delivery_of, digest_notifications
 from ..queries.notifications import NotificationView, describe, notification_target
+from ..queries.reports import reply_address
 from ..queries.settings import get_setting
-from ..states import MailDelivery, NotificationKind
+from ..states import ArticleStatus, MailDelivery, NotificationKind
 from ..workflow import mail as mail_flow
 from ..workflow.jobs import JobRefused, daily, handler
 from ..workflow.notifications import NOTIFIED
@@ -100,7 +102,6 @@ def _render(name: str, **context: Any) -> tuple[str, str]:
 
 def _send(*, to: User, subject: str, template: str, unsubscribe_kind: str | None = None,
           message_id: str | None = None, **context: Any) -> None:
-    settings = _settings()
     headers = {"Auto-Submitted": "auto-generated"}
     unsubscribe_url = None
     if unsubscribe_kind is not None:
@@ -111,9 +112,18 @@ def _send(*, to: User, subject: str, template: str, unsubscribe_kind: str | None
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     text, html = _render(template, user=to, unsubscribe_url=unsubscribe_url, **context)
     desk = get_setting(db.session, "org_name")
+    _deliver(to=to.email, subject=f"[{desk}] {subject}", text=text, html=html,
+             headers=headers, message_id=message_id)
+
+
+def _deliver(*, to: str, subject: str, text: str, html: str, headers: dict[str, str],
+             message_id: str | None) -> None:
+    """Send one built mail from the desk (its name as the sender's name) to `to`."""
+    settings = _settings()
+    desk = get_setting(db.session, "org_name")
     send_message(settings, build_message(
-        settings=settings, sender_name=desk, to=to.email, subject=f"[{desk}] {subject}",
-        text=text, html=html, headers=headers, message_id=message_id))
+        settings=settings, sender_name=desk, to=to, subject=subject, text=text, html=html,
+        headers=headers, message_id=message_id))
 
 
 def _speaking_to(user: User):
@@ -244,3 +254,40 @@ def send_test_mail(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
         _send(to=user, subject=_("Test message"), template="test",
               site_url=public_url("main.index"))
     return {"sent": True, "to": user.email}
+
+
+def default_language():
+    """Translate what follows into the organisation's default language (for a reader, who
+    has no account and so no language setting of their own)."""
+    chosen = get_setting(db.session, "default_locale")
+    return in_locale(chosen if chosen in LANGUAGES else DEFAULT_LOCALE)
+
+
+@handler(mail_flow.REPORT_REPLY_MAIL)
+def send_report_reply(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
+    """Mail an editor's reply to the reader who sent the report, once: `sent_at` is set in
+    the job's transaction, and the Message-ID is the reply's, should a crash between
+    sending and recording send it again."""
+    reply = session.get(ReportReply, payload["id"])
+    if reply is None:
+        return {"sent": False, "reason": "the reply was deleted"}
+    if reply.sent_at is not None:
+        return {"sent": False, "reason": "already sent"}
+    report = session.get(ReaderReport, reply.report_id)
+    address = reply_address(report.contact if report is not None else None)
+    if address is None:
+        raise JobRefused(_("The reader left no valid e-mail address to reply to."))
+    article = session.get(Article, report.article_id) if report.article_id else None
+    # The reader has no account, so no language of their own: the mail speaks the
+    # organisation's default language (the editor's own words stay as they wrote them).
+    with default_language():
+        text, html = _render(
+            "report_reply", settings_url=None, body=reply.body, report=report,
+            title=article.title if article is not None else "",
+            link=public_url("public.check", slug=article.slug)
+            if article is not None and article.status == ArticleStatus.PUBLISHED else None)
+        _deliver(to=address, subject=reply.subject, text=text, html=html, headers={},
+                 message_id=f"report-reply-{reply.id}")
+    reply.sent_at = utcnow()
+    session.add(reply)
+    return {"sent": True, "to": address}

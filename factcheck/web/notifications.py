@@ -19,7 +19,7 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..i18n import ngettext
 from ..models import Notification
-from ..queries.attention import attention_counts
+from ..queries.attention import AttentionCounts, attention_counts
 from ..queries.notifications import (
     describe,
     notification_target,
@@ -48,20 +48,32 @@ def target_url(notification: Notification, *, external: bool = False) -> str:
                    **target.values)
 
 
-def attention_badge() -> int | None:
-    """How many things wait for an editor (ready to decide, overdue, new reports), for the
-    navigation; None for others and when the database cannot answer."""
+def _attention_counts() -> AttentionCounts | None:
+    """The editor's attention counts, once per request (None for others, or on an error)."""
     user = current_user()
     if user is None or not user.role.at_least(Role.EDITOR):
         return None
     if "attention" not in g:
         try:
-            g.attention = attention_counts(db.session, viewer=user,
-                                           today=utcnow().date()).total
+            g.attention = attention_counts(db.session, viewer=user, today=utcnow().date())
         except SQLAlchemyError:
             current_app.logger.warning("editor's attention not counted", exc_info=True)
             g.attention = None
     return g.attention
+
+
+def attention_badge() -> int | None:
+    """How many things wait for an editor (ready to decide, overdue, new reports), for the
+    navigation; None for others and when the database cannot answer."""
+    counts = _attention_counts()
+    return counts.total if counts is not None else None
+
+
+def reports_badge() -> int | None:
+    """How many reader reports no editor has triaged yet (new = unread), for the navigation
+    next to "Reader reports": the attention counts already hold it, so no extra query."""
+    counts = _attention_counts()
+    return counts.reports if counts is not None else None
 
 
 def unread_badge() -> int | None:

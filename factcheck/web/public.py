@@ -19,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from wtforms.fields import SelectChoice
 
 from ..engine.cards import HEIGHT, WIDTH, Card, render_card
 from ..engine.claimreview import claim_review, claim_reviews, short_claim, verdict_name
@@ -225,6 +226,26 @@ def corrections():
         db.session, page=page_number(request.args)))
 
 
+REPORT_OPTION_LENGTH = 90  # characters of a claim's words in the report form's list
+
+
+def report_choices(claims, *, language: str | None) -> list[SelectChoice]:
+    """The report form's subjects: the check as a whole, then each claim of the published
+    snapshot by its number and words (shortened at a word; the whole text as the title)."""
+    choices = [SelectChoice("", _("The whole check"))]
+    for claim in claims:
+        words = " ".join(claim.text.split())
+        short = short_claim(words, REPORT_OPTION_LENGTH)
+        attributes = {"dir": "auto"}
+        if short != words:
+            attributes["title"] = words
+        if language:
+            attributes["lang"] = language
+        choices.append(SelectChoice(str(claim.number), _("{n}. {claim}", n=claim.number,
+                                                         claim=short), render_kw=attributes))
+    return choices
+
+
 @bp.route("/checks/<slug>/report", methods=["GET", "POST"])
 def report(slug: str):
     """Readers report an error or suggest a claim to check (no account needed)."""
@@ -234,9 +255,13 @@ def report(slug: str):
     article, publication = found
     form = ReaderReportForm()
     claims = Snapshot.from_json(publication.snapshot).claims
-    form.claim.choices = [("", _("The whole check"))] + [
-        (str(c.number), _("Claim {n}", n=c.number)) for c in claims]
+    form.claim.choices = report_choices(claims, language=article.language)
+    if not form.is_submitted():  # from a claim's card: that claim is chosen already
+        asked = request.args.get("claim", "")
+        if any(str(c.number) == asked for c in claims):
+            form.claim.data = asked
     if form.validate_on_submit():
+        # Only a claim of the live snapshot: the choice was validated against these.
         number = int(form.claim.data) if form.claim.data else None
         claim_id = next((c.id for c in claims if c.number == number), None)
         with view_step(form) as step:

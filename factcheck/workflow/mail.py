@@ -33,6 +33,7 @@ DIGEST_OF_USER = "mail.digest_user"
 INVITATION_MAIL = "mail.invitation"
 PASSWORD_RESET_MAIL = "mail.password_reset"  # noqa: S105 (a job kind)
 TEST_MAIL = "mail.test"
+REPORT_REPLY_MAIL = "mail.report_reply"  # an editor's reply to a reader who reported
 MAIL_ATTEMPTS = 6  # back-off 10 s … 160 s: a mail server restarting is waited out
 
 

@@ -32,6 +32,7 @@ from factcheck.models import (
     Evidence,
     RatingLabel,
     RatingScale,
+    ReportReply,
     User,
     WebhookDelivery,
 )
@@ -426,11 +427,21 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
         expect(anonymous.get_by_role("main")).to_contain_text("fell to 3.5 percent")
         checker.check(anonymous, "reader-report", f"/checks/{desk.jobs_slug}/report")
         with app.app_context():
-            submit_report(db.session, article=db.session.get(Article, desk.jobs_id),
-                          claim_id=desk.jobs_claims[2], message="The 1,200 jobs are a guess.",
-                          contact="reader@example.org", address="192.0.2.1")
+            report = submit_report(db.session, article=db.session.get(Article, desk.jobs_id),
+                                   claim_id=desk.jobs_claims[2],
+                                   message="The 1,200 jobs are a guess.",
+                                   contact="reader@example.org", address="192.0.2.1")
+            db.session.flush()  # a reply already sent, for the thread's markup
+            db.session.add(ReportReply(report_id=report.id, author_id=desk.editor.id,
+                                       subject="Re: your report", body="Thank you.\n\nWe look.",
+                                       sent_at=report.created_at))
             db.session.commit()
+            report_id = report.id
         checker.check(editor, "reader-reports", "/editor/reports")
+        checker.check(editor, "reader-reports-new", "/editor/reports?status=new")
+        # One report, its thread and the reply form (mail is off here: the form says so).
+        checker.check(editor, "reader-report-reply", f"/editor/reports/{report_id}",
+                      heading="Reader report")
         checker.check(editor, "needs-attention", "/editor/attention", heading="Needs attention")
         # Ready for decision (their article's claims were reviewed) and the reader report;
         # the reviewer's: assigned, decided and published.

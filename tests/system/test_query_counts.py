@@ -21,6 +21,7 @@ from factcheck.models import (
     Evidence,
     RatingLabel,
     ReaderReport,
+    ReportReply,
     User,
 )
 from factcheck.states import ClaimStatus, Confidence, ReportStatus, Role
@@ -96,15 +97,21 @@ def _desk(app, make_user, tag: str, n: int) -> dict:
                                  title="Records", stance="refutes"))
         session.flush()
         publish_article(session, article=published, editor=actor, include_open=False)
+        reports = []
         for k in range(3 * n):  # every section of the inbox has reports
-            session.add(ReaderReport(article_id=published.id, claim_id=decided[0].id,
-                                     message=f"Report {k}.",
-                                     status=list(ReportStatus)[k % 3]))
+            reports.append(ReaderReport(article_id=published.id, claim_id=decided[0].id,
+                                        message=f"Report {k}.", contact="reader@example.org",
+                                        status=list(ReportStatus)[k % 3]))
+            session.add(reports[-1])
             session.add(Correction(article_id=published.id, claim_id=decided[0].id,
                                    note=f"Correction {k}.", before="True", after="False"))
+        session.flush()
+        for k in range(2 * n):  # the first report's thread: replies by editors
+            session.add(ReportReply(report_id=reports[0].id, author_id=actor.id,
+                                    subject="Re", body=f"Reply {k}."))
         session.commit()
         return {"admin": admin.email, "me": me.email, "board": board.id, "focus": focus.id,
-                "slug": published.slug}
+                "slug": published.slug, "report": reports[0].id}
 
 
 def _counted(app, request) -> tuple[int, int]:
@@ -143,6 +150,8 @@ def _walk(app, desk: dict) -> dict[str, tuple[int, int]]:
         ("claim page", f"/editor/claims/{desk['focus']}"),
         ("decision page", f"/editor/claims/{desk['focus']}/decide"),
         ("reports inbox", "/editor/reports"),
+        ("new reports", "/editor/reports?status=new"),
+        ("one report", f"/editor/reports/{desk['report']}"),
         ("admin users", "/admin/users"),
         ("search", "/search?q=ministry"),
         ("front page", "/"),

@@ -79,6 +79,8 @@ ACCESS: dict[str, str | Role] = {
     "editor.reports": Role.EDITOR,
     "editor.attention": Role.EDITOR,
     "editor.report_status": Role.EDITOR,
+    "editor.report": Role.EDITOR,
+    "editor.report_reply": Role.EDITOR,
     "review.queue": Role.REVIEWER,
     # Reviewers reach only claims assigned to them: checked per object (tests/web/test_review.py).
     "review.claim": Role.REVIEWER,
