@@ -260,7 +260,8 @@ def desk_path(browser: Browser, base_url: str, counter: Counter) -> str:
         desk.get_by_role("button", name="Decide ticked unanimous claims…").click()
         expect(desk.get_by_role("heading", name="Decide unanimous claims", level=1)
                ).to_be_visible()
-        conclusions = desk.get_by_label("Conclusion for readers", exact=True)
+        # Each conclusion field is named after its claim ("Conclusion for readers: …").
+        conclusions = desk.get_by_label(re.compile(r"^Conclusion for readers: "))
         expect(conclusions).to_have_count(CLAIMS)
         for index in range(CLAIMS):
             conclusions.nth(index).fill(f"The UN statement confirms claim {index + 1}.")

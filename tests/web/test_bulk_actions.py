@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import select
 
 from factcheck.extensions import db
@@ -16,7 +18,7 @@ TEXT = ("The ministry said that unemployment fell to 3.5 percent in October. "
         "Exports rose by 12 percent last year, the agency said.")
 
 
-def _desk(app, make_user):
+def _desk(app, make_user, ratings=(("true", "true"), ("true", "false"))):
     editor = make_user(Role.EDITOR)
     first, second = make_user(Role.REVIEWER), make_user(Role.REVIEWER)
     with app.app_context():
@@ -24,9 +26,9 @@ def _desk(app, make_user):
         claims = db.session.exec(select(Claim).where(Claim.article_id == article.id)
                                  .order_by(Claim.start)).all()
         key = {lab.key: lab.id for lab in db.session.exec(select(RatingLabel)).all()}
-        for claim, ratings in zip(claims[:2], (("true", "true"), ("true", "false")), strict=True):
+        for claim, pair in zip(claims[:2], ratings, strict=True):
             claim.status = ClaimStatus.REVIEWED
-            for person, rating in zip((first, second), ratings, strict=True):
+            for person, rating in zip((first, second), pair, strict=True):
                 db.session.add(Review(claim_id=claim.id, reviewer_id=person.id,
                                       rating_id=key[rating], status=ReviewStatus.SUBMITTED,
                                       rationale=f"Rationale of {person.display_name}."))
@@ -85,3 +87,16 @@ def test_bulk_select_and_dismiss_with_one_reason(app, client, make_user):
     client.post(f"{board}/bulk/select", data={"csrf_token": token, "claims": [ids[2]]})
     assert "A claim that is dismissed cannot become selected" in client.get(board).get_data(
         as_text=True)
+
+
+def test_each_bulk_conclusion_field_is_named_after_its_claim(app, client, make_user):
+    editor, article_id, ids = _desk(app, make_user, ratings=(("true", "true"),) * 2)
+    login(client, editor.email)
+    board = f"/editor/articles/{article_id}"
+    page = client.get(board).get_data(as_text=True)
+    html = client.post(f"{board}/bulk-decide", data={
+        "csrf_token": csrf_token(page), "claims": ids[:2]}).get_data(as_text=True)
+    names = re.findall(r'<label for="summary-\d+">Conclusion for readers'
+                       r'<span class="visually-hidden">: ([^<]+)</span></label>', html)
+    assert len(names) == 2 and len(set(names)) == 2, names
+    assert names[0].startswith("The ministry said that unemployment fell"), names
