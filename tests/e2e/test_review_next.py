@@ -18,9 +18,9 @@ TEXT = ("Unemployment fell to 3.5 percent in October, the lowest rate since 2019
         "The council approved a budget of $4.2 million on Tuesday.")
 
 
-def test_after_submitting_the_next_claim_is_one_click_away(browser: Browser, server_url, app,
-                                                          make_user):
-    reviewer = make_user(Role.REVIEWER, name="Rui First")
+def _two_claims_assigned(app, make_user, name: str) -> tuple[User, int, int]:
+    """A reviewer with the article's two claims assigned; their ids in text order."""
+    reviewer = make_user(Role.REVIEWER, name=name)
     editor = make_user(Role.EDITOR)
     with app.app_context():
         article = import_article(db.session, title="Jobs", body=TEXT, actor=None)
@@ -31,7 +31,12 @@ def test_after_submitting_the_next_claim_is_one_click_away(browser: Browser, ser
         assign_claims(db.session, claims=claims, reviewer=db.session.get(User, reviewer.id),
                       due_on=None, actor=db.session.get(User, editor.id))
         db.session.commit()
-        first, second = claims[0].id, claims[1].id
+        return reviewer, claims[0].id, claims[1].id
+
+
+def test_after_submitting_the_next_claim_is_one_click_away(browser: Browser, server_url, app,
+                                                          make_user):
+    reviewer, first, second = _two_claims_assigned(app, make_user, "Rui First")
     context = browser.new_context(base_url=server_url)
     context.set_default_timeout(TIMEOUT_MS)
     try:
@@ -59,18 +64,7 @@ def test_after_submitting_the_next_claim_is_one_click_away(browser: Browser, ser
 
 def test_j_and_k_move_through_my_queue_and_never_drop_typed_text(browser: Browser, server_url,
                                                                  app, make_user):
-    reviewer = make_user(Role.REVIEWER, name="Kim Keys")
-    editor = make_user(Role.EDITOR)
-    with app.app_context():
-        article = import_article(db.session, title="Jobs", body=TEXT, actor=None)
-        claims = db.session.exec(select(Claim).where(Claim.article_id == article.id)
-                                 .order_by(Claim.start)).all()
-        for claim in claims:
-            claim.status = ClaimStatus.SELECTED
-        assign_claims(db.session, claims=claims, reviewer=db.session.get(User, reviewer.id),
-                      due_on=None, actor=db.session.get(User, editor.id))
-        db.session.commit()
-        first, second = claims[0].id, claims[1].id
+    reviewer, first, second = _two_claims_assigned(app, make_user, "Kim Keys")
     context = browser.new_context(base_url=server_url)
     context.set_default_timeout(TIMEOUT_MS)
     try:
