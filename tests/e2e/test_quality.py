@@ -324,6 +324,9 @@ class Checker:
         return errors
 
 
+# Markup and accessibility do not depend on the database, and the pages it opens are opened
+# on both databases by other tests: once, on the SQLite pass, keeps CI within its time.
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("language", ["en", "fa_AF"], ids=["english", "dari"])
 def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
         vnu_jar, axe_script, browser: Browser, server_url, app, make_user, tmp_path, language):
