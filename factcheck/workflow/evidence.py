@@ -143,6 +143,8 @@ def update_evidence(
         session.add(evidence)
         record_audit(session, actor=actor, action="evidence.edit", obj=claim,
                      evidence=evidence.id, changes=changes)
+        if "url" in changes:  # another page: it is preserved too (earlier copies stay)
+            request_capture(session, evidence=evidence, actor=actor)
 
 
 def delete_evidence(session: Session, *, evidence: Evidence, actor: User) -> None:
