@@ -17,7 +17,7 @@ import io
 import socket
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from ..i18n import _
 from .fetch import MAX_REDIRECTS, AddressRefused, FetchError, open_connection
@@ -81,8 +81,7 @@ def _capture(url: str, *, max_bytes: int, deadline: float, allow: dict[str, bool
             # user name in the address) are rules.
             unresolved = isinstance(error.__cause__, (socket.gaierror, UnicodeError))
             raise _Refused(FAILED if unresolved else NOT_PRESERVED, str(error)) from None
-        host = urlsplit(url).netloc
-        headers = {"Host": host, "User-Agent": USER_AGENT, "Accept": "*/*",
+        headers = {"Host": _host_header(conn), "User-Agent": USER_AGENT, "Accept": "*/*",
                    "Accept-Encoding": "identity", "Connection": "close"}
         try:
             conn.request("GET", path, headers=headers)
@@ -105,6 +104,20 @@ def _capture(url: str, *, max_bytes: int, deadline: float, allow: dict[str, bool
         finally:
             conn.close()
     raise _Refused(FAILED, _("The page at {url} redirects too many times.", url=url))
+
+
+def _host_header(conn: http.client.HTTPConnection) -> str:
+    """The Host header http.client would send (IDNA-encoded, IPv6 in brackets), sent and
+    recorded as such in the WARC request record."""
+    host = conn.host
+    try:
+        host.encode("ascii")
+    except UnicodeEncodeError:
+        host = host.encode("idna").decode("ascii")
+    if ":" in host:
+        host = f"[{host}]"
+    default = 443 if isinstance(conn, http.client.HTTPSConnection) else 80
+    return host if conn.port == default else f"{host}:{conn.port}"
 
 
 def _read(url: str, path: str, headers: dict[str, str], response: http.client.HTTPResponse,
