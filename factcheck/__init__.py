@@ -90,6 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_queue(app)
     mail.init_mail(app)
     webhooks.register_webhooks(app)
+    review.register_captures(app)
     return app
 
 

@@ -60,6 +60,10 @@ class Defaults:
     # Seconds a webhook receiver has for one attempt (connect, send, answer), in all. The
     # URL import's two settings above also let webhooks reach loopback or private addresses.
     WEBHOOK_TIMEOUT = 10.0
+    # Preserved copies of evidence pages: the largest body kept, and seconds for the whole
+    # fetch (every hop). Loopback and private addresses follow the URL import's settings.
+    ARCHIVE_MAX_BYTES = 10 * 1024 * 1024
+    ARCHIVE_TIMEOUT = 20.0
     # Seconds a worker may reuse a published check's version stamp before asking the database.
     PUBLIC_STAMP_TTL = 2.0
     INVITATION_MAX_AGE = timedelta(days=7)

@@ -16,6 +16,7 @@ from sqlmodel import Field, SQLModel
 from .dbtypes import UTCDateTime, enum_type, utcnow
 from .states import (
     ArticleStatus,
+    CaptureStatus,
     ClaimKind,
     ClaimStatus,
     Confidence,
@@ -259,6 +260,42 @@ class EvidenceVersion(SQLModel, table=True):
     fields: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     edited_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = _created()
+
+
+class EvidenceCapture(SQLModel, table=True):
+    """A preserved copy of an evidence page, fetched by a background job.
+
+    Asked for when evidence is added or its address changes, or again by hand; earlier
+    copies are kept. `warc` holds the exchange as fetched (a gzipped WARC file with the
+    request and response records); `sha256` is the hash of the body as received; `text`
+    the page's main text, where the evidence's quote was looked for.
+    """
+
+    __tablename__ = "evidence_captures"
+    # The latest capture of each evidence item, and how many were preserved.
+    __table_args__ = (Index("ix_evidence_captures_evidence_id_id", "evidence_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_id: int = Field(foreign_key="evidence.id", ondelete="CASCADE")
+    url: str = Field(sa_type=Text, nullable=False)  # the address asked for
+    status: CaptureStatus = Field(default=CaptureStatus.PENDING,
+                                  sa_type=enum_type(CaptureStatus), nullable=False)
+    reason: str = _text()  # why it failed or was not preserved, for the desk
+    requested_by_id: int | None = Field(default=None, foreign_key="users.id",
+                                        ondelete="SET NULL")
+    requested_at: datetime = _created()
+    captured_at: datetime | None = _timestamp()
+    final_url: str | None = Field(default=None, sa_type=Text)  # after redirects
+    http_status: int | None = None
+    content_type: str | None = Field(default=None, max_length=255)
+    sha256: str | None = Field(default=None, max_length=64)
+    title: str = _text()
+    text: str = _text()
+    quote_start: int | None = None
+    quote_end: int | None = None
+    quote_found: bool | None = None
+    warc: bytes | None = Field(default=None, sa_type=LargeBinary)
+    size: int | None = None  # bytes of the body as received
 
 
 _scale_version = _version_column()

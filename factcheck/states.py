@@ -150,6 +150,15 @@ class DeliveryStatus(StrEnum):
     DELIVERED = "delivered"  # the receiver answered 2xx
     FAILED = "failed"  # out of attempts, or refused for good (see docs/webhooks.md)
 
+
+class CaptureStatus(StrEnum):
+    """A preserved copy of an evidence page (factcheck/workflow/captures.py)."""
+
+    PENDING = "pending"  # asked for; the worker has not fetched the page yet
+    PRESERVED = "preserved"  # fetched and stored (WARC, hash, text)
+    FAILED = "failed"  # the page could not be fetched (unreachable, too slow, HTTP error)
+    NOT_PRESERVED = "not_preserved"  # fetched or refused by rule: too big, a type we keep not
+
 # Groups of states that several rules share (workflow/actions.py asks them before acting).
 TRIAGE_STATES = (ClaimStatus.CANDIDATE, ClaimStatus.SELECTED, ClaimStatus.DISMISSED)
 # Selected for checking and not decided yet: reviewers can be assigned and work on it.

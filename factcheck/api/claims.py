@@ -11,13 +11,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..i18n import _
-from ..models import Article, Claim, Review
+from ..models import Article, Claim, Evidence, Review
 from ..queries.accounts import find_user_by_email
+from ..queries.captures import preservation_of
 from ..queries.claims import claim_decision, claim_evidence
 from ..queries.reviews import assignment_of, visible_evidence, visible_reviews
 from ..states import ClaimStatus, Confidence, Role
 from ..workflow import WorkflowError
 from ..workflow.assignments import assign_claims, require_claim_access, unassign
+from ..workflow.captures import capture_again
 from ..workflow.claims import ClaimConflict, change_claim_status, edit_claim
 from ..workflow.corrections import CorrectionRequired
 from ..workflow.evidence import add_evidence
@@ -38,6 +40,7 @@ from .serializers import (
     claim_record,
     decision_record,
     evidence_records,
+    preservation_record,
     review_records,
 )
 from .validation import parse_date
@@ -186,6 +189,31 @@ def add_claim_evidence(claim_id: int):
     with workflow_step():
         evidence = add_evidence(db.session, claim=found, actor=user, **data)
     return json_response(evidence_records(db.session, [evidence])[0], 201)
+
+
+@operation("POST", "/evidence/<int:evidence_id>/capture",
+           summary="Preserve a new copy of a source's page", auth=Role.REVIEWER,
+           responses={202: "Preservation", **_AUTH_ERRORS, 409: "Error"})
+def capture_evidence(evidence_id: int):
+    """Ask for a new preserved copy of the evidence's page, fetched in the background.
+
+    Whoever may edit the source may ask (the person who added it, or an editor who does not
+    review the claim); earlier copies are kept. Answers 202 with the latest copy, `pending`
+    until the page is fetched; a source hidden from a reviewer answers 404, as one that
+    does not exist.
+    """
+    user = token_user()
+    missing = _("There is no evidence with this id.")
+    evidence = get_or_404(Evidence, evidence_id, missing)
+    found = db.session.get(Claim, evidence.claim_id)
+    _access(found, user)
+    if evidence.removed_at is not None or not visible_evidence(
+            db.session, claim=found, viewer=user, items=[evidence]):
+        raise ApiError(404, "not_found", missing)
+    with workflow_step():
+        capture_again(db.session, evidence=evidence, actor=user)
+    kept = preservation_of(db.session, [evidence.id])[evidence.id]
+    return json_response(preservation_record(kept), 202)
 
 
 @operation("POST", "/claims/<int:claim_id>/reviews", summary="Submit your verdict",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..states import (
     ArticleStatus,
+    CaptureStatus,
     ClaimKind,
     ClaimStatus,
     Confidence,
@@ -119,6 +120,16 @@ SCHEMAS: dict[str, dict] = {
         "published_on": nullable(_DATE), "accessed_at": _TIME, "quote": string(),
         "stance": enum([str(s) for s in Stance]), "archive_url": nullable(string()),
         "note": string(), "added_by": ref("User"), "version": _ID,
+        "preservation": ref("Preservation"),
+    }),
+    # The latest preserved copy of the evidence's page; `status` null: none asked for yet
+    # (evidence older than preservation), `copies`: how many copies were preserved.
+    "Preservation": _all_required({
+        "status": nullable(enum([*(str(s) for s in CaptureStatus), None])),
+        "reason": string(),
+        "captured_at": nullable(_TIME), "final_url": nullable(string()),
+        "http_status": nullable(integer()), "sha256": nullable(string()),
+        "quote_found": nullable({"type": "boolean"}), "copies": _COUNT,
     }),
     "Review": _all_required({
         "id": _ID, "claim_id": _ID, "reviewer": ref("User"),

@@ -19,6 +19,7 @@ from ..models import (
     ReviewEvidence,
     User,
 )
+from ..queries.captures import Preservation, preservation_of
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -70,15 +71,27 @@ def _label_keys(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     return dict(session.exec(query).all())
 
 
+def preservation_record(kept: Preservation) -> dict[str, Any]:
+    """The latest preserved copy of an evidence page (status null: none asked for yet)."""
+    return {
+        "status": str(kept.status) if kept.status is not None else None,
+        "reason": kept.reason, "captured_at": iso(kept.captured_at),
+        "final_url": kept.final_url, "http_status": kept.http_status, "sha256": kept.sha256,
+        "quote_found": kept.quote_found, "copies": kept.copies,
+    }
+
+
 def evidence_records(session: Session, items: list[Evidence]) -> list[dict[str, Any]]:
-    """Evidence items with who added them."""
+    """Evidence items with who added them and the preservation of their page."""
     users = _users(session, (e.added_by_id for e in items))
+    kept = preservation_of(session, (e.id for e in items))
     return [{
         "id": e.id, "claim_id": e.claim_id, "url": e.url, "title": e.title,
         "publisher": e.publisher, "published_on": iso(e.published_on),
         "accessed_at": iso(e.accessed_at), "quote": e.quote, "stance": str(e.stance),
         "archive_url": e.archive_url, "note": e.note,
         "added_by": user_record(users.get(e.added_by_id)), "version": e.version,
+        "preservation": preservation_record(kept[e.id]),
     } for e in items]
 
 

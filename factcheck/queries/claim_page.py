@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from ..models import Article, Claim, Comment, Evidence, RatingLabel, Review, User
 from ..states import SETTLED, ScaleMode
+from .captures import Preservation, preservation_of
 from .desk import ReviewView, evidence_with_authors, review_views
 from .publications import claim_shown_publicly
 from .reviews import (
@@ -52,6 +53,7 @@ class ReviewClaimPage:
     former_or_current_reviewer: bool  # then never its decider, whatever their role
     labels: tuple[RatingLabel, ...]  # of the active scale, in order
     conclusion_mode: bool  # the active scale takes a written conclusion, no label
+    preservation: dict[int, Preservation]  # of each evidence item shown, by its id
 
     @property
     def settled(self) -> bool:
@@ -65,11 +67,12 @@ def review_claim_page(session: Session, claim: Claim, viewer: User) -> ReviewCla
     # Whatever else is hidden, the viewer always sees their own review.
     own = next((v for v in views if v.review.reviewer_id == viewer.id), None)
     scale = active_scale(session)
+    evidence = tuple(visible_evidence(session, claim=claim, viewer=viewer,
+                                      items=evidence_with_authors(session, claim.id)))
     return ReviewClaimPage(
         claim=claim,
         article=session.get(Article, claim.article_id),
-        evidence=tuple(visible_evidence(session, claim=claim, viewer=viewer,
-                                        items=evidence_with_authors(session, claim.id))),
+        evidence=evidence,
         review=own.review if own else None,
         own=own,
         reviews=tuple(views),
@@ -79,4 +82,5 @@ def review_claim_page(session: Session, claim: Claim, viewer: User) -> ReviewCla
         former_or_current_reviewer=is_reviewer(session, claim=claim, user=viewer),
         labels=tuple(scale_labels(session, scale)) if scale else (),
         conclusion_mode=scale is not None and scale.mode == ScaleMode.CONCLUSION,
+        preservation=preservation_of(session, (item.id for item, _author in evidence)),
     )

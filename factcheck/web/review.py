@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from ..extensions import db
 from ..i18n import _
@@ -23,6 +33,7 @@ from ..queries.reviews import own_review, visible_evidence
 from ..queries.settings import get_setting
 from ..states import Confidence, Role
 from ..workflow import WorkflowError
+from ..workflow import captures as capture_flow
 from ..workflow.assignments import declare_conflict, pick_up, require_claim_access
 from ..workflow.evidence import (
     add_evidence,
@@ -49,6 +60,20 @@ from .steps import get_or_404, posted_version, record_seen, view_step
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 guard_blueprint(bp, Role.REVIEWER)
+
+
+def register_captures(_app: Flask) -> None:
+    """Tell capture jobs where to read the fetch settings (the workflow knows no Flask)."""
+    capture_flow.configure_captures(options=capture_options)
+
+
+def capture_options() -> dict:
+    """The current app's settings for preserving evidence pages (read at each capture)."""
+    cfg = current_app.config
+    return {"max_bytes": int(cfg["ARCHIVE_MAX_BYTES"]), "timeout": float(cfg["ARCHIVE_TIMEOUT"]),
+            # The URL import's settings: an intranet page is reached the same way both ways.
+            "allow_loopback": bool(cfg["URL_IMPORT_ALLOW_LOOPBACK"]),
+            "allow_private": bool(cfg["URL_IMPORT_ALLOW_PRIVATE"])}
 
 
 @bp.route("/")
@@ -236,6 +261,21 @@ def evidence_delete(evidence_id: int):
     if not step.ok:
         return redirect(url_for("review.claim", claim_id=claim.id, _anchor="evidence"))
     return _after(claim, _("Evidence removed."), "evidence")
+
+
+@bp.route("/evidence/<int:evidence_id>/capture", methods=["POST"])
+def evidence_capture(evidence_id: int):
+    """Ask for a new preserved copy of the source's page (earlier copies stay)."""
+    evidence, claim = _evidence_for_me(evidence_id)  # CSRFProtect has checked the token
+    if not may_change_evidence(db.session, evidence=evidence, user=current_user()):
+        abort(403)  # the workflow refuses it too
+    with view_step() as step:
+        capture_flow.capture_again(db.session, evidence=evidence, actor=current_user())
+    if not step.ok:
+        return redirect(url_for("review.claim", claim_id=claim.id,
+                                _anchor=f"evidence-{evidence_id}"))
+    return _after(claim, _("A new copy of the page will be preserved in a moment."),
+                  f"evidence-{evidence_id}")
 
 
 @bp.route("/claims/<int:claim_id>/review", methods=["POST"])

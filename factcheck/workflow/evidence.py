@@ -14,6 +14,7 @@ from ..queries.reviews import is_reviewer, own_review
 from ..states import SETTLED, Role, Stance
 from .assignments import require_claim_access
 from .audit import record_audit
+from .captures import request_capture
 from .errors import WorkflowError
 
 EDITABLE_FIELDS = ("url", "title", "publisher", "published_on", "accessed_at", "quote",
@@ -79,6 +80,7 @@ def add_evidence(session: Session, *, claim: Claim, actor: User, **fields) -> Ev
     session.flush()
     record_audit(session, actor=actor, action="evidence.add", obj=claim,
                  evidence=evidence.id, url=evidence.url, stance=str(evidence.stance))
+    request_capture(session, evidence=evidence, actor=actor)  # a copy, before the page rots
     return evidence
 
 
@@ -141,6 +143,8 @@ def update_evidence(
         session.add(evidence)
         record_audit(session, actor=actor, action="evidence.edit", obj=claim,
                      evidence=evidence.id, changes=changes)
+        if "url" in changes:  # another page: it is preserved too (earlier copies stay)
+            request_capture(session, evidence=evidence, actor=actor)
 
 
 def delete_evidence(session: Session, *, evidence: Evidence, actor: User) -> None:

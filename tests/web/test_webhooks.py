@@ -36,6 +36,7 @@ from factcheck.states import ClaimStatus, DeliveryStatus, JobStatus, Role, Webho
 from factcheck.worker import hand_over, queue_of
 from factcheck.workflow import WorkflowError
 from factcheck.workflow import assignments as assignment_flow
+from factcheck.workflow import evidence as evidence_flow
 from factcheck.workflow.articles import import_article
 from factcheck.workflow.settings import set_setting
 from factcheck.workflow.webhook_delivery import deliver
@@ -131,6 +132,13 @@ def receiver() -> Iterator[Receiver]:
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+@pytest.fixture(autouse=True)
+def _no_evidence_captures(monkeypatch):
+    """These tests count the desk's jobs and queue: adding evidence asks for no copy of its
+    page here (captures have their own tests, tests/web/test_evidence_capture.py)."""
+    monkeypatch.setattr(evidence_flow, "request_capture", lambda session, **_kwargs: None)
 
 
 @pytest.fixture
