@@ -46,7 +46,8 @@ _STRONG = _forms(
     "allege|alleged", "believe|believes|believed", "asked", "stressed",
     "emphasise|emphasises|emphasised|emphasize|emphasizes|emphasized", "highlighted",
     "declared", "asserted|asserts", "contend|contends|contended", "acknowledged",
-    "predicted", "vowed|vows", "testified", "tweeted", "complained",
+    "predicted", "vowed|vows", "testified", "promised", "praised", "blasted", "slammed",
+    "tweeted", "complained",
     "called for|calls for|call for|called on|calls on|call on|called upon|calls upon",
 )
 # Verbs that are often something else: reported speech only before "that", a colon,
@@ -60,7 +61,8 @@ _WEAK = _forms(
     "alleges", "ask|asks", "stress|stresses", "highlight|highlights", "declare|declares",
     "acknowledge|acknowledges", "predict|predicts", "point out|points out|pointed out",
     "underline|underlines|underlined", "reveal|reveals|revealed", "show|shows|showed",
-    "find|finds|found",
+    "find|finds|found", "agreed", "pledged", "questioned", "indicated", "posted",
+    "called|calls|call",
 )
 _SHOW = {"show", "shows", "showed", "find", "finds", "found"}
 # "show"/"find" report only for these sources: polls, studies, surveys ...
@@ -100,6 +102,12 @@ _LEADING = re.compile(
     r"in addition|which|who|whom)\b[,\s]*)+", re.I)
 _LEAD_NAME = re.compile(
     rf"^(?:(?:The|the)\s+)?(?:{_HONORIFIC}\s+|[A-Z][\w’'.-]*\s+){{1,4}}(?=[a-z])")
+_APPOSITIVE = re.compile(r"^(?:\d+|a|an|who|which|whose|now|then|also|himself|herself)\b")
+_SEGMENTS = re.compile(r"[,;:“”\"()—–]|\s-\s|''")
+_LAST_CLAUSE = re.compile(r"\b(?:when|as|because|after|before|while|since|that|where|and|"
+                          r"but|until|though|although|if|so|once)\s+(?P<who>[^,]{1,80})$")
+_MAIN_CLAUSE = re.compile(r"^(?:[^,]{0,60},\s+)?(?P<who>[A-Z][^,;:]{0,80}?)\s+(?:has|have|had|"
+                          r"is|are|was|were|also|\w+ed|\w+s)\b")
 _RELATIVE = re.compile(r"\s+(?:who|whom|whose|which|that)\b.*$", re.S)
 _NOT_IN_SUBJECT = {
     "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "will", "would",
@@ -116,6 +124,10 @@ _BAD_LAST = {
     "one", "also", "then", "again", "now", "never", "just", "only", "even", "not",
 }
 _NOT_SOURCES = {
+    "in", "on", "at", "for", "after", "before", "during", "with", "from", "among", "under",
+    "over", "until", "despite", "amid", "through", "to", "into", "about", "of", "like",
+    "unlike", "by", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "today", "yesterday", "tonight", "earlier", "last", "next", "that’s", "it’s",
     "then", "also", "later", "now", "still", "just", "first", "again", "once", "soon",
     "this", "that", "there", "here", "what", "which", "who", "whom", "whose", "something",
     "nothing", "anything", "everything", "someone", "nobody", "no", "one", "yes", "so",
@@ -174,8 +186,31 @@ def clean_subject(who: str) -> str | None:
     return who
 
 
+_PERSON_HINT = re.compile(r"^(?:[A-Z]\w*\.?\s+)*[A-Z][\w’'-]+$")
+
+
+def pick_antecedent(pronoun: str, recent: list[str]) -> str | None:
+    """The source a pronoun most likely stands for, among the article's recent sources
+    (most recent last): "he"/"she" a name, "it" a singular thing, "they" a plural."""
+    pronoun = pronoun.lower()
+    for name in reversed(recent[-6:]):
+        words = name.split()
+        first, last = words[0].lower(), words[-1].lower()
+        if pronoun in {"he", "she"} and _PERSON_HINT.match(name) and first not in {"the", "a"}:
+            return name
+        if pronoun == "it" and (first in {"the", "a", "an"} or len(words) == 1) and (
+                not last.endswith("s") or last.endswith(("ss", "us", "news"))):
+            return name
+        if pronoun == "they" and (last.endswith("s") or " and " in name or first in {
+                "both", "many", "several", "some"}):
+            return name
+    return recent[-1] if recent else None
+
+
 # --- the shapes ------------------------------------------------------------------------
 
+_INVERTED = (r"said|says|wrote|writes|added|adds|continued|noted|notes|explained|recalled|"
+             r"argued|argues|insisted|warned|replied|responded|declared|stated|concluded")
 _CLOSE_QUOTE = r"(?:[”\"]|'')"
 _ACCORDING_LEAD = re.compile(r"^\W{0,3}According to (?P<who>[^,]{2,120}),\s+(?P<content>.+)$",
                              re.S | re.I)
@@ -185,11 +220,11 @@ _ACCORDING_TAIL = re.compile(r"^(?P<content>.+?),?\s+according to (?P<who>[^,.;]
 _QUOTE_SPEAKER = re.compile(
     rf"[,.!?…—–-]\s*{_CLOSE_QUOTE}\s*(?:"
     rf"(?P<who>{_NP}?)\s+(?:(?:has|had|also|then|later|again)\s+)*(?P<verb>{_ANY_VERB})\b"
-    rf"|(?P<verb2>{_ANY_VERB})\s+(?P<who2>{_NP}))")
+    rf"|(?P<verb2>{_INVERTED})\s+(?P<who2>{_NP}))")
 # "…, he says." / "…, X announced on Tuesday." / "…, said X, a Democrat from …" at the end.
 _TAIL_SPEAKER = re.compile(
     rf",\s+(?:(?P<who>{_NP}?)\s+(?:(?:has|had|also|then|later|again)\s+)*"
-    rf"(?P<verb>{_ANY_VERB})|(?P<verb2>{_ANY_VERB})\s+(?P<who2>{_NP}))"
+    rf"(?P<verb>{_ANY_VERB})|(?P<verb2>{_INVERTED})\s+(?P<who2>{_NP}))"
     r"(?P<rest>(?:,?\s+[^\"“”]{0,90})?)[.!]?[\"”’']*$", re.S)
 # "…, he said, …" in the middle of a sentence (a parenthetical reporting clause).
 _MIDDLE_SPEAKER = re.compile(
@@ -288,6 +323,31 @@ def _tail_speaker(text: str) -> Attribution | None:
     return None
 
 
+def _who_before(pre: str) -> str:
+    """The words before a reporting verb that may name its subject."""
+    if pre.endswith((",", "—", "–", ")")):
+        # "X, director of Y, says", "X — a teacher — says": the appositive is skipped.
+        opener = {",": ",", "—": "—", "–": "–", ")": "("}[pre[-1]]
+        head, found, _ = pre[:-1].rpartition(opener)
+        if not found:
+            return ""
+        segments = _SEGMENTS.split(head)
+        for earlier in reversed(segments[-3:]):
+            # "Marley Anderson, 21, a junior from Las Vegas, said": skip the age too.
+            if earlier.strip() and not _APPOSITIVE.match(earlier.strip()):
+                return earlier
+        return segments[-1]
+    return _SEGMENTS.split(pre)[-1]
+
+
+def _name_subject(claimant: str) -> bool:
+    """A named source or a personal pronoun ("Baker", "The New York Times", "she")."""
+    first = claimant.split()[0]
+    return claimant.lower() in PRONOUNS or (first[:1].isupper() and first.lower() not in {
+        "the", "a", "an", "some", "many", "most", "several", "both", "other", "others"}
+        ) or claimant.lower().startswith(("the new york", "the washington", "the wall street"))
+
+
 def _subject_verb(text: str) -> Attribution | None:
     for match in _VERB.finditer(text):
         start = match.start()
@@ -298,35 +358,35 @@ def _subject_verb(text: str) -> Attribution | None:
         if before and (before[-1].lower() in _DETERMINERS or before[-1].endswith(("’s", "'s"))
                        or (before[-1][:1].isdigit() and verb.endswith("ed"))):
             continue  # "the state's 20 pledged delegates", "the alleged victim"
-        verb = match[0].lower()
         after = text[match.end():]
-        if match["weak"] and not _MARKER.match(after):
-            continue
+        marked = bool(_MARKER.match(after))
         if after[:4].lower() in (" by ", " of ") and verb not in {"accused", "criticized",
                                                                      "criticised"}:
             continue
         if verb in {"accused", "accuse", "accuses"} and after.lstrip().lower().startswith("of"):
             continue  # "the man accused of ..."
-        pre = text[:start].rstrip()
+        if verb in {"called", "calls", "call"} and not any(q in after[:80] for q in "“\""):
+            continue  # "called the show “...”", not "called a meeting"
+        pre = _AUX_ADVERBS.sub("", " " + text[:start].rstrip()).strip()
         if pre.endswith(("“", '"', "'")):
             continue
-        if pre.endswith((",", "—", "–", ")")):
-            # "X, director of Y, says", "X — a teacher — says": the appositive is skipped.
-            opener = {",": ",", "—": "—", "–": "–", ")": "("}[pre[-1]]
-            head, found, _ = pre[:-1].rpartition(opener)
-            if not found:
-                continue
-            who = re.split(r"[,;:“”\"()—–]|\s-\s|''", head)[-1]
-        else:
-            who = re.split(r"[,;:“”\"()—–]|\s-\s|''", pre)[-1]
+        who = _who_before(pre)
         claimant = clean_subject(who)
+        if not claimant:
+            clause = _LAST_CLAUSE.search(who)
+            if clause:  # "... a while back when she said"
+                claimant = clean_subject(clause["who"])
         if not claimant and who.rstrip().endswith(" and"):
             # "Reid caucused in Nevada and says ...": the subject of the first verb.
             lead = _LEAD_NAME.match(who.strip())
             claimant = clean_subject(lead[0]) if lead else None
         if not claimant:
             continue
-        if verb in _SHOW and not _SHOW_SOURCES.search(claimant):
+        if verb in _SHOW:
+            if not _SHOW_SOURCES.search(claimant):
+                continue
+        elif match["weak"] and not marked and not (_name_subject(claimant)
+                                                   and _words(after) >= 4):
             continue
         content = after.lstrip(" ,:")
         content = re.sub(r"^that\s+", "", content)
@@ -334,6 +394,26 @@ def _subject_verb(text: str) -> Attribution | None:
             continue
         return Attribution(claimant, content)
     return None
+
+
+_PARTICIPLE = re.compile(r",?\s+(?:saying|telling|adding|arguing|insisting|warning|noting|"
+                         r"claiming|declaring|calling|writing|explaining|stressing|urging)\b")
+
+
+def _participle(text: str) -> Attribution | None:
+    """"X did Y, saying Z": the subject of the sentence said it."""
+    match = _PARTICIPLE.search(text)
+    if not match or _words(text[match.end():]) < 3:
+        return None
+    head = text[:match.start()]
+    subject = _MAIN_CLAUSE.match(head)
+    claimant = clean_subject(subject["who"]) if subject else None
+    if not claimant:
+        lead = _LEAD_NAME.match(head)
+        claimant = clean_subject(lead[0]) if lead else None
+    if not claimant:
+        return None
+    return Attribution(claimant, text[match.end():].lstrip(" ,:"))
 
 
 def _passive(text: str) -> Attribution | None:
@@ -361,7 +441,7 @@ def attribute_english(text: str) -> Attribution | None:
     """The attribution of one English sentence, or None when it reports no one's words."""
     stripped = text.strip()
     return (_according(stripped) or _quote_speaker(stripped) or _tail_speaker(stripped)
-            or _subject_verb(stripped) or _passive(stripped))
+            or _subject_verb(stripped) or _passive(stripped) or _participle(stripped))
 
 
 # --- Dari and Pashto (Persian script) --------------------------------------------------

@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .attribution import FA_PRONOUNS, PRONOUNS, attribute_english, attribute_persian
+from .attribution import (
+    FA_PRONOUNS,
+    PRONOUNS,
+    attribute_english,
+    attribute_persian,
+    clean_subject,
+    pick_antecedent,
+)
 from .checkworthy import explain_sentence, score_sentence
 from .language import ARABIC, script_of
 from .sentences import split_sentences
@@ -150,11 +157,22 @@ def _trim(source: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_MAIN_SUBJECT = re.compile(r"^(?P<who>[A-Z][^,;:]{1,100}?)\s+(?:has|have|had|is|are|was|were|"
+                           r"jointly|also|\w+ed)\b")
+
+
 def _main_subject(clause: str) -> str | None:
     match = re.match(
         r"^(?P<who>[A-Z][^,;:]{1,100}?)\s+(?:has|have|had|is|are|was|were|jointly|also|"
         r"\w+ed)\b", clause)
     return _clean_claimant(match["who"]) if match else None
+
+
+def _antecedent(sentence: str) -> str | None:
+    """The subject of a sentence that names no source: what a later "he" may stand for."""
+    match = _MAIN_SUBJECT.match(sentence)
+    who = clean_subject(match["who"]) if match else None
+    return who if who and len(who.split()) <= 6 else None
 
 
 def _sub_claims(source: str, sentence: Span, arabic_script: bool) -> list[CandidateClaim] | None:
@@ -260,19 +278,22 @@ def split_claims(text: str, lang: str | None = None) -> list[CandidateClaim]:
         _close_quote(rows, run, text, arabic_script)
 
     candidates: list[CandidateClaim] = []
-    last_subject: str | None = None  # the last source named: who "they" most likely is
+    recent: list[str] = []  # the sources named so far, the last one last
     for row in rows:
         for part, implicit in zip(row.parts, row.implicit, strict=True):
             claimant = part.claimant
-            if last_subject and part.kind == "attributed" and (
-                    implicit or (claimant and claimant.lower() in pronouns)):
-                part = replace(part, claimant=last_subject)
+            if recent and part.kind == "attributed":
+                if implicit:  # "X is urged to ...": by the source of the passage
+                    part = replace(part, claimant=recent[-1])
+                elif claimant and claimant.lower() in pronouns:
+                    part = replace(part, claimant=recent[-1] if arabic_script else
+                                   pick_antecedent(claimant, recent))
             candidates.append(part)
         first = row.parts[0]
-        subject = first.claimant or (None if arabic_script else _main_subject(row.sentence.text))
+        subject = first.claimant or (None if arabic_script else _antecedent(row.sentence.text))
         if subject and subject.lower() not in pronouns and subject.lower() not in {"i", "we",
                                                                                   "you"}:
-            last_subject = subject
+            recent.append(subject)
     return candidates
 
 
