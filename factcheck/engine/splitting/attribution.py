@@ -64,6 +64,16 @@ _WEAK = _forms(
     "find|finds|found", "agreed", "pledged", "questioned", "indicated", "posted",
     "called|calls|call",
 )
+# Weak verbs that report speech without a marker when a named source is their subject
+# ("The New York Times reported the email came ..."; not "Baker wrote the introduction").
+_UNMARKED_AFTER_NAME = {
+    "reported", "reports", "suggested", "suggests", "explained", "explains", "noted",
+    "revealed", "reveals", "confirmed", "confirms", "recalled", "estimated", "stated",
+    "acknowledged", "predicted", "maintained", "maintains", "observed", "pointed out",
+    "underlined", "replied", "responded", "continued", "indicated", "agreed", "added", "adds",
+    "wrote", "writes", "questioned", "posted", "recalls", "acknowledge",
+}
+_OBJECT = re.compile(r"\s+(?:the|a|an|his|her|their|its|this|another)\s", re.I)
 _SHOW = {"show", "shows", "showed", "find", "finds", "found"}
 # "show"/"find" report only for these sources: polls, studies, surveys ...
 _SHOW_SOURCES = re.compile(
@@ -100,7 +110,7 @@ _LEADING = re.compile(
     r"^(?:(?:and|but|so|yet|however|instead|meanwhile|also|as|while|then|now|still|indeed|"
     r"moreover|though|although|because|since|when|where|if|plus|or|nor|thus|hence|"
     r"in addition|which|who|whom)\b[,\s]*)+", re.I)
-_LEAD_NAME = re.compile(
+LEAD_NAME = re.compile(
     rf"^(?:(?:The|the)\s+)?(?:{_HONORIFIC}\s+|[A-Z][\w’'.-]*\s+){{1,4}}(?=[a-z])")
 _APPOSITIVE = re.compile(r"^(?:\d+|a|an|who|which|whose|now|then|also|himself|herself)\b")
 _SEGMENTS = re.compile(r"[,;:“”\"()—–]|\s-\s|''")
@@ -378,20 +388,24 @@ def _subject_verb(text: str) -> Attribution | None:
                 claimant = clean_subject(clause["who"])
         if not claimant and who.rstrip().endswith(" and"):
             # "Reid caucused in Nevada and says ...": the subject of the first verb.
-            lead = _LEAD_NAME.match(who.strip())
+            lead = LEAD_NAME.match(who.strip())
             claimant = clean_subject(lead[0]) if lead else None
         if not claimant:
             continue
         if verb in _SHOW:
             if not _SHOW_SOURCES.search(claimant):
                 continue
-        elif match["weak"] and not marked and not (_name_subject(claimant)
-                                                   and _words(after) >= 4):
-            continue
+        elif match["weak"] and not marked and verb not in {"called", "calls", "call"} and not (
+                verb in _UNMARKED_AFTER_NAME and _name_subject(claimant) and _words(after) >= 4
+                and not _OBJECT.match(after)):
+            continue  # "Baker wrote the introduction ...", "... posted a photo"
         content = after.lstrip(" ,:")
         content = re.sub(r"^that\s+", "", content)
         if _words(content) < 2:
-            continue
+            # '"...," Mr. Mahaney, of RBC Capital Markets, said.': the words come first.
+            content = _strip_quotes(pre[:pre.find(claimant)] if claimant in pre else "")
+            if _words(content) < 4:
+                continue
         return Attribution(claimant, content)
     return None
 
@@ -409,7 +423,7 @@ def _participle(text: str) -> Attribution | None:
     subject = _MAIN_CLAUSE.match(head)
     claimant = clean_subject(subject["who"]) if subject else None
     if not claimant:
-        lead = _LEAD_NAME.match(head)
+        lead = LEAD_NAME.match(head)
         claimant = clean_subject(lead[0]) if lead else None
     if not claimant:
         return None
@@ -465,6 +479,7 @@ FA_PRONOUNS = {"آنان", "آنها", "او", "وی", "ایشان", "هغه", "
 
 def _fa_subject(who: str) -> str:
     who = who.strip(" ،,:«»")
+    who = who.split(" بر ", 1)[0]  # "X بر Y تاکید کرد": X stressed Y
     for _ in range(2):
         who = _FA_TIME.sub("", who).strip()
     return who

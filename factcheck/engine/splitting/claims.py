@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from .attribution import (
     FA_PRONOUNS,
+    LEAD_NAME,
     PRONOUNS,
     attribute_english,
     attribute_persian,
@@ -172,6 +173,9 @@ def _antecedent(sentence: str) -> str | None:
     """The subject of a sentence that names no source: what a later "he" may stand for."""
     match = _MAIN_SUBJECT.match(sentence)
     who = clean_subject(match["who"]) if match else None
+    if not who:  # "Senator Maria Lopez spoke ...": a name of two words or more
+        lead = LEAD_NAME.match(sentence)
+        who = clean_subject(lead[0]) if lead and len(lead[0].split()) >= 2 else None
     return who if who and len(who.split()) <= 6 else None
 
 
