@@ -78,7 +78,8 @@ _SHOW = {"show", "shows", "showed", "find", "finds", "found"}
 # "show"/"find" report only for these sources: polls, studies, surveys ...
 _SHOW_SOURCES = re.compile(
     r"\b(?:polls?|surveys?|stud(?:y|ies)|reports?|research|analys[ie]s|data|figures|"
-    r"statistics|census|investigation|review|audit|report|findings|documents?|records?)\b",
+    r"statistics|census|investigation|review|audit|report|findings|documents?|records?|"
+    r"footage|videos?|results|filings?|numbers|tests?|experiments?|estimates?)\b",
     re.I)
 
 
@@ -93,7 +94,7 @@ _ANY_VERB = _alternation(_STRONG + _WEAK)
 # What a weak verb needs after it: "that", a colon, comma or quote, maybe after an adjunct.
 _MARKER = re.compile(
     r"\s*(?:(?:in|on|at|during|last|this|earlier|later|late|via)\b"
-    r"[^,;:\"“”]{0,30}?)?\s*(?:that\b|[,:“\"]|'')")
+    r"[^,;:\"“”]{0,30}?)?\s*(?:that\b|[,:“\"]|'')|\s+to\s+[^,;:\"“”]{1,40}?\s+that\b")
 
 # --- subjects ------------------------------------------------------------------------
 
@@ -123,7 +124,7 @@ _NOT_IN_SUBJECT = {
     "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "will", "would",
     "can", "could", "may", "might", "shall", "should", "must", "follows", "follow",
     "followed", "marks", "comes", "came", "not", "never", "i'm", "it's", "there", "here",
-    "what", "how", "why", "if", "to", "let", "wants", "want", "wanted", "tried", "made",
+    "what", "how", "why", "if", "let", "wants", "want", "wanted", "tried", "made",
     "makes", "went", "goes", "get", "got", "gets", "took", "take", "takes", "gave", "give",
     "has", "have", "had", "isn't", "wasn't", "didn't", "doesn't", "won't", "can't",
 }
@@ -135,12 +136,12 @@ _BAD_LAST = {
 }
 _NOT_SOURCES = {
     "in", "on", "at", "for", "after", "before", "during", "with", "from", "among", "under",
-    "over", "until", "despite", "amid", "through", "to", "into", "about", "of", "like",
+    "over", "until", "despite", "amid", "through", "to", "into", "of", "like",
     "unlike", "by", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
     "sunday", "today", "yesterday", "tonight", "earlier", "last", "next", "that’s", "it’s",
     "then", "also", "later", "now", "still", "just", "first", "again", "once", "soon",
     "this", "that", "there", "here", "what", "which", "who", "whom", "whose", "something",
-    "nothing", "anything", "everything", "someone", "nobody", "no", "one", "yes", "so",
+    "nothing", "anything", "everything", "someone", "nobody", "no", "yes", "so",
     "ever", "never", "well", "when", "where", "why", "how", "as",
 }
 PRONOUNS = {"he", "she", "they", "it"}
@@ -173,8 +174,12 @@ def clean_subject(who: str) -> str | None:
         return None
     if any(w in _NOT_IN_SUBJECT for w in lowered):
         return None
-    for word, low in zip(words, lowered, strict=True):
+    for index, (word, low) in enumerate(zip(words, lowered, strict=True)):
         if low.endswith("ed") and word[:1].islower() and low not in _ED_OK:
+            if 0 < index < len(words) - 1 and lowered[index + 1] in {"by", "for", "from", "in",
+                                                                    "at", "on", "among"}:
+                # "exit polls conducted by Edison Research": a reduced relative clause.
+                return clean_subject(" ".join(words[:index]))
             return None  # "Obama blasted Trump for ..." is a verb phrase, not a source
         if low.endswith("ing") and word[:1].islower() and len(words) > 1 and low not in {
                 "leading", "ruling", "governing", "opposing", "visiting", "outgoing",
@@ -184,7 +189,9 @@ def clean_subject(who: str) -> str | None:
             return None
     if len(words) == 1 and (lowered[0] in _SELF or lowered[0] in PRONOUNS):
         return words[0]
-    if not (words[0][:1].isupper() or words[0][:1].isdigit() or lowered[0] in {
+    if not (words[0][:1].isupper() or words[0][:1].isdigit() or (
+            lowered[0] not in _DETERMINERS and any(w[:1].isupper() for w in words[1:]))
+            or lowered[0] in {
             "the", "a", "an", "some", "many", "most", "several", "two", "three", "four",
             "both", "other", "others", "officials", "critics", "experts", "analysts",
             "observers", "supporters", "opponents", "residents", "aides", "advisers",
@@ -320,9 +327,10 @@ def _tail_speaker(text: str) -> Attribution | None:
         who = match["who2"] if inverted else match["who"]
         verb = (match["verb2"] if inverted else match["verb"]).lower()
         content = stripped[:match.start()]
-        if (verb not in _SHOW and _words(content) >= 3
-                and _rest_fits(match["rest"], verb, inverted)):
+        if _words(content) >= 3 and _rest_fits(match["rest"], verb, inverted):
             claimant = clean_subject(who or "")
+            if claimant and verb in _SHOW and not _SHOW_SOURCES.search(claimant):
+                claimant = None
             if claimant and len(claimant.split()) <= 8:
                 return Attribution(claimant, content)
     match = _MIDDLE_SPEAKER.search(text)
@@ -386,7 +394,12 @@ def _subject_verb(text: str) -> Attribution | None:
             clause = _LAST_CLAUSE.search(who)
             if clause:  # "... a while back when she said"
                 claimant = clean_subject(clause["who"])
-        if not claimant and who.rstrip().endswith(" and"):
+        if not claimant and who.strip().lower() in {"and", "but", "and then", "but then"}:
+            # "Carson did not mention them by name, but told his supporters ..."
+            lead = _MAIN_CLAUSE.match(text) or LEAD_NAME.match(text)
+            if lead:
+                claimant = clean_subject(lead["who"] if lead.re is _MAIN_CLAUSE else lead[0])
+        if not claimant and who.rstrip().endswith((" and", " but")):
             # "Reid caucused in Nevada and says ...": the subject of the first verb.
             lead = LEAD_NAME.match(who.strip())
             claimant = clean_subject(lead[0]) if lead else None
