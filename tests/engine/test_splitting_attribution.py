@@ -68,6 +68,16 @@ def _one(text: str, lang: str = "en"):
      "The Post"),
     ("Marley Anderson, 21, a junior from Las Vegas, said she would vote for Sanders.",
      "Marley Anderson"),
+    ("Trump, speaking at a rally in Wilmington, N.C., warned that Clinton opposes the Second "
+     "Amendment.", "Trump"),
+    ("“They feel he is the one guy telling the truth,” Thomas Hanify, the president "
+     "of the firefighters union, said of his members.", "Thomas Hanify"),
+    ("More than 40 percent of that money arrived in February, new fundraising reports show.",
+     "new fundraising reports"),
+    ("Early results of exit polls conducted by Edison Research show two-thirds of voters "
+     "backing the ban.", "Early results of exit polls"),
+    ("Carson did not mention his opponents by name, but told supporters the nation is in "
+     "trouble.", "Carson"),
 ])
 def test_reported_speech_is_attributed_to_its_source(text: str, claimant: str) -> None:
     claim = _one(text)

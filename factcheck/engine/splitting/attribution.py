@@ -73,6 +73,8 @@ _UNMARKED_AFTER_NAME = {
     "underlined", "replied", "responded", "continued", "indicated", "agreed", "added", "adds",
     "wrote", "writes", "questioned", "posted", "recalls", "acknowledge",
 }
+_OBJECT_VERBS = {"wrote", "writes", "posted", "added", "adds", "explained", "explains",
+                 "questioned"}
 _OBJECT = re.compile(r"\s+(?:the|a|an|his|her|their|its|this|another)\s", re.I)
 _SHOW = {"show", "shows", "showed", "find", "finds", "found"}
 # "show"/"find" report only for these sources: polls, studies, surveys ...
@@ -185,12 +187,18 @@ def clean_subject(who: str) -> str | None:
                 "leading", "ruling", "governing", "opposing", "visiting", "outgoing",
                 "incoming", "acting", "sitting", "remaining", "polling", "ranking",
                 "presiding", "supporting", "neighbouring", "neighboring", "founding",
-                "managing", "reporting", "serving", "voting", "rising", "fellow"}:
+                "managing", "reporting", "serving", "voting", "rising", "fellow", "fundraising",
+                "housing", "spending", "marketing", "advertising", "building", "meeting",
+                "hearing", "briefing", "funding", "lobbying", "banking", "publishing",
+                "broadcasting", "accounting", "mining", "shipping", "thinking", "upcoming",
+                "ongoing", "following", "striking", "landmark", "training", "nursing"}:
             return None
     if len(words) == 1 and (lowered[0] in _SELF or lowered[0] in PRONOUNS):
         return words[0]
     if not (words[0][:1].isupper() or words[0][:1].isdigit() or (
             lowered[0] not in _DETERMINERS and any(w[:1].isupper() for w in words[1:]))
+            or (len(words) <= 4 and lowered[-1].endswith("s") and lowered[0] not in _DETERMINERS
+                and not lowered[-1].endswith("ss"))
             or lowered[0] in {
             "the", "a", "an", "some", "many", "most", "several", "two", "three", "four",
             "both", "other", "others", "officials", "critics", "experts", "analysts",
@@ -240,7 +248,7 @@ _QUOTE_SPEAKER = re.compile(
     rf"|(?P<verb2>{_INVERTED})\s+(?P<who2>{_NP}))")
 # "…, he says." / "…, X announced on Tuesday." / "…, said X, a Democrat from …" at the end.
 _TAIL_SPEAKER = re.compile(
-    rf",\s+(?:(?P<who>{_NP}?)\s+(?:(?:has|had|also|then|later|again)\s+)*"
+    rf",\s+(?:(?P<who>{_NP})\s+(?:(?:has|had|also|then|later|again)\s+)*"
     rf"(?P<verb>{_ANY_VERB})|(?P<verb2>{_INVERTED})\s+(?P<who2>{_NP}))"
     r"(?P<rest>(?:,?\s+[^\"“”]{0,90})?)[.!]?[\"”’']*$", re.S)
 # "…, he said, …" in the middle of a sentence (a parenthetical reporting clause).
@@ -341,21 +349,20 @@ def _tail_speaker(text: str) -> Attribution | None:
     return None
 
 
-def _who_before(pre: str) -> str:
-    """The words before a reporting verb that may name its subject."""
+def _who_before(pre: str) -> list[str]:
+    """The words before a reporting verb that may name its subject, best guess first."""
     if pre.endswith((",", "—", "–", ")")):
         # "X, director of Y, says", "X — a teacher — says": the appositive is skipped.
         opener = {",": ",", "—": "—", "–": "–", ")": "("}[pre[-1]]
         head, found, _ = pre[:-1].rpartition(opener)
         if not found:
-            return ""
+            return []
         segments = _SEGMENTS.split(head)
-        for earlier in reversed(segments[-3:]):
-            # "Marley Anderson, 21, a junior from Las Vegas, said": skip the age too.
-            if earlier.strip() and not _APPOSITIVE.match(earlier.strip()):
-                return earlier
-        return segments[-1]
-    return _SEGMENTS.split(pre)[-1]
+        # "Marley Anderson, 21, a junior from Las Vegas, said"; "Trump, speaking at a
+        # rally in Wilmington, N.C., warned": the nearest segment that is a source.
+        return [seg for seg in reversed(segments[-4:])
+                if seg.strip() and not _APPOSITIVE.match(seg.strip())] or [segments[-1]]
+    return [_SEGMENTS.split(pre)[-1]]
 
 
 def _name_subject(claimant: str) -> bool:
@@ -378,9 +385,10 @@ def _subject_verb(text: str) -> Attribution | None:
             continue  # "the state's 20 pledged delegates", "the alleged victim"
         after = text[match.end():]
         marked = bool(_MARKER.match(after))
-        if after[:4].lower() in (" by ", " of ") and verb not in {"accused", "criticized",
-                                                                     "criticised"}:
-            continue
+        if (after[:4].lower() == " by " or (after[:4].lower() == " of " and verb not in {
+                "said", "says", "wrote", "writes"})) and verb not in {"accused", "criticized",
+                                                                    "criticised"}:
+            continue  # "was reported by", "the demands of"; but "he said of Trump"
         if verb in {"accused", "accuse", "accuses"} and after.lstrip().lower().startswith("of"):
             continue  # "the man accused of ..."
         if verb in {"called", "calls", "call"} and not any(q in after[:80] for q in "“\""):
@@ -388,17 +396,19 @@ def _subject_verb(text: str) -> Attribution | None:
         pre = _AUX_ADVERBS.sub("", " " + text[:start].rstrip()).strip()
         if pre.endswith(("“", '"', "'")):
             continue
-        who = _who_before(pre)
-        claimant = clean_subject(who)
+        guesses = _who_before(pre)
+        if not guesses:
+            continue
+        who = guesses[0]
+        claimant = next(filter(None, map(clean_subject, guesses)), None)
         if not claimant:
             clause = _LAST_CLAUSE.search(who)
             if clause:  # "... a while back when she said"
                 claimant = clean_subject(clause["who"])
         if not claimant and who.strip().lower() in {"and", "but", "and then", "but then"}:
             # "Carson did not mention them by name, but told his supporters ..."
-            lead = _MAIN_CLAUSE.match(text) or LEAD_NAME.match(text)
-            if lead:
-                claimant = clean_subject(lead["who"] if lead.re is _MAIN_CLAUSE else lead[0])
+            main, lead = _MAIN_CLAUSE.match(text), LEAD_NAME.match(text)
+            claimant = (main and clean_subject(main["who"])) or (lead and clean_subject(lead[0]))
         if not claimant and who.rstrip().endswith((" and", " but")):
             # "Reid caucused in Nevada and says ...": the subject of the first verb.
             lead = LEAD_NAME.match(who.strip())
@@ -410,7 +420,7 @@ def _subject_verb(text: str) -> Attribution | None:
                 continue
         elif match["weak"] and not marked and verb not in {"called", "calls", "call"} and not (
                 verb in _UNMARKED_AFTER_NAME and _name_subject(claimant) and _words(after) >= 4
-                and not _OBJECT.match(after)):
+                and not (verb in _OBJECT_VERBS and _OBJECT.match(after))):
             continue  # "Baker wrote the introduction ...", "... posted a photo"
         content = after.lstrip(" ,:")
         content = re.sub(r"^that\s+", "", content)
