@@ -1,9 +1,12 @@
 """From sentences to candidate claims: type, claimant, sub-claims and check-worthiness.
 
 Rules, not a statistical parser: each sentence is typed (question, attributed,
-prediction, opinion, factual); attribution is structural ("X said that Y",
-"according to X, Y", "X accused Y of Z", '"Y," X said'), the claimant is the
-reporting subject, and the *attributed content* is what gets scored. A sentence
+prediction, opinion, factual); attribution is structural (see `attribution`: "X said
+that Y", "according to X, Y", "X demanded Y", '"Y," said Rep. X, a ...', "X is urged
+to Y"), the claimant is the source as the text names it, and the *attributed content*
+is what gets scored. Across sentences: the later sentences of a long quotation take its
+speaker, and "he", "she", "it", "they" (and passives with no agent) take the last
+source named before them. A sentence
 is split only where both parts are complete statements: a main clause followed
 by ", warning that ...", ", all of whom stressed that ..." and the like.
 """
