@@ -1,9 +1,12 @@
 """From sentences to candidate claims: type, claimant, sub-claims and check-worthiness.
 
 Rules, not a statistical parser: each sentence is typed (question, attributed,
-prediction, opinion, factual); attribution is structural ("X said that Y",
-"according to X, Y", "X accused Y of Z", '"Y," X said'), the claimant is the
-reporting subject, and the *attributed content* is what gets scored. A sentence
+prediction, opinion, factual); attribution is structural (see `attribution`: "X said
+that Y", "according to X, Y", "X demanded Y", '"Y," said Rep. X, a ...', "X is urged
+to Y"), the claimant is the source as the text names it, and the *attributed content*
+is what gets scored. Across sentences: the later sentences of a long quotation take its
+speaker, and "he", "she", "it", "they" (and passives with no agent) take the last
+source named before them. A sentence
 is split only where both parts are complete statements: a main clause followed
 by ", warning that ...", ", all of whom stressed that ..." and the like.
 """
@@ -13,6 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .attribution import (
+    FA_PRONOUNS,
+    LEAD_NAME,
+    PRONOUNS,
+    attribute_english,
+    attribute_persian,
+    clean_subject,
+    pick_antecedent,
+)
 from .checkworthy import explain_sentence, score_sentence
 from .language import ARABIC, script_of
 from .sentences import split_sentences
@@ -37,42 +49,12 @@ _PARTICIPLES = (
     r"warning|saying|arguing|insisting|noting|adding|stressing|claiming|emphasi[sz]ing|"
     r"stating|declaring|asserting|alleging"
 )
-_ADVERBS = r"(?:(?:has|have|had|also|repeatedly|publicly|jointly|further|then|again)\s+)*"
-# "<subject> <speech verb> [that] <content>" and "<subject> <reporting verb> that <content>"
-_SUBJECT_SAYS = re.compile(
-    rf"^(?P<lead>(?:[^,]{{0,80}},\s+)?)(?P<who>[^,;:\"“”]{{2,120}}?)\s+{_ADVERBS}"
-    rf"(?:(?P<speech>{_SPEECH})\b(?:\s+that)?|(?P<verb>{_REPORTING_THAT})\s+that)"
-    rf"\s*,?\s+(?P<content>.+)$",
-    re.S,
-)
-# Words that show the "subject" is really a clause ("Donor countries are urged ...").
 _NOT_IN_SUBJECT = {
     "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does",
     "did", "will", "would", "can", "could", "may", "might", "shall", "should", "must",
     "follows", "follow", "followed", "marks", "comes", "came", "that", "which", "who", "but",
     "calls", "call", "called",
 }
-_PRONOUNS = {"they", "he", "she", "we", "it", "them", "this"}
-_ACCORDING_TO_LEAD = re.compile(r"^According to (?P<who>[^,]{2,120}),\s+(?P<content>.+)$", re.S)
-_ACCORDING_TO_TAIL = re.compile(r"^(?P<content>.+?),?\s+according to (?P<who>[^,.]{2,120})[.!]?$",
-                                re.S)
-_ACCUSED = re.compile(
-    r"^(?P<who>[^,;:]{2,120}?)\s+(?:has\s+|have\s+|had\s+)?(?P<verb>accused|accuses|accuse|"
-    r"blamed|blames|blame|criticised|criticized|criticises|criticizes)\s+(?P<content>.+)$",
-    re.S,
-)
-_QUOTE_THEN_SAYS = re.compile(
-    rf"^[\"“](?P<content>.+?)[,.!?]?[\"”],?\s+(?P<who>[^,.]{{2,80}}?)\s+(?:{_REPORTING})\b.*$"
-    rf"|^[\"“](?P<content2>.+?)[,.!?]?[\"”],?\s+(?:{_REPORTING})\s+(?P<who2>[^,.]{{2,80}})\.?$",
-    re.S,
-)
-# "<content>, Mayor Helen Okafor announced on Tuesday." (the reporting clause at the end)
-_CONTENT_THEN_SAYS = re.compile(
-    rf"^(?P<content>.+),\s+(?P<who>(?:[Tt]he\s+)?[A-Z][^,;:\"“”]{{1,80}}?)\s+{_ADVERBS}"
-    rf"(?:{_REPORTING})(?:\s+(?:on|in|at|last|this|earlier|late|yesterday|today)\b[^,]{{0,40}})?"
-    rf"[.!]?$",
-    re.S,
-)
 _SPLIT_POINT = re.compile(
     rf",\s+(?P<tail>(?:(?:{_PARTICIPLES})\s+(?:that\s+)?|(?:all of whom|both of whom|who|which)"
     rf"\s+(?:(?:also|jointly|repeatedly)\s+)?(?:{_REPORTING})\s+(?:that\s+)?))",
@@ -87,13 +69,6 @@ _OPINION = re.compile(
 _LEADING_TRIM = re.compile(r"^(?:and|but|so|yet|however|instead|meanwhile|also)\b[,\s]*", re.I)
 _WORD = re.compile(r"\w+")
 
-# Persian/Dari and Pashto reporting: "X گفت که ...", "به گفته X، ...".
-_FA_ACCORDING = re.compile(r"^(?:به گفته|بر اساس گفته‌های|به نقل از)\s+(?P<who>[^،,]{2,80})[،,]\s*"
-                           r"(?P<content>.+)$", re.S)
-_FA_SAYS = re.compile(
-    r"^(?P<who>[^،,]{2,80}?)\s+(?:گفت|گفته است|گفتند|افزود|افزودند|تأکید کرد|تاکید کرد|"
-    r"تأکید کردند|اعلام کرد|اعلام کردند|هشدار داد|هشدار دادند|وویل|ویلي)\s*(?:که|چې)?\s*"
-    r"(?P<content>.+)$", re.S)
 _FA_PREDICTION = re.compile(r"خواهد|خواهند|به زودی|به‌زودی")
 _FA_OPINION = re.compile(r"\bباید\b|ضروری است|لازم است")
 
@@ -103,6 +78,7 @@ class _Typed:
     kind: str
     claimant: str | None
     content: str  # what is scored: the attributed content, or the whole text
+    implicit: bool = False  # attributed to the article's current source ("X is urged to")
 
 
 def _clean_claimant(who: str, *, max_words: int = 12) -> str | None:
@@ -121,28 +97,12 @@ def _type_english(text: str) -> _Typed:
     stripped = text.strip()
     if stripped.endswith("?"):
         return _Typed("question", None, stripped)
-    for pattern, who_group, content_group in (
-        (_ACCORDING_TO_LEAD, "who", "content"),
-        (_ACCORDING_TO_TAIL, "who", "content"),
-    ):
-        match = pattern.match(stripped)
-        if match:
-            return _Typed("attributed", _clean_claimant(match[who_group]), match[content_group])
-    match = _QUOTE_THEN_SAYS.match(stripped)
-    if match:
-        who = match["who"] or match["who2"]
-        return _Typed("attributed", _clean_claimant(who), match["content"] or match["content2"])
-    match = _CONTENT_THEN_SAYS.match(stripped)
-    if match and len(_WORD.findall(match["content"])) >= 3:
-        claimant = _clean_claimant(match["who"], max_words=6)
-        if claimant:
-            return _Typed("attributed", claimant, match["content"])
-    for pattern in (_SUBJECT_SAYS, _ACCUSED):
-        match = pattern.match(stripped)
-        if match and len(_WORD.findall(match["content"])) >= 3:
-            claimant = _clean_claimant(match["who"])
-            if claimant:
-                return _Typed("attributed", claimant, match["content"])
+    found = attribute_english(stripped)
+    if found:
+        claimant = found.claimant
+        if claimant and claimant.lower() in {"i", "we", "you"}:
+            claimant = None  # the writer or a crowd: no claimant to check
+        return _Typed("attributed", claimant, found.content, found.implicit)
     if _PREDICTION.search(stripped):
         return _Typed("prediction", None, stripped)
     if _OPINION.search(stripped):
@@ -154,10 +114,9 @@ def _type_persian(text: str) -> _Typed:
     stripped = text.strip()
     if stripped.endswith(("?", "؟")):
         return _Typed("question", None, stripped)
-    for pattern in (_FA_ACCORDING, _FA_SAYS):
-        match = pattern.match(stripped)
-        if match and len(match["content"].split()) >= 3:
-            return _Typed("attributed", match["who"].strip(), match["content"])
+    found = attribute_persian(stripped)
+    if found:
+        return _Typed("attributed", found.claimant, found.content)
     if _FA_PREDICTION.search(stripped):
         return _Typed("prediction", None, stripped)
     if _FA_OPINION.search(stripped):
@@ -202,11 +161,25 @@ def _trim(source: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_MAIN_SUBJECT = re.compile(r"^(?P<who>[A-Z][^,;:]{1,100}?)\s+(?:has|have|had|is|are|was|were|"
+                           r"jointly|also|\w+ed)\b")
+
+
 def _main_subject(clause: str) -> str | None:
     match = re.match(
         r"^(?P<who>[A-Z][^,;:]{1,100}?)\s+(?:has|have|had|is|are|was|were|jointly|also|"
         r"\w+ed)\b", clause)
     return _clean_claimant(match["who"]) if match else None
+
+
+def _antecedent(sentence: str) -> str | None:
+    """The subject of a sentence that names no source: what a later "he" may stand for."""
+    match = _MAIN_SUBJECT.match(sentence)
+    who = clean_subject(match["who"]) if match else None
+    if not who:  # "Senator Maria Lopez spoke ...": a name of two words or more
+        lead = LEAD_NAME.match(sentence)
+        who = clean_subject(lead[0]) if lead and len(lead[0].split()) >= 2 else None
+    return who if who and len(who.split()) <= 6 else None
 
 
 def _sub_claims(source: str, sentence: Span, arabic_script: bool) -> list[CandidateClaim] | None:
@@ -244,25 +217,90 @@ def _uses_arabic_script(text: str, lang: str | None) -> bool:
     return script_of(text, lang) == ARABIC
 
 
+def _quote_open_after(text: str, open_before: bool) -> bool:
+    """Whether a quotation is still open at the end of `text` (curly or straight marks)."""
+    opening = text.rfind("“")
+    closing = max(text.rfind("”"), text.rfind(".’"), text.rfind(",’"), text.rfind("?’"),
+                  text.rfind("!’"))
+    if opening >= 0 or closing >= 0:
+        return opening > closing
+    straight = text.count('"') + text.count("''")
+    return open_before != bool(straight % 2)
+
+
+@dataclass
+class _Row:
+    parts: list[CandidateClaim]
+    implicit: list[bool]
+    sentence: Span
+
+
+def _close_quote(rows: list[_Row], run: list[int], source: str, arabic_script: bool) -> None:
+    """The sentences of one long quotation share its speaker, wherever it is named."""
+    claimant = next((rows[i].parts[0].claimant for i in run
+                     if len(rows[i].parts) == 1 and rows[i].parts[0].kind == "attributed"
+                     and rows[i].parts[0].claimant), None)
+    if not claimant:
+        return
+    for i in run:
+        row = rows[i]
+        if len(row.parts) == 1 and row.parts[0].kind in {"factual", "opinion", "prediction"}:
+            part = row.parts[0]
+            typed = _Typed("attributed", claimant, part.text.strip("\"“”' "))
+            row.parts = [_candidate(source, part.start, part.end, typed, arabic_script)]
+            row.implicit = [False]
+
+
 def split_claims(text: str, lang: str | None = None) -> list[CandidateClaim]:
     """The candidate claims of an article, in text order, anchored by character offsets."""
     arabic_script = _uses_arabic_script(text, lang)
-    candidates: list[CandidateClaim] = []
-    last_subject: str | None = None  # who "they" most likely refers to
+    pronouns = FA_PRONOUNS if arabic_script else PRONOUNS
+    rows: list[_Row] = []
+    run: list[int] = []  # rows of the quotation open at this point
+    quote_open, previous_end = False, 0
     for sentence in split_sentences(text, lang):
-        if len(_WORD.findall(sentence.text)) < 3:
-            continue  # headings, bylines, stray fragments
-        parts = _sub_claims(text, sentence, arabic_script)
-        if not parts:
-            typed = _type_persian(sentence.text) if arabic_script else _type_english(sentence.text)
-            parts = [_candidate(text, sentence.start, sentence.end, typed, arabic_script)]
-        for part in parts:
-            if part.claimant and part.claimant.lower() in _PRONOUNS and last_subject:
-                part = replace(part, claimant=last_subject)
+        if quote_open and "\n" in text[previous_end:sentence.start]:
+            quote_open = False  # a quotation does not run over a paragraph break here
+            _close_quote(rows, run, text, arabic_script)
+            run = []
+        previous_end = sentence.end
+        open_before = quote_open
+        if not arabic_script:
+            quote_open = _quote_open_after(sentence.text, quote_open)
+        if len(_WORD.findall(sentence.text)) >= 3:  # not headings, bylines, stray fragments
+            parts = _sub_claims(text, sentence, arabic_script)
+            implicit = [False] * len(parts or ())
+            if not parts:
+                typed = _type_persian(sentence.text) if arabic_script else _type_english(
+                    sentence.text)
+                parts = [_candidate(text, sentence.start, sentence.end, typed, arabic_script)]
+                implicit = [typed.implicit]
+            rows.append(_Row(parts, implicit, sentence))
+            if open_before or quote_open:
+                run.append(len(rows) - 1)
+        if run and not quote_open:
+            _close_quote(rows, run, text, arabic_script)
+            run = []
+    if run:
+        _close_quote(rows, run, text, arabic_script)
+
+    candidates: list[CandidateClaim] = []
+    recent: list[str] = []  # the sources named so far, the last one last
+    for row in rows:
+        for part, implicit in zip(row.parts, row.implicit, strict=True):
+            claimant = part.claimant
+            if recent and part.kind == "attributed":
+                if implicit:  # "X is urged to ...": by the source of the passage
+                    part = replace(part, claimant=recent[-1])
+                elif claimant and claimant.lower() in pronouns:
+                    part = replace(part, claimant=recent[-1] if arabic_script else
+                                   pick_antecedent(claimant, recent))
             candidates.append(part)
-        subject = parts[0].claimant or (None if arabic_script else _main_subject(sentence.text))
-        if subject and subject.lower() not in _PRONOUNS:
-            last_subject = subject
+        first = row.parts[0]
+        subject = first.claimant or (None if arabic_script else _antecedent(row.sentence.text))
+        if subject and subject.lower() not in pronouns and subject.lower() not in {"i", "we",
+                                                                                  "you"}:
+            recent.append(subject)
     return candidates
 
 
