@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from pathlib import Path
@@ -265,3 +266,11 @@ def server_url(app: Flask) -> Iterator[str]:
         server.server_close()  # closes the listening socket
         thread.join(timeout=10)
         assert not thread.is_alive(), "the test server thread did not stop"
+        # Requests still being answered (a browser that left mid-download) hold database
+        # connections: let them finish before the app's engines are disposed, or their
+        # connections outlive the pool and are collected unclosed (a ResourceWarning later).
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(
+                t.is_alive() and t.name.endswith("(process_request_thread)")
+                for t in threading.enumerate()):
+            time.sleep(0.02)
