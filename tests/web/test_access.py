@@ -201,6 +201,7 @@ def test_every_route_for_every_role(make_app, make_user, identity):
             "claim_id": 999_999,
             "reviewer": "nobody@example.org",
             "evidence_id": 999_999,
+            "capture_id": 999_999,
             "assignment_id": 999_999,
             "action": "select",
             "direction": "up",
