@@ -236,3 +236,33 @@ def test_an_unassigned_reviewer_and_a_recused_editor_are_refused(desk, app, site
 def test_signed_out_visitors_are_sent_to_sign_in(client, suffix):
     response = client.get(f"/review/evidence/1{suffix}")
     assert response.status_code in (302, 401)
+
+
+# --- Making a preserved page inert (no app needed) ---------------------------------------------
+
+
+def test_framable_html_takes_away_what_would_point_elsewhere():
+    from factcheck.intake.capture import framable_html
+
+    page = (b'<HTML><HEAD><BASE HREF="http://x.example/"><META HTTP-EQUIV="Refresh" '
+            b'CONTENT="0; url=http://x.example/"><LINK REL="dns-prefetch" HREF="//x.example">'
+            b'</HEAD><BODY><svg><script>alert(1)</script></svg><A HREF="http://x.example/a" '
+            b'PING="http://x.example/ping" TARGET="_self">a</A><img srcset="http://x.example/i '
+            b'2x" alt=""><p>kept</p></BODY></HTML>')
+    inert = framable_html(page, None).decode("utf-8").lower()
+    for gone in ("<base", "refresh", "<link", "<script", "ping=", "srcset", "_self"):
+        assert gone not in inert, gone
+    assert 'href="http://x.example/a" target="_blank"' in inert and "<p>kept</p>" in inert
+    assert inert.startswith("<!doctype html>")
+    assert framable_html(b"", None) == b""
+
+
+def test_a_page_without_a_charset_header_is_read_per_its_meta_charset():
+    from factcheck.intake.capture import decode_body, framable_html
+
+    dari = "بودجه شهر کابل"  # in letters windows-1256 has
+    body = f'<html><head><meta charset="windows-1256"></head><body><p>{dari}</p>'.encode(
+        "cp1256")
+    assert dari in decode_body(body, None, html=True)
+    assert dari in framable_html(body, None).decode("utf-8")
+    assert decode_body(b"caf\xc3\xa9", "no-such-charset") == "caf\u00e9"
