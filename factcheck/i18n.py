@@ -165,6 +165,9 @@ _LABELS = {
     "done": _l("Done"),
     "failed": _l("Failed"),
     "delivered": _l("Delivered"),
+    # Preserved copies of evidence pages
+    "preserved": _l("Preserved"),
+    "not_preserved": _l("Not preserved"),
     # Mail choices
     "immediate": _l("At once"),
     "digest": _l("Daily digest"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import io
+import re
 import socket
 import time
 from dataclasses import dataclass
@@ -189,3 +190,78 @@ def page_text(body: bytes, content_type: str, charset: str | None,
                                            include_comments=False, include_tables=True)
     data = document.as_dict() if document is not None else {}
     return (data.get("title") or "").strip(), (data.get("text") or "").strip()
+
+
+# --- Reading a preserved copy back ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArchivedResponse:
+    """The response record of a preserved copy: its media type, charset and body."""
+
+    content_type: str
+    charset: str | None
+    body: bytes
+
+
+def archived_response(warc: bytes) -> ArchivedResponse | None:
+    """The (first) response record of a WARC file, as the page's server sent it; None when
+    the file holds none."""
+    from email.message import Message
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    for record in ArchiveIterator(io.BytesIO(warc)):
+        if record.rec_type != "response":
+            continue
+        header = Message()
+        header["Content-Type"] = (record.http_headers.get_header("Content-Type")
+                                  if record.http_headers is not None else None) or ""
+        return ArchivedResponse(header.get_content_type(), header.get_content_charset(),
+                                record.content_stream().read())
+    return None
+
+
+def decode_body(body: bytes, charset: str | None, *, html: bool = False) -> str:
+    """The body as text, per its declared charset (for HTML without one, the `<meta>`
+    charset of its first kilobytes), else UTF-8; undecodable bytes are replaced."""
+    if charset is None and html:
+        found = _META_CHARSET.search(body[:2048])
+        charset = found.group(1).decode("ascii") if found else None
+    for name in (charset, "utf-8"):
+        if name:
+            try:
+                return body.decode(name, errors="replace")
+            except LookupError:  # a charset Python does not know
+                continue
+    return body.decode("utf-8", errors="replace")
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+# Elements that would point the copy elsewhere or fetch something on their own: the base
+# address, refreshes that navigate, scripts (the CSP forbids them too), prefetch hints.
+_DROPPED = "//base | //script | //link | //meta[translate(@http-equiv, 'REFSH', 'refsh')='refresh']"
+
+
+def framable_html(body: bytes, charset: str | None) -> bytes:
+    """A preserved HTML page made inert for showing in a sandboxed frame, as UTF-8: no
+    `<base>`, no scripts, no links to other resources or refreshes; its hyperlinks open
+    nothing (a sandbox without popups refuses `target="_blank"`). The frame's CSP is what
+    guarantees it; this takes away what the CSP need not see."""
+    import lxml.etree
+    import lxml.html
+
+    text = decode_body(body, charset, html=True)
+    parser = lxml.html.HTMLParser(encoding="utf-8")
+    try:
+        document = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except (lxml.etree.ParserError, ValueError):  # an empty or unparsable document
+        return b""
+    for element in document.xpath(_DROPPED):
+        element.drop_tree()
+    for element in document.xpath("//*[@ping or @srcset]"):
+        element.attrib.pop("ping", None)
+        element.attrib.pop("srcset", None)
+    for link in document.xpath("//a | //area"):
+        link.set("target", "_blank")
+    return lxml.html.tostring(document, encoding="utf-8", method="html", doctype="<!DOCTYPE html>")

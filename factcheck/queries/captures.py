@@ -51,3 +51,39 @@ def preservation_of(session: Session, evidence_ids: Iterable[int]) -> dict[int, 
         .group_by(col(EvidenceCapture.evidence_id))).all())
     found = {row[0]: Preservation(*row[1:], copies=copies.get(row[0], 0)) for row in rows}
     return {evidence_id: found.get(evidence_id, NONE) for evidence_id in ids}
+
+
+@dataclass(frozen=True)
+class CopyRow:
+    """One capture of an evidence item as the list of copies shows it (no WARC, no text)."""
+
+    id: int
+    status: CaptureStatus
+    reason: str
+    requested_at: datetime
+    captured_at: datetime | None
+    url: str
+    final_url: str | None
+    http_status: int | None
+    content_type: str | None
+    sha256: str | None
+    size: int | None
+    quote_found: bool | None
+
+
+def copies_of(session: Session, evidence_id: int) -> list[CopyRow]:
+    """Every capture of the evidence item, the latest first (one query, no large columns)."""
+    rows = session.exec(select(
+        EvidenceCapture.id, EvidenceCapture.status, EvidenceCapture.reason,
+        EvidenceCapture.requested_at, EvidenceCapture.captured_at, EvidenceCapture.url,
+        EvidenceCapture.final_url, EvidenceCapture.http_status, EvidenceCapture.content_type,
+        EvidenceCapture.sha256, EvidenceCapture.size, EvidenceCapture.quote_found,
+    ).where(EvidenceCapture.evidence_id == evidence_id)
+     .order_by(col(EvidenceCapture.id).desc())).all()
+    return [CopyRow(*row) for row in rows]
+
+
+def copy_of(session: Session, *, evidence_id: int, capture_id: int) -> EvidenceCapture | None:
+    """One capture of the evidence item, with its WARC and text (None: not one of its own)."""
+    capture = session.get(EvidenceCapture, capture_id)
+    return capture if capture is not None and capture.evidence_id == evidence_id else None

@@ -163,6 +163,7 @@ def register_security_headers(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if g.get("user") is not None or request.endpoint == "auth.invitation":
+        if ((g.get("user") is not None or request.endpoint == "auth.invitation")
+                and "no-store" not in headers.get("Cache-Control", "")):
             headers["Cache-Control"] = "no-store"
         return response

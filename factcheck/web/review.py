@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from datetime import UTC, date, datetime, time
 
 from flask import (
@@ -10,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -18,7 +20,9 @@ from flask import (
 
 from ..extensions import db
 from ..i18n import _
-from ..models import Claim, Evidence
+from ..intake.capture import HTML_TYPES, archived_response, decode_body, framable_html
+from ..models import Claim, Evidence, EvidenceCapture
+from ..queries.captures import copies_of, copy_of
 from ..queries.claim_page import ReviewClaimPage, review_claim_page
 from ..queries.desk import (
     QUEUE_FILTERS,
@@ -31,7 +35,7 @@ from ..queries.desk import (
 from ..queries.paging import page_number
 from ..queries.reviews import own_review, visible_evidence
 from ..queries.settings import get_setting
-from ..states import Confidence, Role
+from ..states import CaptureStatus, Confidence, Role
 from ..workflow import WorkflowError
 from ..workflow import captures as capture_flow
 from ..workflow.assignments import declare_conflict, pick_up, require_claim_access
@@ -358,3 +362,89 @@ def pick(claim_id: int):
     if not step.ok:
         return redirect(url_for("review.queue"))
     return _after(claim, _("The claim is yours to review."), "my-review")
+
+
+# --- Preserved copies: the list, the text, the original in a sandboxed frame -------------------
+
+# What a preserved page may do in its frame: nothing runs (a sandbox without scripts, and no
+# script source), nothing is fetched (no source allowed but inline images), it has an opaque
+# origin (no allow-same-origin: no cookies, no storage, no access to the desk's page), and
+# only the desk's own pages may frame it.
+COPY_CSP = ("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+            "base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
+COPY_HEADERS = {
+    "Content-Security-Policy": COPY_CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Cache-Control": "private, no-store",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "X-DNS-Prefetch-Control": "off",
+}
+FRAMED_TYPES = (*HTML_TYPES, "text/plain")
+
+
+def _copy_for_me(evidence_id: int, capture_id: int) -> tuple[Evidence, EvidenceCapture]:
+    """A preserved copy of a source the current user may see (404 like an unknown id)."""
+    evidence, _claim = _evidence_for_me(evidence_id)
+    capture = copy_of(db.session, evidence_id=evidence.id, capture_id=capture_id)
+    if capture is None or capture.status != CaptureStatus.PRESERVED or not capture.warc:
+        abort(404)
+    return evidence, capture
+
+
+@bp.route("/evidence/<int:evidence_id>/copies")
+@bp.route("/evidence/<int:evidence_id>/copies/<int:capture_id>")
+def evidence_copies(evidence_id: int, capture_id: int | None = None):
+    """Every capture of a source; one preserved copy (the latest unless chosen): its text
+    with the quote marked, the original page in a sandboxed frame, the WARC file."""
+    evidence, claim = _evidence_for_me(evidence_id)
+    copies = copies_of(db.session, evidence.id)
+    preserved = [c for c in copies if c.status == CaptureStatus.PRESERVED]
+    if capture_id is None:
+        chosen = preserved[0] if preserved else None
+    else:
+        chosen = next((c for c in preserved if c.id == capture_id), None)
+        if chosen is None:
+            abort(404)
+    shown = (copy_of(db.session, evidence_id=evidence.id, capture_id=chosen.id)
+             if chosen is not None else None)
+    return render_template("review/copies.html", evidence=evidence, claim=claim,
+                           copies=copies, shown=shown,
+                           framed=shown is not None and shown.content_type in FRAMED_TYPES)
+
+
+@bp.route("/evidence/<int:evidence_id>/copies/<int:capture_id>/original")
+def evidence_copy_original(evidence_id: int, capture_id: int):
+    """The page as preserved, from the WARC's response record: web pages made inert and
+    plain text for the sandboxed frame, anything else (PDF, images) as a download."""
+    evidence, capture = _copy_for_me(evidence_id, capture_id)
+    archived = archived_response(capture.warc)
+    if archived is None:
+        abort(404)
+    if archived.content_type in HTML_TYPES:
+        body, media = framable_html(archived.body, archived.charset), "text/html"
+    elif archived.content_type == "text/plain":
+        body, media = decode_body(archived.body, archived.charset).encode("utf-8"), "text/plain"
+    else:
+        extension = mimetypes.guess_extension(archived.content_type) or ".bin"
+        return _copy_response(archived.body, archived.content_type,
+                              f"evidence-{evidence.id}-copy-{capture.id}{extension}")
+    return _copy_response(body, f"{media}; charset=utf-8")
+
+
+@bp.route("/evidence/<int:evidence_id>/copies/<int:capture_id>/warc")
+def evidence_copy_warc(evidence_id: int, capture_id: int):
+    """The preserved copy's WARC file (gzipped, with the request and response records)."""
+    evidence, capture = _copy_for_me(evidence_id, capture_id)
+    return _copy_response(capture.warc, "application/warc",
+                          f"evidence-{evidence.id}-copy-{capture.id}.warc.gz")
+
+
+def _copy_response(body: bytes, content_type: str, attachment: str | None = None):
+    response = make_response(body)
+    response.headers["Content-Type"] = content_type
+    response.headers.update(COPY_HEADERS)
+    if attachment is not None:
+        response.headers["Content-Disposition"] = f'attachment; filename="{attachment}"'
+    return response

@@ -30,6 +30,7 @@ from factcheck.models import (
     Claimant,
     Decision,
     Evidence,
+    EvidenceCapture,
     RatingLabel,
     RatingScale,
     ReportReply,
@@ -37,6 +38,7 @@ from factcheck.models import (
     WebhookDelivery,
 )
 from factcheck.states import (
+    CaptureStatus,
     ClaimStatus,
     Confidence,
     DeliveryStatus,
@@ -156,6 +158,38 @@ def _prepare(app, make_user) -> Desk:
                     jobs_id=jobs.id, jobs_slug=jobs.slug, jobs_claims=[c.id for c in jobs_claims],
                     dari_id=dari.id, dari_slug=dari.slug, dari_claims=[c.id for c in dari_claims],
                     evidence_id=evidence[jobs_claims[0].id].id)
+
+
+def _preserve(app, evidence_id: int) -> None:
+    """Fill the evidence's pending capture as the capture job would have (a page with its
+    quote, stored as a WARC), without fetching anything."""
+    import hashlib
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    body = (b"<!doctype html><html lang=en><head><title>October survey</title></head><body>"
+            b"<h1>October labour force survey</h1><p>Unemployment: 3.5% (October)</p>"
+            b"</body></html>")
+    url = "https://stats.example.org/oct"
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                               protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                  length=len(body), http_headers=headers))
+    text = "October labour force survey\nUnemployment: 3.5% (October)"
+    with app.app_context():
+        capture = db.session.exec(select(EvidenceCapture).where(
+            EvidenceCapture.evidence_id == evidence_id)).first()
+        capture.status, capture.captured_at = CaptureStatus.PRESERVED, capture.requested_at
+        capture.final_url, capture.http_status, capture.content_type = url, 200, "text/html"
+        capture.sha256, capture.size = hashlib.sha256(body).hexdigest(), len(body)
+        capture.warc, capture.title, capture.text = buffer.getvalue(), "October survey", text
+        capture.quote_start = text.index("Unemployment")
+        capture.quote_end, capture.quote_found = len(text), True
+        db.session.commit()
 
 
 def _decide_and_publish(app, desk: Desk) -> None:
@@ -366,6 +400,9 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
         checker.check(reviewer, "review-form", f"/review/claims/{desk.jobs_claims[2]}")
         checker.check(reviewer, "evidence-edit", f"/review/evidence/{desk.evidence_id}")
         checker.check(reviewer, "evidence-remove", f"/review/evidence/{desk.evidence_id}/delete")
+        _preserve(app, desk.evidence_id)
+        checker.check(reviewer, "preserved-copies", f"/review/evidence/{desk.evidence_id}/copies",
+                      heading="Preserved copies")
         checker.check(reviewer, "change-password", "/account/password")
         checker.visitor(desk.reviewers[0].email)  # a second device, to be listed with its button
         checker.check(reviewer, "devices", "/account/sessions", heading="Signed-in devices")
