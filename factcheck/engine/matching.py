@@ -11,8 +11,9 @@ by string, has no notion of rare words mattering more, and scored lower on Check
 
 The score is the cosine similarity, 0..1: 1 when the two claims use the same words in
 the same proportions, 0 when they share none; around 0.3 and above, claims are usually
-about the same thing. Parameters (single words, sublinear term frequency, an imported check's
-headline added to its claim, URLs and @handles removed) were chosen on the CheckThat! 2020 task 2 training queries only.
+about the same thing. Parameters (single words, sublinear term frequency, an imported
+check's headline added to its claim, URLs and @handles removed) were chosen on the
+CheckThat! 2020 task 2 training queries only.
 """
 
 from __future__ import annotations

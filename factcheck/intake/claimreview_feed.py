@@ -218,5 +218,6 @@ def read_feed(stream: IO[bytes]) -> Iterator[FeedRecord]:
 
 
 def _short(error: Exception) -> str:
-    text = " ".join(str(error).split())
+    text = str(error).split("(right here)")[0].splitlines()[0] if str(error) else ""
+    text = " ".join(text.split())
     return text[:120] or type(error).__name__
