@@ -21,9 +21,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 MIN_SCORE = 0.1  # below this a "match" shares at most a common word or two: not shown
 _NOISE = re.compile(r"https?://\S+|www\.\S+|pic\.twitter\.com/\S+|@\w+", re.IGNORECASE)
@@ -44,6 +47,9 @@ class Scored:
 
 def make_vectorizer(*, ngram_max: int = 1, sublinear: bool = True) -> TfidfVectorizer:
     """The TF-IDF vectorizer the index uses (parameters tuned on CheckThat! train)."""
+    # Imported on first use: scikit-learn is heavy, and most processes never match.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(lowercase=True, strip_accents="unicode", ngram_range=(1, ngram_max),
                            sublinear_tf=sublinear, min_df=1, dtype=np.float32,
                            preprocessor=lambda text: clean_text(text).lower())
