@@ -17,7 +17,7 @@ from werkzeug.serving import is_running_from_reloader, run_simple
 
 from .dbtypes import utcnow
 from .extensions import db
-from .i18n import _
+from .i18n import _, ngettext
 from .infra.security_log import security_event
 from .models import Article, User
 from .queries.accounts import find_user_by_email
@@ -182,6 +182,58 @@ def import_article_command(source, title, source_url, outlet, author, published,
     db.session.commit()
     claims = claim_count(db.session, article.id)
     click.echo(f"Imported article {article.id} ({article.slug}) with {claims} claims.")
+
+
+IMPORT_BATCH = 1000  # ClaimReviews written per commit
+PROGRESS_EVERY = 10_000  # records between two progress lines on stderr
+
+
+@cli.command("import-claimreview")
+@click.argument("source", type=click.File("rb"))
+def import_claimreview_command(source) -> None:
+    """Import fact-checks from a ClaimReview JSON or JSON-LD file (or - for standard input).
+
+    One ClaimReview, a list, an @graph or a schema.org DataFeed; read as a stream, so a
+    feed of any size works. A check already imported (same url) is updated, never doubled.
+    """
+    from .intake.claimreview_feed import FeedError, read_feed
+    from .workflow.imported_checks import save_imported_checks
+
+    name = getattr(source, "name", "-")
+    batch, added, updated, skipped, read = [], 0, 0, 0, 0
+
+    def flush() -> None:
+        nonlocal added, updated
+        counts = save_imported_checks(db.session, records=batch, source=str(name))
+        db.session.commit()
+        added, updated = added + counts.added, updated + counts.updated
+        batch.clear()
+
+    try:
+        for item in read_feed(source):
+            read += 1
+            if item.record is None:
+                skipped += 1
+                click.echo(_("Record {n} skipped: {reason}.", n=item.position,
+                             reason=item.reason), err=True)
+            else:
+                batch.append(item.record)
+                if len(batch) >= IMPORT_BATCH:
+                    flush()
+            if read % PROGRESS_EVERY == 0:
+                click.echo(ngettext("{n} record read…", "{n} records read…", read), err=True)
+        flush()
+    except FeedError as error:
+        flush()  # the complete records read before the document broke off
+        if added or updated:
+            click.echo(ngettext("Kept the {n} check imported before the error.",
+                                "Kept the {n} checks imported before the error.",
+                                added + updated), err=True)
+        raise click.ClickException(str(error)) from None
+    click.echo(ngettext("Imported {n} check: {added} new, {updated} updated, {skipped} "
+                        "skipped.", "Imported {n} checks: {added} new, {updated} updated, "
+                        "{skipped} skipped.", added + updated, added=added, updated=updated,
+                        skipped=skipped))
 
 
 @cli.command("create-token")

@@ -807,3 +807,28 @@ _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 def is_hex_colour(value: str | None) -> bool:
     """Whether `value` is a colour as rating labels store it (`#rrggbb`), safe in CSS."""
     return bool(value) and _HEX_COLOUR.fullmatch(value) is not None
+
+
+class ImportedCheck(SQLModel, table=True):
+    """A fact-check published elsewhere, imported from a ClaimReview feed for matching.
+
+    Never one of this desk's verdicts: it is shown as the other publisher's, with their
+    rating. `url` (the ClaimReview's own) is the key: importing it again updates the row.
+    """
+
+    __tablename__ = "imported_checks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2048, unique=True)
+    claim_reviewed: str = _text()
+    headline: str = _text()
+    rating: str = _text()  # reviewRating.alternateName
+    rating_value: float | None = None
+    rating_best: float | None = None
+    rating_worst: float | None = None
+    publisher: str = _text()  # author.name
+    published: date | None = None  # datePublished
+    claimant: str = _text()  # itemReviewed.author.name
+    language: str = Field(default="", max_length=35)
+    imported_at: datetime = _created()
+    updated_at: datetime = _created(index=True)

@@ -9,6 +9,7 @@ from . import (  # noqa: F401 (they register the routes and hooks)
     checks,
     claims,
     idempotency,
+    matches,
     notifications,
     openapi,
 )

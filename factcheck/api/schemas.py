@@ -83,6 +83,8 @@ SCHEMAS: dict[str, dict] = {
     "PublishInput": obj({"include_open": {"type": "boolean"}}),
     "NotificationsReadInput": obj({"ids": array(_ID, max_items=500),
                                    "all": {"type": "boolean"}}),
+    "MatchInput": obj({"text": string(1, 20_000), "limit": integer(1, 20),
+                       "include_imported": {"type": "boolean"}}, ("text",)),
     # --- responses
     "Claim": _all_required({
         "id": _ID, "article_id": _ID, "position": _COUNT, "start": _COUNT, "end": _COUNT,
@@ -160,6 +162,14 @@ SCHEMAS: dict[str, dict] = {
     "NotificationList": {"allOf": [_list_of("Notification"),
                                    obj({"unread": _COUNT}, ("unread",), closed=False)]},
     "NotificationsRead": _all_required({"marked": _COUNT, "unread": _COUNT}),
+    # A check already made that matches: the desk's own verdict or an imported ClaimReview.
+    "Match": _all_required({
+        "text": string(), "rating": nullable(string()), "url": string(),
+        "publisher": nullable(string()), "published": nullable(_DATE),
+        "source": enum(["own", "imported"]),
+        "score": {"type": "number", "minimum": 0, "maximum": 1},
+    }),
+    "MatchList": obj({"matches": array(ref("Match"))}, ("matches",), closed=False),
     "RatingScale": _all_required({
         "name": string(), "mode": string(),
         "labels": array(_all_required({

@@ -73,6 +73,8 @@ ACCESS: dict[str, str | Role] = {
     "api.submit_review": TOKEN,
     "api.reviews": TOKEN,
     "api.decide": TOKEN,
+    "api.matches": TOKEN,
+    "api.claim_matches": TOKEN,
     "api.openapi": PUBLIC,
     "search.search": PUBLIC,
     "public.report": PUBLIC,

@@ -1,0 +1,223 @@
+"""Reading ClaimReview feeds as a stream: one record at a time, never the whole document.
+
+A feed is a JSON or JSON-LD document holding one ClaimReview, a list of them, an `@graph`,
+or a schema.org DataFeed (`{"@type": "DataFeed", "dataFeedElement": [{"item": [...]}]}`),
+nested in any mix of these. The document is read with ijson's event parser; only one
+record (one element of a list, `@graph` or `dataFeedElement`/`item`) is built in memory at
+a time, so a feed of any length reads in bounded memory.
+
+`read_feed` yields `FeedRecord`s: the position of each candidate record (1, 2, ... in
+document order) with either the fields kept for matching or the reason it was skipped.
+A document that is not JSON at all raises `FeedError`; JSON that breaks off part-way
+yields what came before and then raises `FeedError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+import ijson
+
+from ..i18n import _
+
+# Keys whose value holds further records rather than a field of the record around them.
+_CONTAINERS = frozenset({"@graph", "dataFeedElement", "item"})
+MAX_URL = 2048
+
+
+class FeedError(Exception):
+    """The document cannot be read as JSON; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class ClaimReviewRecord:
+    """What an imported check keeps of a ClaimReview."""
+
+    url: str
+    claim_reviewed: str
+    headline: str
+    rating: str
+    rating_value: float | None
+    rating_best: float | None
+    rating_worst: float | None
+    publisher: str
+    published: date | None
+    claimant: str
+    language: str
+
+
+@dataclass(frozen=True)
+class FeedRecord:
+    """One candidate record: `record` when it is a usable ClaimReview, else `reason`."""
+
+    position: int
+    record: ClaimReviewRecord | None = None
+    reason: str = ""
+
+
+def _types(value: Any) -> list[str]:
+    found = value if isinstance(value, list) else [value]
+    return [t.rsplit("/", 1)[-1].rsplit(":", 1)[-1] for t in found if isinstance(t, str)]
+
+
+def _text(value: Any) -> str:
+    """A text field, or the name of a Thing (author, inLanguage), or the first of a list."""
+    if isinstance(value, list):
+        value = next((v for v in value if v), None)
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("alternateName") or ""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _date(value: Any) -> date | None:
+    text = _text(value)
+    try:
+        return date.fromisoformat(text[:10]) if len(text) >= 10 else None
+    except ValueError:
+        return None
+
+
+def claim_review_record(data: Any) -> ClaimReviewRecord:
+    """The fields kept of one ClaimReview object; ValueError (the reason) when unusable."""
+    if not isinstance(data, dict):
+        raise ValueError(_("not a JSON object"))
+    types = _types(data.get("@type"))
+    if "ClaimReview" not in types:
+        raise ValueError(_("not a ClaimReview (@type {type})",
+                           type=", ".join(types) or "-"))
+    url = _text(data.get("url"))
+    if not url:
+        raise ValueError(_("no url"))
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > MAX_URL:
+        raise ValueError(_("the url is not an http(s) address"))
+    claim = _text(data.get("claimReviewed"))
+    if not claim:
+        raise ValueError(_("no claimReviewed"))
+    rating = data.get("reviewRating")
+    rating = rating[0] if isinstance(rating, list) and rating else rating
+    rating = rating if isinstance(rating, dict) else {}
+    item = data.get("itemReviewed")
+    item = item if isinstance(item, dict) else {}
+    return ClaimReviewRecord(
+        url=url, claim_reviewed=claim,
+        headline=_text(data.get("headline")) or _text(data.get("name")),
+        rating=_text(rating.get("alternateName")),
+        rating_value=_number(rating.get("ratingValue")),
+        rating_best=_number(rating.get("bestRating")),
+        rating_worst=_number(rating.get("worstRating")),
+        publisher=_text(data.get("author")), published=_date(data.get("datePublished")),
+        claimant=_text(item.get("author")), language=_text(data.get("inLanguage"))[:35],
+    )
+
+
+class _Walker:
+    """Walks ijson's events, building one record at a time and numbering them."""
+
+    def __init__(self, events: Iterator[tuple[str, Any]]):
+        self.events = events
+        self.position = 0
+        self.found = False  # at least one object claimed to be a ClaimReview
+
+    def _value(self, event: str, value: Any) -> Any:
+        """The whole value starting with (event, value): only ever a record's field."""
+        builder = ijson.ObjectBuilder()
+        builder.event(event, value)
+        depth = 1 if event in ("start_map", "start_array") else 0
+        while depth:
+            event, value = next(self.events)
+            builder.event(event, value)
+            if event in ("start_map", "start_array"):
+                depth += 1
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+        return builder.value
+
+    def records(self, event: str, value: Any) -> Iterator[FeedRecord]:
+        """The records in the value starting with (event, value): a list or an object."""
+        if event == "start_array":
+            while True:
+                event, value = next(self.events)
+                if event == "end_array":
+                    return
+                yield from self.records(event, value)
+        elif event == "start_map":
+            yield from self._object()
+        else:  # a scalar where a record was expected
+            self.position += 1
+            yield FeedRecord(self.position, reason=_("not a JSON object"))
+
+    def _object(self) -> Iterator[FeedRecord]:
+        fields: dict[str, Any] = {}
+        held_records = False
+        while True:
+            event, value = next(self.events)
+            if event == "end_map":
+                break
+            key = value
+            event, value = next(self.events)
+            if key in _CONTAINERS and event in ("start_map", "start_array"):
+                held_records = True
+                yield from self.records(event, value)
+            else:
+                fields[key] = self._value(event, value)
+        if held_records and "ClaimReview" not in _types(fields.get("@type")):
+            return  # a DataFeed, a DataFeedItem or a graph: only a container
+        self.position += 1
+        if "ClaimReview" in _types(fields.get("@type")):
+            self.found = True
+        try:
+            yield FeedRecord(self.position, record=claim_review_record(fields))
+        except ValueError as error:
+            yield FeedRecord(self.position, reason=str(error))
+
+
+def read_feed(stream: IO[bytes]) -> Iterator[FeedRecord]:
+    """The candidate records of the feed in `stream`, in document order (see module doc).
+
+    Raises FeedError when the document is not JSON, breaks off, or holds no ClaimReview.
+    """
+    walker = _Walker(iter(ijson.basic_parse(stream, use_float=True)))
+    try:
+        try:
+            event, value = next(walker.events)
+        except StopIteration:
+            raise FeedError(_("The file is empty: expected a JSON document.")) from None
+        yield from walker.records(event, value)
+        for _extra in walker.events:  # anything after the document is an error too
+            break
+    except ijson.JSONError as error:
+        if walker.position == 0:
+            raise FeedError(_("The file is not JSON ({reason}).",
+                              reason=_short(error))) from None
+        raise FeedError(_("The JSON breaks off after record {n} ({reason}).",
+                          n=walker.position, reason=_short(error))) from None
+    if not walker.found:
+        raise FeedError(_("The document holds no ClaimReview."))
+
+
+def _short(error: Exception) -> str:
+    text = str(error).split("(right here)")[0].splitlines()[0] if str(error) else ""
+    text = " ".join(text.split())
+    return text[:120] or type(error).__name__

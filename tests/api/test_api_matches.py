@@ -1,0 +1,128 @@
+"""Claim matching over the API: own verdicts and imported ClaimReviews, validation, access."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from factcheck.models import User
+from factcheck.states import Role
+
+from ..helpers import api_token, bearer
+from ..infra.test_import_claimreview import review
+from ..web.test_feeds import JOBS, publish_check
+
+KEYS = {"text", "rating", "url", "publisher", "published", "source", "score"}
+
+
+@pytest.fixture
+def editor(make_user) -> User:
+    return make_user(Role.EDITOR)
+
+
+def _import(runner, tmp_path, records) -> None:
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(records))
+    result = runner.invoke(["import-claimreview", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def _post(client, token, body):
+    return client.post("/api/v1/matches", json=body, headers=bearer(token))
+
+
+def test_own_published_check_ranks_first_for_a_paraphrase(app, runner, editor, tmp_path):
+    check = publish_check(app, editor, title="Jobs report", claims=JOBS,
+                          open_claims=["Prices will fall next year."])
+    _import(runner, tmp_path, [
+        review(1, claimReviewed="Unemployment in the region rose in October",
+               headline="Regional jobs"),
+        review(2, claimReviewed="The moon is made of cheese", headline="Cheese")])
+    token = api_token(runner, editor.email)
+    response = _post(app.test_client(), token,
+                     {"text": "The minister says unemployment dropped to 3.5 percent in "
+                              "October"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    matches = response.get_json()["matches"]
+    assert matches and set(matches[0]) == KEYS
+    first = matches[0]
+    assert first["source"] == "own"
+    assert first["text"] == JOBS[0][0] and first["rating"] == "True"
+    assert first["url"] == f"http://localhost/checks/{check['slug']}#claim-1"
+    assert first["publisher"] == "Fact-check desk"
+    assert 0 < first["score"] <= 1
+    assert [m["score"] for m in matches] == sorted((m["score"] for m in matches), reverse=True)
+    # The imported check comes after, as its publisher's, never as the desk's verdict.
+    imported = [m for m in matches if m["source"] == "imported"]
+    assert [m["url"] for m in imported] == ["https://checks.example.net/1"]
+    assert imported[0]["publisher"] == "Example Checks" and imported[0]["rating"] == "False"
+    assert imported[0]["published"] == "2026-03-04"
+    # Open claims and unrelated checks never match.
+    assert all(m["text"] != "Prices will fall next year." for m in matches)
+    own_only = _post(app.test_client(), token, {"text": "unemployment in October",
+                                                "include_imported": False, "limit": 1})
+    assert [m["source"] for m in own_only.get_json()["matches"]] == ["own"]
+
+
+def test_an_import_is_matched_at_once(app, runner, editor, tmp_path):
+    token = api_token(runner, editor.email)
+    client = app.test_client()
+    assert _post(client, token, {"text": "cheese moon"}).get_json() == {"matches": []}
+    _import(runner, tmp_path, [review(2, claimReviewed="The moon is made of cheese")])
+    found = _post(client, token, {"text": "cheese moon"}).get_json()["matches"]
+    assert [m["url"] for m in found] == ["https://checks.example.net/2"]
+
+
+@pytest.mark.parametrize(("body", "status"), [
+    ({"text": "x", "limit": 0}, 422), ({"text": "x", "limit": 21}, 422), ({}, 422),
+    ({"text": ""}, 422), ({"text": "x", "include_imported": "yes"}, 422),
+    ({"text": "x", "other": 1}, 422)])
+def test_match_requests_are_validated(app, runner, editor, body, status):
+    token = api_token(runner, editor.email)
+    response = _post(app.test_client(), token, body)
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.get_json()["error"]["code"]
+
+
+def test_matches_need_a_token(app):
+    response = app.test_client().post("/api/v1/matches", json={"text": "x"})
+    assert response.status_code == 401
+    assert app.test_client().get("/api/v1/claims/1/matches").status_code == 401
+
+
+def test_any_valid_token_may_match(app, runner, make_user):
+    reviewer = make_user(Role.REVIEWER)
+    response = _post(app.test_client(), api_token(runner, reviewer.email), {"text": "x"})
+    assert response.status_code == 200
+
+
+def test_claim_matches_follow_the_claims_access_rules(app, runner, editor, make_user, tmp_path):
+    publish_check(app, editor, title="Jobs report", claims=JOBS)
+    other = publish_check(app, editor, title="Another",
+                          claims=(("Unemployment in October was a record.", "true", "Yes."),),
+                          open_claims=["Unemployment fell to 3.5 percent in October again."])
+    _import(runner, tmp_path, [review(1, claimReviewed="Unemployment fell in October")])
+    claim_id = other["claims"][1]  # open; its own article's checks are left out
+    client = app.test_client()
+    token = api_token(runner, editor.email)
+    response = client.get(f"/api/v1/claims/{claim_id}/matches", headers=bearer(token))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    matches = response.get_json()["matches"]
+    assert [m["source"] for m in matches] == ["own", "imported"]
+    assert matches[0]["text"] == JOBS[0][0]
+    own = client.get(f"/api/v1/claims/{claim_id}/matches?include_imported=false&limit=3",
+                     headers=bearer(token)).get_json()["matches"]
+    assert [m["source"] for m in own] == ["own"]
+    bad = client.get(f"/api/v1/claims/{claim_id}/matches?include_imported=maybe",
+                     headers=bearer(token))
+    assert bad.status_code == 400
+    assert client.get(f"/api/v1/claims/{claim_id}/matches?limit=21",
+                      headers=bearer(token)).status_code == 400
+    # A reviewer not assigned to the claim is refused, as for the claim itself.
+    stranger = api_token(runner, make_user(Role.REVIEWER).email)
+    refused = client.get(f"/api/v1/claims/{claim_id}/matches", headers=bearer(stranger))
+    assert refused.status_code == client.get(f"/api/v1/claims/{claim_id}",
+                                             headers=bearer(stranger)).status_code == 403
+    assert client.get("/api/v1/claims/999999/matches",
+                      headers=bearer(token)).status_code == 404

@@ -1,0 +1,186 @@
+"""`factcheck import-claimreview`: every feed shape, re-import, bad records, refusals, streaming."""
+
+from __future__ import annotations
+
+import io
+import json
+import tracemalloc
+
+from sqlmodel import select
+
+from factcheck.extensions import db
+from factcheck.intake.claimreview_feed import read_feed
+from factcheck.models import ImportedCheck
+
+
+def review(n: int, **overrides) -> dict:
+    data = {
+        "@context": "https://schema.org", "@type": "ClaimReview",
+        "url": f"https://checks.example.net/{n}",
+        "claimReviewed": f"Claim number {n} about the budget",
+        "headline": f"Did the budget grow by {n} percent?",
+        "reviewRating": {"@type": "Rating", "alternateName": "False", "ratingValue": 1,
+                         "bestRating": 5, "worstRating": 1},
+        "author": {"@type": "Organization", "name": "Example Checks"},
+        "datePublished": "2026-03-04",
+        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "A. Minister"}},
+        "inLanguage": "en",
+    }
+    data.update(overrides)
+    return data
+
+
+def _import(runner, tmp_path, document, name="feed.json"):
+    path = tmp_path / name
+    path.write_text(document if isinstance(document, str) else json.dumps(document))
+    return runner.invoke(["import-claimreview", str(path)])
+
+
+def _stored(app) -> list[ImportedCheck]:
+    with app.app_context():
+        found = db.session.exec(select(ImportedCheck).order_by(ImportedCheck.url)).all()
+        for row in found:
+            db.session.expunge(row)
+        return list(found)
+
+
+def test_one_claimreview_keeps_every_field(app, runner, tmp_path):
+    result = _import(runner, tmp_path, review(1), "one.jsonld")
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 check: 1 new, 0 updated, 0 skipped." in result.output
+    [row] = _stored(app)
+    assert (row.url, row.claim_reviewed, row.headline, row.rating) == (
+        "https://checks.example.net/1", "Claim number 1 about the budget",
+        "Did the budget grow by 1 percent?", "False")
+    assert (row.rating_value, row.rating_best, row.rating_worst) == (1.0, 5.0, 1.0)
+    assert (row.publisher, str(row.published), row.claimant, row.language) == (
+        "Example Checks", "2026-03-04", "A. Minister", "en")
+
+
+def test_list_graph_and_datafeed_shapes(app, runner, tmp_path):
+    assert _import(runner, tmp_path, [review(1), review(2)]).exit_code == 0
+    graph = {"@context": "https://schema.org", "@graph": [review(3), review(4)]}
+    assert _import(runner, tmp_path, graph).exit_code == 0
+    name_only = review(7, name="Named headline")
+    del name_only["headline"]
+    feed = {"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": [
+        {"@type": "DataFeedItem", "item": [review(5), review(6)]},
+        {"@type": "DataFeedItem", "item": name_only}]}
+    result = _import(runner, tmp_path, feed)
+    assert result.exit_code == 0, result.output
+    assert "Imported 3 checks: 3 new" in result.output
+    rows = _stored(app)
+    assert [r.url.rsplit("/", 1)[1] for r in rows] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert rows[-1].headline == "Named headline"
+
+
+def test_a_second_import_updates_and_never_duplicates(app, runner, tmp_path):
+    assert _import(runner, tmp_path, [review(1), review(2)]).exit_code == 0
+    changed = review(2, reviewRating={"alternateName": "Mostly false"})
+    result = _import(runner, tmp_path, [review(1), changed, review(3)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 3 checks: 1 new, 2 updated, 0 skipped." in result.output
+    rows = _stored(app)
+    assert len(rows) == 3
+    assert rows[1].rating == "Mostly false" and rows[1].rating_value is None
+
+
+def test_bad_records_are_reported_by_position_and_skipped(app, runner, tmp_path):
+    no_url = review(2)
+    del no_url["url"]
+    document = [review(1), no_url, {"@type": "Article", "name": "x"}, 42,
+                review(5, url="ftp://x.example/5"), review(6, claimReviewed=""), review(7)]
+    result = _import(runner, tmp_path, document)
+    assert result.exit_code == 0, result.output
+    assert "Record 2 skipped: no url." in result.output
+    assert "Record 3 skipped: not a ClaimReview (@type Article)." in result.output
+    assert "Record 4 skipped: not a JSON object." in result.output
+    assert "Record 5 skipped: the url is not an http(s) address." in result.output
+    assert "Record 6 skipped: no claimReviewed." in result.output
+    assert "Imported 2 checks: 2 new, 0 updated, 5 skipped." in result.output
+    assert len(_stored(app)) == 2
+
+
+def test_not_json_is_refused_with_one_line(app, runner, tmp_path):
+    result = _import(runner, tmp_path, "this is not json, <html>", "page.html")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: The file is not JSON")
+    assert "Traceback" not in result.output
+    assert _stored(app) == []
+
+
+def test_json_without_claimreview_is_refused(app, runner, tmp_path):
+    for document in ({"@type": "Article", "name": "x"}, [], {"a": 1}):
+        result = _import(runner, tmp_path, document)
+        assert result.exit_code == 1, document
+        assert result.output.strip().splitlines()[-1] == (
+            "Error: The document holds no ClaimReview.")
+    empty = _import(runner, tmp_path, "")
+    assert empty.exit_code == 1 and "Error: The file is not JSON" in empty.output
+
+
+def test_a_document_that_breaks_off_keeps_what_came_before(app, runner, tmp_path):
+    text = json.dumps([review(n) for n in range(1, 4)])[:-30]
+    result = _import(runner, tmp_path, text)
+    assert result.exit_code == 1
+    assert "The JSON breaks off after record 2" in result.output
+    assert len(_stored(app)) == 2
+
+
+def _chunks(n: int):
+    yield b'{"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": ['
+    for i in range(n):
+        head = b"" if i == 0 else b","
+        yield head + json.dumps({"@type": "DataFeedItem", "item": [review(i)]}).encode()
+    yield b"]}"
+
+
+class _Stream(io.RawIOBase):
+    """A pipe-like stream made on the fly, counting the bytes handed out."""
+
+    def __init__(self, n: int):
+        self.parts = _chunks(n)
+        self.pending = b""
+        self.given = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while len(self.pending) < len(buffer):
+            part = next(self.parts, None)
+            if part is None:
+                break
+            self.pending += part
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        self.given += size
+        return size
+
+
+def test_the_reader_streams_in_bounded_memory():
+    total = sum(len(part) for part in _chunks(20_000))
+    stream = _Stream(20_000)
+    tracemalloc.start()
+    try:
+        records = read_feed(stream)
+        first = next(records)
+        assert first.record is not None and stream.given < total / 100
+        count = 1 + sum(1 for _r in records)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 20_000 and stream.given == total
+    assert total > 8_000_000 and peak < 1_000_000, (total, peak)
+
+
+def test_a_generated_feed_imports_from_standard_input(app, runner):
+    data = b"".join(_chunks(3000))
+    result = runner.invoke(["import-claimreview", "-"], input=data)
+    assert result.exit_code == 0, result.output
+    assert "Imported 3,000 checks: 3,000 new" in result.output or (
+        "Imported 3000 checks: 3000 new" in result.output)
+    with app.app_context():
+        assert len(db.session.exec(select(ImportedCheck.id)).all()) == 3000
