@@ -5,9 +5,9 @@ words; a new claim is scored against all of them at once by cosine
 similarity, one sparse matrix product. scikit-learn's `TfidfVectorizer` does the
 tokenising, weighting and normalising (a maintained, well-tested implementation rather
 than hand-written math), and scipy's sparse product keeps a query over 100,000 checks
-in milliseconds; rapidfuzz was the other candidate, but it compares characters string
-by string, has no notion of rare words mattering more, and scored lower on CheckThat!
-(bench/claim_matching_eval.py).
+in milliseconds. rapidfuzz was the other candidate (not measured): it compares
+characters string by string and has no notion of rare words mattering more, which
+paraphrases need.
 
 The score is the cosine similarity, 0..1: 1 when the two claims use the same words in
 the same proportions, 0 when they share none; around 0.3 and above, claims are usually
