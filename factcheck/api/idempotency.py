@@ -5,6 +5,8 @@ A client that may resend a POST (a timeout, a dropped connection) sends the same
 response; a repeat with the same key and the same request gets that response again with
 `Idempotent-Replayed: true`; a repeat with another request is refused (422); a repeat
 while the first is still running waits for it, then answers, or says 409 "in progress".
+When the work committed but its answer failed (a 5xx after the commit), repeats are told
+so (409 "answer lost") rather than given the error again or the work done twice.
 Keys belong to the token's user and are kept for a day. A request whose work was refused
 (any 4xx) keeps nothing: it can be corrected and sent again with the same key.
 """
@@ -97,6 +99,17 @@ def _wait_for_answer(user_id: int, key: str) -> StoredResponse | None:
         time.sleep(0.05)
 
 
+def _answer_lost() -> StoredResponse:
+    """What repeats get when the work committed but its answer failed (a 5xx after the
+    commit): not that error again for a day, and not the work done twice."""
+    lost = json_error(409, "idempotency_answer_lost", _(
+        "The request with this Idempotency-Key was carried out, but its answer was lost; "
+        "look the result up instead of sending the request again."))
+    return StoredResponse(status=409, body=lost.get_data(),
+                          headers={name: lost.headers[name] for name in REPLAYED_HEADERS
+                                   if name in lost.headers})
+
+
 def _replay(stored: StoredResponse) -> Response:
     response = Response(stored.body, status=stored.status)
     for name, value in stored.headers.items():
@@ -111,10 +124,10 @@ def _keep_first_answer(response: Response) -> Response:
     if claimed is None or claimed not in g.get("committed_idempotency_keys", ()):
         return response  # nothing committed: a repeat may do the work
     user_id, key = claimed
-    stored = StoredResponse(
+    stored = (_answer_lost() if response.status_code >= 500 else StoredResponse(
         status=response.status_code, body=response.get_data(),
         headers={name: response.headers[name] for name in REPLAYED_HEADERS
-                 if name in response.headers})
+                 if name in response.headers}))
     try:
         store_response(db.session, user_id=user_id, key=key, response=stored)
         db.session.commit()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import func, select
 
+from factcheck.api import articles as articles_api
 from factcheck.dbtypes import utcnow
 from factcheck.extensions import db
 from factcheck.models import Article, IdempotentRequest
@@ -125,3 +128,20 @@ def test_cors_lets_browsers_send_the_key_and_read_the_replay_header(make_app, ru
     assert "Idempotency-Key" in preflight.headers["Access-Control-Allow-Headers"]
     reply = client.get("/api/v1/openapi.json", headers={"Origin": "https://tools.example.org"})
     assert "Idempotent-Replayed" in reply.headers["Access-Control-Expose-Headers"]
+
+
+def test_work_done_but_its_answer_lost_is_not_redone_nor_its_error_replayed(
+        app, client, runner, make_user, monkeypatch):
+    token = api_token(runner, make_user(Role.EDITOR).email)
+
+    def outage(*_args, **_kwargs):  # the database goes away after the import committed
+        raise OperationalError("SELECT", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(articles_api, "article_claims", outage)
+    first = _post(client, token, "import-lost", ARTICLE)
+    assert first.status_code == 503 and _articles(app) == 1
+    monkeypatch.undo()
+    again = _post(client, token, "import-lost", ARTICLE)
+    assert again.status_code == 409 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["error"]["code"] == "idempotency_answer_lost"
+    assert _articles(app) == 1  # carried out once
