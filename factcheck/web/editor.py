@@ -125,8 +125,8 @@ def new_article():
             return redirect(url_for("editor.url_import", job_id=job.id))
     elif form.validate_on_submit():
         upload = form.file.data
-        # End the transaction first: fetching a page must not hold SQLite's write lock.
-        db.session.commit()
+        # No commit before the import: the spent form token must commit with the article,
+        # so a double click waits for it and is shown the article, not an empty place.
         try:
             imported = read_source(
                 text=form.text.data,
