@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         editor,
         errors,
         feeds,
+        imported_checks,
         locale,
         mail,
         mail_settings,
@@ -56,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .web.converters import RecordIdConverter
     from .web.jobs import bp as jobs_bp
     from .web.search import bp as search_bp
+    from .web.uploads import SiteRequest
     from .worker import init_queue
     from .workflow.imported_checks import IMPORTED_CHANGED
     from .workflow.publishing import CHANGED_CHECKS
@@ -66,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_path=_instance_path(),
         instance_relative_config=True,
     )
+    app.request_class = SiteRequest  # per-view body limits (uploads)
     load_config(app, test_config)
     _configure_accounts(app.config)
     trust_proxies(app)
@@ -82,7 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RecordIdConverter  # before any route uses it
     for blueprint in (main.bp, public.bp, auth.bp, editor.bp, review.bp, admin.bp, feeds.bp,
                       api.bp, search_bp, jobs_bp, notifications.bp, mail_settings.bp,
-                      webhooks.bp, claimants.bp):
+                      webhooks.bp, claimants.bp, imported_checks.bp):
         app.register_blueprint(blueprint)
 
     errors.register_error_handlers(app)

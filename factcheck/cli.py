@@ -184,7 +184,6 @@ def import_article_command(source, title, source_url, outlet, author, published,
     click.echo(f"Imported article {article.id} ({article.slug}) with {claims} claims.")
 
 
-IMPORT_BATCH = 1000  # ClaimReviews written per commit
 PROGRESS_EVERY = 10_000  # records between two progress lines on stderr
 
 
@@ -196,44 +195,31 @@ def import_claimreview_command(source) -> None:
     One ClaimReview, a list, an @graph or a schema.org DataFeed; read as a stream, so a
     feed of any size works. A check already imported (same url) is updated, never doubled.
     """
-    from .intake.claimreview_feed import FeedError, read_feed
-    from .workflow.imported_checks import save_imported_checks
+    from .workflow.imported_checks import FeedImport, import_feed
 
-    name = getattr(source, "name", "-")
-    batch, added, updated, skipped, read = [], 0, 0, 0, 0
-
-    def flush() -> None:
-        nonlocal added, updated
-        counts = save_imported_checks(db.session, records=batch, source=str(name))
+    totals, told_skips, told_read = FeedImport(), 0, 0
+    for totals in import_feed(db.session, source, source=str(getattr(source, "name", "-"))):
         db.session.commit()
-        added, updated = added + counts.added, updated + counts.updated
-        batch.clear()
-
-    try:
-        for item in read_feed(source):
-            read += 1
-            if item.record is None:
-                skipped += 1
-                click.echo(_("Record {n} skipped: {reason}.", n=item.position,
-                             reason=item.reason), err=True)
-            else:
-                batch.append(item.record)
-                if len(batch) >= IMPORT_BATCH:
-                    flush()
-            if read % PROGRESS_EVERY == 0:
-                click.echo(ngettext("{n} record read…", "{n} records read…", read), err=True)
-        flush()
-    except FeedError as error:
-        flush()  # the complete records read before the document broke off
-        if added or updated:
+        for position, reason in totals.skips[told_skips:]:
+            click.echo(_("Record {n} skipped: {reason}.", n=position, reason=reason), err=True)
+        told_skips = len(totals.skips)
+        if totals.read // PROGRESS_EVERY > told_read // PROGRESS_EVERY:
+            click.echo(ngettext("{n} record read…", "{n} records read…",
+                                totals.read // PROGRESS_EVERY * PROGRESS_EVERY), err=True)
+        told_read = totals.read
+    if totals.skipped > told_skips:  # reasons are kept for the first SKIPS_KEPT only
+        click.echo(ngettext("{n} more record skipped.", "{n} more records skipped.",
+                            totals.skipped - told_skips), err=True)
+    if totals.error:
+        if totals.saved:
             click.echo(ngettext("Kept the {n} check imported before the error.",
                                 "Kept the {n} checks imported before the error.",
-                                added + updated), err=True)
-        raise click.ClickException(str(error)) from None
+                                totals.saved), err=True)
+        raise click.ClickException(totals.error)
     click.echo(ngettext("Imported {n} check: {added} new, {updated} updated, {skipped} "
                         "skipped.", "Imported {n} checks: {added} new, {updated} updated, "
-                        "{skipped} skipped.", added + updated, added=added, updated=updated,
-                        skipped=skipped))
+                        "{skipped} skipped.", totals.saved, added=totals.added,
+                        updated=totals.updated, skipped=totals.skipped))
 
 
 @cli.command("create-token")

@@ -33,6 +33,9 @@ class Defaults:
     SQLITE_FILENAME = "factcheck.sqlite"
     # Uploads carry an article of up to ARTICLE_MAX_BYTES plus form overhead.
     ARTICLE_MAX_BYTES = 1_000_000
+    # A ClaimReview feed uploaded on the admin page (a 10 MB feed holds about 14,000 checks);
+    # larger feeds go through `factcheck import-claimreview`, which streams any size.
+    CLAIMREVIEW_UPLOAD_MAX_BYTES = 32 * 1024 * 1024
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
     SESSION_COOKIE_NAME = "factcheck_session"

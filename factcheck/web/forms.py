@@ -197,6 +197,22 @@ class ArticleImportForm(FlaskForm):
         return ok
 
 
+class ClaimReviewUploadForm(FlaskForm):
+    """A ClaimReview feed file to import (JSON or JSON-LD)."""
+
+    file = FileField(_l("ClaimReview feed"),
+                     description=_l("A JSON or JSON-LD file: one ClaimReview, a list, an "
+                                    "@graph, or a schema.org DataFeed."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """A file must be chosen."""
+        ok = super().validate(extra_validators)
+        if not (self.file.data and getattr(self.file.data, "filename", "")):
+            self.file.errors = [*self.file.errors, _("Choose a file to import.")]
+            return False
+        return ok
+
+
 class ArticleTextForm(FlaskForm):
     body = TextAreaField(_l("Article text"), validators=[InputRequired()])
     version = HiddenField()

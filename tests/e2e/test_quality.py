@@ -7,6 +7,7 @@ sent must give no error in the Nu Html Checker (all pages in one `java` run).
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -51,6 +52,7 @@ from factcheck.web.mail import unsubscribe_token
 from factcheck.workflow.articles import import_article
 from factcheck.workflow.assignments import assign_claims
 from factcheck.workflow.evidence import add_evidence
+from factcheck.workflow.imported_checks import import_feed
 from factcheck.workflow.jobs import enqueue
 from factcheck.workflow.publishing import publish_article
 from factcheck.workflow.reports import submit_report
@@ -462,6 +464,13 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
         checker.check(admin, "admin-webhook-new", "/admin/webhooks/new", heading="Add a webhook")
         checker.check_after(admin, "admin-webhook-errors", admin.get_by_role(
             "button", name=t("Add webhook")).click, status=422)
+        with app.app_context():  # another fact-checker's feed, one record of it refused
+            feed = json.dumps([_imported_check(1), _imported_check(2), {"@type": "ClaimReview"}])
+            for _totals in import_feed(db.session, io.BytesIO(feed.encode()),
+                                       source="partner-feed.json", actor=None):
+                db.session.commit()
+        checker.check(admin, "admin-imported-checks", "/admin/imported-checks",
+                      heading="Imported fact-checks")
         checker.check(anonymous, "front-page", "/", heading="Fact checks")
         checker.check(anonymous, "search-results", "/search?q=unemployment")
         expect(anonymous.get_by_role("main")).to_contain_text("fell to 3.5 percent")
@@ -567,3 +576,11 @@ def test_verdict_page_fits_a_360_px_screen_and_shows_dari_right_to_left(
         assert _direction(phone, "#claim-1 q") == "rtl", "Dari claim text is not right-to-left"
     finally:
         context.close()
+
+
+def _imported_check(n: int) -> dict:
+    return {"@type": "ClaimReview", "url": f"https://checks.example.net/{n}",
+            "claimReviewed": f"Unemployment fell by {n} percent last year",
+            "reviewRating": {"@type": "Rating", "alternateName": "Misleading"},
+            "author": {"@type": "Organization", "name": "Example Checks"},
+            "datePublished": "2026-03-04", "inLanguage": "en"}

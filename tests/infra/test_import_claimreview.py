@@ -101,6 +101,17 @@ def test_bad_records_are_reported_by_position_and_skipped(app, runner, tmp_path)
     assert len(_stored(app)) == 2
 
 
+def test_past_the_kept_reasons_the_skipped_records_are_still_counted(app, runner, tmp_path,
+                                                                     monkeypatch):
+    monkeypatch.setattr("factcheck.workflow.imported_checks.SKIPS_KEPT", 2)
+    result = _import(runner, tmp_path, [review(1), 1, 2, 3, 4, review(6)])
+    assert result.exit_code == 0, result.output
+    assert "Record 3 skipped: not a JSON object." in result.output
+    assert "Record 4 skipped" not in result.output
+    assert "2 more records skipped." in result.output
+    assert "Imported 2 checks: 2 new, 0 updated, 4 skipped." in result.output
+
+
 def test_not_json_is_refused_with_one_line(app, runner, tmp_path):
     result = _import(runner, tmp_path, "this is not json, <html>", "page.html")
     assert result.exit_code == 1

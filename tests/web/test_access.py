@@ -143,6 +143,7 @@ ACCESS: dict[str, str | Role] = {
     "admin.test_mail": Role.ADMIN,
     "api.notifications": TOKEN,
     "api.read_notifications": TOKEN,
+    "imported_checks.index": Role.ADMIN,
     "webhooks.index": Role.ADMIN,
     "webhooks.new_webhook": Role.ADMIN,
     "webhooks.webhook": Role.ADMIN,
