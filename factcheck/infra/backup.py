@@ -9,6 +9,7 @@ the app's DATABASE_URL, the password passed in the child's environment only.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -424,6 +425,7 @@ def backup_archive(storage: Storage, backup: Backup, *, overwrite: bool = False)
                "included": storage.kind == FILE, "objects": objects,
                "file": bundle.name if storage.kind == FILE else None}
     if storage.kind != FILE:
+        archive["where"] = storage.describe()
         archive["note"] = ("The preserved copies are not in this backup: back up the bucket "
                            "itself (its versioning or replication).")
     _write_atomically(manifest, json.dumps({
@@ -481,8 +483,11 @@ def restore_archive(storage: Storage, backup_path: Path) -> ArchiveBackup | None
         return None
     archive = manifest.get("archive") or {}
     if not archive.get("included"):
-        return ArchiveBackup(str(archive.get("storage")), str(archive.get("location")),
-                             included=False, manifest=manifest_path(backup_path))
+        location = str(archive.get("location") or "")
+        with contextlib.suppress(ArchiveStorageError):  # else said as it is written
+            location = storage_from_url(location).describe()
+        return ArchiveBackup(str(archive.get("storage")), location, included=False,
+                             manifest=manifest_path(backup_path))
     target = storage
     if storage.kind == DATABASE:
         # Rows restored from the backup name their former directory: put the files there.
