@@ -431,7 +431,7 @@ def backup_command(path: Path, force: bool) -> None:
                      n=archive.objects, location=archive.location, path=archive.bundle))
     else:
         click.echo(_("Preserved copies of evidence pages are NOT in this backup: they are "
-                     "kept {location}. Back up that bucket separately. (Recorded in "
+                     "kept in {location}. Back up that bucket separately. (Recorded in "
                      "{manifest}.)", location=archive.location, manifest=archive.manifest))
 
 
@@ -504,11 +504,11 @@ def restore_command(ctx: click.Context, path: Path, yes: bool, no_safety_copy: b
     except (BackupError, ArchiveStorageError) as error:
         raise click.ClickException(str(error)) from None
     if archive is not None and archive.included:
-        click.echo(_("Restored {n} preserved-copy files {location}.", n=archive.objects,
+        click.echo(_("Restored {n} preserved-copy files into {location}.", n=archive.objects,
                      location=archive.location))
     elif archive is not None:
         click.echo(_("The preserved copies of this backup were not in it: they are kept "
-                     "{location}.", location=archive.location))
+                     "in {location}.", location=archive.location))
     if backup.revision != revision_order()[-1]:
         ctx.invoke(db_upgrade)
 

@@ -57,7 +57,7 @@ class Storage:
 
     def describe(self) -> str:
         """Where the copies live, for people (backups, the deploy check)."""
-        return _("in the database")
+        return _("the database")
 
     # -- bytes under a name ("warcs/ab/abcd…"): what each place implements --------------
 
@@ -145,7 +145,7 @@ class FileStorage(Storage):
 
     def describe(self) -> str:
         """Where the copies live, for people."""
-        return _("in the directory {path}", path=self.root)
+        return _("the directory {path}", path=self.root)
 
     def _path(self, name: str) -> Path:
         return self.root.joinpath(*name.split("/"))
@@ -206,7 +206,7 @@ class S3Storage(Storage):
         """Where the copies live, for people."""
         endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
         where = f"{self.url} ({endpoint})" if endpoint else self.url
-        return _("in the S3 bucket {where}", where=where)
+        return _("the S3 bucket {where}", where=where)
 
     @property
     def client(self):
@@ -263,8 +263,7 @@ class _s3_errors:
             reason = str(error)
         else:
             return False
-        raise ArchiveStorageError(_("{where}: {reason}", where=self.where,
-                                    reason=reason)) from None
+        raise ArchiveStorageError(f"{self.where}: {reason}") from None
 
 
 def s3_client():

@@ -199,7 +199,7 @@ def test_backup_and_restore_bring_back_an_archive_kept_in_a_directory(desk, app,
 
     made = runner.invoke(["backup", str(target)])
     assert made.exit_code == 0, made.output
-    assert (f"Backed up 2 preserved-copy files from in the directory {archive} to "
+    assert (f"Backed up 2 preserved-copy files from the directory {archive} to "
             f"{target}.archive.tar.") in made.output
     manifest = json.loads((tmp_path / "factcheck.backup.manifest.json").read_text())
     assert manifest["archive"] == {"storage": "file", "location": f"file://{archive}",
@@ -213,7 +213,7 @@ def test_backup_and_restore_bring_back_an_archive_kept_in_a_directory(desk, app,
 
     restored = runner.invoke(["restore", "--yes", str(target)])
     assert restored.exit_code == 0, restored.output
-    assert f"Restored 2 preserved-copy files in the directory {archive}." in restored.output
+    assert f"Restored 2 preserved-copy files into the directory {archive}." in restored.output
     assert sorted(p.relative_to(archive) for p in archive.rglob("*") if p.is_file()) == before
     download = desk["r1"].web.get(warc_url)
     assert download.status_code == 200
