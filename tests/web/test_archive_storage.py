@@ -12,6 +12,7 @@ import io
 import itertools
 import json
 import shutil
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,26 @@ def test_a_backup_with_the_archive_in_the_database_says_so(desk, app, site, runn
     assert "kept in the database: they are in this backup." in made.output
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("factcheck.")) == [
         "factcheck.backup"]
+
+
+def test_restore_with_copies_now_in_the_database_puts_files_back_where_they_were(
+        desk, app, site, runner, request, tmp_path):
+    use_storage(app, "file", request, tmp_path)
+    evidence_id, capture = captured(desk, app, site.url("/article"))
+    target = tmp_path / "factcheck.backup"
+    assert runner.invoke(["backup", str(target)]).exit_code == 0
+    # A file the backup never wrote, named to climb out of the directory, is not followed.
+    bundle = tmp_path / "factcheck.backup.archive.tar"
+    with tarfile.open(bundle, "a") as tar:
+        planted = tarfile.TarInfo("../escaped")
+        planted.size = 5
+        tar.addfile(planted, io.BytesIO(b"owned"))
+    shutil.rmtree(tmp_path / "archive")
+    app.config["ARCHIVE_STORAGE"] = ""  # the desk went back to the database meanwhile
+
+    restored = runner.invoke(["restore", "--yes", str(target)])
+    assert restored.exit_code == 0, restored.output
+    assert f"into the directory {tmp_path / 'archive'}." in restored.output
+    assert not (tmp_path / "escaped").exists()
+    download = desk["r1"].web.get(f"/review/evidence/{evidence_id}/copies/{capture.id}/warc")
+    assert warc_records(download.data)["response"][1] == ARTICLE
