@@ -393,15 +393,32 @@ run_with_worker = click.Command(
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace PATH if it already exists.")
 def backup_command(path: Path, force: bool) -> None:
-    """Write a consistent copy of the database to PATH while the app keeps running."""
-    from .infra.backup import KIND_NAMES, BackupError, create_backup
+    """Write a consistent copy of the database to PATH while the app keeps running.
+
+    Preserved copies of evidence pages kept in a directory go into PATH.archive.tar; kept
+    in an S3 bucket, they are not copied, and PATH.manifest.json says where they live.
+    """
+    from .infra.archive_storage import ArchiveStorageError, archive_storage_of
+    from .infra.backup import KIND_NAMES, BackupError, backup_archive, create_backup
 
     try:
+        storage = archive_storage_of(current_app)
         made = create_backup(current_app.config["DATABASE_URL"], path, overwrite=force)
-    except BackupError as error:
+        click.echo(_("Backed up the {kind} database (schema revision {revision}) to {path}.",
+                     kind=KIND_NAMES[made.kind], revision=made.revision, path=path))
+        archive = backup_archive(storage, made, overwrite=force)
+    except (BackupError, ArchiveStorageError) as error:
         raise click.ClickException(str(error)) from None
-    click.echo(_("Backed up the {kind} database (schema revision {revision}) to {path}.",
-                 kind=KIND_NAMES[made.kind], revision=made.revision, path=path))
+    if archive.storage == "database":
+        click.echo(_("Preserved copies of evidence pages are kept in the database: they are "
+                     "in this backup."))
+    elif archive.included:
+        click.echo(_("Backed up {n} preserved-copy files from {location} to {path}.",
+                     n=archive.objects, location=archive.location, path=archive.bundle))
+    else:
+        click.echo(_("Preserved copies of evidence pages are NOT in this backup: they are "
+                     "kept in {location}. Back up that bucket separately. (Recorded in "
+                     "{manifest}.)", location=archive.location, manifest=archive.manifest))
 
 
 def _safety_copy(url: str) -> Path | None:
@@ -431,12 +448,14 @@ def restore_command(ctx: click.Context, path: Path, yes: bool, no_safety_copy: b
     The current database is first backed up into instance/backups, so a failed or mistaken
     restore can be undone.
     """
+    from .infra.archive_storage import ArchiveStorageError, archive_storage_of
     from .infra.backup import (
         BackupError,
         check_restorable,
         database_kind,
         describe_database,
         inspect_backup,
+        restore_archive,
         restore_backup,
         revision_order,
     )
@@ -466,6 +485,16 @@ def restore_command(ctx: click.Context, path: Path, yes: bool, no_safety_copy: b
         raise click.ClickException(str(error)) from None
     click.echo(_("Restored {path} (schema revision {revision}).", path=path,
                  revision=backup.revision))
+    try:
+        archive = restore_archive(archive_storage_of(current_app), path)
+    except (BackupError, ArchiveStorageError) as error:
+        raise click.ClickException(str(error)) from None
+    if archive is not None and archive.included:
+        click.echo(_("Restored {n} preserved-copy files into {location}.", n=archive.objects,
+                     location=archive.location))
+    elif archive is not None:
+        click.echo(_("The preserved copies of this backup were not in it: they are kept "
+                     "in {location}.", location=archive.location))
     if backup.revision != revision_order()[-1]:
         ctx.invoke(db_upgrade)
 

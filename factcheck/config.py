@@ -67,6 +67,10 @@ class Defaults:
     # fetch (every hop). Loopback and private addresses follow the URL import's settings.
     ARCHIVE_MAX_BYTES = 10 * 1024 * 1024
     ARCHIVE_TIMEOUT = 20.0
+    # Where preserved copies are kept: "" in the database (compressed WARC files in their
+    # rows), "file:///var/lib/factcheck/archive" a directory, "s3://bucket/prefix" an
+    # S3-compatible bucket (the AWS_* variables). Copies made before a change still open.
+    ARCHIVE_STORAGE = ""
     # Seconds a worker may reuse a published check's version stamp before asking the database.
     PUBLIC_STAMP_TTL = 2.0
     INVITATION_MAX_AGE = timedelta(days=7)

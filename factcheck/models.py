@@ -267,8 +267,10 @@ class EvidenceCapture(SQLModel, table=True):
 
     Asked for when evidence is added or its address changes, or again by hand; earlier
     copies are kept. `warc` holds the exchange as fetched (a gzipped WARC file with the
-    request and response records); `sha256` is the hash of the body as received; `text`
-    the page's main text, where the evidence's quote was looked for.
+    request and response records) when the copies are kept in the database; kept in a
+    directory or a bucket, `storage_key` is its address there instead
+    (factcheck/infra/archive_storage.py). `sha256` is the hash of the body as received;
+    `text` the page's main text, where the evidence's quote was looked for.
     """
 
     __tablename__ = "evidence_captures"
@@ -296,6 +298,7 @@ class EvidenceCapture(SQLModel, table=True):
     quote_found: bool | None = None
     warc: bytes | None = Field(default=None, sa_type=LargeBinary)
     size: int | None = None  # bytes of the body as received
+    storage_key: str | None = Field(default=None, sa_type=Text)  # None: `warc` holds it
 
 
 _scale_version = _version_column()

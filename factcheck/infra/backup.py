@@ -1,4 +1,5 @@
-"""Online backups of the database and their restoration (`factcheck backup` / `restore`).
+"""Online backups of the database and their restoration (`factcheck backup` / `restore`),
+with the preserved copies of evidence pages wherever they are kept (see the end).
 
 SQLite: SQLite's backup API copies a consistent snapshot while the app keeps writing
 (WAL readers never block writers); the copy is a self-contained file marked with our
@@ -8,11 +9,15 @@ the app's DATABASE_URL, the password passed in the child's environment only.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +33,14 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from ..extensions import db
 from ..i18n import _
+from .archive_storage import (
+    DATABASE,
+    FILE,
+    OBJECT_NAME,
+    ArchiveStorageError,
+    Storage,
+    storage_from_url,
+)
 from .migrate import SCRIPT_LOCATION, downgrade
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -363,3 +376,157 @@ def _check_target(target: Path, *, overwrite: bool) -> None:
 def _fsync(path: Path) -> None:
     with path.open("rb") as handle:
         os.fsync(handle.fileno())
+
+
+# --- Preserved copies (FACTCHECK_ARCHIVE_STORAGE) ------------------------------------------
+#
+# In the database they are in the database's backup. In a directory their files go into
+# PATH.archive.tar beside the backup, taken after the database's copy: objects are named
+# by their content and never rewritten, so every copy the database's snapshot refers to is
+# already there. In a bucket they are not copied (a bucket has its own versioning and
+# replication); PATH.manifest.json and the printed line say where they live.
+
+MANIFEST_FORMAT = "factcheck-backup-manifest"
+
+
+@dataclass(frozen=True)
+class ArchiveBackup:
+    """What a backup did with the preserved copies: where they live, what it copied."""
+
+    storage: str  # database, file, s3
+    location: str  # for people: "in the directory …"
+    included: bool
+    objects: int = 0
+    manifest: Path | None = None
+    bundle: Path | None = None
+
+
+def manifest_path(backup_path: Path) -> Path:
+    """The manifest written beside a backup whose preserved copies are not in the database."""
+    return backup_path.with_name(backup_path.name + ".manifest.json")
+
+
+def bundle_path(backup_path: Path) -> Path:
+    """The tar file beside a backup holding the preserved copies kept in a directory."""
+    return backup_path.with_name(backup_path.name + ".archive.tar")
+
+
+def backup_archive(storage: Storage, backup: Backup, *, overwrite: bool = False) -> ArchiveBackup:
+    """Back up the preserved copies beside `backup` (or record where they live)."""
+    if storage.kind == DATABASE:
+        return ArchiveBackup(DATABASE, storage.describe(), included=True)
+    manifest, bundle = manifest_path(backup.path), bundle_path(backup.path)
+    for target in (manifest, bundle):
+        _check_target(target, overwrite=overwrite)
+    objects = 0
+    if storage.kind == FILE:
+        objects = _write_bundle(storage, bundle)
+    archive = {"storage": storage.kind, "location": storage.url,
+               "included": storage.kind == FILE, "objects": objects,
+               "file": bundle.name if storage.kind == FILE else None}
+    if storage.kind != FILE:
+        archive["where"] = storage.describe()
+        archive["note"] = ("The preserved copies are not in this backup: back up the bucket "
+                           "itself (its versioning or replication).")
+    _write_atomically(manifest, json.dumps({
+        "format": MANIFEST_FORMAT, "version": 1,
+        "database": {"kind": backup.kind, "revision": backup.revision,
+                     "file": backup.path.name},
+        "archive": archive}, indent=2).encode() + b"\n")
+    return ArchiveBackup(storage.kind, storage.describe(), included=storage.kind == FILE,
+                         objects=objects, manifest=manifest,
+                         bundle=bundle if storage.kind == FILE else None)
+
+
+def _write_bundle(storage: Storage, bundle: Path) -> int:
+    count = 0
+
+    def write(partial: Path) -> None:
+        nonlocal count
+        with tarfile.open(partial, "w") as tar:  # WARC bodies are gzipped already
+            for name in storage.names():
+                data = storage.read(name)
+                info = tarfile.TarInfo(name)
+                info.size, info.mode = len(data), 0o600
+                tar.addfile(info, io.BytesIO(data))
+                count += 1
+
+    try:
+        _produce_atomically(bundle, write)
+    except ArchiveStorageError as error:
+        raise BackupError(_("The preserved copies could not be backed up: {reason}",
+                            reason=error)) from None
+    return count
+
+
+def read_manifest(backup_path: Path) -> dict | None:
+    """The manifest beside a backup (None: its preserved copies were in the database)."""
+    path = manifest_path(backup_path)
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise BackupError(_("{path} cannot be read: {reason}", path=path,
+                            reason=error)) from None
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        raise BackupError(_("{path} is not a factcheck backup manifest.", path=path))
+    return manifest
+
+
+def restore_archive(storage: Storage, backup_path: Path) -> ArchiveBackup | None:
+    """Put the preserved copies of a backup back (those it holds), into the storage
+    configured now, or into their former directory when the database keeps copies now;
+    objects already there are kept. None: the backup had no manifest."""
+    manifest = read_manifest(backup_path)
+    if manifest is None:
+        return None
+    archive = manifest.get("archive") or {}
+    if not archive.get("included"):
+        location = str(archive.get("location") or "")
+        with contextlib.suppress(ArchiveStorageError):  # else said as it is written
+            location = storage_from_url(location).describe()
+        return ArchiveBackup(str(archive.get("storage")), location, included=False,
+                             manifest=manifest_path(backup_path))
+    target = storage
+    if storage.kind == DATABASE:
+        # Rows restored from the backup name their former directory: put the files there.
+        target = storage_from_url(str(archive.get("location") or ""))
+    bundle = backup_path.with_name(str(archive.get("file") or ""))
+    if target.kind == DATABASE or not bundle.is_file():
+        raise BackupError(_("The preserved copies of this backup ({path}) are missing.",
+                            path=bundle))
+    restored = 0
+    try:
+        with tarfile.open(bundle, "r") as tar:
+            for member in tar:
+                # Only our object names: nothing in the file chooses a path of its own.
+                if not member.isfile() or OBJECT_NAME.fullmatch(member.name) is None:
+                    continue
+                if not target.exists(member.name):
+                    target.write(member.name, tar.extractfile(member).read())
+                restored += 1
+    except (tarfile.TarError, OSError) as error:
+        raise BackupError(_("{path} cannot be read: {reason}", path=bundle,
+                            reason=error)) from None
+    except ArchiveStorageError as error:
+        raise BackupError(_("The preserved copies could not be restored: {reason}",
+                            reason=error)) from None
+    return ArchiveBackup(target.kind, target.describe(), included=True, objects=restored,
+                         manifest=manifest_path(backup_path), bundle=bundle)
+
+
+def _produce_atomically(target: Path, produce) -> None:
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    partial = Path(name)
+    try:
+        produce(partial)
+        _fsync(partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    _produce_atomically(target, lambda partial: partial.write_bytes(data))

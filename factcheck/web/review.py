@@ -18,8 +18,10 @@ from flask import (
     url_for,
 )
 
+from ..config import ConfigurationError
 from ..extensions import db
 from ..i18n import _
+from ..infra.archive_storage import ArchiveStorageError, archive_storage_of, read_warc
 from ..intake.capture import HTML_TYPES, archived_response, decode_body, framable_html
 from ..models import Claim, Evidence, EvidenceCapture
 from ..queries.captures import copies_of, copy_of
@@ -66,9 +68,20 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 guard_blueprint(bp, Role.REVIEWER)
 
 
-def register_captures(_app: Flask) -> None:
-    """Tell capture jobs where to read the fetch settings (the workflow knows no Flask)."""
-    capture_flow.configure_captures(options=capture_options)
+def register_captures(app: Flask) -> None:
+    """Tell capture jobs where to read the fetch settings and where to store copies (the
+    workflow knows no Flask); a storage setting that names nothing refuses to start."""
+    try:
+        archive_storage_of(app)
+    except ArchiveStorageError as error:
+        raise ConfigurationError(_("Refusing to start: {problem}", problem=error)) from None
+    capture_flow.configure_captures(options=capture_options, storage=capture_storage)
+
+
+def capture_storage():
+    """Where the current app keeps new preserved copies (None: in the database)."""
+    storage = archive_storage_of(current_app)
+    return None if storage.kind == "database" else storage
 
 
 def capture_options() -> dict:
@@ -388,9 +401,22 @@ def _copy_for_me(evidence_id: int, capture_id: int) -> tuple[Evidence, EvidenceC
     """A preserved copy of a source the current user may see (404 like an unknown id)."""
     evidence, _claim = _evidence_for_me(evidence_id)
     capture = copy_of(db.session, evidence_id=evidence.id, capture_id=capture_id)
-    if capture is None or capture.status != CaptureStatus.PRESERVED or not capture.warc:
+    if (capture is None or capture.status != CaptureStatus.PRESERVED
+            or not (capture.warc or capture.storage_key)):
         abort(404)
     return evidence, capture
+
+
+def _warc_of(capture: EvidenceCapture) -> bytes:
+    """The copy's WARC file from wherever it is kept; 503 when that place does not answer."""
+    try:
+        warc = read_warc(current_app, capture)
+    except ArchiveStorageError as error:
+        current_app.logger.warning("preserved copy %s cannot be read: %s", capture.id, error)
+        abort(503, _("The preserved copy cannot be read from its storage just now."))
+    if not warc:
+        abort(404)
+    return warc
 
 
 @bp.route("/evidence/<int:evidence_id>/copies")
@@ -419,7 +445,7 @@ def evidence_copy_original(evidence_id: int, capture_id: int):
     """The page as preserved, from the WARC's response record: web pages made inert and
     plain text for the sandboxed frame, anything else (PDF, images) as a download."""
     evidence, capture = _copy_for_me(evidence_id, capture_id)
-    archived = archived_response(capture.warc)
+    archived = archived_response(_warc_of(capture))
     if archived is None:
         abort(404)
     if archived.content_type in HTML_TYPES:
@@ -437,7 +463,7 @@ def evidence_copy_original(evidence_id: int, capture_id: int):
 def evidence_copy_warc(evidence_id: int, capture_id: int):
     """The preserved copy's WARC file (gzipped, with the request and response records)."""
     evidence, capture = _copy_for_me(evidence_id, capture_id)
-    return _copy_response(capture.warc, "application/warc",
+    return _copy_response(_warc_of(capture), "application/warc",
                           f"evidence-{evidence.id}-copy-{capture.id}.warc.gz")
 
 

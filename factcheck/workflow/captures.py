@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from ..dbtypes import utcnow
 from ..engine.quotes import find_quote
 from ..i18n import _
-from ..intake.capture import capture_page
+from ..intake.capture import FAILED, PRESERVED, CaptureOutcome, capture_page
 from ..models import Claim, Evidence, EvidenceCapture, User
 from ..states import CaptureStatus
 from .assignments import require_claim_access
@@ -39,14 +39,21 @@ class _Settings:
     """Where the job reads the current app's fetch settings (the workflow knows no Flask)."""
 
     options: Callable[[], dict[str, Any]] = field(default=lambda: dict(DEFAULT_OPTIONS))
+    # Where the WARC files go: None keeps them in the capture's row; otherwise an object
+    # with `put_warc(warc, body_sha256=...) -> key` (factcheck/infra/archive_storage.py)
+    # that raises on failure.
+    storage: Callable[[], Any] = field(default=lambda: None)
 
 
 SETTINGS = _Settings()
 
 
-def configure_captures(*, options: Callable[[], dict[str, Any]]) -> None:
-    """Set where capture jobs read `max_bytes`, `timeout` and the allowed addresses."""
+def configure_captures(*, options: Callable[[], dict[str, Any]],
+                       storage: Callable[[], Any] | None = None) -> None:
+    """Set where capture jobs read `max_bytes`, `timeout` and the allowed addresses, and
+    where they store the preserved copies (None: in the database)."""
     SETTINGS.options = options
+    SETTINGS.storage = storage if storage is not None else (lambda: None)
 
 
 def job_key(capture_id: int) -> str:
@@ -108,19 +115,35 @@ def run_capture(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     evidence = session.get(Evidence, capture.evidence_id)
     url, quote = capture.url, evidence.quote if evidence is not None else ""
     options = {**DEFAULT_OPTIONS, **SETTINGS.options()}
+    storage = SETTINGS.storage()
     # No transaction stays open while the remote site takes its time (on SQLite an open
     # one would stall every web request meanwhile).
     session.commit()
     outcome = capture_page(url, **options)
+    storage_key, stored = None, outcome.warc
+    if outcome.status == PRESERVED and storage is not None and outcome.warc is not None:
+        # Written before the row: a row never points at a copy that is not there (an
+        # object left without a row, by a crash before the commit, is harmless: content-
+        # addressed, it is the same object when the page is captured again).
+        try:
+            storage_key = storage.put_warc(outcome.warc, body_sha256=outcome.sha256)
+            stored = None
+        except Exception as error:  # whatever the storage raises, the desk is told why
+            outcome = CaptureOutcome(FAILED, _(
+                "The page was fetched but its copy could not be stored: {reason}",
+                reason=error), final_url=outcome.final_url, http_status=outcome.http_status,
+                content_type=outcome.content_type)
+            stored = None
     capture = session.get(EvidenceCapture, capture_id, populate_existing=True)
     if capture is None or capture.status != CaptureStatus.PENDING:
         return {"skipped": "gone or done meanwhile"}
     capture.status = CaptureStatus(outcome.status)
     capture.reason = outcome.reason
     capture.captured_at = utcnow()
-    for name in ("final_url", "http_status", "content_type", "sha256", "size", "warc",
-                 "title", "text"):
+    for name in ("final_url", "http_status", "content_type", "sha256", "size", "title",
+                 "text"):
         setattr(capture, name, getattr(outcome, name))
+    capture.warc, capture.storage_key = stored, storage_key
     if quote.strip() and outcome.text:
         span = find_quote(outcome.text, quote)
         capture.quote_found = span is not None
