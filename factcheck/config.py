@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Config, Flask
 
 from .i18n import _
+from .states import weekday_number
 
 ENV_PREFIX = "FACTCHECK"
 MIN_SECRET_KEY_LENGTH = 32
@@ -111,10 +112,19 @@ class Defaults:
     # Hour of the day (0-23, UTC) from which the worker sends the day's due-date reminders
     # (factcheck send-reminders does the same from cron); once a day whatever the hour.
     REMINDERS_HOUR = 7
+    # Link health: once a week, from this day and hour (UTC), the worker re-requests every
+    # cited page of published checks (`factcheck check-links` does the same from cron).
+    # "off" (or "") never runs it in the worker. Requests to one host are spaced by
+    # LINK_CHECK_PAUSE seconds; each has LINK_CHECK_TIMEOUT seconds in all, and bodies are
+    # compared up to ARCHIVE_MAX_BYTES.
+    LINK_CHECK_DAY = "sunday"
+    LINK_CHECK_HOUR = 3
+    LINK_CHECK_TIMEOUT = 20.0
+    LINK_CHECK_PAUSE = 1.0
 
 
 # Daily jobs start at these hours (UTC); a wrong value would silently never run them.
-_HOUR_SETTINGS = ("REMINDERS_HOUR", "MAIL_DIGEST_HOUR")
+_HOUR_SETTINGS = ("REMINDERS_HOUR", "MAIL_DIGEST_HOUR", "LINK_CHECK_HOUR")
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:
@@ -142,6 +152,12 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             raise ConfigurationError(_(
                 "Refusing to start: {name} must be an hour of the day from 0 to 23 (UTC), "
                 "not {value}.", name=name, value=repr(hour)))
+    try:
+        weekday_number(app.config.get("LINK_CHECK_DAY"))
+    except ValueError:
+        raise ConfigurationError(_(
+            "Refusing to start: LINK_CHECK_DAY must be a day of the week (monday to sunday) "
+            "or off, not {value}.", value=repr(app.config.get("LINK_CHECK_DAY")))) from None
     hosts = app.config.get("TRUSTED_HOSTS")
     if isinstance(hosts, str):  # FACTCHECK_TRUSTED_HOSTS="a.example, b.example"
         app.config["TRUSTED_HOSTS"] = [h for h in re.split(r"[\s,]+", hosts) if h]

@@ -51,6 +51,7 @@ ACCESS: dict[str, str | Role] = {
     "editor.bulk_status": Role.EDITOR,
     "editor.bulk_decide": Role.EDITOR,
     "editor.unpublish": Role.EDITOR,
+    "sources.article_sources": Role.EDITOR,
     "public.check": PUBLIC,
     "public.claim": PUBLIC,
     "public.claim_card": PUBLIC,
