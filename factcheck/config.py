@@ -65,6 +65,17 @@ class Defaults:
     # fetch (every hop). Loopback and private addresses follow the URL import's settings.
     ARCHIVE_MAX_BYTES = 10 * 1024 * 1024
     ARCHIVE_TIMEOUT = 20.0
+    # Also ask the Internet Archive's Save Page Now for a snapshot of every preserved page
+    # (off by default: it tells the Archive what the desk cites). WAYBACK_URL is the
+    # service's address; with an account's S3-style keys the Archive's limits are higher.
+    # WAYBACK_TIMEOUT bounds asking and waiting for the snapshot, polled every
+    # WAYBACK_POLL_SECONDS.
+    WAYBACK_SAVE = False
+    WAYBACK_URL = "https://web.archive.org"
+    WAYBACK_ACCESS_KEY: str | None = None
+    WAYBACK_SECRET_KEY: str | None = None
+    WAYBACK_TIMEOUT = 120.0
+    WAYBACK_POLL_SECONDS = 5.0
     # Seconds a worker may reuse a published check's version stamp before asking the database.
     PUBLIC_STAMP_TTL = 2.0
     INVITATION_MAX_AGE = timedelta(days=7)

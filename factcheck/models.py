@@ -31,6 +31,7 @@ from .states import (
     Role,
     ScaleMode,
     Stance,
+    WaybackStatus,
     WebhookFormat,
 )
 
@@ -297,6 +298,13 @@ class EvidenceCapture(SQLModel, table=True):
     quote_found: bool | None = None
     warc: bytes | None = Field(default=None, sa_type=LargeBinary)
     size: int | None = None  # bytes of the body as received
+    # The Internet Archive's snapshot of the page (Save Page Now), when it is asked for:
+    # status None: not asked (FACTCHECK_WAYBACK_SAVE off, or the page was not preserved).
+    wayback_status: WaybackStatus | None = Field(default=None, sa_type=enum_type(WaybackStatus),
+                                                 nullable=True)
+    wayback_url: str | None = Field(default=None, sa_type=Text)
+    wayback_reason: str = Field(default="", sa_type=Text, nullable=False,
+                                sa_column_kwargs={"server_default": ""})
 
 
 class LinkCheck(SQLModel, table=True):

@@ -159,6 +159,14 @@ class CaptureStatus(StrEnum):
     FAILED = "failed"  # the page could not be fetched (unreachable, too slow, HTTP error)
     NOT_PRESERVED = "not_preserved"  # fetched or refused by rule: too big, a type we keep not
 
+class WaybackStatus(StrEnum):
+    """The Internet Archive's copy of a preserved page (FACTCHECK_WAYBACK_SAVE=1)."""
+
+    PENDING = "pending"  # Save Page Now asked, its snapshot not known yet
+    SAVED = "saved"  # a snapshot exists: `wayback_url`
+    FAILED = "failed"  # Save Page Now refused or could not be reached: `wayback_reason`
+
+
 class LinkStatus(StrEnum):
     """A cited page as the weekly link check found it (factcheck/workflow/link_health.py)."""
 

@@ -68,7 +68,7 @@ guard_blueprint(bp, Role.REVIEWER)
 
 def register_captures(_app: Flask) -> None:
     """Tell capture jobs where to read the fetch settings (the workflow knows no Flask)."""
-    capture_flow.configure_captures(options=capture_options)
+    capture_flow.configure_captures(options=capture_options, wayback=wayback_options)
 
 
 def capture_options() -> dict:
@@ -76,6 +76,21 @@ def capture_options() -> dict:
     cfg = current_app.config
     return {"max_bytes": int(cfg["ARCHIVE_MAX_BYTES"]), "timeout": float(cfg["ARCHIVE_TIMEOUT"]),
             # The URL import's settings: an intranet page is reached the same way both ways.
+            "allow_loopback": bool(cfg["URL_IMPORT_ALLOW_LOOPBACK"]),
+            "allow_private": bool(cfg["URL_IMPORT_ALLOW_PRIVATE"])}
+
+
+def wayback_options() -> dict | None:
+    """Save Page Now's settings when FACTCHECK_WAYBACK_SAVE is on (None: off)."""
+    cfg = current_app.config
+    if not cfg.get("WAYBACK_SAVE"):
+        return None
+    return {"endpoint": str(cfg["WAYBACK_URL"]), "timeout": float(cfg["WAYBACK_TIMEOUT"]),
+            "poll": float(cfg["WAYBACK_POLL_SECONDS"]),
+            "access_key": cfg.get("WAYBACK_ACCESS_KEY"),
+            "secret_key": cfg.get("WAYBACK_SECRET_KEY"),
+            # Through the same guard as every outgoing request (an intranet mirror of the
+            # Archive, or a test's fake, needs the URL import's settings).
             "allow_loopback": bool(cfg["URL_IMPORT_ALLOW_LOOPBACK"]),
             "allow_private": bool(cfg["URL_IMPORT_ALLOW_PRIVATE"])}
 

@@ -1,4 +1,5 @@
-"""Link health: `link_checks` (a cited page of a published check, re-requested).
+"""Link health: `link_checks` (a cited page of a published check, re-requested); the
+Internet Archive's snapshot of a preserved page on `evidence_captures` (Save Page Now).
 
 Revision ID: 0025
 Revises: 0022
@@ -20,8 +21,16 @@ depends_on: str | Sequence[str] | None = None
 _STATUS = sa.Enum("alive", "changed", "gone", name="linkstatus", native_enum=False,
                   create_constraint=False, length=15)
 
+_WAYBACK = sa.Enum("pending", "saved", "failed", name="waybackstatus", native_enum=False,
+                   create_constraint=False, length=15)
+
 
 def upgrade() -> None:
+    with op.batch_alter_table("evidence_captures") as batch:
+        batch.add_column(sa.Column("wayback_status", _WAYBACK, nullable=True))
+        batch.add_column(sa.Column("wayback_url", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("wayback_reason", sa.Text(), server_default="",
+                                   nullable=False))
     op.create_table(
         "link_checks",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -47,3 +56,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_link_checks_evidence_id_id", table_name="link_checks")
     op.drop_table("link_checks")
+    with op.batch_alter_table("evidence_captures") as batch:
+        batch.drop_column("wayback_reason")
+        batch.drop_column("wayback_url")
+        batch.drop_column("wayback_status")
