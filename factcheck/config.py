@@ -65,6 +65,9 @@ class Defaults:
     # fetch (every hop). Loopback and private addresses follow the URL import's settings.
     ARCHIVE_MAX_BYTES = 10 * 1024 * 1024
     ARCHIVE_TIMEOUT = 20.0
+    # Seconds the signed address of a preserved page's frame stays valid (the copies page
+    # mints a new one each time it is shown; the frame itself reads no cookie).
+    COPY_FRAME_MAX_AGE = 600
     # Also ask the Internet Archive's Save Page Now for a snapshot of every preserved page
     # (off by default: it tells the Archive what the desk cites). WAYBACK_URL is the
     # service's address; with an account's S3-style keys the Archive's limits are higher.
