@@ -3,15 +3,16 @@ cited (issue 17), so that a correction can be considered."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, render_template
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, url_for
 
 from ..extensions import db
+from ..i18n import _
 from ..models import Article
 from ..queries.link_health import sources_of_article
 from ..states import ArticleStatus, Role
 from ..workflow import link_health
-from .access import guard_blueprint
-from .steps import get_or_404
+from .access import current_user, guard_blueprint
+from .steps import get_or_404, view_step
 
 bp = Blueprint("sources", __name__, url_prefix="/editor")
 guard_blueprint(bp, Role.EDITOR)
@@ -40,3 +41,16 @@ def article_sources(article_id: int):
     return render_template("editor/sources.html", article=article,
                            page=sources_of_article(db.session, article.id),
                            published=article.status == ArticleStatus.PUBLISHED)
+
+
+@bp.route("/articles/<int:article_id>/sources/check", methods=["POST"])
+def check_sources(article_id: int):
+    """Request the check's sources again now, in the background (a published check only)."""
+    article = get_or_404(Article, article_id)
+    with view_step() as step:
+        asked = link_health.request_link_check(db.session, article=article,
+                                               actor=current_user())
+    if step.ok:
+        flash(_("The sources are being requested again; reload this page in a moment.")
+              if asked else _("The sources are already being requested again."), "success")
+    return redirect(url_for("sources.article_sources", article_id=article.id), code=303)

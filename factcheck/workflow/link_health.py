@@ -24,11 +24,14 @@ from sqlmodel import Session, col, select
 from ..dbtypes import utcnow
 from ..i18n import _
 from ..intake.link_check import ANSWERED, LinkOutcome, check_link
-from ..models import Article, Claim, Evidence, EvidenceCapture, LinkCheck
+from ..models import Article, Claim, Evidence, EvidenceCapture, LinkCheck, User
 from ..states import ArticleStatus, CaptureStatus, ClaimStatus, LinkStatus
-from .jobs import weekly
+from .audit import record_audit
+from .errors import WorkflowError
+from .jobs import enqueue, handler, weekly
 
 KIND = "links.check"
+ONE_CHECK_KIND = "links.check_article"
 DEFAULT_OPTIONS: dict[str, Any] = {"max_bytes": 10 * 1024 * 1024, "timeout": 20.0,
                                    "allow_loopback": False, "allow_private": False,
                                    "pause": 1.0}
@@ -162,5 +165,28 @@ def check_links(session: Session, *, article_id: int | None = None,
 def run_weekly_link_check(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     """The worker's weekly job: check every cited page of published checks."""
     counts = check_links(session)
+    return {"alive": counts.alive, "changed": counts.changed, "gone": counts.gone,
+            "requests": counts.requests}
+
+
+def request_link_check(session: Session, *, article: Article, actor: User) -> bool:
+    """Ask for the sources of one published check to be requested again, by a background
+    job after the transaction commits; False when one was already asked for this minute
+    (a repeated click requests nothing twice)."""
+    if article.status != ArticleStatus.PUBLISHED:
+        raise WorkflowError(_("Only the sources of a published check are checked."),
+                            code="conflict")
+    minute = utcnow().strftime("%Y%m%dT%H%M")
+    job = enqueue(session, ONE_CHECK_KIND, {"article_id": article.id},
+                  key=f"{ONE_CHECK_KIND}:{article.id}:{minute}", max_attempts=1)
+    if job is not None:
+        record_audit(session, actor=actor, action="links.check", obj=article)
+    return job is not None
+
+
+@handler(ONE_CHECK_KIND)
+def run_article_link_check(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
+    """An editor's "check now": the sources of one published check."""
+    counts = check_links(session, article_id=payload["article_id"])
     return {"alive": counts.alive, "changed": counts.changed, "gone": counts.gone,
             "requests": counts.requests}

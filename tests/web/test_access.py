@@ -55,6 +55,7 @@ ACCESS: dict[str, str | Role] = {
     "editor.bulk_decide": Role.EDITOR,
     "editor.unpublish": Role.EDITOR,
     "sources.article_sources": Role.EDITOR,
+    "sources.check_sources": Role.EDITOR,
     "public.check": PUBLIC,
     "public.claim": PUBLIC,
     "public.claim_card": PUBLIC,

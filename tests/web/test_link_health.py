@@ -236,3 +236,41 @@ def test_only_editors_open_the_sources_page(desk, app, client, make_user):
     admin_client = app.test_client()
     assert login(admin_client, admin.email).status_code == 302
     assert admin_client.get(path).status_code == 200
+
+
+def test_an_editor_checks_a_checks_sources_now(desk, app, site):
+    urls = serve_four(site)
+    ids = publish_with_sources(desk, app, urls)
+    article_id = desk.claim().article_id
+    break_three(site)
+    site.requests.clear()
+    path = f"/editor/articles/{article_id}/sources"
+    status, page = desk["editor"].page(path)
+    assert status == 200 and "Check these sources now" in page
+    # Without the form's CSRF token nothing is asked for.
+    assert desk["editor"].web.post(f"{path}/check").status_code == 400
+    # A reviewer may not ask either.
+    assert desk["r1"].post(f"{path}/check").status_code == 403
+    asked = desk["editor"].post(f"{path}/check")
+    assert asked.status_code == 303 and asked.headers["Location"].endswith(path)
+    again = desk["editor"].post(f"{path}/check", follow_redirects=True)
+    assert "already being requested" in again.get_data(as_text=True)
+    assert site.requests == []  # in the background, not in the request
+    run_jobs(app)
+    assert sorted(site.requests) == sorted(PATHS)  # once, however often asked
+    status, page = desk["editor"].page(path)
+    problems = page.split('id="others-heading"')[0]
+    assert f'id="source-{ids[site.url("/missing")]}"' in problems
+
+
+def test_an_unpublished_checks_sources_are_not_requested(desk, app, site):
+    site.pages["/draft"] = Page(ARTICLE)
+    add(desk, "r1", site.url("/draft"))
+    run_jobs(app)
+    site.requests.clear()
+    article_id = desk.claim().article_id
+    response = desk["editor"].post(f"/editor/articles/{article_id}/sources/check",
+                                   follow_redirects=True)
+    assert "Only the sources of a published check are checked." in response.get_data(
+        as_text=True)
+    assert run_jobs(app) == 0 and site.requests == []
