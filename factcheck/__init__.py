@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         editor,
         errors,
         feeds,
+        frames,
         imported_checks,
         locale,
         mail,
@@ -52,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         public,
         repeats,
         review,
+        sources,
         webhooks,
     )
     from .web.converters import RecordIdConverter
@@ -72,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
     _configure_accounts(app.config)
     trust_proxies(app)
+    frames.register_frames(app)  # before any request: /copy-frame/ reads no cookie
     configure_security_log()
 
     db.init_app(app)
@@ -85,7 +88,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RecordIdConverter  # before any route uses it
     for blueprint in (main.bp, public.bp, auth.bp, editor.bp, review.bp, admin.bp, feeds.bp,
                       api.bp, search_bp, jobs_bp, notifications.bp, mail_settings.bp,
-                      webhooks.bp, claimants.bp, imported_checks.bp):
+                      webhooks.bp, claimants.bp, imported_checks.bp, sources.bp, frames.bp):
         app.register_blueprint(blueprint)
 
     errors.register_error_handlers(app)
@@ -97,6 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     mail.init_mail(app)
     webhooks.register_webhooks(app)
     review.register_captures(app)
+    sources.register_link_checks(app)
     return app
 
 

@@ -265,6 +265,26 @@ def send_reminders_command(day: str | None) -> None:
                  overdue=counts.overdue))
 
 
+@cli.command("check-links")
+@click.option("--article", "article_id", type=int, default=None, metavar="ID",
+              help="Check only this published check's sources (default: every one).")
+def check_links_command(article_id: int | None) -> None:
+    """Re-request every cited page of published checks and record alive, changed or gone."""
+    from .workflow.link_health import check_links
+
+    if article_id is not None and db.session.get(Article, article_id) is None:
+        raise click.ClickException(_("There is no check #{id}.", id=article_id))
+    counts = check_links(db.session, article_id=article_id)
+    problems = [(row.status, row.http_status, row.url, row.reason) for row in counts.problems]
+    db.session.commit()
+    for status, http_status, url, reason in problems:
+        click.echo(f"{status:<8} {http_status if http_status is not None else '-':<4} {url}"
+                   + (f"  ({reason})" if reason else ""))
+    click.echo(_("Checked {n} sources ({requests} addresses): {alive} alive, {changed} "
+                 "changed, {gone} gone.", n=counts.total, requests=counts.requests,
+                 alive=counts.alive, changed=counts.changed, gone=counts.gone))
+
+
 DEMO_ACCOUNTS = (
     ("admin@example.org", "Demo Admin", Role.ADMIN),
     ("editor@example.org", "Demo Editor", Role.EDITOR),
@@ -345,6 +365,9 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         click.echo(f"  {role:<9} {email:<24} {password}")
     if no_serve:
         return
+    # A demo is for trying the desk, not for requesting other people's sites every week
+    # (`factcheck check-links` still checks them on demand).
+    current_app.config["LINK_CHECK_DAY"] = "off"
     _start_worker_alongside(current_app._get_current_object())
     click.echo(f"Serving on http://{host}:{port}/login  (Ctrl+C to stop)")
     sys.stdout.flush()  # the URL must show even when output goes to a pipe or a log

@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Config, Flask
 
 from .i18n import _
+from .states import weekday_number
 
 ENV_PREFIX = "FACTCHECK"
 MIN_SECRET_KEY_LENGTH = 32
@@ -71,6 +72,20 @@ class Defaults:
     # rows), "file:///var/lib/factcheck/archive" a directory, "s3://bucket/prefix" an
     # S3-compatible bucket (the AWS_* variables). Copies made before a change still open.
     ARCHIVE_STORAGE = ""
+    # Seconds the signed address of a preserved page's frame stays valid (the copies page
+    # mints a new one each time it is shown; the frame itself reads no cookie).
+    COPY_FRAME_MAX_AGE = 600
+    # Also ask the Internet Archive's Save Page Now for a snapshot of every preserved page
+    # (off by default: it tells the Archive what the desk cites). WAYBACK_URL is the
+    # service's address; with an account's S3-style keys the Archive's limits are higher.
+    # WAYBACK_TIMEOUT bounds asking and waiting for the snapshot, polled every
+    # WAYBACK_POLL_SECONDS.
+    WAYBACK_SAVE = False
+    WAYBACK_URL = "https://web.archive.org"
+    WAYBACK_ACCESS_KEY: str | None = None
+    WAYBACK_SECRET_KEY: str | None = None
+    WAYBACK_TIMEOUT = 120.0
+    WAYBACK_POLL_SECONDS = 5.0
     # Seconds a worker may reuse a published check's version stamp before asking the database.
     PUBLIC_STAMP_TTL = 2.0
     INVITATION_MAX_AGE = timedelta(days=7)
@@ -118,10 +133,19 @@ class Defaults:
     # Hour of the day (0-23, UTC) from which the worker sends the day's due-date reminders
     # (factcheck send-reminders does the same from cron); once a day whatever the hour.
     REMINDERS_HOUR = 7
+    # Link health: once a week, from this day and hour (UTC), the worker re-requests every
+    # cited page of published checks (`factcheck check-links` does the same from cron).
+    # "off" (or "") never runs it in the worker. Requests to one host are spaced by
+    # LINK_CHECK_PAUSE seconds; each has LINK_CHECK_TIMEOUT seconds in all, and bodies are
+    # compared up to ARCHIVE_MAX_BYTES.
+    LINK_CHECK_DAY = "sunday"
+    LINK_CHECK_HOUR = 3
+    LINK_CHECK_TIMEOUT = 20.0
+    LINK_CHECK_PAUSE = 1.0
 
 
 # Daily jobs start at these hours (UTC); a wrong value would silently never run them.
-_HOUR_SETTINGS = ("REMINDERS_HOUR", "MAIL_DIGEST_HOUR")
+_HOUR_SETTINGS = ("REMINDERS_HOUR", "MAIL_DIGEST_HOUR", "LINK_CHECK_HOUR")
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:
@@ -149,6 +173,12 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             raise ConfigurationError(_(
                 "Refusing to start: {name} must be an hour of the day from 0 to 23 (UTC), "
                 "not {value}.", name=name, value=repr(hour)))
+    try:
+        weekday_number(app.config.get("LINK_CHECK_DAY"))
+    except ValueError:
+        raise ConfigurationError(_(
+            "Refusing to start: LINK_CHECK_DAY must be a day of the week (monday to sunday) "
+            "or off, not {value}.", value=repr(app.config.get("LINK_CHECK_DAY")))) from None
     hosts = app.config.get("TRUSTED_HOSTS")
     if isinstance(hosts, str):  # FACTCHECK_TRUSTED_HOSTS="a.example, b.example"
         app.config["TRUSTED_HOSTS"] = [h for h in re.split(r"[\s,]+", hosts) if h]

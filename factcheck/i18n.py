@@ -168,6 +168,10 @@ _LABELS = {
     # Preserved copies of evidence pages
     "preserved": _l("Preserved"),
     "not_preserved": _l("Not preserved"),
+    # Link health of cited pages
+    "alive": _l("Alive"),
+    "changed": _l("Changed"),
+    "gone": _l("Gone"),
     # Mail choices
     "immediate": _l("At once"),
     "digest": _l("Daily digest"),

@@ -23,6 +23,7 @@ from .states import (
     CorrectionKind,
     DeliveryStatus,
     JobStatus,
+    LinkStatus,
     MailDelivery,
     NotificationKind,
     ReportStatus,
@@ -30,6 +31,7 @@ from .states import (
     Role,
     ScaleMode,
     Stance,
+    WaybackStatus,
     WebhookFormat,
 )
 
@@ -299,6 +301,38 @@ class EvidenceCapture(SQLModel, table=True):
     warc: bytes | None = Field(default=None, sa_type=LargeBinary)
     size: int | None = None  # bytes of the body as received
     storage_key: str | None = Field(default=None, sa_type=Text)  # None: `warc` holds it
+    # The Internet Archive's snapshot of the page (Save Page Now), when it is asked for:
+    # status None: not asked (FACTCHECK_WAYBACK_SAVE off, or the page was not preserved).
+    wayback_status: WaybackStatus | None = Field(default=None, sa_type=enum_type(WaybackStatus),
+                                                 nullable=True)
+    wayback_url: str | None = Field(default=None, sa_type=Text)
+    wayback_reason: str = Field(default="", sa_type=Text, nullable=False,
+                                sa_column_kwargs={"server_default": ""})
+
+
+class LinkCheck(SQLModel, table=True):
+    """One re-request of a cited page of a published check (`factcheck check-links`).
+
+    `status` compares the body as answered now with the latest preserved copy
+    (`capture_id`); every check is kept, the latest per evidence item is what editors see.
+    """
+
+    __tablename__ = "link_checks"
+    # The latest check of each evidence item.
+    __table_args__ = (Index("ix_link_checks_evidence_id_id", "evidence_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_id: int = Field(foreign_key="evidence.id", ondelete="CASCADE")
+    url: str = Field(sa_type=Text, nullable=False)  # the address requested
+    checked_at: datetime = _created()
+    status: LinkStatus = Field(sa_type=enum_type(LinkStatus), nullable=False)
+    http_status: int | None = None
+    final_url: str | None = Field(default=None, sa_type=Text)  # after redirects
+    sha256: str | None = Field(default=None, max_length=64)  # of the body as received now
+    reason: str = _text()  # what changed or why it is gone, for the desk
+    # The preserved copy compared against (None: none was preserved).
+    capture_id: int | None = Field(default=None, foreign_key="evidence_captures.id",
+                                   ondelete="SET NULL")
 
 
 _scale_version = _version_column()

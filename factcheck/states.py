@@ -159,6 +159,22 @@ class CaptureStatus(StrEnum):
     FAILED = "failed"  # the page could not be fetched (unreachable, too slow, HTTP error)
     NOT_PRESERVED = "not_preserved"  # fetched or refused by rule: too big, a type we keep not
 
+class WaybackStatus(StrEnum):
+    """The Internet Archive's copy of a preserved page (FACTCHECK_WAYBACK_SAVE=1)."""
+
+    PENDING = "pending"  # Save Page Now asked, its snapshot not known yet
+    SAVED = "saved"  # a snapshot exists: `wayback_url`
+    FAILED = "failed"  # Save Page Now refused or could not be reached: `wayback_reason`
+
+
+class LinkStatus(StrEnum):
+    """A cited page as the weekly link check found it (factcheck/workflow/link_health.py)."""
+
+    ALIVE = "alive"  # answers 2xx with the body of its latest preserved copy (or none kept)
+    CHANGED = "changed"  # answers 2xx, but its body's SHA-256 differs from the preserved copy
+    GONE = "gone"  # 4xx/5xx, the name no longer resolves, refused, unreachable, refused by rule
+
+
 # Groups of states that several rules share (workflow/actions.py asks them before acting).
 TRIAGE_STATES = (ClaimStatus.CANDIDATE, ClaimStatus.SELECTED, ClaimStatus.DISMISSED)
 # Selected for checking and not decided yet: reviewers can be assigned and work on it.
@@ -242,3 +258,18 @@ def transitions_markdown() -> str:
             lines.append(f"| `{state}` | {targets} |")
         lines.append("")
     return "\n".join(lines)
+
+
+# Weekly jobs run on one of these days (config settings such as LINK_CHECK_DAY).
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def weekday_number(value: object) -> int | None:
+    """0 (Monday) to 6 (Sunday) for a weekday name, None for "" / "off" / None (never);
+    ValueError for anything else."""
+    text = str(value or "").strip().lower()
+    if text in ("", "off", "none", "never", "false"):
+        return None
+    if text in WEEKDAYS:
+        return WEEKDAYS.index(text)
+    raise ValueError(text)

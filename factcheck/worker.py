@@ -27,6 +27,7 @@ from .dbtypes import utcnow
 from .extensions import db
 from .states import JobStatus
 from .workflow import jobs as job_flow
+from .workflow import link_health as _link_health  # noqa: F401 (registers its weekly job)
 from .workflow import reminders as _reminders  # noqa: F401 (registers its daily job)
 
 _QUEUE_KEY = "factcheck.queue"

@@ -17,6 +17,7 @@ from ..states import (
     NotificationKind,
     ReviewStatus,
     Stance,
+    WaybackStatus,
 )
 from .validation import array, enum, integer, nullable, obj, ref, string
 
@@ -132,6 +133,10 @@ SCHEMAS: dict[str, dict] = {
         "captured_at": nullable(_TIME), "final_url": nullable(string()),
         "http_status": nullable(integer()), "sha256": nullable(string()),
         "quote_found": nullable({"type": "boolean"}), "copies": _COUNT,
+        # The Internet Archive's snapshot of that copy (Save Page Now); null: not asked.
+        "wayback": nullable(_all_required({
+            "status": enum([str(s) for s in WaybackStatus]), "url": nullable(string()),
+            "reason": string()})),
     }),
     "Review": _all_required({
         "id": _ID, "claim_id": _ID, "reviewer": ref("User"),

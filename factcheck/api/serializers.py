@@ -78,6 +78,10 @@ def preservation_record(kept: Preservation) -> dict[str, Any]:
         "reason": kept.reason, "captured_at": iso(kept.captured_at),
         "final_url": kept.final_url, "http_status": kept.http_status, "sha256": kept.sha256,
         "quote_found": kept.quote_found, "copies": kept.copies,
+        # The Internet Archive's snapshot (FACTCHECK_WAYBACK_SAVE); null: not asked.
+        "wayback": None if kept.wayback_status is None else {
+            "status": str(kept.wayback_status), "url": kept.wayback_url,
+            "reason": kept.wayback_reason},
     }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..models import EvidenceCapture
-from ..states import CaptureStatus
+from ..states import CaptureStatus, WaybackStatus
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class Preservation:
     http_status: int | None = None
     sha256: str | None = None
     quote_found: bool | None = None
+    wayback_status: WaybackStatus | None = None  # None: the Archive was not asked
+    wayback_url: str | None = None
+    wayback_reason: str = ""
     copies: int = 0  # captures that preserved the page
 
 
@@ -42,7 +45,8 @@ def preservation_of(session: Session, evidence_ids: Iterable[int]) -> dict[int, 
     rows = session.exec(select(
         EvidenceCapture.evidence_id, EvidenceCapture.status, EvidenceCapture.reason,
         EvidenceCapture.captured_at, EvidenceCapture.final_url, EvidenceCapture.http_status,
-        EvidenceCapture.sha256, EvidenceCapture.quote_found,
+        EvidenceCapture.sha256, EvidenceCapture.quote_found, EvidenceCapture.wayback_status,
+        EvidenceCapture.wayback_url, EvidenceCapture.wayback_reason,
     ).where(col(EvidenceCapture.id).in_(latest))).all()
     copies = dict(session.exec(
         select(EvidenceCapture.evidence_id, func.count())

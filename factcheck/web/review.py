@@ -11,7 +11,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -22,7 +21,7 @@ from ..config import ConfigurationError
 from ..extensions import db
 from ..i18n import _
 from ..infra.archive_storage import ArchiveStorageError, archive_storage_of, read_warc
-from ..intake.capture import HTML_TYPES, archived_response, decode_body, framable_html
+from ..intake.capture import archived_response
 from ..models import Claim, Evidence, EvidenceCapture
 from ..queries.captures import copies_of, copy_of
 from ..queries.claim_page import ReviewClaimPage, review_claim_page
@@ -62,6 +61,7 @@ from .forms import (
     rating_choices,
     show_workflow_error,
 )
+from .frames import FRAMED_TYPES, copy_response, frame_token, framed_body
 from .steps import get_or_404, posted_version, record_seen, view_step
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -69,13 +69,15 @@ guard_blueprint(bp, Role.REVIEWER)
 
 
 def register_captures(app: Flask) -> None:
-    """Tell capture jobs where to read the fetch settings and where to store copies (the
-    workflow knows no Flask); a storage setting that names nothing refuses to start."""
+    """Tell capture jobs where to read the fetch settings, where to store copies and whether
+    to ask the Internet Archive (the workflow knows no Flask); a storage setting that names
+    nothing refuses to start."""
     try:
         archive_storage_of(app)
     except ArchiveStorageError as error:
         raise ConfigurationError(_("Refusing to start: {problem}", problem=error)) from None
-    capture_flow.configure_captures(options=capture_options, storage=capture_storage)
+    capture_flow.configure_captures(options=capture_options, storage=capture_storage,
+                                    wayback=wayback_options)
 
 
 def capture_storage():
@@ -89,6 +91,21 @@ def capture_options() -> dict:
     cfg = current_app.config
     return {"max_bytes": int(cfg["ARCHIVE_MAX_BYTES"]), "timeout": float(cfg["ARCHIVE_TIMEOUT"]),
             # The URL import's settings: an intranet page is reached the same way both ways.
+            "allow_loopback": bool(cfg["URL_IMPORT_ALLOW_LOOPBACK"]),
+            "allow_private": bool(cfg["URL_IMPORT_ALLOW_PRIVATE"])}
+
+
+def wayback_options() -> dict | None:
+    """Save Page Now's settings when FACTCHECK_WAYBACK_SAVE is on (None: off)."""
+    cfg = current_app.config
+    if not cfg.get("WAYBACK_SAVE"):
+        return None
+    return {"endpoint": str(cfg["WAYBACK_URL"]), "timeout": float(cfg["WAYBACK_TIMEOUT"]),
+            "poll": float(cfg["WAYBACK_POLL_SECONDS"]),
+            "access_key": cfg.get("WAYBACK_ACCESS_KEY"),
+            "secret_key": cfg.get("WAYBACK_SECRET_KEY"),
+            # Through the same guard as every outgoing request (an intranet mirror of the
+            # Archive, or a test's fake, needs the URL import's settings).
             "allow_loopback": bool(cfg["URL_IMPORT_ALLOW_LOOPBACK"]),
             "allow_private": bool(cfg["URL_IMPORT_ALLOW_PRIVATE"])}
 
@@ -379,22 +396,6 @@ def pick(claim_id: int):
 
 # --- Preserved copies: the list, the text, the original in a sandboxed frame -------------------
 
-# What a preserved page may do in its frame: nothing runs (a sandbox without scripts, and no
-# script source), nothing is fetched (no source allowed but inline images), it has an opaque
-# origin (no allow-same-origin: no cookies, no storage, no access to the desk's page), and
-# only the desk's own pages may frame it.
-COPY_CSP = ("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
-            "base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
-COPY_HEADERS = {
-    "Content-Security-Policy": COPY_CSP,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "SAMEORIGIN",
-    "Cache-Control": "private, no-store",
-    "Referrer-Policy": "no-referrer",
-    "Cross-Origin-Resource-Policy": "same-origin",
-    "X-DNS-Prefetch-Control": "off",
-}
-FRAMED_TYPES = (*HTML_TYPES, "text/plain")
 
 
 def _copy_for_me(evidence_id: int, capture_id: int) -> tuple[Evidence, EvidenceCapture]:
@@ -435,28 +436,35 @@ def evidence_copies(evidence_id: int, capture_id: int | None = None):
             abort(404)
     shown = (copy_of(db.session, evidence_id=evidence.id, capture_id=chosen.id)
              if chosen is not None else None)
+    framed = shown is not None and shown.content_type in FRAMED_TYPES
+    # The frame's own address, off the session's path: a signed token for this person only,
+    # short-lived (factcheck/web/frames.py).
+    frame_src = (url_for("frames.copy_frame", capture_id=shown.id,
+                         token=frame_token(capture_id=shown.id, user_id=current_user().id))
+                 if framed else None)
     return render_template("review/copies.html", evidence=evidence, claim=claim,
-                           copies=copies, shown=shown,
-                           framed=shown is not None and shown.content_type in FRAMED_TYPES)
+                           copies=copies, shown=shown, framed=framed, frame_src=frame_src)
 
 
 @bp.route("/evidence/<int:evidence_id>/copies/<int:capture_id>/original")
 def evidence_copy_original(evidence_id: int, capture_id: int):
-    """The page as preserved, from the WARC's response record: web pages made inert and
-    plain text for the sandboxed frame, anything else (PDF, images) as a download."""
+    """The page as preserved, from the WARC's response record, as a download: web pages
+    made inert, plain text as UTF-8, anything else (PDF, images) as it arrived. Nothing is
+    rendered on this path, which carries the session: the frame has its own
+    (factcheck/web/frames.py)."""
     evidence, capture = _copy_for_me(evidence_id, capture_id)
-    archived = archived_response(_warc_of(capture))
+    warc = _warc_of(capture)
+    archived = archived_response(warc)
     if archived is None:
         abort(404)
-    if archived.content_type in HTML_TYPES:
-        body, media = framable_html(archived.body, archived.charset), "text/html"
-    elif archived.content_type == "text/plain":
-        body, media = decode_body(archived.body, archived.charset).encode("utf-8"), "text/plain"
-    else:
-        extension = mimetypes.guess_extension(archived.content_type) or ".bin"
-        return _copy_response(archived.body, archived.content_type,
-                              f"evidence-{evidence.id}-copy-{capture.id}{extension}")
-    return _copy_response(body, f"{media}; charset=utf-8")
+    name = f"evidence-{evidence.id}-copy-{capture.id}"
+    framed = framed_body(warc)
+    if framed is not None:
+        body, media = framed
+        extension = ".html" if media.startswith("text/html") else ".txt"
+        return _copy_response(body, media, name + extension)
+    extension = mimetypes.guess_extension(archived.content_type) or ".bin"
+    return _copy_response(archived.body, archived.content_type, name + extension)
 
 
 @bp.route("/evidence/<int:evidence_id>/copies/<int:capture_id>/warc")
@@ -467,10 +475,7 @@ def evidence_copy_warc(evidence_id: int, capture_id: int):
                           f"evidence-{evidence.id}-copy-{capture.id}.warc.gz")
 
 
-def _copy_response(body: bytes, content_type: str, attachment: str | None = None):
-    response = make_response(body)
-    response.headers["Content-Type"] = content_type
-    response.headers.update(COPY_HEADERS)
-    if attachment is not None:
-        response.headers["Content-Disposition"] = f'attachment; filename="{attachment}"'
+def _copy_response(body: bytes, content_type: str, attachment: str):
+    response = copy_response(body, content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{attachment}"'
     return response

@@ -19,14 +19,16 @@ from ..dbtypes import utcnow
 from ..engine.quotes import find_quote
 from ..i18n import _
 from ..intake.capture import FAILED, PRESERVED, CaptureOutcome, capture_page
+from ..intake.wayback import save_page_now
 from ..models import Claim, Evidence, EvidenceCapture, User
-from ..states import CaptureStatus
+from ..states import CaptureStatus, WaybackStatus
 from .assignments import require_claim_access
 from .audit import record_audit
 from .errors import WorkflowError
 from .jobs import enqueue, handler
 
 KIND = "evidence.capture"
+WAYBACK_KIND = "evidence.wayback"
 # The second attempt is for a worker that died mid-fetch; a page that failed is recorded
 # as failed on the capture, and a person asks again.
 ATTEMPTS = 2
@@ -43,17 +45,22 @@ class _Settings:
     # with `put_warc(warc, body_sha256=...) -> key` (factcheck/infra/archive_storage.py)
     # that raises on failure.
     storage: Callable[[], Any] = field(default=lambda: None)
+    # Save Page Now: None when off, else the keyword arguments of `save_page_now`.
+    wayback: Callable[[], dict[str, Any] | None] = field(default=lambda: None)
 
 
 SETTINGS = _Settings()
 
 
 def configure_captures(*, options: Callable[[], dict[str, Any]],
-                       storage: Callable[[], Any] | None = None) -> None:
-    """Set where capture jobs read `max_bytes`, `timeout` and the allowed addresses, and
-    where they store the preserved copies (None: in the database)."""
+                       storage: Callable[[], Any] | None = None,
+                       wayback: Callable[[], dict[str, Any] | None] | None = None) -> None:
+    """Set where capture jobs read `max_bytes`, `timeout` and the allowed addresses, where
+    they store the preserved copies (None: in the database), and whether (and how) to ask
+    the Internet Archive for a snapshot too."""
     SETTINGS.options = options
     SETTINGS.storage = storage if storage is not None else (lambda: None)
+    SETTINGS.wayback = wayback or (lambda: None)
 
 
 def job_key(capture_id: int) -> str:
@@ -148,7 +155,42 @@ def run_capture(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
         span = find_quote(outcome.text, quote)
         capture.quote_found = span is not None
         capture.quote_start, capture.quote_end = span if span is not None else (None, None)
+    if capture.status == CaptureStatus.PRESERVED and SETTINGS.wayback() is not None:
+        # Only a page we could fetch and keep goes to the Internet Archive (never a private
+        # address, an error page or a refused type), in a job of its own: the copy shows
+        # at once, however long the Archive takes.
+        capture.wayback_status = WaybackStatus.PENDING
+        enqueue(session, WAYBACK_KIND, {"capture_id": capture.id},
+                key=f"{WAYBACK_KIND}:{capture.id}", max_attempts=ATTEMPTS)
     session.add(capture)
     session.flush()
     return {"status": str(capture.status), "capture_id": capture.id}
+
+
+@handler(WAYBACK_KIND)
+def run_wayback(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
+    """Ask Save Page Now for a snapshot of a preserved page and record its address or why
+    there is none (idempotent: a capture no longer waiting for it is left as it is)."""
+    capture_id = payload["capture_id"]
+    capture = session.get(EvidenceCapture, capture_id)
+    if capture is None or capture.wayback_status != WaybackStatus.PENDING:
+        return {"skipped": "deleted or done"}
+    options = SETTINGS.wayback()
+    url = capture.final_url or capture.url
+    session.commit()  # no transaction open while the Archive takes its time
+    if options is None:  # turned off since it was asked for
+        outcome_status, snapshot, reason = (WaybackStatus.FAILED, None,
+                                            _("Saving to the Internet Archive is turned off."))
+    else:
+        outcome = save_page_now(url, **options)
+        outcome_status, snapshot, reason = (WaybackStatus(outcome.status), outcome.url,
+                                            outcome.reason)
+    capture = session.get(EvidenceCapture, capture_id, populate_existing=True)
+    if capture is None or capture.wayback_status != WaybackStatus.PENDING:
+        return {"skipped": "gone or done meanwhile"}
+    capture.wayback_status, capture.wayback_url, capture.wayback_reason = (
+        outcome_status, snapshot, reason)
+    session.add(capture)
+    session.flush()
+    return {"wayback": str(outcome_status), "capture_id": capture.id}
 

@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 from ..dbtypes import utcnow
 from ..i18n import _
 from ..models import Job, User, WorkerBeat
-from ..states import JobStatus
+from ..states import JobStatus, weekday_number
 from .audit import record_audit
 from .errors import WorkflowError
 
@@ -65,6 +65,38 @@ def daily(kind: str, *, hour: int | str) -> Callable[[Handler], Handler]:
     return register
 
 
+# Weekly jobs: kind -> (the name of the config setting holding the day of the week, that
+# of the hour). The day is a weekday name ("sunday") or "" / "off" for never.
+WEEKLY: dict[str, tuple[str, str]] = {}
+def weekly(kind: str, *, day: str, hour: str) -> Callable[[Handler], Handler]:
+    """Register the handler of `kind` and run it once a week (ISO week, UTC) from the day and
+    hour held by the config settings named `day` and `hour`."""
+
+    def register(function: Handler) -> Handler:
+        WEEKLY[kind] = (day, hour)
+        return handler(kind)(function)
+
+    return register
+
+
+def weekly_key(kind: str, day: date) -> str:
+    """The job key of weekly job `kind` in the ISO week of `day`: one job per kind and week."""
+    year, week, _weekday = day.isocalendar()
+    return f"{kind}:{year}-W{week:02d}"
+
+
+def _due_weekly(now: datetime, settings: Mapping[str, Any]) -> dict[str, str]:
+    """The weekly kinds whose day and hour have come this week, by their key."""
+    due = {}
+    for kind, (day_name, hour_name) in WEEKLY.items():
+        day = weekday_number(settings.get(day_name))
+        # Later in the week than the day counts too: a worker down that day runs it on its
+        # return, once, rather than skipping the week.
+        if day is not None and (now.weekday(), now.hour) >= (day, int(settings[hour_name])):
+            due[kind] = weekly_key(kind, now.date())
+    return due
+
+
 def daily_key(kind: str, day: date) -> str:
     """The job key of daily job `kind` on `day`: one job per kind and day, whoever asks."""
     return f"{kind}:{day.isoformat()}"
@@ -72,8 +104,9 @@ def daily_key(kind: str, day: date) -> str:
 
 def enqueue_due_daily(session: Session, *, now: datetime,
                       settings: Mapping[str, Any] | None = None) -> list[str]:
-    """Enqueue each daily job whose hour has come today (UTC) and that is not asked for yet;
-    the kinds enqueued. `settings` resolves hours given as setting names (the app config).
+    """Enqueue each daily job whose hour has come today (UTC), and each weekly one whose day
+    and hour have come this week, that is not asked for yet; the kinds enqueued.
+    `settings` resolves hours and days given as setting names (the app config).
 
     Flushes only. Every worker's heartbeat calls this: the job's key makes it once a day
     however many workers do, and a look before the insert keeps the usual call to a read.
@@ -82,6 +115,7 @@ def enqueue_due_daily(session: Session, *, now: datetime,
     today = now.date()
     due = {kind: daily_key(kind, today) for kind, hour in DAILY.items()
            if now.hour >= int((settings or {})[hour] if isinstance(hour, str) else hour)}
+    due.update(_due_weekly(now, settings or {}))
     if not due:
         return []
     asked = set(session.exec(select(Job.key).where(col(Job.key).in_(sorted(due.values()))))

@@ -32,6 +32,7 @@ from factcheck.models import (
     Decision,
     Evidence,
     EvidenceCapture,
+    LinkCheck,
     RatingLabel,
     RatingScale,
     ReportReply,
@@ -44,6 +45,7 @@ from factcheck.states import (
     Confidence,
     DeliveryStatus,
     JobStatus,
+    LinkStatus,
     Role,
     Stance,
     WebhookFormat,
@@ -160,6 +162,16 @@ def _prepare(app, make_user) -> Desk:
                     jobs_id=jobs.id, jobs_slug=jobs.slug, jobs_claims=[c.id for c in jobs_claims],
                     dari_id=dari.id, dari_slug=dari.slug, dari_claims=[c.id for c in dari_claims],
                     evidence_id=evidence[jobs_claims[0].id].id)
+
+
+def _link_checked(app, evidence_id: int) -> None:
+    """Record that the source's page vanished, as `factcheck check-links` would have."""
+    with app.app_context():
+        db.session.add(LinkCheck(evidence_id=evidence_id, url="https://stats.example.org/oct",
+                                 status=LinkStatus.GONE, http_status=404,
+                                 reason="The page at https://stats.example.org/oct answered "
+                                        "with HTTP 404."))
+        db.session.commit()
 
 
 def _preserve(app, evidence_id: int) -> None:
@@ -405,6 +417,9 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
         _preserve(app, desk.evidence_id)
         checker.check(reviewer, "preserved-copies", f"/review/evidence/{desk.evidence_id}/copies",
                       heading="Preserved copies")
+        _link_checked(app, desk.evidence_id)
+        checker.check(editor, "link-health", f"/editor/articles/{desk.jobs_id}/sources",
+                      heading="Sources that changed or vanished")
         checker.check(reviewer, "change-password", "/account/password")
         checker.visitor(desk.reviewers[0].email)  # a second device, to be listed with its button
         checker.check(reviewer, "devices", "/account/sessions", heading="Signed-in devices")

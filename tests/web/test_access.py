@@ -17,6 +17,9 @@ from ..helpers import login
 PUBLIC, SIGNED_IN, SIGN_OUT = "public", "signed-in", "sign-out"
 # Bearer-token JSON API: every browser identity gets 401, the session cookie never counts.
 TOKEN = "token"
+# A signed token in the address is the only credential, whoever asks (the test's token is
+# not one): every identity, signed in or not, gets 403; the session cookie never counts.
+SIGNED_ADDRESS = "signed-address"
 ACCESS: dict[str, str | Role] = {
     "static": PUBLIC,
     "main.index": PUBLIC,
@@ -51,6 +54,8 @@ ACCESS: dict[str, str | Role] = {
     "editor.bulk_status": Role.EDITOR,
     "editor.bulk_decide": Role.EDITOR,
     "editor.unpublish": Role.EDITOR,
+    "sources.article_sources": Role.EDITOR,
+    "sources.check_sources": Role.EDITOR,
     "public.check": PUBLIC,
     "public.claim": PUBLIC,
     "public.claim_card": PUBLIC,
@@ -93,6 +98,7 @@ ACCESS: dict[str, str | Role] = {
     "review.evidence_capture": Role.REVIEWER,
     "review.evidence_copies": Role.REVIEWER,
     "review.evidence_copy_original": Role.REVIEWER,
+    "frames.copy_frame": SIGNED_ADDRESS,
     "review.evidence_copy_warc": Role.REVIEWER,
     "review.review_save": Role.REVIEWER,
     "review.review_withdraw": Role.REVIEWER,
@@ -167,6 +173,8 @@ def _expected(level: str | Role, identity: Role | None) -> str:
         return "open"
     if level == TOKEN:
         return "token"
+    if level == SIGNED_ADDRESS:
+        return "forbidden"
     if level == SIGN_OUT:
         return "login"
     if identity is None:

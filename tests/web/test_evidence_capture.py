@@ -136,7 +136,8 @@ def test_an_html_page_is_preserved_as_a_warc_with_its_hash_and_the_quote(desk, a
     added = add(desk, "r1", site.url("/article"))
     assert added["preservation"] == {
         "status": "pending", "reason": "", "captured_at": None, "final_url": None,
-        "http_status": None, "sha256": None, "quote_found": None, "copies": 0}
+        "http_status": None, "sha256": None, "quote_found": None, "copies": 0,
+        "wayback": None}
     assert site.requests == []  # fetched by the worker, not in the request
     assert run_jobs(app) == 1
 
@@ -390,4 +391,4 @@ def test_the_capture_endpoint_is_in_the_openapi_document(app, client):
     assert "preservation" in evidence["required"]
     assert set(document["components"]["schemas"]["Preservation"]["required"]) == {
         "status", "reason", "captured_at", "final_url", "http_status", "sha256",
-        "quote_found", "copies"}
+        "quote_found", "copies", "wayback"}

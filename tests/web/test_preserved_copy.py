@@ -64,7 +64,7 @@ def test_the_copies_page_shows_the_text_with_the_quote_marked_and_escaped(desk, 
     assert "&lt;b&gt;bold&lt;/b&gt;" in page and "<b>bold</b>" not in page
     [frame] = re.findall(r"<iframe[^>]*>", page)
     assert re.search(r"\bsandbox(?=[\s>])", frame) and "allow-" not in frame
-    assert f'src="/review/evidence/{evidence_id}/copies/{capture_id}/original"' in frame
+    assert f'src="/copy-frame/{capture_id}/' in frame  # off the session's path
     assert f'href="/review/evidence/{evidence_id}/copies/{capture_id}/warc"' in page
     [row] = captures(app, evidence_id)
     assert row.sha256 in page and "Images inside" not in page
@@ -86,9 +86,17 @@ def test_a_quote_not_found_is_said_and_nothing_is_marked(desk, app, site):
     assert "<mark>" not in page and "seasonally adjusted" in page
 
 
+def frame_src(person, evidence_id: int) -> str:
+    """The address of the frame the copies page shows `person` (with its signed token)."""
+    status, page = person.page(f"/review/evidence/{evidence_id}/copies")
+    assert status == 200
+    [src] = re.findall(r'<iframe[^>]* src="([^"]+)"', page)
+    return src.replace("&amp;", "&")
+
+
 def test_the_framed_original_runs_nothing_and_fetches_nothing(desk, app, site):
-    evidence_id, capture_id = preserved(desk, app, hostile(site))
-    response = desk["r1"].web.get(f"/review/evidence/{evidence_id}/copies/{capture_id}/original")
+    evidence_id, _capture_id = preserved(desk, app, hostile(site))
+    response = app.test_client().get(frame_src(desk["r1"], evidence_id))
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     csp = response.headers["Content-Security-Policy"]
@@ -112,9 +120,8 @@ def test_a_page_in_another_charset_is_decoded_per_its_header(desk, app, site):
     site.pages["/latin"] = Page("<html><body><p>Caf\u00e9 prices rose in October, "
                                 "the office said.</p></body></html>".encode("latin-1"),
                                 "text/html; charset=iso-8859-1")
-    evidence_id, capture_id = preserved(desk, app, site.url("/latin"), quote="")
-    body = desk["r1"].web.get(
-        f"/review/evidence/{evidence_id}/copies/{capture_id}/original").get_data(as_text=True)
+    evidence_id, _capture_id = preserved(desk, app, site.url("/latin"), quote="")
+    body = app.test_client().get(frame_src(desk["r1"], evidence_id)).get_data(as_text=True)
     assert "Caf\u00e9 prices" in body
 
 
@@ -125,11 +132,16 @@ def test_plain_text_is_framed_as_text_and_a_pdf_is_downloaded(desk, app, site):
     plain_id, plain_capture = preserved(desk, app, site.url("/plain"))
     pdf_id, pdf_capture = preserved(desk, app, site.url("/report.pdf"), quote="")
 
-    text = desk["r1"].web.get(f"/review/evidence/{plain_id}/copies/{plain_capture}/original")
+    text = app.test_client().get(frame_src(desk["r1"], plain_id))
     assert text.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert text.headers["Content-Security-Policy"].startswith("sandbox;")
     assert "Content-Disposition" not in text.headers
     assert text.get_data() == site.pages["/plain"].body
+    # On the session's path the same copy is only ever a download, never rendered.
+    download = desk["r1"].web.get(f"/review/evidence/{plain_id}/copies/{plain_capture}/original")
+    assert download.headers["Content-Disposition"] == (
+        f'attachment; filename="evidence-{plain_id}-copy-{plain_capture}.txt"')
+    assert download.get_data() == site.pages["/plain"].body
 
     status, page = desk["r1"].page(f"/review/evidence/{pdf_id}/copies")
     assert status == 200 and "<iframe" not in page
