@@ -25,6 +25,7 @@ from ..helpers import run_jobs
 from ..s3server import ENV, running_s3_server
 from . import test_evidence_capture as capturing
 from .test_evidence_capture import ARTICLE, add, captures, preservation
+from .test_preserved_copy import frame_src
 
 # The capture tests' fixtures: a real local web server, both reviewers assigned.
 site, _assigned = capturing.site, capturing._assigned
@@ -94,6 +95,10 @@ def test_capture_view_and_warc_download_from_each_storage(desk, app, site, kind,
         f"/review/evidence/{evidence_id}/copies/{capture.id}/original")
     assert original.status_code == 200
     assert "The unemployment rate was 3.5% in October" in original.get_data(as_text=True)
+    # The sandboxed frame, on its cookie-less path, reads the copy from the same storage.
+    framed = app.test_client(use_cookies=False).get(frame_src(desk["r1"], evidence_id))
+    assert framed.status_code == 200
+    assert "The unemployment rate was 3.5% in October" in framed.get_data(as_text=True)
     download = desk["r1"].web.get(f"/review/evidence/{evidence_id}/copies/{capture.id}/warc")
     assert download.status_code == 200 and download.mimetype == "application/warc"
     found = warc_records(download.data)
