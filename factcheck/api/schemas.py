@@ -123,6 +123,9 @@ SCHEMAS: dict[str, dict] = {
         "stance": enum([str(s) for s in Stance]), "archive_url": nullable(string()),
         "note": string(), "added_by": ref("User"), "version": _ID,
         "preservation": ref("Preservation"),
+        # Whether readers may open the preserved copy from the verdict page (false: the
+        # page says "preserved copy available on request"); editors turn it off.
+        "public_copy": {"type": "boolean"},
     }),
     # The latest preserved copy of the evidence's page; `status` null: none asked for yet
     # (evidence older than preservation), `copies`: how many copies were preserved.

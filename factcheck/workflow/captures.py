@@ -19,12 +19,13 @@ from ..dbtypes import utcnow
 from ..engine.quotes import find_quote
 from ..i18n import _
 from ..intake.capture import capture_page
-from ..models import Claim, Evidence, EvidenceCapture, User
-from ..states import CaptureStatus
+from ..models import Article, Claim, Evidence, EvidenceCapture, User
+from ..states import CaptureStatus, Role
 from .assignments import require_claim_access
 from .audit import record_audit
 from .errors import WorkflowError
 from .jobs import enqueue, handler
+from .publishing import CHANGED_CHECKS
 
 KIND = "evidence.capture"
 # The second attempt is for a worker that died mid-fetch; a page that failed is recorded
@@ -127,5 +128,35 @@ def run_capture(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
         capture.quote_start, capture.quote_end = span if span is not None else (None, None)
     session.add(capture)
     session.flush()
+    if capture.status == CaptureStatus.PRESERVED and evidence is not None:
+        _changed_check(session, evidence)  # a published check now shows this copy
     return {"status": str(capture.status), "capture_id": capture.id}
+
+
+def _changed_check(session: Session, evidence: Evidence) -> None:
+    """Note that the public pages of the evidence's check change with this commit."""
+    claim = session.get(Claim, evidence.claim_id)
+    article = session.get(Article, claim.article_id) if claim is not None else None
+    if article is not None:
+        session.info.setdefault(CHANGED_CHECKS, set()).add(article.slug)
+
+
+def set_public_copy(session: Session, *, evidence: Evidence, public: bool,
+                    actor: User) -> None:
+    """Let readers open the source's preserved copy from the verdict page, or not (the
+    publisher's choice, for copyright reasons; editors only, whatever the claim's state:
+    a page may have to come down after the check is published)."""
+    if not actor.role.at_least(Role.EDITOR):
+        raise WorkflowError(_("Only editors decide whether readers see preserved copies."),
+                            code="forbidden")
+    if evidence.public_copy == public:
+        return
+    evidence.public_copy = public
+    evidence.updated_at = utcnow()  # part of the verdict page's version (its ETag)
+    session.add(evidence)
+    session.flush()
+    record_audit(session, actor=actor, action="evidence.public_copy",
+                 obj=session.get(Claim, evidence.claim_id), evidence=evidence.id,
+                 public=public)
+    _changed_check(session, evidence)
 
