@@ -81,6 +81,7 @@ SCHEMAS: dict[str, dict] = {
         "public_reasoning": string(max_length=40_000),
     }, ("rating", "summary")),
     "PublishInput": obj({"include_open": {"type": "boolean"}}),
+    "EvidencePatch": obj({"public_copy": {"type": "boolean"}}, ("public_copy",)),
     "NotificationsReadInput": obj({"ids": array(_ID, max_items=500),
                                    "all": {"type": "boolean"}}),
     "MatchInput": obj({"text": string(1, 20_000), "limit": integer(1, 20),

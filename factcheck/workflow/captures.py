@@ -26,6 +26,7 @@ from .audit import record_audit
 from .errors import WorkflowError
 from .jobs import enqueue, handler
 from .publishing import CHANGED_CHECKS
+from .reviews import require_decider
 
 KIND = "evidence.capture"
 # The second attempt is for a worker that died mid-fetch; a page that failed is recorded
@@ -144,11 +145,13 @@ def _changed_check(session: Session, evidence: Evidence) -> None:
 def set_public_copy(session: Session, *, evidence: Evidence, public: bool,
                     actor: User) -> None:
     """Let readers open the source's preserved copy from the verdict page, or not (the
-    publisher's choice, for copyright reasons; editors only, whatever the claim's state:
-    a page may have to come down after the check is published)."""
+    publisher's choice, for copyright reasons): an editor who may decide the claim (never
+    one of its reviewers), whatever its state: a page may have to come down after the
+    check is published."""
     if not actor.role.at_least(Role.EDITOR):
         raise WorkflowError(_("Only editors decide whether readers see preserved copies."),
                             code="forbidden")
+    require_decider(session, claim=session.get(Claim, evidence.claim_id), editor=actor)
     if evidence.public_copy == public:
         return
     evidence.public_copy = public

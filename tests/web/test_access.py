@@ -145,6 +145,7 @@ ACCESS: dict[str, str | Role] = {
     "admin.test_mail": Role.ADMIN,
     "api.notifications": TOKEN,
     "api.read_notifications": TOKEN,
+    "api.patch_evidence": TOKEN,
     "webhooks.index": Role.ADMIN,
     "webhooks.new_webhook": Role.ADMIN,
     "webhooks.webhook": Role.ADMIN,

@@ -388,3 +388,48 @@ def test_a_check_published_before_copies_existed_renders_without_links(desk, app
     page = reader(app).get(f"/checks/{slug}/claims/1")  # never rendered before: not cached
     assert page.status_code == 200 and "preserved copy" not in text(page)
     assert reader(app).get(f"/checks/{slug}/claims/1/sources/1").status_code == 404
+
+
+# --- The API: `public_copy` on every evidence item, set by the editors who may decide ----------
+
+
+def test_the_api_shows_and_sets_the_public_copy(desk, app, site):
+    source = add_source(desk, site.url("/article"))
+    assert run_jobs(app) == 1
+    slug = decide_and_publish(desk, [source])
+    [item] = desk["editor"].api("GET", f"/claims/{desk.claim_id}").json["evidence"]
+    assert item["public_copy"] is True
+
+    for who, body, status in (("r1", {"public_copy": False}, 403),  # a reviewer
+                              ("decider", {"public_copy": "no"}, 422),
+                              ("decider", {}, 422),
+                              ("decider", {"public_copy": False, "url": "x"}, 422)):
+        assert desk[who].api("PATCH", f"/evidence/{source}", body).status_code == status
+    assert desk["decider"].api("PATCH", "/evidence/999999",
+                               {"public_copy": False}).status_code == 404
+    assert reader(app).get(f"/checks/{slug}/claims/1/sources/1").status_code == 200
+
+    changed = desk["decider"].api("PATCH", f"/evidence/{source}", {"public_copy": False})
+    assert changed.status_code == 200 and changed.json["public_copy"] is False
+    assert changed.json["id"] == source and changed.json["preservation"]["copies"] == 1
+    assert reader(app).get(f"/checks/{slug}/claims/1/sources/1").status_code == 404
+    assert "preserved copy available on request" in text(reader(app).get(f"/checks/{slug}"))
+    events = [e for e in rows(app, AuditEvent) if e.action == "evidence.public_copy"]
+    assert [(e.actor_id, e.details["public"]) for e in events] == [
+        (desk["decider"].user.id, False)]
+    # The document describes both.
+    document = reader(app).get("/api/v1/openapi.json").json
+    schemas = document["components"]["schemas"]
+    assert schemas["Evidence"]["properties"]["public_copy"] == {"type": "boolean"}
+    assert "public_copy" in schemas["Evidence"]["required"]
+    assert "patch" in document["paths"]["/evidence/{evidence_id}"]
+
+
+def test_the_api_refuses_an_editor_who_reviews_the_claim(desk, app, site):
+    source = add_source(desk, site.url("/article"))
+    assert desk["editor"].api("POST", f"/claims/{desk.claim_id}/assignments",
+                              {"reviewer": desk["decider"].user.email}).status_code == 201
+    refused = desk["decider"].api("PATCH", f"/evidence/{source}", {"public_copy": False})
+    assert refused.status_code == 403
+    with app.app_context():
+        assert db.session.get(Evidence, source).public_copy is True
