@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Integer, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
 from .dbtypes import UTCDateTime, enum_type, utcnow
@@ -247,6 +248,10 @@ class Evidence(SQLModel, table=True):
     # to see: whether a removal is possible must never depend on colleagues' drafts).
     removed_at: datetime | None = _timestamp()
     removed_by_id: int | None = Field(default=None, foreign_key="users.id")
+    # Whether readers may open the preserved copy of the page from the verdict page; the
+    # publisher turns it off for copyright reasons ("preserved copy available on request").
+    public_copy: bool = Field(default=True, nullable=False,
+                              sa_column_kwargs={"server_default": sa_true()})
     version: int = Field(default=1, sa_column=_evidence_version)
 
 

@@ -19,7 +19,7 @@ from ..queries.reviews import assignment_of, visible_evidence, visible_reviews
 from ..states import ClaimStatus, Confidence, Role
 from ..workflow import WorkflowError
 from ..workflow.assignments import assign_claims, require_claim_access, unassign
-from ..workflow.captures import capture_again
+from ..workflow.captures import capture_again, set_public_copy
 from ..workflow.claims import ClaimConflict, change_claim_status, edit_claim
 from ..workflow.corrections import CorrectionRequired
 from ..workflow.evidence import add_evidence
@@ -214,6 +214,23 @@ def capture_evidence(evidence_id: int):
         capture_again(db.session, evidence=evidence, actor=user)
     kept = preservation_of(db.session, [evidence.id])[evidence.id]
     return json_response(preservation_record(kept), 202)
+
+
+@operation("PATCH", "/evidence/<int:evidence_id>",
+           summary="Let readers open a source's preserved copy, or not", auth=Role.EDITOR,
+           body="EvidencePatch", responses={200: "Evidence", **_WRITE_ERRORS})
+def patch_evidence(evidence_id: int):
+    """Set `public_copy`: true, the verdict page links to the public view of the source's
+    preserved copy; false, it says "preserved copy available on request" and the view
+    answers 404 (for copyright reasons). Editors who may decide the claim (not its
+    reviewers), also after publishing; the check's public pages change at once.
+    """
+    user = token_user(Role.EDITOR)
+    evidence = get_or_404(Evidence, evidence_id, _("There is no evidence with this id."))
+    data = json_body("EvidencePatch")
+    with workflow_step():
+        set_public_copy(db.session, evidence=evidence, public=data["public_copy"], actor=user)
+    return json_response(evidence_records(db.session, [evidence])[0])
 
 
 @operation("POST", "/claims/<int:claim_id>/reviews", summary="Submit your verdict",

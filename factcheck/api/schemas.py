@@ -82,6 +82,7 @@ SCHEMAS: dict[str, dict] = {
         "public_reasoning": string(max_length=40_000),
     }, ("rating", "summary")),
     "PublishInput": obj({"include_open": {"type": "boolean"}}),
+    "EvidencePatch": obj({"public_copy": {"type": "boolean"}}, ("public_copy",)),
     "NotificationsReadInput": obj({"ids": array(_ID, max_items=500),
                                    "all": {"type": "boolean"}}),
     "MatchInput": obj({"text": string(1, 20_000), "limit": integer(1, 20),
@@ -124,6 +125,9 @@ SCHEMAS: dict[str, dict] = {
         "stance": enum([str(s) for s in Stance]), "archive_url": nullable(string()),
         "note": string(), "added_by": ref("User"), "version": _ID,
         "preservation": ref("Preservation"),
+        # Whether readers may open the preserved copy from the verdict page (false: the
+        # page says "preserved copy available on request"); editors turn it off.
+        "public_copy": {"type": "boolean"},
     }),
     # The latest preserved copy of the evidence's page; `status` null: none asked for yet
     # (evidence older than preservation), `copies`: how many copies were preserved.

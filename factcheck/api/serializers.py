@@ -96,6 +96,7 @@ def evidence_records(session: Session, items: list[Evidence]) -> list[dict[str, 
         "archive_url": e.archive_url, "note": e.note,
         "added_by": user_record(users.get(e.added_by_id)), "version": e.version,
         "preservation": preservation_record(kept[e.id]),
+        "public_copy": e.public_copy,
     } for e in items]
 
 

@@ -53,17 +53,23 @@ class SnapshotEvidence:
     quote: str
     stance: str
     archive_url: str | None
+    # The evidence record, where its preserved copy is found; None in snapshots from
+    # before preserved copies (they read and render, without a link to a copy).
+    id: int | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SnapshotEvidence:
         """The evidence stored as `data`."""
         return cls(url=data["url"], title=data["title"], publisher=data["publisher"],
                    published_on=data["published_on"], quote=data["quote"],
-                   stance=data["stance"], archive_url=data["archive_url"])
+                   stance=data["stance"], archive_url=data["archive_url"],
+                   id=data.get("id"))
 
     def to_json(self) -> dict[str, Any]:
-        """As stored (and as the public API shows it)."""
-        return _dump(self)
+        """As the public API shows it: as stored, without the internal record id."""
+        data = _dump(self)
+        data.pop("id")
+        return data
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """What the desk sees of evidence captures: the latest one of each item, and how many
-copies were preserved (two queries for any number of items; never the WARC or the text)."""
+copies were preserved (two queries for any number of items; never the WARC or the text);
+and what readers of a published check may see of them (the text, never the WARC)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ..models import EvidenceCapture
+from ..models import Evidence, EvidenceCapture
 from ..states import CaptureStatus, WaybackStatus
 
 
@@ -91,3 +92,83 @@ def copy_of(session: Session, *, evidence_id: int, capture_id: int) -> EvidenceC
     """One capture of the evidence item, with its WARC and text (None: not one of its own)."""
     capture = session.get(EvidenceCapture, capture_id)
     return capture if capture is not None and capture.evidence_id == evidence_id else None
+
+
+@dataclass(frozen=True)
+class PublicCopy:
+    """What readers are told of a cited source's preserved copy on the verdict page."""
+
+    capture_id: int  # the latest preserved copy of the cited address
+    captured_at: datetime
+    public: bool  # False: the publisher turned public copies off ("available on request")
+
+
+def public_copies(session: Session,
+                  sources: Iterable[tuple[int, str]]) -> dict[int, PublicCopy]:
+    """The latest preserved copy of each cited source, given as (evidence id, address as
+    published); sources without one are left out (two queries, no large columns).
+
+    Only a copy of the address the check cites counts: a source edited to another address
+    later does not show readers a page the check never cited.
+    """
+    cited = dict(sources)
+    if not cited:
+        return {}
+    rows = session.exec(select(
+        EvidenceCapture.evidence_id, EvidenceCapture.url, EvidenceCapture.id,
+        EvidenceCapture.captured_at,
+    ).where(col(EvidenceCapture.evidence_id).in_(cited),
+            EvidenceCapture.status == CaptureStatus.PRESERVED)
+     .order_by(col(EvidenceCapture.id))).all()
+    latest = {evidence_id: (capture_id, captured_at)
+              for evidence_id, url, capture_id, captured_at in rows
+              if url == cited[evidence_id] and captured_at is not None}
+    if not latest:
+        return {}
+    public = dict(session.exec(select(Evidence.id, Evidence.public_copy)
+                               .where(col(Evidence.id).in_(latest))).all())
+    return {evidence_id: PublicCopy(capture_id, captured_at, bool(public.get(evidence_id)))
+            for evidence_id, (capture_id, captured_at) in latest.items()
+            if evidence_id in public}
+
+
+@dataclass(frozen=True)
+class PublicText:
+    """A preserved copy as readers may see it: its text and facts, never the WARC."""
+
+    captured_at: datetime
+    url: str
+    final_url: str | None
+    http_status: int | None
+    content_type: str | None
+    sha256: str | None
+    title: str
+    text: str
+    quote_start: int | None
+    quote_end: int | None
+    quote_found: bool | None
+
+    @property
+    def quote_span(self) -> tuple[int, int] | None:
+        """The quote's [start, end) in the text, where it was found."""
+        if self.quote_found and self.quote_start is not None and self.quote_end is not None:
+            return self.quote_start, self.quote_end
+        return None
+
+
+def public_text(session: Session, *, evidence_id: int, url: str) -> PublicText | None:
+    """The latest preserved copy of the cited `url` for readers; None when there is none
+    or the publisher turned public copies of the source off (the WARC is never loaded)."""
+    shown = session.exec(select(Evidence.public_copy).where(Evidence.id == evidence_id)).first()
+    if not shown:
+        return None
+    row = session.exec(select(
+        EvidenceCapture.captured_at, EvidenceCapture.url, EvidenceCapture.final_url,
+        EvidenceCapture.http_status, EvidenceCapture.content_type, EvidenceCapture.sha256,
+        EvidenceCapture.title, EvidenceCapture.text, EvidenceCapture.quote_start,
+        EvidenceCapture.quote_end, EvidenceCapture.quote_found,
+    ).where(EvidenceCapture.evidence_id == evidence_id, EvidenceCapture.url == url,
+            EvidenceCapture.status == CaptureStatus.PRESERVED,
+            col(EvidenceCapture.captured_at).is_not(None))
+     .order_by(col(EvidenceCapture.id).desc()).limit(1)).first()
+    return PublicText(*row) if row is not None else None

@@ -21,6 +21,7 @@ from ..models import (
     User,
 )
 from ..states import ReviewStatus
+from .captures import Preservation, preservation_of
 from .claims import claim_history
 from .desk import ReviewView, claim_assignments, evidence_with_authors, review_views
 from .reviews import sees_everything, visible_reviews
@@ -45,6 +46,7 @@ class DecisionPage:
     versions: dict[int, tuple[tuple[ReviewVersion, RatingLabel | None], ...]]
     recusals: tuple[tuple[ConflictDeclaration, User], ...]  # on the claim or its article
     withdrawn: tuple[ReviewView, ...]  # reviews of reviewers taken off the claim, kept
+    preservation: dict[int, Preservation]  # evidence id -> the latest capture of its page
 
     def revised_after_seeing(self, review_id: int) -> bool:
         """Whether the review's current verdict was submitted after its author had been
@@ -102,13 +104,14 @@ def decision_page(session: Session, claim: Claim, viewer: User) -> DecisionPage:
         withdrawn = review_views(session, list(session.exec(select(Review).where(
             Review.claim_id == claim.id, Review.status == ReviewStatus.WITHDRAWN)
             .order_by(Review.id)).all()))
+    evidence = tuple(evidence_with_authors(session, claim.id))
     return DecisionPage(
         claim=claim,
         article=session.get(Article, claim.article_id),
         reviews=tuple(submitted),
         agreement=consensus([v.label.key if v.label else None for v in submitted]),
         spread=spread([v.label.value if v.label else None for v in submitted]),
-        evidence=tuple(evidence_with_authors(session, claim.id)),
+        evidence=evidence,
         decision=session.exec(select(Decision).where(Decision.claim_id == claim.id)).first(),
         assignments=tuple(claim_assignments(session, [claim.id]).get(claim.id, [])),
         history=tuple(claim_history(session, claim)),
@@ -116,4 +119,5 @@ def decision_page(session: Session, claim: Claim, viewer: User) -> DecisionPage:
         versions=review_versions(session, shown + [v.review for v in withdrawn]),
         withdrawn=tuple(withdrawn),
         recusals=tuple(claim_recusals(session, claim)),
+        preservation=preservation_of(session, (item.id for item, _author in evidence)),
     )

@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 
 from ..engine.snapshot import Snapshot
 from ..i18n import _, ngettext
-from ..models import Article, Claim, Publication
-from ..states import ArticleStatus, ClaimStatus
+from ..models import Article, Claim, Evidence, EvidenceCapture, Publication
+from ..states import ArticleStatus, CaptureStatus, ClaimStatus
 
 
 @dataclass(frozen=True)
@@ -128,14 +128,29 @@ def live_publication(session: Session, slug: str) -> tuple[Article, Publication 
     return (row[0], row[1]) if row else None
 
 
+def _sources_changed():
+    """When the preserved copies readers see of the article's sources last changed: the
+    latest preserved capture, or the latest edit of a source (its public-copy switch)."""
+    of_article = (col(Claim.id) == Evidence.claim_id) & (Claim.article_id == Article.id)
+    captured = (select(func.max(EvidenceCapture.captured_at))
+                .join(Evidence, col(Evidence.id) == EvidenceCapture.evidence_id)
+                .join(Claim, of_article)
+                .where(EvidenceCapture.status == CaptureStatus.PRESERVED)
+                .correlate(Article).scalar_subquery())
+    edited = (select(func.max(Evidence.updated_at)).join(Claim, of_article)
+              .correlate(Article).scalar_subquery())
+    return captured, edited
+
+
 def live_publication_stamp(session: Session, slug: str):
-    """(article id, first published, last corrected, live publication id, its date) or None.
+    """(article id, first published, last corrected, live publication id, its date,
+    latest preserved capture of a source, latest edit of a source) or None.
 
     Only small columns: enough to answer a conditional request without loading the
     snapshot. The publication fields are None when the check is not live.
     """
     query = (select(Article.id, Article.published_at, Article.last_corrected_at,
-                    Publication.id, Publication.published_at)
+                    Publication.id, Publication.published_at, *_sources_changed())
              .outerjoin(Publication, (col(Publication.article_id) == Article.id)
                         & col(Publication.withdrawn_at).is_(None))
              .where(Article.slug == slug))

@@ -20,7 +20,7 @@ from ..engine.splitting import CHECKWORTHY_THRESHOLD
 from ..extensions import db
 from ..i18n import _, ngettext
 from ..intake.sources import IntakeError, read_source
-from ..models import Article, Assignment, Claim, Job, ReaderReport, User
+from ..models import Article, Assignment, Claim, Evidence, Job, ReaderReport, User
 from ..queries.attention import attention_page
 from ..queries.board import board_page, claim_board_page
 from ..queries.claim_page import claim_page
@@ -44,6 +44,7 @@ from ..workflow.actions import article_actions, claim_actions, report_targets
 from ..workflow.articles import import_article, revise_article_text
 from ..workflow.assignments import select_and_assign, unassign
 from ..workflow.bulk import change_statuses, decide_unanimous, unanimity
+from ..workflow.captures import set_public_copy
 from ..workflow.claims import (
     ClaimConflict,
     add_claim,
@@ -600,6 +601,23 @@ def decide(claim_id: int):
     if form.is_submitted():
         return _decision_page(claim_found, 422, decision_form=form)
     return _decision_page(claim_found)
+
+
+@bp.route("/evidence/<int:evidence_id>/public-copy/<any(on, off):state>", methods=["POST"])
+def public_copy(evidence_id: int, state: str):
+    """Let readers open a source's preserved copy from the verdict page, or keep it from
+    them ("available on request"), for copyright reasons."""
+    evidence = get_or_404(Evidence, evidence_id)  # CSRFProtect has checked the token
+    claim_found = _claim_to_decide(evidence.claim_id)
+    with view_step() as step:
+        set_public_copy(db.session, evidence=evidence, public=state == "on",
+                        actor=current_user())
+    if step.ok:
+        flash(_("Readers can open the preserved copy of this source.") if state == "on" else
+              _("Readers are told that the preserved copy of this source is available on "
+                "request."), "success")
+    return redirect(url_for("editor.decide", claim_id=claim_found.id,
+                            _anchor=f"evidence-{evidence_id}"))
 
 
 @bp.route("/claims/<int:claim_id>/send-back", methods=["POST"])

@@ -99,6 +99,11 @@ def _sentence(event: AuditEvent, who: str, users: dict[int, User],
         "evidence.edit": lambda: _("{who} edited a source.", who=who),
         "evidence.delete": lambda: _("{who} removed a source: {url}", who=who,
                                      url=details.get("url") or _("(no address)")),
+        "evidence.public_copy": lambda: (
+            _("{who} let readers open the preserved copy of a source.", who=who)
+            if details.get("public") else
+            _("{who} kept the preserved copy of a source from readers (available on "
+              "request).", who=who)),
     }
     known = tell.get(event.action)
     return known() if known is not None else _("{who}: {action}", who=who,

@@ -30,6 +30,7 @@ from ..i18n import _, current_locale
 from ..infra.links import absolute_url, check_url, home_url
 from ..markdown import render_markdown
 from ..models import Publication
+from ..queries.captures import public_copies, public_text
 from ..queries.desk import public_corrections
 from ..queries.paging import page_number
 from ..queries.publications import live_publication
@@ -48,21 +49,26 @@ MAX_AGE = 300  # seconds readers' browsers and proxies may reuse a verdict page
 FONTS = Path(str(resources.files("factcheck.data").joinpath("fonts")))  # bundled, never system
 
 
-def _live_version(slug: str) -> tuple[int, datetime]:
-    """(live publication id, last change) of the check, or 404 (never published) / 410
-    (withdrawn), from the publication stamp alone."""
+def _live_version(slug: str) -> tuple[int, datetime, str]:
+    """(live publication id, last change, version of its sources' preserved copies) of the
+    check, or 404 (never published) / 410 (withdrawn), from the publication stamp alone."""
     stamp = publication_stamp(slug)
     if stamp is None:
         abort(404)
-    _article_id, first_published, corrected, publication_id, published_at = stamp
+    _article_id, first_published, corrected, publication_id, published_at, *sources = stamp
     if publication_id is None:
         abort(410 if first_published else 404)
-    return publication_id, corrected or published_at
+    # A new preserved copy, or a public copy turned off or on, changes what readers see
+    # of the sources without a new publication.
+    copies = "-".join(str(int(t.timestamp() * 1_000_000)) if t else "0" for t in sources)
+    return publication_id, corrected or published_at, copies
 
 
-def _etag(kind: str, publication_id: int, modified: datetime) -> str:
-    # One version per publication, correction and interface language.
-    return f"{kind}-{publication_id}-{int(modified.timestamp() * 1_000_000)}-{current_locale()}"
+def _etag(kind: str, publication_id: int, modified: datetime, copies: str = "") -> str:
+    # One version per publication, correction, state of the preserved copies (on the
+    # pages that show them) and interface language.
+    return (f"{kind}-{publication_id}-{int(modified.timestamp() * 1_000_000)}"
+            f"{'-' + copies if copies else ''}-{current_locale()}")
 
 
 def _public_page(slug: str, etag: str, modified: datetime, publication_id: int,
@@ -93,8 +99,8 @@ def _public_caching(response, etag: str, modified: datetime):
 @bp.route("/checks/<slug>")
 def check(slug: str):
     """The verdict page: summary, the article with its claims highlighted, claim cards."""
-    publication_id, modified = _live_version(slug)
-    return _public_page(slug, _etag("check", publication_id, modified), modified,
+    publication_id, modified, copies = _live_version(slug)
+    return _public_page(slug, _etag("check", publication_id, modified, copies), modified,
                         publication_id, _render)
 
 
@@ -124,7 +130,15 @@ def _render(snapshot: Snapshot, publication: Publication, modified: datetime) ->
         publication=publication, modified=modified, claim_reviews=markup,
         organisation=organisation, colours=colours,
         card=_share_card(snapshot, first) if first else None,
+        copies=_copies(claims),
     )
+
+
+def _copies(claims) -> dict:
+    """Evidence id -> the preserved copy readers are told of, for the decided claims."""
+    return public_copies(db.session, ((item.id, item.url) for claim in claims
+                                      if claim.decided for item in claim.evidence
+                                      if item.id is not None))
 
 
 @dataclass(frozen=True)
@@ -167,9 +181,9 @@ def _decided_claim(snapshot: Snapshot, n: int) -> SnapshotClaim:
 def claim(slug: str, n: int):
     """A checked claim's own page (its permalink): the claim, its verdict, conclusion,
     reasoning, evidence and corrections, with its own ClaimReview and share card."""
-    publication_id, modified = _live_version(slug)
-    return _public_page(slug, _etag(f"claim-{n}", publication_id, modified), modified,
-                        publication_id, _render_claim, n, page=f"claim-{n}")
+    publication_id, modified, copies = _live_version(slug)
+    return _public_page(slug, _etag(f"claim-{n}", publication_id, modified, copies),
+                        modified, publication_id, _render_claim, n, page=f"claim-{n}")
 
 
 def _render_claim(snapshot: Snapshot, publication: Publication, modified: datetime,
@@ -188,13 +202,42 @@ def _render_claim(snapshot: Snapshot, publication: Publication, modified: dateti
         corrections=[c for c in snapshot.corrections if c.claim_number == n],
         claim_review=claim_review(snapshot, claim, url=claim_url, organisation=organisation,
                                   **_dates(publication, modified)),
-        card=_share_card(snapshot, claim))
+        card=_share_card(snapshot, claim), copies=_copies([claim]))
+
+
+@bp.route("/checks/<slug>/claims/<int:n>/sources/<int:k>")
+def source(slug: str, n: int, k: int):
+    """The preserved copy of source `k` of published claim `n`, for readers: the text of
+    the page as it was when the check cited it, the quote marked, the address, the date
+    and the hash of what was received (never the WARC or the page's own markup)."""
+    publication_id, modified, copies = _live_version(slug)
+    return _public_page(slug, _etag(f"source-{n}-{k}", publication_id, modified, copies),
+                        modified, publication_id, _render_source, n, k,
+                        page=f"source-{n}-{k}")
+
+
+def _render_source(snapshot: Snapshot, publication: Publication, modified: datetime,
+                   n: int, k: int) -> str:
+    claim = _decided_claim(snapshot, n)
+    item = claim.evidence[k - 1] if 1 <= k <= len(claim.evidence) else None
+    copy = (public_text(db.session, evidence_id=item.id, url=item.url)
+            if item is not None and item.id is not None else None)
+    if copy is None:  # not cited, never preserved, or kept from readers by the publisher
+        abort(404)
+    text, span = copy.text, copy.quote_span
+    parts = ((text[:span[0]], text[span[0]:span[1]], text[span[1]:]) if span
+             else (text, "", ""))
+    return render_template(
+        "public/source.html", snapshot=snapshot, article=snapshot.article, claim=claim,
+        item=item, copy=copy, parts=parts, claim_title=short_claim(claim.text),
+        back_url=url_for("public.claim", slug=snapshot.article.slug, n=n,
+                         _anchor=f"source-{k}"))
 
 
 @bp.route("/checks/<slug>/claims/<int:n>/card.png")
 def claim_card(slug: str, n: int):
     """The claim's share card: a 1200 x 630 PNG of the claim, its verdict and the desk."""
-    publication_id, modified = _live_version(slug)
+    publication_id, modified, _copies = _live_version(slug)
     etag = _etag(f"card-{n}", publication_id, modified)
     if request.if_none_match.contains(etag):
         response = make_response("", 304)

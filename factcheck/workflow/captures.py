@@ -20,12 +20,14 @@ from ..engine.quotes import find_quote
 from ..i18n import _
 from ..intake.capture import FAILED, PRESERVED, CaptureOutcome, capture_page
 from ..intake.wayback import save_page_now
-from ..models import Claim, Evidence, EvidenceCapture, User
-from ..states import CaptureStatus, WaybackStatus
+from ..models import Article, Claim, Evidence, EvidenceCapture, User
+from ..states import CaptureStatus, Role, WaybackStatus
 from .assignments import require_claim_access
 from .audit import record_audit
 from .errors import WorkflowError
 from .jobs import enqueue, handler
+from .publishing import CHANGED_CHECKS
+from .reviews import require_decider
 
 KIND = "evidence.capture"
 WAYBACK_KIND = "evidence.wayback"
@@ -164,6 +166,8 @@ def run_capture(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
                 key=f"{WAYBACK_KIND}:{capture.id}", max_attempts=ATTEMPTS)
     session.add(capture)
     session.flush()
+    if capture.status == CaptureStatus.PRESERVED and evidence is not None:
+        _changed_check(session, evidence)  # a published check now shows this copy
     return {"status": str(capture.status), "capture_id": capture.id}
 
 
@@ -193,4 +197,34 @@ def run_wayback(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     session.add(capture)
     session.flush()
     return {"wayback": str(outcome_status), "capture_id": capture.id}
+
+
+def _changed_check(session: Session, evidence: Evidence) -> None:
+    """Note that the public pages of the evidence's check change with this commit."""
+    claim = session.get(Claim, evidence.claim_id)
+    article = session.get(Article, claim.article_id) if claim is not None else None
+    if article is not None:
+        session.info.setdefault(CHANGED_CHECKS, set()).add(article.slug)
+
+
+def set_public_copy(session: Session, *, evidence: Evidence, public: bool,
+                    actor: User) -> None:
+    """Let readers open the source's preserved copy from the verdict page, or not (the
+    publisher's choice, for copyright reasons): an editor who may decide the claim (never
+    one of its reviewers), whatever its state: a page may have to come down after the
+    check is published."""
+    if not actor.role.at_least(Role.EDITOR):
+        raise WorkflowError(_("Only editors decide whether readers see preserved copies."),
+                            code="forbidden")
+    require_decider(session, claim=session.get(Claim, evidence.claim_id), editor=actor)
+    if evidence.public_copy == public:
+        return
+    evidence.public_copy = public
+    evidence.updated_at = utcnow()  # part of the verdict page's version (its ETag)
+    session.add(evidence)
+    session.flush()
+    record_audit(session, actor=actor, action="evidence.public_copy",
+                 obj=session.get(Claim, evidence.claim_id), evidence=evidence.id,
+                 public=public)
+    _changed_check(session, evidence)
 

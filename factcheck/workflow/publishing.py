@@ -72,7 +72,7 @@ def _evidence(item: Evidence) -> SnapshotEvidence:
     return SnapshotEvidence(
         url=item.url, title=item.title, publisher=item.publisher,
         published_on=item.published_on.isoformat() if item.published_on else None,
-        quote=item.quote, stance=str(item.stance), archive_url=item.archive_url)
+        quote=item.quote, stance=str(item.stance), archive_url=item.archive_url, id=item.id)
 
 
 def _claimant_fields(record: Claimant | None) -> dict[str, str | None]:

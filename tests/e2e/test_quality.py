@@ -448,6 +448,10 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
         checker.check(anonymous, "claim-page", f"/checks/{desk.jobs_slug}/claims/1",
                       heading="The ministry said that unemployment fell")
         checker.check(anonymous, "claim-page-dari", f"/checks/{desk.dari_slug}/claims/1")
+        # The public view of the preserved copy of the jobs claim's source (see _preserve).
+        checker.check(anonymous, "preserved-copy-public",
+                      f"/checks/{desk.jobs_slug}/claims/1/sources/1",
+                      heading="October labour force survey")
         sample_slug = _publish_sample(app, desk)
         checker.check(anonymous, "verdict-page-sample", f"/checks/{sample_slug}")
         with app.app_context():  # claimants: the editors' pages and the public page

@@ -59,6 +59,7 @@ ACCESS: dict[str, str | Role] = {
     "public.check": PUBLIC,
     "public.claim": PUBLIC,
     "public.claim_card": PUBLIC,
+    "public.source": PUBLIC,  # 404 unless a published source has a public copy
     "claimants.public_page": PUBLIC,
     "claimants.editor_list": Role.EDITOR,
     "claimants.editor_edit": Role.EDITOR,
@@ -109,6 +110,7 @@ ACCESS: dict[str, str | Role] = {
     "editor.unassign_reviewer": Role.EDITOR,
     "editor.decide": Role.EDITOR,
     "editor.send_back_claim": Role.EDITOR,
+    "editor.public_copy": Role.EDITOR,  # POST only; object check: who may decide the claim
     "main.scale_css": PUBLIC,
     "feeds.atom": PUBLIC,
     "feeds.sitemap": PUBLIC,
@@ -150,6 +152,7 @@ ACCESS: dict[str, str | Role] = {
     "api.notifications": TOKEN,
     "api.read_notifications": TOKEN,
     "imported_checks.index": Role.ADMIN,
+    "api.patch_evidence": TOKEN,
     "webhooks.index": Role.ADMIN,
     "webhooks.new_webhook": Role.ADMIN,
     "webhooks.webhook": Role.ADMIN,
@@ -230,6 +233,8 @@ def test_every_route_for_every_role(make_app, make_user, identity):
             "label_id": scale_labels(db.session, active_scale(db.session))[0].id,
             "code": "fa_AF",
             "n": 1,  # a claim's number on its check's page
+            "k": 1,  # a source's number under its claim
+            "state": "off",  # a public copy switched off
         }
     client = app.test_client()
     if identity is not None:
