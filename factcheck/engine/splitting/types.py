@@ -21,7 +21,7 @@ class CandidateClaim:
     start: int
     end: int
     text: str
-    kind: str  # factual | attributed | opinion | question | prediction
+    kind: str  # factual | attributed | demand | opinion | question | prediction
     score: float  # check-worthiness, 0..1
     claimant: str | None = None
     features: dict[str, float] = field(default_factory=dict)
