@@ -30,6 +30,7 @@ from .attribution import (
 from .checkworthy import explain_sentence, score_sentence
 from .language import ARABIC, script_of
 from .sentences import split_sentences
+from .summary import propose_short_claim
 from .types import CandidateClaim, Span
 
 # Speech verbs: "X said Y" needs no "that".
@@ -156,10 +157,18 @@ def _score(typed: _Typed, arabic_script: bool) -> tuple[float, dict[str, float]]
 def _candidate(source: str, start: int, end: int, typed: _Typed, arabic_script: bool,
                claimant: str | None = None) -> CandidateClaim:
     score, features = _score(typed, arabic_script)
+    text = source[start:end]
     return CandidateClaim(
-        start=start, end=end, text=source[start:end], kind=typed.kind, score=score,
+        start=start, end=end, text=text, kind=typed.kind, score=score,
         claimant=claimant if claimant is not None else typed.claimant, features=features,
+        short_claim=_short(text, typed, arabic_script),
     )
+
+
+def _short(text: str, typed: _Typed, arabic_script: bool) -> str:
+    content = typed.content if typed.kind == "attributed" else None
+    return propose_short_claim(text, content, demand=typed.kind == "demand",
+                               arabic_script=arabic_script)
 
 
 def _trim(source: str, start: int, end: int) -> tuple[int, int]:
@@ -311,6 +320,13 @@ def split_claims(text: str, lang: str | None = None) -> list[CandidateClaim]:
                                                                                   "you"}:
             recent.append(subject)
     return candidates
+
+
+def short_claim_of(text: str, lang: str | None = None) -> str:
+    """The proposed `short_claim` of one claim's words (for claims stored without one)."""
+    arabic_script = _uses_arabic_script(text, lang)
+    typed = _type_persian(text) if arabic_script else _type_english(text)
+    return _short(text, typed, arabic_script)
 
 
 def classify_span(text: str, start: int, end: int, lang: str | None = None) -> CandidateClaim:

@@ -25,3 +25,6 @@ class CandidateClaim:
     score: float  # check-worthiness, 0..1
     claimant: str | None = None
     features: dict[str, float] = field(default_factory=dict)
+    # The claim's main clause in its own words, at most 140 characters: the proposed
+    # summary for ClaimReview's claimReviewed (see `summary.propose_short_claim`).
+    short_claim: str = ""
