@@ -57,6 +57,7 @@ SCHEMAS: dict[str, dict] = {
     }, ("title", "text")),
     "ClaimPatch": obj({
         "version": _ID, "text": string(1, 2000), "claimant": nullable(string(max_length=200)),
+        "short_claim": string(max_length=140),
         "claim_date": nullable(_DATE), "status": enum(_TRIAGE),
         "dismissal_reason": string(max_length=2000), "correction_note": string(max_length=2000),
     }, ("version",)),
@@ -89,6 +90,7 @@ SCHEMAS: dict[str, dict] = {
     "Claim": _all_required({
         "id": _ID, "article_id": _ID, "position": _COUNT, "start": _COUNT, "end": _COUNT,
         "quote": string(), "text": string(), "kind": enum([str(k) for k in ClaimKind]),
+        "short_claim": string(max_length=140),
         "score": {"type": "number"}, "claimant": nullable(string()),
         "claimant_id": nullable(_ID),
         "claim_date": nullable(_DATE), "status": enum([str(s) for s in ClaimStatus]),
