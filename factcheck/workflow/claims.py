@@ -145,10 +145,9 @@ def _short_claim_for(session: Session, claim: Claim, text: str, short: str | Non
             raise WorkflowError(_("The short claim can have at most {n} characters.",
                                   n=SHORT_CLAIM_MAX), field="short_claim")
     language = session.get(Article, claim.article_id).language
-    stored = claim.short_claim
-    untouched = short is None or short == stored
-    if untouched and text != claim.text and (
-            not stored or stored == short_claim_of(claim.text, language)):
+    stored, proposed = claim.short_claim, short_claim_of(claim.text, language)
+    untouched = short is None or short in (stored, proposed)  # nothing written just now
+    if untouched and text != claim.text and stored in ("", proposed):
         return short_claim_of(text, language)
     if short is None:
         return stored or short_claim_of(text, language)
