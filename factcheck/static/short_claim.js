@@ -6,7 +6,10 @@
     var n = Array.from(input.value).length; // characters, as the server counts them
     var over = n > Number(counter.getAttribute("data-aim"));
     var text = counter.getAttribute(over ? "data-over" : "data-under");
-    counter.textContent = text.replace("{n}", String(n));
+    // The page's digits (Persian ones in Dari and Pashto), as the server writes them.
+    var digits = Array.from(counter.getAttribute("data-digits") || "0123456789");
+    var shown = String(n).replace(/[0-9]/g, function (d) { return digits[Number(d)]; });
+    counter.textContent = text.replace("{n}", shown);
     counter.classList.toggle("over-aim", over);
   }
   function wire() {
