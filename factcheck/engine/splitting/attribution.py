@@ -489,28 +489,40 @@ _DEMAND_VERB = (
 _DEMAND_AFTER_SOURCE = re.compile(
     r"(?:\s+(?:has|have|had|also|jointly|again|repeatedly|publicly|further|then|now|once|"
     r"formally|explicitly|strongly|urgently|today|yesterday|on\s+\w+day))*\s+"
-    rf"(?:(?:{_DEMAND_VERB})\b|(?:ask|asks|asked)\s+[^,.;:]{{1,60}}?\s+to\s+(?=[a-z]))", re.I)
+    rf"(?:(?:{_DEMAND_VERB})\b|(?:ask|asks|asked)\s+(?!(?:how|whether|why|what|if|who|when|"
+    r"where|about)\b)[^,.;:]{1,60}?\s+to\s+(?=[a-z]))", re.I)
 _DEMAND_BEFORE_CONTENT = re.compile(rf"\b(?:{_DEMAND_VERB})[\s,:]*(?:that\s+)?$", re.I)
+# Present passives are a text's own calls ("Donor countries are urged to ..."); in the past
+# "asked", "invited" and "encouraged" report an event ("Rubio was asked to name ...").
 _DEMAND_PASSIVE = re.compile(
-    r"^[^,;:\"“”]{1,80}?\s+(?:is|are|was|were|has been|have been|had been)\s+"
-    r"(?:also\s+|again\s+|further\s+|strongly\s+|urgently\s+)?(?:urged|asked|called\s+on|"
-    r"called\s+upon|requested|encouraged|invited|implored|pressed)\s+to\s", re.I)
+    r"^[^,;:\"“”]{1,80}?\s+(?:(?:is|are|has been|have been)\s+(?:also\s+|again\s+|further\s+|"
+    r"strongly\s+|urgently\s+)?(?:urged|asked|called\s+on|called\s+upon|requested|"
+    r"encouraged|invited|implored|pressed)|(?:was|were|had been)\s+(?:also\s+|again\s+)?"
+    r"(?:urged|called\s+on|called\s+upon|implored|pressed))\s+to\s", re.I)
+# A demand inside a subordinate clause ("... when Beijing demanded they stop", "workers who
+# demanded ...") is not what the sentence states.
+_SUBORDINATE_BEFORE = re.compile(
+    r"\b(?:when|if|who|which|that|after|before|while|as|because|until|unless|since|whom|"
+    r"whose|though|although)\s+(?:\S+\s+){0,5}$", re.I)
 
 
 def _is_demand(text: str, found: Attribution) -> bool:
-    """Whether the reporting verb of `found` is a call, an appeal or an urge."""
+    """Whether the reporting verb of `found` (the main clause's) is a call, an appeal or an
+    urge."""
     if _DEMAND_PASSIVE.match(text):
         return True
     who = found.claimant
-    if who:
-        index = text.find(who)
-        while index != -1:
-            if _DEMAND_AFTER_SOURCE.match(text, index + len(who)):
-                return True
-            index = text.find(who, index + 1)
+    if who and "’s " not in who and "'s " not in who:  # "Sanders's clarion call for"
+        index = text.find(who)  # the source as the sentence first names it
+        if index != -1 and _DEMAND_AFTER_SOURCE.match(text, index + len(who)):
+            return not _SUBORDINATE_BEFORE.search(text, 0, index)
     head = found.content[:40]
     index = text.rfind(head) if head else -1
-    return index > 0 and bool(_DEMAND_BEFORE_CONTENT.search(text, max(0, index - 80), index))
+    if index <= 0:
+        return False
+    verb = _DEMAND_BEFORE_CONTENT.search(text, max(0, index - 80), index)
+    return bool(verb) and not _SUBORDINATE_BEFORE.search(text, max(0, verb.start() - 60),
+                                                         verb.start())
 
 
 def attribute_english(text: str) -> Attribution | None:
