@@ -192,7 +192,8 @@ SCHEMAS: dict[str, dict] = {
         "organisation": obj({}, closed=False),
         "claims": array(obj({
             "number": _ID, "url": string(), "text": string(), "quote": string(),
-            "short_claim": string(max_length=140), "kind": string(), "claimant": nullable(string()), "claim_date": nullable(_DATE),
+            "short_claim": string(max_length=140), "kind": string(),
+            "claimant": nullable(string()), "claim_date": nullable(_DATE),
             "claimant_slug": nullable(string()), "claimant_same_as": nullable(string()),
             "status": enum(["decided", "open"]),
             "verdict": nullable(obj({}, closed=False)), "conclusion": nullable(string()),
