@@ -77,6 +77,8 @@ SPEECH_CUES = re.compile(
     r"blasted|slammed|praised|questioned|confirmed|revealed|indicated|mentioned)\b",
     re.I,
 )
+# Kinds that report a source's words: a demand ("X urged Y to ...") is reported speech too.
+REPORTED = {"attributed", "demand"}
 PLAIN_SAID = re.compile(r"^\W*(?:say|says|said|saying)\W*$", re.I)
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
 STOP = {"the", "a", "an"}
@@ -173,7 +175,7 @@ def polnear(split_dir: Path, verbose: int = 0) -> dict[str, float]:
                 earlier_sources.append((rel["source"][0][0][0], rel["source"][1]))
         for index, sentence in enumerate(sentences):
             claim = claims.get(sentence.start)
-            typed = claim is not None and claim.kind == "attributed"
+            typed = claim is not None and claim.kind in REPORTED
             rels = cue_sentences.get(index, [])
             speech = [r for r in rels if r["source"] and r["content"]
                       and SPEECH_CUES.search(r["cue"][1])]
@@ -238,13 +240,13 @@ def sample_scores(gold_path: Path = SAMPLE_GOLD) -> dict[str, float]:
     """Our annotation of the sample article: share of sentences whose kind and claimant match."""
     gold = json.loads(gold_path.read_text(encoding="utf-8"))["sentences"]
     claims = {cl.text: cl for cl in split_claims(SAMPLE.read_text(encoding="utf-8"), lang="en")}
-    attributed = [g for g in gold if g["kind"] == "attributed"]
+    attributed = [g for g in gold if g["kind"] in REPORTED]
     kind_ok = sum(1 for g in gold if claims.get(g["text"]) and (
-        (claims[g["text"]].kind == "attributed") == (g["kind"] == "attributed")))
+        (claims[g["text"]].kind in REPORTED) == (g["kind"] in REPORTED)))
     found = sum(1 for g in attributed
-                if claims.get(g["text"]) and claims[g["text"]].kind == "attributed")
+                if claims.get(g["text"]) and claims[g["text"]].kind in REPORTED)
     claimant_ok = sum(1 for g in attributed if claims.get(g["text"])
-                      and claims[g["text"]].kind == "attributed"
+                      and claims[g["text"]].kind in REPORTED
                       and token_f1(claims[g["text"]].claimant, g["claimant"]) >= 0.5)
     return {"annotated sentences": len(gold),
             "attributed (ours)": len(attributed),

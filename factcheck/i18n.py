@@ -147,6 +147,7 @@ _LABELS = {
     "opinion": _l("Opinion"),
     "question": _l("Question"),
     "prediction": _l("Prediction"),
+    "demand": _l("Demand"),
     # Reviewers' confidence
     "low": _l("Low"),
     "medium": _l("Medium"),

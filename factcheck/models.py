@@ -178,6 +178,11 @@ class Claim(SQLModel, table=True):
     kind: ClaimKind = Field(default=ClaimKind.FACTUAL, sa_type=enum_type(ClaimKind), nullable=False)
     score: float = Field(default=0.0)
     claimant: str | None = Field(default=None, max_length=200)  # the claimant's full name
+    # The claim in a few of its own words (ClaimReview's claimReviewed and the verdict
+    # page's heading): the engine's proposal, or what the editor wrote; "" only for rows
+    # made before the column existed and not backfilled (readers then get a proposal).
+    short_claim: str = Field(default="", max_length=140, nullable=False,
+                             sa_column_kwargs={"server_default": ""})
     claimant_id: int | None = Field(default=None, foreign_key="claimants.id", index=True,
                                     ondelete="SET NULL")
     claim_date: date | None = None

@@ -53,6 +53,7 @@ class ClaimKind(StrEnum):
     OPINION = "opinion"
     QUESTION = "question"
     PREDICTION = "prediction"
+    DEMAND = "demand"  # a call, appeal or urge: not true or false; keeps its claimant
 
 
 class Stance(StrEnum):

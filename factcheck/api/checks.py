@@ -47,6 +47,8 @@ def _claim(claim: SnapshotClaim, url: str) -> dict[str, Any]:
         "number": claim.number,
         "url": f"{url}#claim-{claim.number}",
         "text": claim.text,
+        # The words the verdict page heads the claim with (ClaimReview's claimReviewed).
+        "short_claim": claim.headline,
         "quote": claim.quote,
         "kind": claim.kind,
         "claimant": claim.claimant,

@@ -102,6 +102,8 @@ def patch_claim(claim_id: int):
     """Reword the claim, set its claimant and date, select or dismiss it (editors).
 
     `version` is the claim's version as last read; a stale one answers 409 with `current`.
+    `short_claim` (at most 140 characters; "" for the engine's proposal) is the claim's
+    summary: the verdict page's heading and ClaimReview's `claimReviewed`.
     Once readers see the claim, changing its wording or claimant needs a `correction_note`
     (409 `correction_required` without one), which is published with a date.
     """
@@ -111,13 +113,14 @@ def patch_claim(claim_id: int):
     try:
         if found.version != data["version"]:
             raise ClaimConflict(found)
-        if {"text", "claimant", "claim_date"} & data.keys():
+        if {"text", "claimant", "claim_date", "short_claim"} & data.keys():
             edit_claim(db.session, claim=found, expected_version=data["version"],
                        text=data.get("text", found.text),
                        claimant=data.get("claimant", found.claimant),
                        claim_date=parse_date(data["claim_date"]) if "claim_date" in data
                        else found.claim_date, actor=user,
-                       correction_note=data.get("correction_note", ""))
+                       correction_note=data.get("correction_note", ""),
+                       short_claim=data.get("short_claim"))
         if "status" in data:
             change_claim_status(db.session, claim=found, status=ClaimStatus(data["status"]),
                                 actor=user, reason=data.get("dismissal_reason", ""))

@@ -58,6 +58,7 @@ SCHEMAS: dict[str, dict] = {
     }, ("title", "text")),
     "ClaimPatch": obj({
         "version": _ID, "text": string(1, 2000), "claimant": nullable(string(max_length=200)),
+        "short_claim": string(max_length=140),
         "claim_date": nullable(_DATE), "status": enum(_TRIAGE),
         "dismissal_reason": string(max_length=2000), "correction_note": string(max_length=2000),
     }, ("version",)),
@@ -91,6 +92,7 @@ SCHEMAS: dict[str, dict] = {
     "Claim": _all_required({
         "id": _ID, "article_id": _ID, "position": _COUNT, "start": _COUNT, "end": _COUNT,
         "quote": string(), "text": string(), "kind": enum([str(k) for k in ClaimKind]),
+        "short_claim": string(max_length=140),
         "score": {"type": "number"}, "claimant": nullable(string()),
         "claimant_id": nullable(_ID),
         "claim_date": nullable(_DATE), "status": enum([str(s) for s in ClaimStatus]),
@@ -199,7 +201,8 @@ SCHEMAS: dict[str, dict] = {
         "organisation": obj({}, closed=False),
         "claims": array(obj({
             "number": _ID, "url": string(), "text": string(), "quote": string(),
-            "kind": string(), "claimant": nullable(string()), "claim_date": nullable(_DATE),
+            "short_claim": string(max_length=140), "kind": string(),
+            "claimant": nullable(string()), "claim_date": nullable(_DATE),
             "claimant_slug": nullable(string()), "claimant_same_as": nullable(string()),
             "status": enum(["decided", "open"]),
             "verdict": nullable(obj({}, closed=False)), "conclusion": nullable(string()),

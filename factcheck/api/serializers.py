@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from ..engine.splitting import short_claim_of
 from ..models import (
     Article,
     Assignment,
@@ -33,6 +34,7 @@ def claim_record(claim: Claim, body: str) -> dict[str, Any]:
         "id": claim.id, "article_id": claim.article_id, "position": claim.position,
         "start": claim.start, "end": claim.end, "quote": body[claim.start:claim.end],
         "text": claim.text, "kind": str(claim.kind), "score": claim.score,
+        "short_claim": claim.short_claim or short_claim_of(claim.text),
         "claimant": claim.claimant, "claimant_id": claim.claimant_id,
         "claim_date": iso(claim.claim_date),
         "status": str(claim.status), "dismissal_reason": claim.dismissal_reason,

@@ -6,11 +6,10 @@ from typing import Any
 
 from .snapshot import Organisation, Snapshot, SnapshotArticle, SnapshotClaim
 
-CLAIM_REVIEWED_MAX = 75
 
-
-def short_claim(text: str, limit: int = CLAIM_REVIEWED_MAX) -> str:
-    """The claim as `claimReviewed`: whole when short, else cut at a word with an ellipsis."""
+def clip_words(text: str, limit: int) -> str:
+    """`text` whole when short, else cut at a word with an ellipsis (for labels and
+    descriptions; a claim's `claimReviewed` is its `short_claim`, never clipped)."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
@@ -24,7 +23,7 @@ def verdict_name(claim: SnapshotClaim) -> str:
     if claim.rating is not None:
         return claim.rating.name
     first = claim.summary.split(". ")[0].strip().rstrip(".")
-    return short_claim(first, 100)
+    return clip_words(first, 100)
 
 
 def _rating(claim: SnapshotClaim) -> dict[str, Any]:
@@ -69,7 +68,9 @@ def claim_review(snapshot: Snapshot, claim: SnapshotClaim, *, url: str, publishe
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": url,
-        "claimReviewed": short_claim(claim.text),
+        # The same words as the claim's heading on the page: the markup matches what
+        # readers see (its short_claim, written by the editor or proposed by the engine).
+        "claimReviewed": claim.headline,
         "author": author,
         "datePublished": published,
         "reviewRating": _rating(claim),

@@ -11,6 +11,8 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from .splitting import short_claim_of
+
 SCHEMA_KEY = "schema"
 # Version 1 is the shape publications had before the key existed: a stored snapshot
 # without the key is version 1. Change the stored shape only with a new version.
@@ -97,6 +99,14 @@ class SnapshotClaim:
     # claimants were records (they still read and render, with the name alone).
     claimant_slug: str | None = None
     claimant_same_as: str | None = None
+    # The claim in a few of its own words as the editor left it; "" in snapshots from
+    # before summaries (readers then see the engine's proposal, `headline`).
+    short_claim: str = ""
+
+    @property
+    def headline(self) -> str:
+        """What readers see as the claim's heading and ClaimReview's claimReviewed."""
+        return self.short_claim or short_claim_of(self.text)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SnapshotClaim:
@@ -112,7 +122,8 @@ class SnapshotClaim:
             reasoning=tuple(data["reasoning"]),
             evidence=tuple(SnapshotEvidence.from_json(e) for e in data["evidence"]),
             claimant_slug=data.get("claimant_slug"),
-            claimant_same_as=data.get("claimant_same_as"))
+            claimant_same_as=data.get("claimant_same_as"),
+            short_claim=data.get("short_claim") or "")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from flask import (
 )
 
 from ..dbtypes import MAX_ID, utcnow
-from ..engine.splitting import CHECKWORTHY_THRESHOLD
+from ..engine.splitting import CHECKWORTHY_THRESHOLD, short_claim_of
 from ..extensions import db
 from ..i18n import _, ngettext
 from ..intake.sources import IntakeError, read_source
@@ -370,7 +370,8 @@ def claim(claim_id: int):
             edit_claim(db.session, claim=found, expected_version=expected,
                        text=form.text.data, claimant=form.claimant.data,
                        claim_date=form.claim_date.data, actor=current_user(),
-                       correction_note=form.correction_note.data or "")
+                       correction_note=form.correction_note.data or "",
+                       short_claim=form.short_claim.data or "")
         if _shows_current(step.error):
             return _conflict(step.error, form)
         if step.ok:
@@ -378,6 +379,9 @@ def claim(claim_id: int):
         return _claim_page(found, step.status, form=form)  # what they typed is kept
     elif not form.is_submitted():
         form.version.data = found.version
+        # A claim from before summaries were stored: the editor starts from the proposal.
+        form.short_claim.data = found.short_claim or short_claim_of(
+            found.text, db.session.get(Article, found.article_id).language)
     return _claim_page(found, 422 if form.errors else 200, form=form)
 
 

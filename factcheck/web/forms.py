@@ -221,6 +221,13 @@ class ArticleTextForm(FlaskForm):
 class ClaimEditForm(FlaskForm):
     text = TextAreaField(_l("Claim as it will be checked"),
                          validators=[DataRequired(), Length(max=2000)])
+    short_claim = StringField(
+        _l("Short claim"), validators=[Optional(), Length(
+            max=140, message=_l("The short claim can have at most {n} characters.", n=140))],
+        description=_l("The claim in a few of its own words: the heading readers see on the "
+                       "verdict page and the claimReviewed of its ClaimReview. Aim for 75 "
+                       "characters at most (140 is the limit). Left empty: the proposal made "
+                       "from the claim's words."))
     claimant = StringField(_l("Who made the claim"), validators=[Optional(), Length(max=200)])
     claim_date = DateField(_l("When the claim was made"), validators=[Optional()])
     version = HiddenField()

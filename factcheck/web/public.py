@@ -22,7 +22,7 @@ from flask import (
 from wtforms.fields import SelectChoice
 
 from ..engine.cards import HEIGHT, WIDTH, Card, render_card
-from ..engine.claimreview import claim_review, claim_reviews, short_claim, verdict_name
+from ..engine.claimreview import claim_review, claim_reviews, clip_words, verdict_name
 from ..engine.highlight import segments
 from ..engine.snapshot import Snapshot, SnapshotClaim
 from ..extensions import db
@@ -158,7 +158,7 @@ def _share_card(snapshot: Snapshot, claim: SnapshotClaim) -> ShareCard:
         url=absolute_url("public.claim_card", **where),
         src=url_for("public.claim_card", **where),
         alt=_("{org} checked the claim “{claim}”. {verdict}",
-              org=snapshot.organisation.name, claim=short_claim(claim.text, 200),
+              org=snapshot.organisation.name, claim=clip_words(claim.text, 200),
               verdict=_card_verdict(claim)))
 
 
@@ -195,9 +195,9 @@ def _render_claim(snapshot: Snapshot, publication: Publication, modified: dateti
     conclusion = render_markdown(claim.summary).striptags()
     return render_template(
         "public/claim.html", snapshot=snapshot, article=article, claim=claim,
-        claim_title=short_claim(claim.text), claim_url=claim_url,
+        claim_title=claim.headline, claim_url=claim_url,
         back_url=absolute_url("public.check", slug=article.slug, _anchor=f"claim-{n}"),
-        description=short_claim(f"{_card_verdict(claim)}. {conclusion}", 200),
+        description=clip_words(f"{_card_verdict(claim)}. {conclusion}", 200),
         publication=publication, modified=modified, organisation=organisation,
         corrections=[c for c in snapshot.corrections if c.claim_number == n],
         claim_review=claim_review(snapshot, claim, url=claim_url, organisation=organisation,
@@ -229,7 +229,7 @@ def _render_source(snapshot: Snapshot, publication: Publication, modified: datet
              else (text, "", ""))
     return render_template(
         "public/source.html", snapshot=snapshot, article=snapshot.article, claim=claim,
-        item=item, copy=copy, parts=parts, claim_title=short_claim(claim.text),
+        item=item, copy=copy, parts=parts, claim_title=claim.headline,
         back_url=url_for("public.claim", slug=snapshot.article.slug, n=n,
                          _anchor=f"source-{k}"))
 
@@ -278,7 +278,7 @@ def report_choices(claims, *, language: str | None) -> list[SelectChoice]:
     choices = [SelectChoice("", _("The whole check"))]
     for claim in claims:
         words = " ".join(claim.text.split())
-        short = short_claim(words, REPORT_OPTION_LENGTH)
+        short = clip_words(words, REPORT_OPTION_LENGTH)
         attributes = {"dir": "auto"}
         if short != words:
             attributes["title"] = words

@@ -129,6 +129,7 @@ def _claim_values(article: Article, candidate: CandidateClaim, position: int) ->
         "kind": candidate.kind,
         "score": round(candidate.score, 4),
         "claimant": candidate.claimant,
+        "short_claim": candidate.short_claim,
         "features": {k: round(v, 4) for k, v in candidate.features.items()},
     }
 

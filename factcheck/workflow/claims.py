@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from ..dbtypes import utcnow
 from ..engine.claimants import resolve_mentions
-from ..engine.splitting import classify_span
+from ..engine.splitting import SHORT_CLAIM_MAX, classify_span, short_claim_of
 from ..i18n import _, ngettext
 from ..models import (
     Article,
@@ -100,9 +100,12 @@ def edit_claim(
     claim_date: date | None,
     actor: User,
     correction_note: str = "",
+    short_claim: str | None = None,
 ) -> None:
     """Reword the claim as it will be checked and set who made it and when (the span stays).
 
+    `short_claim` is the editor's summary (None: unchanged; empty: the engine's proposal).
+    A summary nobody wrote follows the wording: it is proposed again when the text changes.
     Once readers see the claim, a new wording or claimant needs a correction note: the
     correction is public and dated, and the check is republished with it.
     """
@@ -110,6 +113,7 @@ def edit_claim(
     text = " ".join(text.split())
     if not text:
         raise WorkflowError(_("The claim cannot be empty."), field="text")
+    short_claim = _short_claim_for(session, claim, text, short_claim)
     # The claimant is a record: an existing one by its (normalised) name, or a new one.
     existing = find_claimant(session, claimant)
     claimant = (existing.name if existing else clean_name(claimant)) or None
@@ -119,7 +123,8 @@ def edit_claim(
     record = existing or claimant_for_name(session, name=claimant, actor=actor)
     changes = {}
     for name, value in (("text", text), ("claimant", claimant), ("claim_date", claim_date),
-                        ("claimant_id", record.id if record else None)):
+                        ("claimant_id", record.id if record else None),
+                        ("short_claim", short_claim)):
         if getattr(claim, name) != value:
             changes[name] = {"before": str(getattr(claim, name)), "after": str(value)}
             setattr(claim, name, value)
@@ -129,6 +134,24 @@ def edit_claim(
     if correcting:
         record_corrections(session, claim=claim, editor=actor, note=correction_note,
                            changes=seen)
+
+
+def _short_claim_for(session: Session, claim: Claim, text: str, short: str | None) -> str:
+    """The claim's summary after an edit: the editor's words, or the engine's proposal when
+    none were written (or the proposal for the old wording was left as it was)."""
+    if short is not None:
+        short = " ".join(short.split())
+        if len(short) > SHORT_CLAIM_MAX:
+            raise WorkflowError(_("The short claim can have at most {n} characters.",
+                                  n=SHORT_CLAIM_MAX), field="short_claim")
+    language = session.get(Article, claim.article_id).language
+    stored, proposed = claim.short_claim, short_claim_of(claim.text, language)
+    untouched = short is None or short in (stored, proposed)  # nothing written just now
+    if untouched and text != claim.text and stored in ("", proposed):
+        return short_claim_of(text, language)
+    if short is None:
+        return stored or short_claim_of(text, language)
+    return short or short_claim_of(text, language)
 
 
 def _has_work(session: Session, claim: Claim) -> bool:
@@ -158,6 +181,7 @@ def _new_claim(article: Article, start: int, end: int, **fields) -> Claim:
     return Claim(
         article_id=article.id, start=candidate.start, end=candidate.end, text=candidate.text,
         kind=candidate.kind, score=round(candidate.score, 4), claimant=candidate.claimant,
+        short_claim=candidate.short_claim,
         features={k: round(v, 4) for k, v in candidate.features.items()}, **fields,
     )
 
@@ -192,6 +216,7 @@ def split_claim(
     first, second = _new_claim(article, claim.start, cut), _new_claim(article, cut, claim.end)
     claim.start, claim.end, claim.text = first.start, first.end, first.text
     claim.kind, claim.score, claim.features = first.kind, first.score, first.features
+    claim.short_claim = first.short_claim
     _touch(session, claim)
     second.status = claim.status if claim.status != ClaimStatus.DISMISSED else ClaimStatus.CANDIDATE
     second.claimant = second.claimant or claim.claimant
@@ -228,6 +253,7 @@ def merge_with_next(
     merged = _new_claim(article, min(claim.start, other.start), max(claim.end, other.end))
     claim.start, claim.end, claim.text = merged.start, merged.end, merged.text
     claim.kind, claim.score, claim.features = merged.kind, merged.score, merged.features
+    claim.short_claim = merged.short_claim
     if not claim.claimant:
         claim.claimant, claim.claimant_id = other.claimant, other.claimant_id
     _touch(session, claim)
@@ -290,6 +316,7 @@ def reanchor_claim(
     before = (claim.start, claim.end)
     claim.start, claim.end, claim.text = fresh.start, fresh.end, fresh.text
     claim.kind, claim.score, claim.features = fresh.kind, fresh.score, fresh.features
+    claim.short_claim = fresh.short_claim
     claim.status = ClaimStatus.CANDIDATE
     _touch(session, claim)
     record_audit(session, actor=actor, action="claim.reanchor", obj=claim,

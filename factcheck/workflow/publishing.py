@@ -20,6 +20,7 @@ from ..engine.snapshot import (
     SnapshotEvidence,
     SnapshotRating,
 )
+from ..engine.splitting import short_claim_of
 from ..i18n import _, ngettext
 from ..models import (
     Article,
@@ -116,6 +117,7 @@ def build_snapshot(session: Session, article: Article) -> Snapshot:
             id=claim.id, number=number, start=claim.start, end=claim.end,
             quote=article.body[claim.start:claim.end], text=claim.text,
             kind=str(claim.kind), claimant=claim.claimant,
+            short_claim=claim.short_claim or short_claim_of(claim.text, article.language),
             claim_date=claim.claim_date.isoformat() if claim.claim_date else None,
             decided=decision is not None,
             rating=_label_data(label, scales.get(label.scale_id) if label else None, bounds),

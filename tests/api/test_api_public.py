@@ -119,6 +119,7 @@ def test_one_check_with_claims_verdicts_evidence_and_corrections(app, editor):
     true, unverifiable, still_open = body["claims"]
     assert true == true | {
         "number": 1, "url": f"{page}#claim-1", "text": JOBS[0][0], "quote": JOBS[0][0],
+        "short_claim": JOBS[0][0].rstrip("."),  # the verdict page's heading for it
         "claimant": "The ministry", "status": "decided",
         "conclusion": "Confirmed by the office.",
         "verdict": {"key": "true", "name": "True", "value": 6, "worst": 1, "best": 6}}

@@ -446,7 +446,7 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
                       heading="Jobs report")
         checker.check(anonymous, "verdict-page-dari", f"/checks/{desk.dari_slug}")
         checker.check(anonymous, "claim-page", f"/checks/{desk.jobs_slug}/claims/1",
-                      heading="The ministry said that unemployment fell")
+                      heading="Unemployment fell to 3.5 percent in October")
         checker.check(anonymous, "claim-page-dari", f"/checks/{desk.dari_slug}/claims/1")
         # The public view of the preserved copy of the jobs claim's source (see _preserve).
         checker.check(anonymous, "preserved-copy-public",

@@ -30,7 +30,10 @@ def test_a_reader_opens_a_claims_page_and_its_share_card_loads(page: Page, app, 
     page.locator("#claim-2").get_by_role(
         "link", name="Permalink and share card of claim 2").click()
     expect(page).to_have_url(re.compile(rf"/checks/{re.escape(slug)}/claims/2$"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text(
+    # Headed by its short claim; its words follow, quoted.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "The council approved a budget of $4.2 million on Tuesday")
+    expect(page.locator(".claim-words")).to_contain_text(
         "The council approved a budget of $4.2 million on Tuesday.")
     expect(page.locator(".verdict")).to_have_text("✔ Mostly true")
     expect(page.get_by_role("main")).to_contain_text("Close to the official data.")

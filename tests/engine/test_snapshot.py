@@ -100,15 +100,27 @@ def test_dump_then_load_gives_the_same_snapshot_and_the_stored_shape_only_gains_
     expected = copy.deepcopy(STORED_V1)
     for correction in expected["corrections"]:
         correction["kind"] = "verdict"
-    # Claims gained their claimant's page and same-as address; older ones have neither.
+    # Claims gained their claimant's page and same-as address and their short claim;
+    # older ones have none of them.
     for claim in expected["claims"]:
-        claim.update(claimant_slug=None, claimant_same_as=None)
+        claim.update(claimant_slug=None, claimant_same_as=None, short_claim="")
         # Evidence gained its record's id (where its preserved copy is); older has none.
         for item in claim["evidence"]:
             item["id"] = None
     assert {k: v for k, v in stored.items() if k != "schema"} == expected
     # Through real JSON, as the database column keeps it.
     assert Snapshot.from_json(json.loads(json.dumps(stored))) == snapshot
+
+
+def test_a_snapshot_from_before_short_claims_heads_each_claim_with_the_proposal():
+    snapshot = Snapshot.from_json(copy.deepcopy(STORED_V1))
+    assert [c.headline for c in snapshot.claims] == [
+        "Unemployment fell to 3.5 percent in October",
+        "The council approved a budget of $4.2 million on Tuesday",
+        "Critics say the plan is unfair"]
+    stored = copy.deepcopy(STORED_V1)
+    stored["claims"][0]["short_claim"] = "Unemployment fell to 3.5%"
+    assert Snapshot.from_json(stored).claims[0].headline == "Unemployment fell to 3.5%"
 
 
 def test_the_first_publications_lacked_the_logo_and_the_corrections_claim_number():

@@ -25,13 +25,7 @@ def _one(text: str, lang: str = "en"):
 
 
 @pytest.mark.parametrize(("text", "claimant"), [
-    # Speech-act verbs other than "say".
-    ("The leaders demanded the immediate reversal of the bans on girls' education.",
-     "The leaders"),
-    ("The declaration calls for increased humanitarian assistance to the provinces.",
-     "The declaration"),
-    ("The statement concludes with an appeal to political and civil groups to unite.",
-     "The statement"),
+    # Speech-act verbs other than "say" (calls and appeals: test_splitting_demands.py).
     ("The minister denied that any prisoners had been released.", "The minister"),
     ("Human Rights Watch condemned the arrests of former government employees.",
      "Human Rights Watch"),
@@ -41,7 +35,6 @@ def _one(text: str, lang: str = "en"):
     ("The governor announced a freeze on hiring in state agencies.", "The governor"),
     ("Police alleged that the driver had been drinking before the crash.", "Police"),
     ("The mayor told reporters the budget would be balanced by June.", "The mayor"),
-    ("Ms. Okafor asked the council to delay the vote until March.", "Ms. Okafor"),
     ("A new poll showed Clinton leading Trump by six points in Ohio.", "A new poll"),
     ("The study found that the program cut emissions by 12 percent.", "The study"),
     ("The Post wrote that the campaign had spent $2 million on ads.", "The Post"),
@@ -91,7 +84,7 @@ def test_reported_speech_is_attributed_to_its_source(text: str, claimant: str) -
 ])
 def test_a_passive_request_is_attributed_to_the_source_of_the_passage(text: str) -> None:
     claims = split_claims("The declaration calls for increased humanitarian assistance. " + text)
-    assert [(c.kind, c.claimant) for c in claims] == [("attributed", "The declaration")] * 2
+    assert [(c.kind, c.claimant) for c in claims] == [("demand", "The declaration")] * 2
 
 
 def test_it_was_reported_is_attributed_without_a_claimant() -> None:
@@ -108,8 +101,8 @@ def test_pronouns_are_resolved_to_the_last_named_source() -> None:
             "She said the bill would pass by the end of the month.")
     claims = split_claims(text)
     assert [(c.kind, c.claimant) for c in claims] == [
-        ("attributed", "The statement"), ("attributed", "The statement"),
-        ("attributed", "The leaders"), ("attributed", "The leaders"),
+        ("attributed", "The statement"), ("demand", "The statement"),
+        ("demand", "The leaders"), ("attributed", "The leaders"),
         ("factual", None), ("attributed", "Senator Maria Lopez"),
     ]
 
@@ -158,7 +151,7 @@ def test_a_quote_does_not_run_over_a_paragraph_break() -> None:
 ])
 def test_the_claimant_is_the_noun_phrase_never_the_verb_phrase(text: str, claimant: str) -> None:
     claim = _one(text)
-    assert (claim.kind, claim.claimant) == ("attributed", claimant)
+    assert (claim.kind in {"attributed", "demand"}, claim.claimant) == (True, claimant)
 
 
 @pytest.mark.parametrize("text", [
@@ -183,8 +176,6 @@ def test_plain_factual_sentences_are_not_attributed(text: str) -> None:
     ("ذبیح‌الله مجاهد گفته است که طالبان با هیچ گروهی مذاکره نمی‌کنند.", "ذبیح‌الله مجاهد"),
     ("سخنگوی سازمان ملل افزود که کمک‌ها به زودی توزیع می‌شود.", "سخنگوی سازمان ملل"),
     ("رهبران بر حقوق زنان تاکید کرد که باید رعایت شود.", "رهبران"),
-    ("رهبران سیاسی افغانستان روز سه‌شنبه خواستار گفتگوهای بین‌الافغانی تحت نظارت سازمان ملل "
-     "متحد شدند.", "رهبران سیاسی افغانستان"),
     ("وزارت صحت عامه اعلام کرد که ۲۰ نفر در این حادثه زخمی شده‌اند.", "وزارت صحت عامه"),
     ("د طالبانو ویاند ویل چې ټول بندیان به خوشې شي.", "د طالبانو ویاند"),
     ("ذبیح الله مجاهد وویل چې طالبان به له هیڅ ډلې سره خبرې ونه کړي.", "ذبیح الله مجاهد"),
@@ -199,7 +190,7 @@ def test_persian_pronoun_is_resolved_and_plain_fact_is_not_attributed() -> None:
                           "آنان گفتند که بحران کشور با حکومت یک‌جانبه حل نمی‌شود. "
                           "بیکاری در ماه اکتبر به ۳.۵ درصد کاهش یافت.", lang="fa")
     assert [(c.kind, c.claimant) for c in claims] == [
-        ("attributed", "رهبران سیاسی افغانستان"), ("attributed", "رهبران سیاسی افغانستان"),
+        ("demand", "رهبران سیاسی افغانستان"), ("attributed", "رهبران سیاسی افغانستان"),
         ("factual", None)]
 
 
@@ -217,14 +208,16 @@ def _f1(ours: str | None, gold: str) -> float:
 
 def test_the_sample_article_matches_our_annotation() -> None:
     """tests/data/attribution_sample.json (our own annotation): measured 29 of 29 sentences
-    attributed-or-not right, 21 of 21 claimants right (12 of 21 before this work)."""
+    reported-or-not right, 21 of 21 claimants right (12 of 21 before this work). A demand
+    (kind "demand") is reported speech too: it keeps its claimant."""
     claims = {c.text: c for c in split_claims(SAMPLE, lang="en")}
     gold = SAMPLE_GOLD["sentences"]
     assert len(claims) == len(gold)
-    kind_right = sum((claims[g["text"]].kind == "attributed") == (g["kind"] == "attributed")
+    reported = {"attributed", "demand"}
+    kind_right = sum((claims[g["text"]].kind in reported) == (g["kind"] in reported)
                      for g in gold)
-    attributed = [g for g in gold if g["kind"] == "attributed"]
-    claimant_right = sum(claims[g["text"]].kind == "attributed"
+    attributed = [g for g in gold if g["kind"] in reported]
+    claimant_right = sum(claims[g["text"]].kind in reported
                          and _f1(claims[g["text"]].claimant, g["claimant"]) >= 0.5
                          for g in attributed)
     assert (kind_right, len(gold)) == (29, 29)

@@ -139,7 +139,9 @@ def test_rewording_with_a_note_publishes_a_dated_correction_everywhere(app, publ
     assert re.search(r"On \d{4}-\d{2}-\d{2} we changed who made claim 1 from The ministry to "
                      r"Statistics office because: We quoted the ministry", html)
     markup = ld(html)[0]
-    assert markup["claimReviewed"] == NEW_WORDS
+    # The summary nobody wrote follows the new wording (as the heading shows it).
+    assert markup["claimReviewed"] == NEW_WORDS.rstrip(".")
+    assert f'<span class="short-claim" lang="en" dir="auto">{NEW_WORDS.rstrip(".")}</span>' in html
     assert markup["itemReviewed"]["author"]["name"] == "Statistics office"
     assert markup["dateModified"] >= markup["datePublished"]
 

@@ -146,7 +146,10 @@ def test_the_claim_page_shows_the_published_claim_and_links_back(client, desk):
     assert response.status_code == 200
     main = lxml.html.fromstring(html).find(".//main").text_content()
     assert "The ministry said that unemployment fell to 3.5 percent" in main
-    assert "<h1><q" in html  # the claim, quoted, is the page's heading
+    # The heading is the claim's short claim; its words, quoted, follow.
+    heading = lxml.html.fromstring(html).find(".//h1").text_content()
+    assert heading == "Unemployment fell to 3.5 percent in October, the lowest rate since 2019"
+    assert '<p class="claim-words"><q' in html
     assert ('Claimed by <a class="claimant-link" href="/claimants/amina-rahimi">'
             'Amina Rahimi</a>') in html
     assert '<strong class="verdict">✔ True</strong>' in html
@@ -179,7 +182,10 @@ def test_its_claimreview_is_this_claim_at_its_permalink(client, desk):
     assert isinstance(review, dict) and review["@type"] == "ClaimReview"
     assert review["@context"] == "https://schema.org"
     assert review["url"] == f"http://localhost/checks/{desk.slug}/claims/1"
-    assert review["claimReviewed"].startswith("The ministry said that unemployment fell")
+    # The claim as its heading shows it: the markup matches what readers see.
+    assert review["claimReviewed"] == ("Unemployment fell to 3.5 percent in October, the lowest "
+                                       "rate since 2019")
+    assert lxml.html.fromstring(html).find(".//h1").text_content() == review["claimReviewed"]
     assert review["reviewRating"]["alternateName"] == "True"
     assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Amina Rahimi"}
     assert review["itemReviewed"]["firstAppearance"]["url"] == "https://news.example.org/jobs"
@@ -194,7 +200,8 @@ def test_open_graph_and_twitter_meta_use_absolute_addresses(client, desk):
     meta = _meta(client.get(f"/checks/{desk.slug}/claims/1").get_data(as_text=True))
     url = f"http://localhost/checks/{desk.slug}/claims/1"
     assert meta["og:url"] == url and meta["og:type"] == "article"
-    assert meta["og:title"].startswith("Fact check: The ministry said")
+    assert meta["og:title"] == ("Fact check: Unemployment fell to 3.5 percent in October, "
+                                "the lowest rate since 2019")
     assert meta["og:description"].startswith("Verdict: ✔ True. The official figures confirm")
     assert meta["og:image"] == f"{url}/card.png"
     assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "630")

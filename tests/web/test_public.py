@@ -138,7 +138,7 @@ def test_claimreview_markup_follows_design_section_3(app, checked):
 def test_markup_cannot_break_out_of_its_script_element(app, checked):
     with app.app_context():
         claim = db.session.get(Claim, checked["claims"][0])
-        claim.text = "Ends </script><script>alert(1)</script>"
+        claim.text = claim.short_claim = "Ends </script><script>alert(1)</script>"
         db.session.commit()
     _publish(app, checked)
     html = app.test_client().get(f"/checks/{checked['slug']}").get_data(as_text=True)

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from factcheck.dbtypes import utcnow
-from factcheck.engine.claimreview import short_claim
+from factcheck.engine.claimreview import clip_words
 from factcheck.extensions import db
 from factcheck.models import Article, AuditEvent, Job, ReaderReport, ReportReply, Review
 from factcheck.states import JobStatus, ReportStatus, ReviewStatus, Role
@@ -78,7 +78,7 @@ def test_report_form_names_each_claim_by_its_words(app, published):
     assert [value for value, _label, _rest in options] == ["", "1", "2", "3"]
     assert options[0][1] == "The whole check"
     # Long: cut at a word with an ellipsis, the whole text as the option's title.
-    assert options[1][1] == f"1. {short_claim(FIRST, 90)}"
+    assert options[1][1] == f"1. {clip_words(FIRST, 90)}"
     assert options[1][1].endswith("…") and len(options[1][1]) < len(FIRST)
     assert f'title="{FIRST}"' in options[1][2]
     # Short: whole, no ellipsis and no title.

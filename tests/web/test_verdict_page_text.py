@@ -29,7 +29,7 @@ def test_a_quoted_claim_gets_no_second_quotes_and_counts_are_singular(app, clien
         slug, text = article.slug, claim.text
     assert text.startswith("“")
     html = client.get(f"/checks/{slug}").get_data(as_text=True)
-    card = html.split('id="claim-1"')[1].split("</h3>")[0]
+    card = html.split('id="claim-1"')[1].split("</article>")[0]
     assert text in card and "<q" not in card and 'class="quoted"' in card
     assert "1 claim checked" in html and "1 claims checked" not in html
     assert '<a href="/feed.atom" type="application/atom+xml">Atom feed</a>' in html

@@ -47,7 +47,7 @@ _STRONG = _forms(
     "emphasise|emphasises|emphasised|emphasize|emphasizes|emphasized", "highlighted",
     "declared", "asserted|asserts", "contend|contends|contended", "acknowledged",
     "predicted", "vowed|vows", "testified", "promised", "praised", "blasted", "slammed",
-    "tweeted", "complained",
+    "tweeted", "complained", "requested", "implored", "pleaded",
     "called for|calls for|call for|called on|calls on|call on|called upon|calls upon",
 )
 # Verbs that are often something else: reported speech only before "that", a colon,
@@ -278,6 +278,7 @@ class Attribution:
     claimant: str | None  # the source as written, or None when the text does not name it
     content: str  # the reported words (what is scored)
     implicit: bool = False  # a passive with no agent: the source is the article's last one
+    demand: bool = False  # a call, appeal or urge: what the source wants done, not a fact
 
 
 def _words(text: str) -> int:
@@ -474,11 +475,64 @@ def _passive(text: str) -> Attribution | None:
     return Attribution(None, text, implicit=True)
 
 
+# --- demands -----------------------------------------------------------------------------
+# Calls, appeals and urges ("X demanded Y", "X calls on Y to Z", "X concludes with an appeal
+# to Y", "Y is urged to Z"): the source asks for something; nothing in it is true or false.
+_DEMAND_VERB = (
+    r"demand|demands|demanded|urge|urges|urged|implore|implores|implored|"
+    r"(?:call|calls|called|appeal|appeals|appealed)\s+(?:for|on|upon)|"
+    r"(?:appeal|appeals|appealed|plead|pleads|pleaded)\s+(?:to|with)|"
+    r"(?:press|presses|pressed|plead|pleads|pleaded)\s+for|"
+    r"request|requests|requested|"
+    r"(?:conclude|concludes|concluded|end|ends|ended|close|closes|closed)\s+with\s+"
+    r"(?:an?\s+)?(?:\w+\s+)?(?:appeal|call|plea|demand|request)")
+_DEMAND_AFTER_SOURCE = re.compile(
+    r"(?:\s+(?:has|have|had|also|jointly|again|repeatedly|publicly|further|then|now|once|"
+    r"formally|explicitly|strongly|urgently|today|yesterday|on\s+\w+day))*\s+"
+    rf"(?:(?:{_DEMAND_VERB})\b|(?:ask|asks|asked)\s+(?!(?:how|whether|why|what|if|who|when|"
+    r"where|about)\b)[^,.;:]{1,60}?\s+to\s+(?=[a-z]))", re.I)
+_DEMAND_BEFORE_CONTENT = re.compile(rf"\b(?:{_DEMAND_VERB})[\s,:]*(?:that\s+)?$", re.I)
+# Present passives are a text's own calls ("Donor countries are urged to ..."); in the past
+# "asked", "invited" and "encouraged" report an event ("Rubio was asked to name ...").
+_DEMAND_PASSIVE = re.compile(
+    r"^[^,;:\"“”]{1,80}?\s+(?:(?:is|are|has been|have been)\s+(?:also\s+|again\s+|further\s+|"
+    r"strongly\s+|urgently\s+)?(?:urged|asked|called\s+on|called\s+upon|requested|"
+    r"encouraged|invited|implored|pressed)|(?:was|were|had been)\s+(?:also\s+|again\s+)?"
+    r"(?:urged|called\s+on|called\s+upon|implored|pressed))\s+to\s", re.I)
+# A demand inside a subordinate clause ("... when Beijing demanded they stop", "workers who
+# demanded ...") is not what the sentence states.
+_SUBORDINATE_BEFORE = re.compile(
+    r"\b(?:when|if|who|which|that|after|before|while|as|because|until|unless|since|whom|"
+    r"whose|though|although)\s+(?:\S+\s+){0,5}$", re.I)
+
+
+def _is_demand(text: str, found: Attribution) -> bool:
+    """Whether the reporting verb of `found` (the main clause's) is a call, an appeal or an
+    urge."""
+    if _DEMAND_PASSIVE.match(text):
+        return True
+    who = found.claimant
+    if who and "’s " not in who and "'s " not in who:  # "Sanders's clarion call for"
+        index = text.find(who)  # the source as the sentence first names it
+        if index != -1 and _DEMAND_AFTER_SOURCE.match(text, index + len(who)):
+            return not _SUBORDINATE_BEFORE.search(text, 0, index)
+    head = found.content[:40]
+    index = text.rfind(head) if head else -1
+    if index <= 0:
+        return False
+    verb = _DEMAND_BEFORE_CONTENT.search(text, max(0, index - 80), index)
+    return bool(verb) and not _SUBORDINATE_BEFORE.search(text, max(0, verb.start() - 60),
+                                                         verb.start())
+
+
 def attribute_english(text: str) -> Attribution | None:
     """The attribution of one English sentence, or None when it reports no one's words."""
     stripped = text.strip()
-    return (_according(stripped) or _quote_speaker(stripped) or _tail_speaker(stripped)
-            or _subject_verb(stripped) or _passive(stripped) or _participle(stripped))
+    found = (_according(stripped) or _quote_speaker(stripped) or _tail_speaker(stripped)
+             or _subject_verb(stripped) or _passive(stripped) or _participle(stripped))
+    if found and _is_demand(stripped, found):
+        return Attribution(found.claimant, found.content, found.implicit, demand=True)
+    return found
 
 
 # --- Dari and Pashto (Persian script) --------------------------------------------------
@@ -494,8 +548,16 @@ _FA_SAYS = re.compile(
     rf"^(?P<who>[^،,:«»]{{2,80}}?)\s+(?:{_FA_VERBS})(?=[\s،,:.«]|$)\s*[،,:]?\s*(?:که|چې)?\s*"
     r"(?P<content>.+)$", re.S)
 # "X خواستار Y شد/شدند" (X called for Y): the demand sits between the two words.
-_FA_DEMAND = re.compile(r"^(?P<who>[^،,:«»]{2,80}?)\s+خواستار\s+(?P<content>.+?)\s+"
+_FA_DEMAND = re.compile(r"^(?P<who>[^،,:«»]{2,80}?)\s+(?:خواستار|خواهان)\s+(?P<content>.+?)\s+"
                         r"(?:شد|شدند|شده است|شده‌اند|گردید|گردیدند)\s*[.!]?$", re.S)
+# "X (از Y) درخواست کرد که Z" (X asked Y to Z); Pashto "X (له Y) وغوښتل چې Z".
+_FA_ASK_VERBS = (r"درخواست کرده است|درخواست کرده‌اند|درخواست کردند|درخواست کرد|"
+                 r"تقاضا کرده است|تقاضا کردند|تقاضا کرد|فراخوان دادند|فراخوان داد|"
+                 r"غوښتنه یې وکړه|غوښتنه وکړه|وغوښتل")
+_FA_ASKS = re.compile(
+    rf"^(?P<who>[^،,:«»]{{2,80}}?)\s+(?:{_FA_ASK_VERBS})(?=[\s،,:.«]|$)\s*[،,:]?\s*"
+    r"(?:که|چې)?\s*(?P<content>.+)$", re.S)
+_FA_ADDRESSEE = re.compile(r"\s+(?:از|له)\s+\S+(?:\s+\S+){0,3}$")
 _FA_TIME = re.compile(r"\s+(?:روز\s+\S+|امروز|دیروز|پریروز|روز|در\s+\S+\s+\S+)$")
 FA_PRONOUNS = {"آنان", "آنها", "او", "وی", "ایشان", "هغه", "هغوی", "دوی"}
 
@@ -511,10 +573,13 @@ def _fa_subject(who: str) -> str:
 def attribute_persian(text: str) -> Attribution | None:
     """The attribution of one Dari or Pashto sentence, or None."""
     stripped = text.strip()
-    for pattern in (_FA_ACCORDING, _FA_SAYS, _FA_DEMAND):
+    for pattern in (_FA_ACCORDING, _FA_SAYS, _FA_DEMAND, _FA_ASKS):
         match = pattern.match(stripped)
         if match and len(match["content"].split()) >= 2:
-            who = _fa_subject(match["who"])
+            demand = pattern is _FA_DEMAND or pattern is _FA_ASKS
+            # "رهبران از طالبان درخواست کردند": the addressee is not the source.
+            who = match["who"].strip()
+            who = _fa_subject(_FA_ADDRESSEE.sub("", who) if pattern is _FA_ASKS else who)
             if who and len(who.split()) <= 10:
-                return Attribution(who, match["content"])
+                return Attribution(who, match["content"], demand=demand)
     return None

@@ -1,7 +1,9 @@
 """From sentences to candidate claims: type, claimant, sub-claims and check-worthiness.
 
-Rules, not a statistical parser: each sentence is typed (question, attributed,
-prediction, opinion, factual); attribution is structural (see `attribution`: "X said
+Rules, not a statistical parser: each sentence is typed (question, attributed, demand,
+prediction, opinion, factual); a demand (a call, appeal or urge: "X demanded Y", "X calls on
+Y to Z", "Y is urged to Z") keeps its claimant like reported speech but is scored low, since
+nothing in it is true or false; attribution is structural (see `attribution`: "X said
 that Y", "according to X, Y", "X demanded Y", '"Y," said Rep. X, a ...', "X is urged
 to Y"), the claimant is the source as the text names it, and the *attributed content*
 is what gets scored. Across sentences: the later sentences of a long quotation take its
@@ -28,6 +30,7 @@ from .attribution import (
 from .checkworthy import explain_sentence, score_sentence
 from .language import ARABIC, script_of
 from .sentences import split_sentences
+from .summary import propose_short_claim
 from .types import CandidateClaim, Span
 
 # Speech verbs: "X said Y" needs no "that".
@@ -73,6 +76,10 @@ _FA_PREDICTION = re.compile(r"خواهد|خواهند|به زودی|به‌زو�
 _FA_OPINION = re.compile(r"\bباید\b|ضروری است|لازم است")
 
 
+# Kinds that report a source's words and carry its claimant.
+_REPORTED = frozenset({"attributed", "demand"})
+
+
 @dataclass(frozen=True)
 class _Typed:
     kind: str
@@ -102,7 +109,8 @@ def _type_english(text: str) -> _Typed:
         claimant = found.claimant
         if claimant and claimant.lower() in {"i", "we", "you"}:
             claimant = None  # the writer or a crowd: no claimant to check
-        return _Typed("attributed", claimant, found.content, found.implicit)
+        kind = "demand" if found.demand else "attributed"
+        return _Typed(kind, claimant, found.content, found.implicit)
     if _PREDICTION.search(stripped):
         return _Typed("prediction", None, stripped)
     if _OPINION.search(stripped):
@@ -116,7 +124,7 @@ def _type_persian(text: str) -> _Typed:
         return _Typed("question", None, stripped)
     found = attribute_persian(stripped)
     if found:
-        return _Typed("attributed", found.claimant, found.content)
+        return _Typed("demand" if found.demand else "attributed", found.claimant, found.content)
     if _FA_PREDICTION.search(stripped):
         return _Typed("prediction", None, stripped)
     if _FA_OPINION.search(stripped):
@@ -124,8 +132,10 @@ def _type_persian(text: str) -> _Typed:
     return _Typed("factual", None, stripped)
 
 
+# A demand asks for something: nothing in it is true or false, so it ranks below
+# everything that states something (an opinion too), whatever its numbers.
 _KIND_FACTOR = {"factual": 1.0, "attributed": 1.0, "prediction": 0.55, "opinion": 0.5,
-                "question": 0.3}
+                "question": 0.3, "demand": 0.25}
 
 
 def _score(typed: _Typed, arabic_script: bool) -> tuple[float, dict[str, float]]:
@@ -147,10 +157,18 @@ def _score(typed: _Typed, arabic_script: bool) -> tuple[float, dict[str, float]]
 def _candidate(source: str, start: int, end: int, typed: _Typed, arabic_script: bool,
                claimant: str | None = None) -> CandidateClaim:
     score, features = _score(typed, arabic_script)
+    text = source[start:end]
     return CandidateClaim(
-        start=start, end=end, text=source[start:end], kind=typed.kind, score=score,
+        start=start, end=end, text=text, kind=typed.kind, score=score,
         claimant=claimant if claimant is not None else typed.claimant, features=features,
+        short_claim=_short(text, typed, arabic_script),
     )
+
+
+def _short(text: str, typed: _Typed, arabic_script: bool) -> str:
+    content = typed.content if typed.kind == "attributed" else None
+    return propose_short_claim(text, content, demand=typed.kind == "demand",
+                               arabic_script=arabic_script)
 
 
 def _trim(source: str, start: int, end: int) -> tuple[int, int]:
@@ -194,8 +212,8 @@ def _sub_claims(source: str, sentence: Span, arabic_script: bool) -> list[Candid
     if len(_WORD.findall(head_text)) < 6 or len(_WORD.findall(tail_text)) < 6:
         return None
     head_typed = _type_english(head_text)
-    if head_typed.kind == "attributed":
-        return None  # already reported speech: keep it whole
+    if head_typed.kind in _REPORTED:
+        return None  # already reported speech (or a call): keep it whole
     tail_start = sentence.start + match.start("tail")
     lead = tail_text[: match.end() - match.start("tail")]
     content = tail_text[len(lead):]
@@ -238,7 +256,7 @@ class _Row:
 def _close_quote(rows: list[_Row], run: list[int], source: str, arabic_script: bool) -> None:
     """The sentences of one long quotation share its speaker, wherever it is named."""
     claimant = next((rows[i].parts[0].claimant for i in run
-                     if len(rows[i].parts) == 1 and rows[i].parts[0].kind == "attributed"
+                     if len(rows[i].parts) == 1 and rows[i].parts[0].kind in _REPORTED
                      and rows[i].parts[0].claimant), None)
     if not claimant:
         return
@@ -289,7 +307,7 @@ def split_claims(text: str, lang: str | None = None) -> list[CandidateClaim]:
     for row in rows:
         for part, implicit in zip(row.parts, row.implicit, strict=True):
             claimant = part.claimant
-            if recent and part.kind == "attributed":
+            if recent and part.kind in _REPORTED:
                 if implicit:  # "X is urged to ...": by the source of the passage
                     part = replace(part, claimant=recent[-1])
                 elif claimant and claimant.lower() in pronouns:
@@ -302,6 +320,13 @@ def split_claims(text: str, lang: str | None = None) -> list[CandidateClaim]:
                                                                                   "you"}:
             recent.append(subject)
     return candidates
+
+
+def short_claim_of(text: str, lang: str | None = None) -> str:
+    """The proposed `short_claim` of one claim's words (for claims stored without one)."""
+    arabic_script = _uses_arabic_script(text, lang)
+    typed = _type_persian(text) if arabic_script else _type_english(text)
+    return _short(text, typed, arabic_script)
 
 
 def classify_span(text: str, start: int, end: int, lang: str | None = None) -> CandidateClaim:

@@ -21,7 +21,10 @@ class CandidateClaim:
     start: int
     end: int
     text: str
-    kind: str  # factual | attributed | opinion | question | prediction
+    kind: str  # factual | attributed | demand | opinion | question | prediction
     score: float  # check-worthiness, 0..1
     claimant: str | None = None
     features: dict[str, float] = field(default_factory=dict)
+    # The claim's main clause in its own words, at most 140 characters: the proposed
+    # summary for ClaimReview's claimReviewed (see `summary.propose_short_claim`).
+    short_claim: str = ""
