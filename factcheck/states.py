@@ -242,3 +242,19 @@ def transitions_markdown() -> str:
             lines.append(f"| `{state}` | {targets} |")
         lines.append("")
     return "\n".join(lines)
+
+
+class MatchSource(StrEnum):
+    """Where a claim's match comes from (claim_matches.source)."""
+
+    OWN = "own"  # a published check of this desk
+    IMPORTED = "imported"  # another fact-checker's ClaimReview
+    OPEN = "open"  # a claim of another open (unpublished) article: work in progress
+
+
+class MatchStatus(StrEnum):
+    """What the editor made of a suggested match."""
+
+    SUGGESTED = "suggested"
+    SAME = "same"  # "the same claim": may be cited as evidence
+    DISMISSED = "dismissed"  # not shown again

@@ -26,6 +26,7 @@ from ..states import ClaimStatus
 from .actions import can_change_status, can_curate
 from .articles import normalise_text
 from .audit import record_audit
+from .claim_matches import request_matching
 from .claimants import claimant_for_name, clean_name, find_claimant
 from .corrections import check_correction_note, word_changes
 from .errors import WorkflowError
@@ -126,6 +127,8 @@ def edit_claim(
     if changes:
         _touch(session, claim)
         record_audit(session, actor=actor, action="claim.edit", obj=claim, changes=changes)
+    if "text" in changes:
+        request_matching(session, claim=claim)  # earlier checks of the new wording
     if correcting:
         record_corrections(session, claim=claim, editor=actor, note=correction_note,
                            changes=seen)

@@ -1,0 +1,88 @@
+"""What the desk's pages show of a claim's stored matches (written by the matching job).
+
+Earlier checks come best first, at most `SHOWN` per claim, never dismissed ones; the
+desk's own are shown only while their article is still published (a withdrawn check is no
+longer a check, and nothing unpublished reaches a reviewer this way). Open work (the
+same claim in another unpublished article) is listed apart, for editors only, while the
+other claim is still open and not dismissed. A fixed number of queries for any number
+of claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from ..models import Article, Claim, ClaimMatch
+from ..states import ArticleStatus, ClaimStatus, MatchSource, MatchStatus
+
+SHOWN = 5
+_OPEN = (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW)
+
+
+@dataclass
+class ClaimMatches:
+    """The matches one claim shows: earlier checks and the same claim in open work."""
+
+    earlier: list[ClaimMatch] = field(default_factory=list)
+    open_work: list[ClaimMatch] = field(default_factory=list)
+
+
+def percent(score: float) -> int:
+    """A similarity score (0..1) as a whole percentage, for people to read."""
+    return max(0, min(100, round(score * 100)))
+
+
+def matches_of_claims(session: Session, claim_ids: Iterable[int], *,
+                      open_work: bool) -> dict[int, ClaimMatches]:
+    """Claim id -> its matches as pages show them (`open_work`: editors' pages only)."""
+    ids = sorted(set(claim_ids))
+    if not ids:
+        return {}
+    sources = [MatchSource.OWN, MatchSource.IMPORTED] + ([MatchSource.OPEN] if open_work
+                                                         else [])
+    rows = session.exec(
+        select(ClaimMatch).where(col(ClaimMatch.claim_id).in_(ids),
+                                 col(ClaimMatch.source).in_(sources),
+                                 ClaimMatch.status != MatchStatus.DISMISSED)
+        .order_by(ClaimMatch.claim_id, col(ClaimMatch.score).desc(), ClaimMatch.id)).all()
+    published = _published_articles(session, {r.matched_article_id for r in rows
+                                              if r.source == MatchSource.OWN})
+    still_open = _open_claims(session, {r.matched_claim_id for r in rows
+                                        if r.source == MatchSource.OPEN})
+    found: dict[int, ClaimMatches] = {claim_id: ClaimMatches() for claim_id in ids}
+    for row in rows:
+        shown = found[row.claim_id]
+        if row.source == MatchSource.OPEN:
+            if row.matched_claim_id in still_open and len(shown.open_work) < SHOWN:
+                shown.open_work.append(row)
+        elif (row.source == MatchSource.IMPORTED or row.matched_article_id in published) \
+                and len(shown.earlier) < SHOWN:
+            shown.earlier.append(row)
+    return found
+
+
+def _published_articles(session: Session, ids: set[int | None]) -> set[int]:
+    ids.discard(None)
+    if not ids:
+        return set()
+    return set(session.exec(select(Article.id).where(
+        col(Article.id).in_(sorted(ids)), Article.status == ArticleStatus.PUBLISHED)).all())
+
+
+def _open_claims(session: Session, ids: set[int | None]) -> set[int]:
+    ids.discard(None)
+    if not ids:
+        return set()
+    return set(session.exec(
+        select(Claim.id).join(Article, col(Article.id) == Claim.article_id)
+        .where(col(Claim.id).in_(sorted(ids)), col(Article.status).in_(_OPEN),
+               Claim.status != ClaimStatus.DISMISSED)).all())
+
+
+def match_of_claim(session: Session, *, claim_id: int, match_id: int) -> ClaimMatch | None:
+    """The match `match_id` if it belongs to claim `claim_id` (else None: a 404)."""
+    found = session.get(ClaimMatch, match_id)
+    return found if found is not None and found.claim_id == claim_id else None
