@@ -86,3 +86,41 @@ def match_of_claim(session: Session, *, claim_id: int, match_id: int) -> ClaimMa
     """The match `match_id` if it belongs to claim `claim_id` (else None: a 404)."""
     found = session.get(ClaimMatch, match_id)
     return found if found is not None and found.claim_id == claim_id else None
+
+
+ALSO_CHECKED = 0.5  # from this score a published check of the desk is linked for readers
+ALSO_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class AlsoChecked:
+    """A published check of the desk close to a claim of a verdict page, for readers."""
+
+    text: str
+    slug: str
+    number: int
+    rating: str
+
+
+def also_checked(session: Session, claim_ids: Iterable[int], *,
+                 article_id: int) -> dict[int, list[AlsoChecked]]:
+    """Claim id -> the desk's own published checks it matches closely (stored by the
+    matching job; never imported checks, never dismissed suggestions), best first."""
+    ids = sorted(set(claim_ids))
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(ClaimMatch).where(col(ClaimMatch.claim_id).in_(ids),
+                                 ClaimMatch.source == MatchSource.OWN,
+                                 ClaimMatch.status != MatchStatus.DISMISSED,
+                                 col(ClaimMatch.score) >= ALSO_CHECKED)
+        .order_by(ClaimMatch.claim_id, col(ClaimMatch.score).desc(), ClaimMatch.id)).all()
+    published = _published_articles(session, {r.matched_article_id for r in rows})
+    published.discard(article_id)
+    found: dict[int, list[AlsoChecked]] = {}
+    for row in rows:
+        shown = found.setdefault(row.claim_id, [])
+        if row.matched_article_id in published and row.claim_number and len(shown) < ALSO_SHOWN:
+            shown.append(AlsoChecked(text=row.text, slug=row.slug, number=row.claim_number,
+                                     rating=row.rating))
+    return found

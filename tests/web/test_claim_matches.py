@@ -16,14 +16,16 @@ from factcheck.models import (
     AuditEvent,
     Claim,
     ClaimMatch,
+    Decision,
     Evidence,
     Job,
+    RatingLabel,
     User,
 )
-from factcheck.states import ArticleStatus, MatchSource, MatchStatus, Role, Stance
+from factcheck.states import ArticleStatus, ClaimStatus, MatchSource, MatchStatus, Role, Stance
 from factcheck.workflow.assignments import select_and_assign
 from factcheck.workflow.claim_matches import KIND, stance_for_rating
-from factcheck.workflow.publishing import unpublish_article
+from factcheck.workflow.publishing import publish_article, unpublish_article
 
 from ..helpers import (
     add_evidence_form,
@@ -348,3 +350,34 @@ def test_no_matching_job_when_matching_is_off(make_app, make_user):
     ("Unverifiable", Stance.CONTEXT), ("نادرست", Stance.REFUTES), ("درست", Stance.SUPPORTS)])
 def test_the_offered_stance_follows_the_verdict(rating, stance):
     assert stance_for_rating(rating) == stance
+
+
+def test_verdict_page_links_the_desks_own_close_checks(app, client, editor, archive):
+    login(client, editor.email)
+    article_id = _import_article(client, "Jobs, published", JOBLESS)
+    run_jobs(app)
+    claim = _claim(app, article_id, "Unemployment")
+    found = _matches(app, claim.id)
+    near = next(m for m in found if m.text.startswith("Unemployment fell to 3.5"))
+    # The editor dismisses the near-duplicate with another figure: readers never see it.
+    _post(client, f"/editor/claims/{claim.id}/matches/{near.id}/dismiss",
+          page=f"/editor/articles/{article_id}")
+    with app.app_context():
+        s = db.session
+        label = s.exec(select(RatingLabel).where(RatingLabel.key == "false")).first()
+        found_claim = s.get(Claim, claim.id)
+        found_claim.status = ClaimStatus.DECIDED
+        s.add(Decision(claim_id=claim.id, editor_id=editor.id, rating_id=label.id,
+                       summary="It rose."))
+        s.flush()
+        publish_article(s, article=s.get(Article, article_id), editor=s.get(User, editor.id),
+                        include_open=False)
+        s.commit()
+        slug = s.get(Article, article_id).slug
+    logout(client)
+    page = client.get(f"/checks/{slug}").get_data(as_text=True)
+    assert "Also checked by us:" in page
+    assert f'href="/checks/{archive["slug"]}#claim-1"' in page
+    assert "In October unemployment dropped to 4.5 percent." in page
+    assert f'href="/checks/{archive["slug"]}#claim-2"' not in page  # dismissed
+    assert "checks.example.net" not in page  # imported checks are never ours
