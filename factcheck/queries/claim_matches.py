@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlmodel import Session, col, select
 
+from ..engine.match_numbers import adjusted_score
 from ..models import Article, Claim, ClaimMatch
 from ..states import ArticleStatus, ClaimStatus, MatchSource, MatchStatus
+from .matching import find_matches
 
 SHOWN = 5
 _OPEN = (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW)
@@ -124,3 +127,34 @@ def also_checked(session: Session, claim_ids: Iterable[int], *,
             shown.append(AlsoChecked(text=row.text, slug=row.slug, number=row.claim_number,
                                      rating=row.rating))
     return found
+
+
+SIMILAR_FLOOR = 0.2  # a reader's sentence: looser than the desk's suggestions
+
+
+@dataclass(frozen=True)
+class SimilarClaim:
+    """A published claim of the desk like a reader's sentence, and how like it (0..100)."""
+
+    text: str
+    rating: str | None
+    slug: str
+    number: int
+    published: date | None
+    percent: int
+
+
+def similar_claims(session: Session, *, text: str, limit: int) -> list[SimilarClaim]:
+    """The desk's own published claims most like `text`, best first (never imported
+    checks: readers see only this desk's verdicts), a changed figure ranked lower."""
+    found = []
+    for match in find_matches(session, text=text, limit=limit * 2, include_imported=False):
+        candidate = match.candidate
+        score = adjusted_score(match.score, text, candidate.text)
+        if score >= SIMILAR_FLOOR and candidate.slug and candidate.claim_number:
+            found.append((score, SimilarClaim(
+                text=candidate.text, rating=candidate.rating, slug=candidate.slug,
+                number=candidate.claim_number, published=candidate.published,
+                percent=percent(score))))
+    found.sort(key=lambda pair: -pair[0])  # stable: the engine's order among equals
+    return [hit for _score, hit in found[:limit]]

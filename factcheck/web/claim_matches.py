@@ -7,7 +7,17 @@ claim and the match, and the match must belong to that claim (404 otherwise).
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    has_app_context,
+    redirect,
+    request,
+    url_for,
+)
 
 from ..extensions import db
 from ..i18n import _
@@ -27,7 +37,8 @@ guard_blueprint(bp, Role.EDITOR)
 
 def register_matching(_app: Flask) -> None:
     """Tell the workflow whether imports ask for matching (the app's CLAIM_MATCHING)."""
-    match_flow.configure_matching(enabled=lambda: bool(current_app.config["CLAIM_MATCHING"]))
+    match_flow.configure_matching(enabled=lambda: not has_app_context()
+                                  or bool(current_app.config["CLAIM_MATCHING"]))
 
 
 def _load(claim_id: int, match_id: int) -> tuple[Claim, ClaimMatch]:

@@ -207,6 +207,8 @@ def split_claim(
     _renumber(session, claims)
     session.flush()
     record_audit(session, actor=actor, action="claim.split", obj=claim, new_claim=second.id)
+    for part in (claim, second):  # new wordings: their own earlier checks
+        request_matching(session, claim=part)
     return second
 
 
@@ -240,6 +242,7 @@ def merge_with_next(
     session.flush()
     record_audit(session, actor=actor, action="claim.merge", obj=claim, merged=other.id,
                  merged_text=other.text, merged_status=str(other.status))
+    request_matching(session, claim=claim)
     return claim
 
 
@@ -259,6 +262,7 @@ def add_claim(
     _renumber(session, claims)
     session.flush()
     record_audit(session, actor=actor, action="claim.add", obj=claim)
+    request_matching(session, claim=claim)
     return claim
 
 

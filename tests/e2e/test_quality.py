@@ -507,6 +507,8 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
             "button", name=t("Add webhook")).click, status=422)
         checker.check(anonymous, "front-page", "/", heading="Fact checks")
         checker.check(anonymous, "search-results", "/search?q=unemployment")
+        checker.check(anonymous, "search-similar",
+                      "/search?q=Unemployment+dropped+in+October&mode=similar")
         expect(anonymous.get_by_role("main")).to_contain_text("fell to 3.5 percent")
         checker.check(anonymous, "reader-report", f"/checks/{desk.jobs_slug}/report")
         with app.app_context():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import unquote
 
 import pytest
 from sqlmodel import select
@@ -381,3 +382,50 @@ def test_verdict_page_links_the_desks_own_close_checks(app, client, editor, arch
     assert "In October unemployment dropped to 4.5 percent." in page
     assert f'href="/checks/{archive["slug"]}#claim-2"' not in page  # dismissed
     assert "checks.example.net" not in page  # imported checks are never ours
+
+
+def test_search_finds_similar_published_claims_for_a_readers_sentence(client, archive):
+    response = client.get("/search", query_string={
+        "q": "Joblessness dropped to 4.5 percent in October", "mode": "similar"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Published claims most like your sentence" in page
+    first = page.index(f'href="/checks/{archive["slug"]}#claim-1"')
+    second = page.index(f'href="/checks/{archive["slug"]}#claim-2"')
+    assert first < second  # the other figure comes after the faithful wording
+    assert re.search(r"\d+% similar", page)
+    assert "checks.example.net" not in page and "Other Checks" not in page
+    # Without a sentence: said so, no results.
+    empty = client.get("/search", query_string={"q": " ", "mode": "similar"})
+    assert "Type a sentence to find the claims most like it." in empty.get_data(as_text=True)
+    unknown = client.get("/search", query_string={"q": "x", "mode": "nonsense"})
+    assert unknown.status_code == 200
+    assert "Published claims most like" not in unknown.get_data(as_text=True)
+
+
+def test_a_dari_sentence_finds_its_dari_paraphrase(app, client, editor):
+    dari = publish_check(app, editor, title="بیکاری", claims=(
+        ("نرخ بیکاری در کابل در ماه اکتبر کاهش یافت.", "false", "افزایش یافت.", None),
+        ("شهرداری کابل پل تازه‌ای افتتاح کرد.", "true", "درست است.", None)))
+    page = client.get("/search", query_string={
+        "q": "در ماه اکتبر نرخ بیکاری در کابل کاهش پیدا کرد", "mode": "similar"}
+    ).get_data(as_text=True)
+    page = unquote(page)  # the Dari slug is percent-encoded in the links
+    assert f'href="/checks/{dari["slug"]}#claim-1"' in page
+    assert f'href="/checks/{dari["slug"]}#claim-2"' not in page
+
+
+def test_a_claim_added_by_hand_is_matched_too(app, client, editor, archive):
+    login(client, editor.email)
+    article_id = _import_article(client, "Added", "Heavy rain flooded Kabul streets, and "
+                                 "unemployment fell to 4.5 percent in October.")
+    run_jobs(app)
+    response = post_form(client, f"/editor/articles/{article_id}/claims",
+                         {"quote": "unemployment fell to 4.5 percent in October",
+                          "occurrence": "1"}, page=f"/editor/articles/{article_id}")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    added = _claim(app, article_id, "unemployment fell")
+    assert _matches(app, added.id) == []
+    assert run_jobs(app) == 1
+    own = [m.text for m in _matches(app, added.id) if m.source == MatchSource.OWN]
+    assert own[0] == "In October unemployment dropped to 4.5 percent."
