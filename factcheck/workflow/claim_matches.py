@@ -17,7 +17,7 @@ are audited; citing a match adds an evidence item for the reviewers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,12 +137,10 @@ def _open_work(claims: list[Claim], others: list[tuple[int, str, int]]
     return found
 
 
-def _store(session: Session, claim: Claim, found: list[_Found], *, sources: Iterable[str]
-           ) -> None:
-    """Make `found` the claim's suggestions from `sources`; decided rows stay as they are."""
-    existing = {m.key: m for m in session.exec(
-        select(ClaimMatch).where(ClaimMatch.claim_id == claim.id,
-                                 col(ClaimMatch.source).in_(list(sources)))).all()}
+def _store(session: Session, claim: Claim, found: list[_Found],
+           existing: dict[str, ClaimMatch]) -> list[int]:
+    """Make `found` the claim's suggestions among `existing` (its rows of the same
+    sources, by key); decided rows stay as they are. The ids of rows to delete."""
     keys = set()
     for item in found:
         keys.add(item.key)
@@ -157,38 +155,34 @@ def _store(session: Session, claim: Claim, found: list[_Found], *, sources: Iter
             setattr(row, name, value)
         row.score, row.matched_at = item.score, utcnow()
         session.add(row)
-    stale = [m.id for key, m in existing.items()
-             if key not in keys and m.status == MatchStatus.SUGGESTED]
-    if stale:
-        session.exec(delete(ClaimMatch).where(col(ClaimMatch.id).in_(stale)))
+    return [m.id for key, m in existing.items()
+            if key not in keys and m.status == MatchStatus.SUGGESTED]
 
 
-def _mirror_open(session: Session, claim: Claim, found: list[_Found]) -> None:
-    """Write each open-work match on the other claim too, and drop those no longer found."""
+def _mirror_open(session: Session, claim: Claim, found: list[_Found],
+                 rows: dict[int, ClaimMatch]) -> list[int]:
+    """Write each open-work match on the other claim too (`rows`: the other claims' rows
+    naming this one, by claim id). The ids of those no longer found, to delete."""
     key = f"open:{claim.id}"
-    article = session.get(Article, claim.article_id)
     matched = {item.values["matched_claim_id"]: item for item in found}
-    rows = {m.claim_id: m for m in session.exec(
-        select(ClaimMatch).where(ClaimMatch.key == key)).all()}
     for other_id, item in matched.items():
         row = rows.get(other_id) or ClaimMatch(claim_id=other_id, key=key,
                                                source=MatchSource.OPEN)
         if row.status == MatchStatus.SUGGESTED:
             row.text, row.matched_claim_id = claim.text, claim.id
-            row.matched_article_id = article.id if article else None
+            row.matched_article_id = claim.article_id
             row.score, row.matched_at = item.score, utcnow()
         session.add(row)
-    stale = [m.id for other_id, m in rows.items()
-             if other_id not in matched and m.status == MatchStatus.SUGGESTED]
-    if stale:
-        session.exec(delete(ClaimMatch).where(col(ClaimMatch.id).in_(stale)))
+    return [m.id for other_id, m in rows.items()
+            if other_id not in matched and m.status == MatchStatus.SUGGESTED]
 
 
 def match_claims(session: Session, claims: list[Claim]) -> int:
     """Compute and store the matches of `claims` (all of one article); how many are kept.
 
     Flushes only. Everything is read and scored before the first write, so that on SQLite
-    the write lock is held only for the writes.
+    the write lock is held only for the writes; the rows already stored are read in two
+    queries whatever the number of claims.
     """
     claims = [c for c in claims if c.status != ClaimStatus.DISMISSED and c.text.strip()]
     if not claims:
@@ -198,15 +192,27 @@ def match_claims(session: Session, claims: list[Claim]) -> int:
     article = session.get(Article, article_id)
     is_open = article is not None and article.status in OPEN_ARTICLES
     open_work = _open_work(claims, _open_claims(session, article_id)) if is_open else {}
+    ids = [claim.id for claim in claims]
+    stored: dict[tuple[int, bool], dict[str, ClaimMatch]] = {}
+    for row in session.exec(select(ClaimMatch).where(col(ClaimMatch.claim_id).in_(ids))):
+        stored.setdefault((row.claim_id, row.source == MatchSource.OPEN), {})[row.key] = row
+    mirrors: dict[str, dict[int, ClaimMatch]] = {}
+    if is_open:
+        for row in session.exec(select(ClaimMatch).where(
+                col(ClaimMatch.key).in_([f"open:{i}" for i in ids]))):
+            mirrors.setdefault(row.key, {})[row.claim_id] = row
+    stale: list[int] = []
     kept = 0
     for claim in claims:
-        _store(session, claim, earlier[claim.id],
-               sources=(MatchSource.OWN, MatchSource.IMPORTED))
+        stale += _store(session, claim, earlier[claim.id], stored.get((claim.id, False), {}))
         if is_open:
-            _store(session, claim, open_work.get(claim.id, []), sources=(MatchSource.OPEN,))
-            _mirror_open(session, claim, open_work.get(claim.id, []))
+            found = open_work.get(claim.id, [])
+            stale += _store(session, claim, found, stored.get((claim.id, True), {}))
+            stale += _mirror_open(session, claim, found, mirrors.get(f"open:{claim.id}", {}))
         kept += len(earlier[claim.id]) + len(open_work.get(claim.id, []))
     session.flush()
+    for start in range(0, len(stale), 500):
+        session.exec(delete(ClaimMatch).where(col(ClaimMatch.id).in_(stale[start:start + 500])))
     return kept
 
 
