@@ -429,3 +429,21 @@ def test_a_claim_added_by_hand_is_matched_too(app, client, editor, archive):
     assert run_jobs(app) == 1
     own = [m.text for m in _matches(app, added.id) if m.source == MatchSource.OWN]
     assert own[0] == "In October unemployment dropped to 4.5 percent."
+
+
+def test_the_editors_claim_page_shows_the_matches_and_its_forms_come_back_to_it(
+        app, client, editor, archive):
+    login(client, editor.email)
+    article_id = _import_article(client, "Claim page", JOBLESS)
+    run_jobs(app)
+    claim = _claim(app, article_id, "Unemployment")
+    page = client.get(f"/editor/claims/{claim.id}").get_data(as_text=True)
+    assert 'id="matches"' in page and "Checked before" in page
+    match = _matches(app, claim.id)[0]
+    action = f"/editor/claims/{claim.id}/matches/{match.id}/same?from=claim"
+    assert f'action="{action}"' in page
+    response = client.post(action, data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    assert response.location.endswith(f"/editor/claims/{claim.id}#matches")
+    page = client.get(f"/editor/claims/{claim.id}").get_data(as_text=True)
+    assert "Marked as the same claim" in page and f'id="stance-{match.id}"' in page
