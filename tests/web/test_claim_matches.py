@@ -274,6 +274,11 @@ def test_open_articles_holding_the_same_claim_link_each_other(app, client, edito
     assert f'href="/editor/claims/{one.id}/board"' in board
     board = client.get(f"/editor/articles/{first}").get_data(as_text=True)
     assert f'href="/editor/claims/{two.id}/board"' in board
+    # Open work is not an earlier check: it cannot be "the same claim" to cite.
+    _post(client, f"/editor/claims/{one.id}/matches/{back.id}/same",
+          page=f"/editor/articles/{first}")
+    assert [m.status for m in _matches(app, one.id) if m.id == back.id] == [
+        MatchStatus.SUGGESTED]
     # Once the other article is no longer open work, the link goes.
     with app.app_context():
         db.session.get(Article, first).status = ArticleStatus.ARCHIVED
@@ -447,3 +452,23 @@ def test_the_editors_claim_page_shows_the_matches_and_its_forms_come_back_to_it(
     assert response.location.endswith(f"/editor/claims/{claim.id}#matches")
     page = client.get(f"/editor/claims/{claim.id}").get_data(as_text=True)
     assert "Marked as the same claim" in page and f'id="stance-{match.id}"' in page
+
+
+def test_open_work_said_not_the_same_is_not_shown_again(app, client, editor):
+    login(client, editor.email)
+    text = "The new hospital in Herat will open with 300 beds next spring."
+    first = _import_article(client, "Morning", text)
+    second = _import_article(client, "Evening", text)
+    run_jobs(app)
+    two = _claim(app, second, "The new hospital")
+    [there] = [m for m in _matches(app, two.id) if m.source == MatchSource.OPEN]
+    board_url = f"/editor/articles/{second}"
+    _post(client, f"/editor/claims/{two.id}/matches/{there.id}/dismiss", page=board_url)
+    assert "Also in another open article" not in client.get(board_url).get_data(as_text=True)
+    # Matching the first article again does not bring it back.
+    one = _claim(app, first, "The new hospital")
+    with app.app_context():
+        from factcheck.workflow.claim_matches import match_claims
+        match_claims(db.session, [db.session.get(Claim, one.id)])
+        db.session.commit()
+    assert "Also in another open article" not in client.get(board_url).get_data(as_text=True)
