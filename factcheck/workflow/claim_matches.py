@@ -231,10 +231,13 @@ def run_matching(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_editor(session: Session, *, match: ClaimMatch, claim: Claim, actor: User) -> None:
+    from .assignments import require_claim_access  # (assignments -> claims imports us)
+
     if match.claim_id != claim.id:
         raise WorkflowError(_("This match belongs to another claim."), code="not_found")
     if not actor.role.at_least(Role.EDITOR):
         raise WorkflowError(_("Only editors decide about matches."), code="forbidden")
+    require_claim_access(session, claim=claim, user=actor)  # an editor recused: refused
 
 
 def mark_same(session: Session, *, match: ClaimMatch, claim: Claim, actor: User) -> None:

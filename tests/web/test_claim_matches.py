@@ -24,7 +24,7 @@ from factcheck.models import (
     User,
 )
 from factcheck.states import ArticleStatus, ClaimStatus, MatchSource, MatchStatus, Role, Stance
-from factcheck.workflow.assignments import select_and_assign
+from factcheck.workflow.assignments import declare_conflict, select_and_assign
 from factcheck.workflow.claim_matches import KIND, stance_for_rating
 from factcheck.workflow.publishing import publish_article, unpublish_article
 
@@ -472,3 +472,19 @@ def test_open_work_said_not_the_same_is_not_shown_again(app, client, editor):
         match_claims(db.session, [db.session.get(Claim, one.id)])
         db.session.commit()
     assert "Also in another open article" not in client.get(board_url).get_data(as_text=True)
+
+
+def test_an_editor_recused_from_the_claim_cannot_answer_its_matches(app, client, editor,
+                                                                   archive):
+    login(client, editor.email)
+    article_id = _import_article(client, "Recused", JOBLESS)
+    run_jobs(app)
+    claim = _claim(app, article_id, "Unemployment")
+    match = _matches(app, claim.id)[0]
+    with app.app_context():
+        declare_conflict(db.session, reviewer=db.session.get(User, editor.id),
+                         claim=db.session.get(Claim, claim.id), whole_article=True,
+                         reason="I wrote the story.")
+        db.session.commit()
+    _post(client, f"/editor/claims/{claim.id}/matches/{match.id}/same")
+    assert _matches(app, claim.id)[0].status == MatchStatus.SUGGESTED
