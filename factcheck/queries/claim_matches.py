@@ -17,11 +17,12 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from ..engine.match_numbers import adjusted_score
-from ..models import Article, Claim, ClaimMatch
-from ..states import ArticleStatus, ClaimStatus, MatchSource, MatchStatus
+from ..models import Article, Claim, ClaimMatch, Job
+from ..states import ArticleStatus, ClaimStatus, JobStatus, MatchSource, MatchStatus
 from .matching import find_matches
 
 SHOWN = 5
+MATCHING = "claims.match"  # the matching job's kind; its keys start "claims.match:<article>:"
 _OPEN = (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW)
 
 
@@ -158,3 +159,17 @@ def similar_claims(session: Session, *, text: str, limit: int) -> list[SimilarCl
                 percent=percent(score))))
     found.sort(key=lambda pair: -pair[0])  # stable: the engine's order among equals
     return [hit for _score, hit in found[:limit]]
+
+
+def matching_key_prefix(article_id: int) -> str:
+    """How the keys of an article's matching jobs begin (what `matching_pending` looks for)."""
+    return f"{MATCHING}:{article_id}:"
+
+
+def matching_pending(session: Session, article_id: int) -> bool:
+    """Whether a matching job of the article is still waiting or running (the board says
+    so, instead of showing no matches as if none were found)."""
+    return session.exec(select(Job.id).where(
+        col(Job.status).in_([JobStatus.PENDING, JobStatus.RUNNING]),
+        col(Job.key).startswith(matching_key_prefix(article_id), autoescape=True))
+    ).first() is not None

@@ -23,6 +23,7 @@ from ..intake.sources import IntakeError, read_source
 from ..models import Article, Assignment, Claim, Job, ReaderReport, User
 from ..queries.attention import attention_page
 from ..queries.board import board_page, claim_board_page
+from ..queries.claim_matches import matching_pending
 from ..queries.claim_page import claim_page
 from ..queries.claimants import claimant_names
 from ..queries.claims import claims_of_article
@@ -257,6 +258,7 @@ def _render_board(article: Article, status: int = 200, **forms):
     html = render_template(
         "editor/article.html", article=article, page=page, threshold=CHECKWORTHY_THRESHOLD,
         matches=matches, match_info=match_info,
+        matching=matching_pending(db.session, article.id),
         here=page.claims.number if page.claims.number > 1 else None,
         actions={claim.id: claim_actions(claim) for claim in page.claims},
         publishing=article_actions(article), ClaimStatus=ClaimStatus, **forms,

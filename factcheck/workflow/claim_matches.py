@@ -17,6 +17,7 @@ are audited; citing a match adds an evidence item for the reviewers.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,13 +30,14 @@ from ..engine.match_numbers import adjusted_score, numbers_differ
 from ..engine.matching import MatchIndex
 from ..i18n import _
 from ..models import Article, Claim, ClaimMatch, Evidence, ImportedCheck, User
+from ..queries.claim_matches import MATCHING, matching_key_prefix
 from ..queries.matching import OWN, find_matches
 from ..states import ArticleStatus, ClaimStatus, MatchSource, MatchStatus, Role, Stance
 from .audit import record_audit
 from .errors import WorkflowError
 from .jobs import enqueue, handler
 
-KIND = "claims.match"
+KIND = MATCHING
 MAX_MATCHES = 5
 SUGGEST_THRESHOLD = 0.3  # cosine 0..1: below it earlier checks are rarely the same claim
 OPEN_THRESHOLD = 0.6  # two open articles' claims this close are taken for the same claim
@@ -64,10 +66,14 @@ def request_matching(session: Session, *, article: Article | None = None,
     """Ask for the article's (or one claim's) matches, computed after the commit."""
     if not SETTINGS.enabled():
         return
+    # Keyed by article, so that its board can say that matching is still under way.
+    nonce = secrets.token_hex(6)
     if claim is not None:
-        enqueue(session, KIND, {"claim_id": claim.id}, max_attempts=3)
+        enqueue(session, KIND, {"claim_id": claim.id}, max_attempts=3,
+                key=f"{matching_key_prefix(claim.article_id)}c{claim.id}:{nonce}")
     elif article is not None:
-        enqueue(session, KIND, {"article_id": article.id}, max_attempts=3)
+        enqueue(session, KIND, {"article_id": article.id}, max_attempts=3,
+                key=f"{matching_key_prefix(article.id)}{nonce}")
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,7 @@ def test_matches_are_stored_by_the_job_not_computed_by_the_board(app, client, ed
     assert [j.kind for j in rows(app, Job) if j.kind == KIND] == [KIND]
     board = client.get(f"/editor/articles/{article_id}").get_data(as_text=True)
     assert "Checked before" not in board
+    assert "Looking for earlier checks of these claims" in board  # pending, said so
 
     run_jobs(app)
     found = _matches(app, claim.id)
@@ -122,6 +123,7 @@ def test_matches_are_stored_by_the_job_not_computed_by_the_board(app, client, ed
     assert {m.source for m in found} == {MatchSource.OWN, MatchSource.IMPORTED}
     board = client.get(f"/editor/articles/{article_id}").get_data(as_text=True)
     assert "Checked before" in board
+    assert "Looking for earlier checks" not in board
     # Wording, verdict, publisher, date, link and a similarity a person can read.
     paraphrase = next(m for m in found if m.text.startswith("In October"))
     assert f"{round(paraphrase.score * 100)}% similar" in board
