@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         access,
         admin,
         auth,
+        claim_matches,
         claimants,
         display,
         editor,
@@ -88,7 +89,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RecordIdConverter  # before any route uses it
     for blueprint in (main.bp, public.bp, auth.bp, editor.bp, review.bp, admin.bp, feeds.bp,
                       api.bp, search_bp, jobs_bp, notifications.bp, mail_settings.bp,
-                      webhooks.bp, claimants.bp, imported_checks.bp, sources.bp, frames.bp):
+                      webhooks.bp, claimants.bp, imported_checks.bp, sources.bp, frames.bp,
+                      claim_matches.bp):
         app.register_blueprint(blueprint)
 
     errors.register_error_handlers(app)
@@ -101,6 +103,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     webhooks.register_webhooks(app)
     review.register_captures(app)
     sources.register_link_checks(app)
+    claim_matches.register_matching(app)
     return app
 
 

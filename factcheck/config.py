@@ -125,6 +125,9 @@ class Defaults:
     # Background jobs: "" keeps the queue in instance/jobs.sqlite (one machine); a
     # redis:// URL shares it between servers. The job rows themselves are in the database.
     JOBS_URL = ""
+    # Match every imported article's claims (and reworded claims) against earlier checks
+    # and other open work, in a background job (factcheck/workflow/claim_matches.py).
+    CLAIM_MATCHING = True
     JOBS_THREADS = 2  # jobs a worker runs at once
     # A worker records that it is alive this often; after JOBS_STALE_SECONDS of silence its
     # running jobs are given to another worker (or to itself once restarted).

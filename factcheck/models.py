@@ -26,6 +26,8 @@ from .states import (
     JobStatus,
     LinkStatus,
     MailDelivery,
+    MatchSource,
+    MatchStatus,
     NotificationKind,
     ReportStatus,
     ReviewStatus,
@@ -879,3 +881,44 @@ class ImportedCheck(SQLModel, table=True):
     language: str = Field(default="", max_length=35)
     imported_at: datetime = _created()
     updated_at: datetime = _created(index=True)
+
+
+class ClaimMatch(SQLModel, table=True):
+    """An earlier check (or another open article's claim) that matches a claim of the desk.
+
+    Written by the matching job (factcheck/workflow/claim_matches.py) at import and after a
+    rewording, so that pages only read them. `key` names what was matched
+    (`own:<article id>:<claim number>`, `imported:<check id>`,
+    `open:<claim id>`): one row per claim and
+    key. The shown fields are kept as they were when matched; own and open matches are
+    checked against their claim's current state when read.
+    """
+
+    __tablename__ = "claim_matches"
+    __table_args__ = (UniqueConstraint("claim_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claims.id", index=True, ondelete="CASCADE")
+    key: str = Field(max_length=40)
+    source: MatchSource = Field(sa_type=enum_type(MatchSource), nullable=False)
+    # own: the article of the published check; open: the other article and its claim.
+    matched_article_id: int | None = Field(default=None, foreign_key="articles.id",
+                                           ondelete="CASCADE", index=True)
+    matched_claim_id: int | None = Field(default=None, foreign_key="claims.id",
+                                         ondelete="CASCADE", index=True)
+    imported_check_id: int | None = Field(default=None, foreign_key="imported_checks.id",
+                                          ondelete="CASCADE", index=True)
+    score: float = Field(default=0.0)
+    text: str = _text()  # the checked wording
+    rating: str = _text()  # the verdict's name ("" for open work)
+    publisher: str = _text()  # imported: theirs; own: "" (the desk)
+    url: str = _text()  # imported: the ClaimReview's url; own/open: "" (built when shown)
+    slug: str = Field(default="", max_length=120)  # own: the verdict page
+    claim_number: int | None = None  # own: the claim's #claim-N on its page
+    published: date | None = None
+    status: MatchStatus = Field(default=MatchStatus.SUGGESTED, sa_type=enum_type(MatchStatus),
+                                nullable=False)
+    decided_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    decided_at: datetime | None = _timestamp()
+    evidence_id: int | None = Field(default=None, foreign_key="evidence.id", ondelete="SET NULL")
+    matched_at: datetime = _created()

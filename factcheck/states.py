@@ -274,3 +274,19 @@ def weekday_number(value: object) -> int | None:
     if text in WEEKDAYS:
         return WEEKDAYS.index(text)
     raise ValueError(text)
+
+
+class MatchSource(StrEnum):
+    """Where a claim's match comes from (claim_matches.source)."""
+
+    OWN = "own"  # a published check of this desk
+    IMPORTED = "imported"  # another fact-checker's ClaimReview
+    OPEN = "open"  # a claim of another open (unpublished) article: work in progress
+
+
+class MatchStatus(StrEnum):
+    """What the editor made of a suggested match."""
+
+    SUGGESTED = "suggested"
+    SAME = "same"  # "the same claim": may be cited as evidence
+    DISMISSED = "dismissed"  # not shown again

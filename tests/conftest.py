@@ -103,7 +103,10 @@ def _make_app(database_url: str, instance: Path, **overrides) -> Flask:
               "ARGON2_MEMORY_COST_KIB": 1024,
               # No worker of a test requests cited pages on its own; the link-check tests
               # turn the weekly job on where they test it.
-              "LINK_CHECK_DAY": "off", "LINK_CHECK_PAUSE": 0}
+              "LINK_CHECK_DAY": "off", "LINK_CHECK_PAUSE": 0,
+              # Matching jobs only where a test asks for them (tests/web/test_claim_matches.py):
+              # elsewhere an import would leave one more job in tests that count the queue.
+              "CLAIM_MATCHING": False}
     config.update(overrides)
     previous = os.environ.get("FACTCHECK_INSTANCE_PATH")
     os.environ["FACTCHECK_INSTANCE_PATH"] = str(instance)

@@ -23,6 +23,7 @@ from ..intake.sources import IntakeError, read_source
 from ..models import Article, Assignment, Claim, Evidence, Job, ReaderReport, User
 from ..queries.attention import attention_page
 from ..queries.board import board_page, claim_board_page
+from ..queries.claim_matches import matching_pending
 from ..queries.claim_page import claim_page
 from ..queries.claimants import claimant_names
 from ..queries.claims import claims_of_article
@@ -61,6 +62,7 @@ from ..workflow.reports import reply_to_report, set_report_status
 from ..workflow.reviews import decide_claim, require_decider, send_back
 from ..workflow.url_imports import METADATA, request_url_import
 from .access import current_user, guard_blueprint
+from .claim_matches import claim_matches_for
 from .forms import (
     ActionForm,
     ArticleImportForm,
@@ -253,8 +255,11 @@ def _render_board(article: Article, status: int = 200, **forms):
             threshold=format(CHECKWORTHY_THRESHOLD, ".2f"))
         forms["assign_form"].reviewer.description = _(
             "Assigns the claims ticked on this page.")
+    matches, match_info = claim_matches_for([c.id for c in page.claims], open_work=True)
     html = render_template(
         "editor/article.html", article=article, page=page, threshold=CHECKWORTHY_THRESHOLD,
+        matches=matches, match_info=match_info,
+        matching=matching_pending(db.session, article.id),
         here=page.claims.number if page.claims.number > 1 else None,
         actions={claim.id: claim_actions(claim) for claim in page.claims},
         publishing=article_actions(article), ClaimStatus=ClaimStatus, **forms,
@@ -349,8 +354,10 @@ def _claim_page(claim: Claim, status: int = 200, **forms):
     forms.setdefault("form", ClaimEditForm(obj=claim, version=claim.version))
     forms.setdefault("split_form", ClaimSplitForm(version=claim.version))
     forms.setdefault("reanchor_form", ClaimAddForm())
+    matches, match_info = claim_matches_for([claim.id], open_work=True)
     return render_template("editor/claim.html", page=claim_page(db.session, claim),
-                           claimant_names=claimant_names(db.session), **forms), status
+                           claimant_names=claimant_names(db.session), matches=matches,
+                           match_info=match_info, **forms), status
 
 
 def _back_to_claim(claim: Claim, message: str):

@@ -513,3 +513,13 @@ class WebhookForm(FlaskForm):
                        "Rocket.Chat)"))], default=WebhookFormat.JSON.value)
     active = BooleanField(_l("Active (sends deliveries)"), default=True)
     version = HiddenField()  # of the webhook the administrator saw; unused when adding
+
+
+class CiteMatchForm(FlaskForm):
+    """Cite an earlier check marked as the same claim: the stance offered from its verdict."""
+
+    stance = SelectField(_l("What the earlier check does"), choices=[
+        SelectChoice("supports", _l("Supports the claim")),
+        SelectChoice("refutes", _l("Refutes the claim")),
+        SelectChoice("context", _l("Gives context"))], default="context")
+    note = TextAreaField(_l("Note for the reviewers"), validators=[Optional(), Length(max=2000)])

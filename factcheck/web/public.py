@@ -31,6 +31,7 @@ from ..infra.links import absolute_url, check_url, home_url
 from ..markdown import render_markdown
 from ..models import Publication
 from ..queries.captures import public_copies, public_text
+from ..queries.claim_matches import also_checked
 from ..queries.desk import public_corrections
 from ..queries.paging import page_number
 from ..queries.publications import live_publication
@@ -131,6 +132,9 @@ def _render(snapshot: Snapshot, publication: Publication, modified: datetime) ->
         organisation=organisation, colours=colours,
         card=_share_card(snapshot, first) if first else None,
         copies=_copies(claims),
+        # The desk's other published checks of the same claims (stored matches).
+        also=also_checked(db.session, [c.id for c in claims if c.decided],
+                          article_id=publication.article_id),
     )
 
 

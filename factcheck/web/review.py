@@ -53,6 +53,7 @@ from ..workflow.reviews import (
     withdraw_review,
 )
 from .access import current_user, guard_blueprint
+from .claim_matches import claim_matches_for
 from .forms import (
     CommentForm,
     ConflictForm,
@@ -175,6 +176,8 @@ def _workspace(claim: Claim, *, status: int = 200, **forms):
     forms.setdefault("conflict_form", ConflictForm())
     forms["next_claim"] = next_open_claim(db.session, user, after=claim)
     forms["previous_in_queue"], forms["next_in_queue"] = queue_neighbours(db.session, user, claim)
+    # Earlier checks only: published verdicts of other articles and imported ones.
+    forms["matches"], forms["match_info"] = claim_matches_for([claim.id], open_work=False)
     return render_template("review/claim.html", page=page, **forms), status
 
 

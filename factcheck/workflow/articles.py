@@ -15,6 +15,7 @@ from ..i18n import _
 from ..models import Article, ArticleRevision, Claim, User
 from ..states import ArticleStatus, ClaimStatus
 from .audit import record_audit
+from .claim_matches import request_matching
 from .claimants import link_article_claimants
 from .errors import WorkflowError
 
@@ -154,6 +155,7 @@ def import_article(session: Session, *, actor: User | None, **fields) -> Article
     link_article_claimants(session, article=article, actor=actor)
     record_audit(session, actor=actor, action="article.split", obj=article,
                  claims=len(candidates))
+    request_matching(session, article=article)  # in the background: the import does not wait
     return article
 
 

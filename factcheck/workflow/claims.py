@@ -26,6 +26,7 @@ from ..states import ClaimStatus
 from .actions import can_change_status, can_curate
 from .articles import normalise_text
 from .audit import record_audit
+from .claim_matches import request_matching
 from .claimants import claimant_for_name, clean_name, find_claimant
 from .corrections import check_correction_note, word_changes
 from .errors import WorkflowError
@@ -131,6 +132,8 @@ def edit_claim(
     if changes:
         _touch(session, claim)
         record_audit(session, actor=actor, action="claim.edit", obj=claim, changes=changes)
+    if "text" in changes:
+        request_matching(session, claim=claim)  # earlier checks of the new wording
     if correcting:
         record_corrections(session, claim=claim, editor=actor, note=correction_note,
                            changes=seen)
@@ -229,6 +232,8 @@ def split_claim(
     _renumber(session, claims)
     session.flush()
     record_audit(session, actor=actor, action="claim.split", obj=claim, new_claim=second.id)
+    for part in (claim, second):  # new wordings: their own earlier checks
+        request_matching(session, claim=part)
     return second
 
 
@@ -263,6 +268,7 @@ def merge_with_next(
     session.flush()
     record_audit(session, actor=actor, action="claim.merge", obj=claim, merged=other.id,
                  merged_text=other.text, merged_status=str(other.status))
+    request_matching(session, claim=claim)
     return claim
 
 
@@ -282,6 +288,7 @@ def add_claim(
     _renumber(session, claims)
     session.flush()
     record_audit(session, actor=actor, action="claim.add", obj=claim)
+    request_matching(session, claim=claim)
     return claim
 
 

@@ -29,9 +29,11 @@ from factcheck.models import (
     Article,
     Claim,
     Claimant,
+    ClaimMatch,
     Decision,
     Evidence,
     EvidenceCapture,
+    ImportedCheck,
     LinkCheck,
     RatingLabel,
     RatingScale,
@@ -39,6 +41,7 @@ from factcheck.models import (
     User,
     WebhookDelivery,
 )
+from factcheck.queries.matching import find_matches
 from factcheck.states import (
     CaptureStatus,
     ClaimStatus,
@@ -46,6 +49,8 @@ from factcheck.states import (
     DeliveryStatus,
     JobStatus,
     LinkStatus,
+    MatchSource,
+    MatchStatus,
     Role,
     Stance,
     WebhookFormat,
@@ -243,6 +248,41 @@ def _publish_sample(app, desk: Desk) -> str:
         publish_article(s, article=article, editor=ed, include_open=True)
         s.commit()
         return article.slug
+
+
+def _matched_article(app, desk: Desk, sample_slug: str) -> tuple[int, int]:
+    """An open article whose first claim has the matches the job would store: an earlier
+    check of the desk marked the same claim (its cite form), an imported one suggested, and
+    the same claim in other open work; assigned to the first reviewer. (Article, claim.)"""
+    with app.app_context():
+        s = db.session
+        ed = s.get(User, desk.editor.id)
+        article = import_article(s, title="Repeated claims", body=JOBS, actor=ed)
+        first, second = _claims(article.id)[:2]
+        first.status = ClaimStatus.SELECTED
+        s.add(first)
+        sample = s.exec(select(Article).where(Article.slug == sample_slug)).one()
+        check = ImportedCheck(url="https://checks.example.net/jobs", claim_reviewed="Jobless "
+                              "rate fell in October", headline="Did it fall?", rating="False",
+                              publisher="Other Checks", published=date(2026, 3, 4))
+        s.add(check)
+        s.flush()
+        s.add_all([
+            ClaimMatch(claim_id=first.id, key=f"own:{sample.id}:1", source=MatchSource.OWN,
+                       matched_article_id=sample.id, score=0.87, text=_claims(sample.id)[0].text,
+                       rating="True", slug=sample.slug, claim_number=1,
+                       published=date(2026, 3, 1), status=MatchStatus.SAME),
+            ClaimMatch(claim_id=first.id, key=f"imported:{check.id}",
+                       source=MatchSource.IMPORTED, imported_check_id=check.id, score=0.52,
+                       text=check.claim_reviewed, rating="False", publisher="Other Checks",
+                       url=check.url, published=check.published),
+            ClaimMatch(claim_id=first.id, key=f"open:{second.id}", source=MatchSource.OPEN,
+                       matched_claim_id=second.id, matched_article_id=article.id, score=0.9,
+                       text=second.text)])
+        assign_claims(s, claims=[first], reviewer=s.get(User, desk.reviewers[0].id),
+                      due_on=None, actor=ed)
+        s.commit()
+        return article.id, first.id
 
 
 def _long_article(app, desk: Desk) -> int:
@@ -454,6 +494,10 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
                       heading="October labour force survey")
         sample_slug = _publish_sample(app, desk)
         checker.check(anonymous, "verdict-page-sample", f"/checks/{sample_slug}")
+        matched_id, matched_claim = _matched_article(app, desk, sample_slug)
+        checker.check(editor, "claim-board-matches", f"/editor/articles/{matched_id}")
+        checker.check(editor, "claim-edit-matches", f"/editor/claims/{matched_claim}")
+        checker.check(reviewer, "review-workspace-matches", f"/review/claims/{matched_claim}")
         with app.app_context():  # claimants: the editors' pages and the public page
             ministry = db.session.exec(select(Claimant).where(
                 Claimant.name == "The ministry")).one()
@@ -492,6 +536,10 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
                       heading="Imported fact-checks")
         checker.check(anonymous, "front-page", "/", heading="Fact checks")
         checker.check(anonymous, "search-results", "/search?q=unemployment")
+        with app.app_context():  # a process's first match loads scikit-learn and builds the
+            find_matches(db.session, text="warm-up")  # index (seconds): not this page's work
+        checker.check(anonymous, "search-similar",
+                      "/search?q=Unemployment+dropped+in+October&mode=similar")
         expect(anonymous.get_by_role("main")).to_contain_text("fell to 3.5 percent")
         checker.check(anonymous, "reader-report", f"/checks/{desk.jobs_slug}/report")
         with app.app_context():

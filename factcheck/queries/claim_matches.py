@@ -1,0 +1,175 @@
+"""What the desk's pages show of a claim's stored matches (written by the matching job).
+
+Earlier checks come best first, at most `SHOWN` per claim, never dismissed ones; the
+desk's own are shown only while their article is still published (a withdrawn check is no
+longer a check, and nothing unpublished reaches a reviewer this way). Open work (the
+same claim in another unpublished article) is listed apart, for editors only, while the
+other claim is still open and not dismissed. A fixed number of queries for any number
+of claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from ..engine.match_numbers import adjusted_score
+from ..models import Article, Claim, ClaimMatch, Job
+from ..states import ArticleStatus, ClaimStatus, JobStatus, MatchSource, MatchStatus
+from .matching import find_matches
+
+SHOWN = 5
+MATCHING = "claims.match"  # the matching job's kind; its keys start "claims.match:<article>:"
+_OPEN = (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW)
+
+
+@dataclass
+class ClaimMatches:
+    """The matches one claim shows: earlier checks and the same claim in open work."""
+
+    earlier: list[ClaimMatch] = field(default_factory=list)
+    open_work: list[ClaimMatch] = field(default_factory=list)
+
+
+def percent(score: float) -> int:
+    """A similarity score (0..1) as a whole percentage, for people to read."""
+    return max(0, min(100, round(score * 100)))
+
+
+def matches_of_claims(session: Session, claim_ids: Iterable[int], *,
+                      open_work: bool) -> dict[int, ClaimMatches]:
+    """Claim id -> its matches as pages show them (`open_work`: editors' pages only)."""
+    ids = sorted(set(claim_ids))
+    if not ids:
+        return {}
+    sources = [MatchSource.OWN, MatchSource.IMPORTED] + ([MatchSource.OPEN] if open_work
+                                                         else [])
+    rows = session.exec(
+        select(ClaimMatch).where(col(ClaimMatch.claim_id).in_(ids),
+                                 col(ClaimMatch.source).in_(sources),
+                                 ClaimMatch.status != MatchStatus.DISMISSED)
+        .order_by(ClaimMatch.claim_id, col(ClaimMatch.score).desc(), ClaimMatch.id)).all()
+    published = _published_articles(session, {r.matched_article_id for r in rows
+                                              if r.source == MatchSource.OWN})
+    still_open = _open_claims(session, {r.matched_claim_id for r in rows
+                                        if r.source == MatchSource.OPEN})
+    found: dict[int, ClaimMatches] = {claim_id: ClaimMatches() for claim_id in ids}
+    for row in rows:
+        shown = found[row.claim_id]
+        if row.source == MatchSource.OPEN:
+            if row.matched_claim_id in still_open and len(shown.open_work) < SHOWN:
+                shown.open_work.append(row)
+        elif (row.source == MatchSource.IMPORTED or row.matched_article_id in published) \
+                and len(shown.earlier) < SHOWN:
+            shown.earlier.append(row)
+    return found
+
+
+def _published_articles(session: Session, ids: set[int | None]) -> set[int]:
+    ids.discard(None)
+    if not ids:
+        return set()
+    return set(session.exec(select(Article.id).where(
+        col(Article.id).in_(sorted(ids)), Article.status == ArticleStatus.PUBLISHED)).all())
+
+
+def _open_claims(session: Session, ids: set[int | None]) -> set[int]:
+    ids.discard(None)
+    if not ids:
+        return set()
+    return set(session.exec(
+        select(Claim.id).join(Article, col(Article.id) == Claim.article_id)
+        .where(col(Claim.id).in_(sorted(ids)), col(Article.status).in_(_OPEN),
+               Claim.status != ClaimStatus.DISMISSED)).all())
+
+
+def match_of_claim(session: Session, *, claim_id: int, match_id: int) -> ClaimMatch | None:
+    """The match `match_id` if it belongs to claim `claim_id` (else None: a 404)."""
+    found = session.get(ClaimMatch, match_id)
+    return found if found is not None and found.claim_id == claim_id else None
+
+
+ALSO_CHECKED = 0.5  # from this score a published check of the desk is linked for readers
+ALSO_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class AlsoChecked:
+    """A published check of the desk close to a claim of a verdict page, for readers."""
+
+    text: str
+    slug: str
+    number: int
+    rating: str
+
+
+def also_checked(session: Session, claim_ids: Iterable[int], *,
+                 article_id: int) -> dict[int, list[AlsoChecked]]:
+    """Claim id -> the desk's own published checks it matches closely (stored by the
+    matching job; never imported checks, never dismissed suggestions), best first."""
+    ids = sorted(set(claim_ids))
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(ClaimMatch).where(col(ClaimMatch.claim_id).in_(ids),
+                                 ClaimMatch.source == MatchSource.OWN,
+                                 ClaimMatch.status != MatchStatus.DISMISSED,
+                                 col(ClaimMatch.score) >= ALSO_CHECKED)
+        .order_by(ClaimMatch.claim_id, col(ClaimMatch.score).desc(), ClaimMatch.id)).all()
+    published = _published_articles(session, {r.matched_article_id for r in rows})
+    published.discard(article_id)
+    found: dict[int, list[AlsoChecked]] = {}
+    for row in rows:
+        shown = found.setdefault(row.claim_id, [])
+        if row.matched_article_id in published and row.claim_number and len(shown) < ALSO_SHOWN:
+            shown.append(AlsoChecked(text=row.text, slug=row.slug, number=row.claim_number,
+                                     rating=row.rating))
+    return found
+
+
+SIMILAR_FLOOR = 0.2  # a reader's sentence: looser than the desk's suggestions
+
+
+@dataclass(frozen=True)
+class SimilarClaim:
+    """A published claim of the desk like a reader's sentence, and how like it (0..100)."""
+
+    text: str
+    rating: str | None
+    slug: str
+    number: int
+    published: date | None
+    percent: int
+
+
+def similar_claims(session: Session, *, text: str, limit: int) -> list[SimilarClaim]:
+    """The desk's own published claims most like `text`, best first (never imported
+    checks: readers see only this desk's verdicts), a changed figure ranked lower."""
+    found = []
+    for match in find_matches(session, text=text, limit=limit * 2, include_imported=False):
+        candidate = match.candidate
+        score = adjusted_score(match.score, text, candidate.text)
+        if score >= SIMILAR_FLOOR and candidate.slug and candidate.claim_number:
+            found.append((score, SimilarClaim(
+                text=candidate.text, rating=candidate.rating, slug=candidate.slug,
+                number=candidate.claim_number, published=candidate.published,
+                percent=percent(score))))
+    found.sort(key=lambda pair: -pair[0])  # stable: the engine's order among equals
+    return [hit for _score, hit in found[:limit]]
+
+
+def matching_key_prefix(article_id: int) -> str:
+    """How the keys of an article's matching jobs begin (what `matching_pending` looks for)."""
+    return f"{MATCHING}:{article_id}:"
+
+
+def matching_pending(session: Session, article_id: int) -> bool:
+    """Whether a matching job of the article is still waiting or running (the board says
+    so, instead of showing no matches as if none were found)."""
+    return session.exec(select(Job.id).where(
+        col(Job.status).in_([JobStatus.PENDING, JobStatus.RUNNING]),
+        col(Job.key).startswith(matching_key_prefix(article_id), autoescape=True))
+    ).first() is not None

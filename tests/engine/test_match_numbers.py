@@ -1,0 +1,35 @@
+"""Figures in matched claims: a changed number is not the same claim."""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.engine.match_numbers import (
+    NUMBER_PENALTY,
+    adjusted_score,
+    numbers_differ,
+    numbers_in,
+)
+
+
+def test_figures_are_read_alike_whatever_their_writing():
+    assert numbers_in("fell to 3.5% from 3.50 percent") == {"3.5"}
+    assert numbers_in("1,000 jobs and 007 agents") == {"1000", "7"}
+    assert numbers_in("نرخ بیکاری به \u06f3.\u06f5 درصد رسید") == {"3.5"}  # Persian digits
+    assert numbers_in("no figures here") == frozenset()
+
+
+@pytest.mark.parametrize(("query", "candidate", "differ"), [
+    ("unemployment fell to 3.5%", "unemployment fell to 4.5%", True),
+    ("unemployment fell to 3.5%", "joblessness dropped to 3.5 percent", False),
+    ("unemployment fell to 3.5% in 2024", "unemployment fell to 3.5%", False),  # more detail
+    ("unemployment fell", "unemployment fell to 4.5%", False),  # no figure to compare
+    ("300 beds in 2026", "150 beds in 2026", True),
+])
+def test_only_conflicting_figures_count_as_different(query, candidate, differ):
+    assert numbers_differ(query, candidate) is differ
+
+
+def test_a_changed_figure_lowers_the_score():
+    assert adjusted_score(0.9, "fell to 3.5%", "fell to 4.5%") == round(0.9 * NUMBER_PENALTY, 3)
+    assert adjusted_score(0.9, "fell to 3.5%", "dropped to 3.5%") == 0.9
