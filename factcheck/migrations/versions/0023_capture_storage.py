@@ -25,5 +25,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("evidence_captures") as batch:
+    # Never recreated: on SQLite a copied table drops its children's rows by cascade.
+    with op.batch_alter_table("evidence_captures", recreate="never") as batch:
         batch.drop_column("storage_key")

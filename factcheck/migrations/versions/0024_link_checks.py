@@ -56,7 +56,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_link_checks_evidence_id_id", table_name="link_checks")
     op.drop_table("link_checks")
-    with op.batch_alter_table("evidence_captures") as batch:
+    # Never recreated: on SQLite a copied table drops its children's rows by cascade.
+    with op.batch_alter_table("evidence_captures", recreate="never") as batch:
         batch.drop_column("wayback_reason")
         batch.drop_column("wayback_url")
         batch.drop_column("wayback_status")

@@ -33,5 +33,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("claims") as batch:
+    # Never recreated: on SQLite a copied table drops its children's rows by cascade.
+    with op.batch_alter_table("claims", recreate="never") as batch:
         batch.drop_column("short_claim")
