@@ -55,6 +55,8 @@ def test_board_keyboard_shortcuts_move_and_tick(page: Page, make_user):
     page.get_by_label("Title", exact=True).fill("Shortcuts")
     page.get_by_role("button", name="Import and find claims").click()
     expect(page.get_by_text("Keyboard shortcuts")).to_be_visible()
+    # The shortcuts are board.js's (deferred): it has run once the document is loaded.
+    page.wait_for_load_state("domcontentloaded")
     cards = page.locator("ol.claim-list > li")
     page.keyboard.press("j")
     page.keyboard.press("j")
