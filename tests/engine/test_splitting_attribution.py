@@ -172,6 +172,43 @@ def test_plain_factual_sentences_are_not_attributed(text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "claimant"), [
+    # A title-case headline: the source before the capitalised verb.
+    ("Governor Says State Budget Will Be Balanced By June.", "Governor"),
+    ("Rural Teachers Union Warns Of Strike Over Unpaid Wages.", "Rural Teachers Union"),
+    # Survey respondents ("those surveyed", "voters polled").
+    ("Most of those polled say the economy is the top issue this year.",
+     "Most of those polled"),
+    ("By a wide margin, those surveyed said the new road had shortened their commute.",
+     "those surveyed"),
+    # A reduced relative clause in "-ing" after the source is left out of the claimant.
+    ("Farmers waiting for the new canal say the water arrived two months late.", "Farmers"),
+    ("Majorities of parents in three districts sending their children to public schools said "
+     "class sizes had grown.", "Majorities of parents in three districts"),
+    # Polling and emails show; an inverted speaker with a long appositive.
+    ("Recent polling shows that the mayor's approval rating has fallen below 40 percent.",
+     "Recent polling"),
+    ("Leaked emails showed the contract had been signed before the tender closed.",
+     "Leaked emails"),
+    ("Water prices doubled in the valley over the past five years, said Amina Rahimi, a "
+     "hydrologist at the provincial university who has studied the basin for two decades.",
+     "Amina Rahimi"),
+])
+def test_more_shapes_of_reported_speech(text: str, claimant: str) -> None:
+    claim = _one(text)
+    assert (claim.kind, claim.claimant) == ("attributed", claimant)
+    assert claim.claimant in text
+
+
+@pytest.mark.parametrize("text", [
+    "New Bridge Opens To Traffic After Four Years Of Work.",  # a headline with no speaker
+    "Voters waiting in line for hours finally cast their ballots.",
+    "The Lonely Road Says Nothing, a film about drought, opens on Friday.",
+])
+def test_headlines_and_reduced_relatives_without_speech_are_not_attributed(text: str) -> None:
+    assert _one(text).kind != "attributed"
+
+
+@pytest.mark.parametrize(("text", "claimant"), [
     ("ذبیح‌الله مجاهد گفت که طالبان با هیچ گروهی مذاکره نمی‌کنند.", "ذبیح‌الله مجاهد"),
     ("ذبیح‌الله مجاهد گفته است که طالبان با هیچ گروهی مذاکره نمی‌کنند.", "ذبیح‌الله مجاهد"),
     ("سخنگوی سازمان ملل افزود که کمک‌ها به زودی توزیع می‌شود.", "سخنگوی سازمان ملل"),

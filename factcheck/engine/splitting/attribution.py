@@ -81,7 +81,9 @@ _SHOW = {"show", "shows", "showed", "find", "finds", "found"}
 _SHOW_SOURCES = re.compile(
     r"\b(?:polls?|surveys?|stud(?:y|ies)|reports?|research|analys[ie]s|data|figures|"
     r"statistics|census|investigation|review|audit|report|findings|documents?|records?|"
-    r"footage|videos?|results|filings?|numbers|tests?|experiments?|estimates?)\b",
+    r"footage|videos?|results|filings?|numbers|tests?|experiments?|estimates?|polling|"
+    r"e-?mails?|memos?|letters?|transcripts?|disclosures?|returns|researchers|"
+    r"scientists|economists|investigators|auditors|inspectors?)\b",
     re.I)
 
 
@@ -158,7 +160,36 @@ _ED_OK = {"united", "elected", "unnamed", "retired", "embattled", "so-called", "
           "qualified", "registered", "likely", "appointed", "selected", "based", "led",
           "backed", "owned", "funded", "sponsored", "affiliated", "aligned", "minded",
           "skilled", "disabled", "licensed", "certified", "indicted", "convicted", "accused",
-          "wounded", "injured", "ousted", "jailed", "exiled", "detained"}
+          "wounded", "injured", "ousted", "jailed", "exiled", "detained", "surveyed",
+          "polled", "interviewed", "questioned", "sampled", "contacted", "reached"}
+# After an "-ing" word inside a subject these start a reduced relative clause ("Democrats
+# trying to regain the Senate say", "voters going to the polls Tuesday said").
+_REDUCED_AFTER_ING = {"to", "in", "for", "on", "at", "the", "a", "an", "with", "from", "into",
+                      "across", "through", "against", "about", "out", "up", "back", "their",
+                      "his", "her", "its"}
+
+
+# "-ing" words that are part of a source's name ("the ruling party", "polling firms").
+_ING_OK = {"leading", "ruling", "governing", "opposing", "visiting", "outgoing",
+           "incoming", "acting", "sitting", "remaining", "polling", "ranking",
+           "presiding", "supporting", "neighbouring", "neighboring", "founding",
+           "managing", "reporting", "serving", "voting", "rising", "fellow", "fundraising",
+           "housing", "spending", "marketing", "advertising", "building", "meeting",
+           "hearing", "briefing", "funding", "lobbying", "banking", "publishing",
+           "broadcasting", "accounting", "mining", "shipping", "thinking", "upcoming",
+           "ongoing", "following", "striking", "landmark", "training", "nursing"}
+
+
+def _reduced_relative(words: list[str]) -> int:
+    """Where an "-ing" reduced relative clause starts in a subject ("Democrats trying to
+    regain the Senate"), or 0."""
+    for index in range(1, len(words) - 1):
+        low = words[index].lower()
+        if (low.endswith("ing") and words[index][:1].islower() and low not in _ING_OK
+                and words[index + 1].lower() in _REDUCED_AFTER_ING
+                and words[index - 1].lower() not in _DETERMINERS | _BAD_LAST):
+            return index
+    return 0
 
 
 def clean_subject(who: str) -> str | None:
@@ -169,6 +200,9 @@ def clean_subject(who: str) -> str | None:
     who = _AUX_ADVERBS.sub("", " " + who).strip() if who else who
     who = who.strip(" ,;:\"“”'’‘—–-(")
     words = who.split()
+    cut = _reduced_relative(words)
+    if cut:  # "Majorities of Democrats in five states going to the polls Tuesday say"
+        return clean_subject(" ".join(words[:cut]))
     if not words or len(words) > 10 or len(who) > 160:
         return None
     lowered = [w.lower().strip("’'") for w in words]
@@ -183,15 +217,8 @@ def clean_subject(who: str) -> str | None:
                 # "exit polls conducted by Edison Research": a reduced relative clause.
                 return clean_subject(" ".join(words[:index]))
             return None  # "Obama blasted Trump for ..." is a verb phrase, not a source
-        if low.endswith("ing") and word[:1].islower() and len(words) > 1 and low not in {
-                "leading", "ruling", "governing", "opposing", "visiting", "outgoing",
-                "incoming", "acting", "sitting", "remaining", "polling", "ranking",
-                "presiding", "supporting", "neighbouring", "neighboring", "founding",
-                "managing", "reporting", "serving", "voting", "rising", "fellow", "fundraising",
-                "housing", "spending", "marketing", "advertising", "building", "meeting",
-                "hearing", "briefing", "funding", "lobbying", "banking", "publishing",
-                "broadcasting", "accounting", "mining", "shipping", "thinking", "upcoming",
-                "ongoing", "following", "striking", "landmark", "training", "nursing"}:
+        if low.endswith("ing") and word[:1].islower() and len(words) > 1 and (
+                low not in _ING_OK):
             return None
     if len(words) == 1 and (lowered[0] in _SELF or lowered[0] in PRONOUNS):
         return words[0]
@@ -206,7 +233,8 @@ def clean_subject(who: str) -> str | None:
             "sources", "people", "his", "her", "their", "its", "one", "another", "each",
             "all", "few", "more", "fellow", "senior", "top", "former", "local", "state",
             "federal", "police", "republican", "democratic", "campaign", "white",
-            "u.s.", "government", "administration", "party", "our", "my"}):
+            "u.s.", "government", "administration", "party", "our", "my", "those",
+            "majorities", "majority", "half", "voters", "respondents"}):
         return None
     return who
 
@@ -250,7 +278,7 @@ _QUOTE_SPEAKER = re.compile(
 _TAIL_SPEAKER = re.compile(
     rf",\s+(?:(?P<who>{_NP})\s+(?:(?:has|had|also|then|later|again)\s+)*"
     rf"(?P<verb>{_ANY_VERB})|(?P<verb2>{_INVERTED})\s+(?P<who2>{_NP}))"
-    r"(?P<rest>(?:,?\s+[^\"“”]{0,90})?)[.!]?[\"”’']*$", re.S)
+    r"(?P<rest>(?:,?\s+[^\"“”]{0,200})?)[.!]?[\"”’']*$", re.S)
 # "…, he said, …" in the middle of a sentence (a parenthetical reporting clause).
 _MIDDLE_SPEAKER = re.compile(
     rf",\s+(?P<who>{_NP_TOKEN}(?:\s+{_NP_TOKEN}){{0,5}}?)\s+(?P<verb>says|said|argues|argued|"
@@ -525,11 +553,34 @@ def _is_demand(text: str, found: Attribution) -> bool:
                                                          verb.start())
 
 
+# A headline in title case: "Trump Says He Never Pledged To ...", "Glenn Beck Says Trump, ..."
+# (every word of the source and of what follows the verb is capitalised).
+_HEADLINE = re.compile(
+    r"^(?P<who>(?:[A-Z][\w’'.-]*\s+){1,5}?)(?P<verb>Says|Said|Tells|Told|Warns|Warned|Claims|"
+    r"Claimed|Admits|Admitted|Denies|Denied|Insists|Insisted|Calls|Called|Urges|Urged|"
+    r"Accuses|Accused|Slams|Slammed|Blasts|Blasted|Asks|Asked|Vows|Vowed|Predicts|"
+    r"Announces|Announced)\s+(?P<content>[‘'“\"]?[A-Z0-9$][^\n]*)$")
+_LOWER_WORD = re.compile(r"(?:^|\s)(?!(?:a|an|the|of|to|in|on|at|for|and|or|but|by|with|from|"
+                         r"as|is|be|vs|via|de|la|du|von|van)\b)[a-z]")
+
+
+def _headline(text: str) -> Attribution | None:
+    """A title-case headline "X Says Y": the source before the capitalised verb."""
+    match = _HEADLINE.match(text)
+    if not match or _LOWER_WORD.search(text) or _words(match["content"]) < 2:
+        return None
+    claimant = clean_subject(match["who"])
+    if not claimant or claimant.split()[-1] in {"Who", "What", "How", "Why", "That", "This"}:
+        return None
+    return Attribution(claimant, match["content"])
+
+
 def attribute_english(text: str) -> Attribution | None:
     """The attribution of one English sentence, or None when it reports no one's words."""
     stripped = text.strip()
     found = (_according(stripped) or _quote_speaker(stripped) or _tail_speaker(stripped)
-             or _subject_verb(stripped) or _passive(stripped) or _participle(stripped))
+             or _subject_verb(stripped) or _passive(stripped) or _participle(stripped)
+             or _headline(stripped))
     if found and _is_demand(stripped, found):
         return Attribution(found.claimant, found.content, found.implicit, demand=True)
     return found
