@@ -192,6 +192,16 @@ def test_plain_factual_sentences_are_not_attributed(text: str) -> None:
     ("Water prices doubled in the valley over the past five years, said Amina Rahimi, a "
      "hydrologist at the provincial university who has studied the basin for two decades.",
      "Amina Rahimi"),
+    # "found that"/"showed that" report a finding whoever the source is.
+    ("The auditors' inquiry found that the ministry had paid the same invoice twice.",
+     "The auditors' inquiry"),
+    ("The committee found that, in most provinces, clinics had run out of vaccines.",
+     "The committee"),
+    # A reporting verb coordinated with an earlier verb takes the sentence's subject.
+    ("The appeals court overruled and said the province had already met the deadline.",
+     "The appeals court"),
+    ("Last spring, she visited the camp and said, \u201cThe tents will not last the winter.\u201d",
+     "she"),
 ])
 def test_more_shapes_of_reported_speech(text: str, claimant: str) -> None:
     claim = _one(text)
@@ -203,6 +213,8 @@ def test_more_shapes_of_reported_speech(text: str, claimant: str) -> None:
     "New Bridge Opens To Traffic After Four Years Of Work.",  # a headline with no speaker
     "Voters waiting in line for hours finally cast their ballots.",
     "The Lonely Road Says Nothing, a film about drought, opens on Friday.",
+    "The minister showed his new passport to the cameras.",
+    "The rules allow the mayor to keep the office open and deny access to the press.",
 ])
 def test_headlines_and_reduced_relatives_without_speech_are_not_attributed(text: str) -> None:
     assert _one(text).kind != "attributed"

@@ -123,6 +123,24 @@ _LAST_CLAUSE = re.compile(r"\b(?:when|as|because|after|before|while|since|that|w
                           r"but|until|though|although|if|so|once)\s+(?P<who>[^,]{1,80})$")
 _MAIN_CLAUSE = re.compile(r"^(?:[^,]{0,60},\s+)?(?P<who>[A-Z][^,;:]{0,80}?)\s+(?:has|have|had|"
                           r"is|are|was|were|also|\w+ed|\w+s)\b")
+_COORDINATED = re.compile(
+    r"^(?:[^,]{0,60},\s+)?(?P<who>[A-Z][^,;:]{0,80}|he|she|they|we)")
+_FINITE = re.compile(r"\s+(?:has|have|had|is|are|was|were|also|\w+ed|\w+s)\b")
+
+
+def _first_subject(text: str, before: int) -> str | None:
+    """The subject of the sentence's first finite verb, ending before `before`: the
+    shortest opening noun phrase followed by a verb ("The appeals court | overruled")."""
+    main = _COORDINATED.match(text)
+    if not main:
+        return None
+    start = main.start("who")
+    for verb in _FINITE.finditer(text, start, min(start + 100, before)):
+        claimant = clean_subject(text[start:verb.start()])
+        if claimant:
+            return claimant
+    return None
+_THAT = re.compile(r"\s+that\b")
 _RELATIVE = re.compile(r"\s+(?:who|whom|whose|which|that)\b.*$", re.S)
 _NOT_IN_SUBJECT = {
     "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "will", "would",
@@ -442,11 +460,16 @@ def _subject_verb(text: str) -> Attribution | None:
             # "Reid caucused in Nevada and says ...": the subject of the first verb.
             lead = LEAD_NAME.match(who.strip())
             claimant = clean_subject(lead[0]) if lead else None
+            if not claimant and verb.endswith(("ed", "s", "id", "ld", "ote", "und")):
+                # "The court overruled and said ...", "Eight years ago, he backed Obama and
+                # said ...": the subject of the sentence's first verb (a finite verb: in
+                # "allows him to keep ... and deny" the verb hangs on "to").
+                claimant = _first_subject(text, start)
         if not claimant:
             continue
         if verb in _SHOW:
-            if not _SHOW_SOURCES.search(claimant):
-                continue
+            if not _SHOW_SOURCES.search(claimant) and not _THAT.match(after):
+                continue  # "Trump showed his tax returns"; but "The inquiry found that"
         elif match["weak"] and not marked and verb not in {"called", "calls", "call"} and not (
                 verb in _UNMARKED_AFTER_NAME and _name_subject(claimant) and _words(after) >= 4
                 and not (verb in _OBJECT_VERBS and _OBJECT.match(after))):
