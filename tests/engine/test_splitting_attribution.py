@@ -202,6 +202,13 @@ def test_plain_factual_sentences_are_not_attributed(text: str) -> None:
      "The appeals court"),
     ("Last spring, she visited the camp and said, \u201cThe tents will not last the winter.\u201d",
      "she"),
+    # "went on to say", adverbs of habit between the source and its verb.
+    ("The envoy praised the talks but went on to say that no date had been set.", "The envoy"),
+    ("The teachers' union has long argued that classes of 40 pupils are too large.",
+     "The teachers' union"),
+    # Promises and agreements to do something; "first reported by" names its source.
+    ("The governor pledged to rebuild the bridge before the rainy season.", "The governor"),
+    ("The closure of the border crossing was first reported by Radio Azadi.", "Radio Azadi"),
 ])
 def test_more_shapes_of_reported_speech(text: str, claimant: str) -> None:
     claim = _one(text)
@@ -215,6 +222,7 @@ def test_more_shapes_of_reported_speech(text: str, claimant: str) -> None:
     "The Lonely Road Says Nothing, a film about drought, opens on Friday.",
     "The minister showed his new passport to the cameras.",
     "The rules allow the mayor to keep the office open and deny access to the press.",
+    "The donors pledged $5 million to the clinic.",
 ])
 def test_headlines_and_reduced_relatives_without_speech_are_not_attributed(text: str) -> None:
     assert _one(text).kind != "attributed"

@@ -110,7 +110,10 @@ _AUX_ADVERBS = re.compile(
     r"(?:\s+(?:has|have|had|also|repeatedly|publicly|jointly|further|then|again|later|once|"
     r"previously|recently|first|already|often|frequently|again|reportedly|privately|"
     r"separately|subsequently|simply|even|since|quickly|immediately|flatly|strongly|"
-    r"openly|explicitly|specifically|similarly|likewise|still|now|just))+$", re.I)
+    r"openly|explicitly|specifically|similarly|likewise|still|now|just|long|traditionally|"
+    r"basically|twice|consistently|routinely|widely|bluntly|sharply|pointedly|falsely|"
+    r"wrongly|went\s+on\s+to|goes\s+on\s+to|go\s+on\s+to|went\s+so\s+far\s+as\s+to))+$",
+    re.I)
 _LEADING = re.compile(
     r"^(?:(?:and|but|so|yet|however|instead|meanwhile|also|as|while|then|now|still|indeed|"
     r"moreover|though|although|because|since|when|where|if|plus|or|nor|thus|hence|"
@@ -141,6 +144,7 @@ def _first_subject(text: str, before: int) -> str | None:
             return claimant
     return None
 _THAT = re.compile(r"\s+that\b")
+_TO_VERB = re.compile(r"\s+to\s+[a-z]+\b(?<!ing)")
 _RELATIVE = re.compile(r"\s+(?:who|whom|whose|which|that)\b.*$", re.S)
 _NOT_IN_SUBJECT = {
     "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "will", "would",
@@ -312,7 +316,8 @@ _REST_ADJUNCT = re.compile(
 _REST_OBJECT = re.compile(r"^,?\s+(?:a|an|the|[A-Z])", re.I)
 _PASSIVE = re.compile(
     r"^(?P<subject>[^,;:\"“”]{1,80}?)\s+(?:is|are|was|were|has been|have been|had been|"
-    r"will be|would be)\s+(?:also\s+|again\s+|further\s+)?(?P<verb>urged|asked|called on|"
+    r"will be|would be)\s+(?:also\s+|again\s+|further\s+|first\s+|originally\s+|"
+    r"previously\s+|widely\s+)?(?P<verb>urged|asked|called on|"
     r"called upon|encouraged|requested|invited|reported|said|alleged|believed|told|"
     r"warned|advised|quoted|described)\b(?P<rest>.*)$", re.S)
 _BY_AGENT = re.compile(rf"\bby\s+(?P<who>{_NP})")
@@ -470,6 +475,8 @@ def _subject_verb(text: str) -> Attribution | None:
         if verb in _SHOW:
             if not _SHOW_SOURCES.search(claimant) and not _THAT.match(after):
                 continue  # "Trump showed his tax returns"; but "The inquiry found that"
+        elif verb in {"pledged", "agreed"} and _TO_VERB.match(after):
+            pass  # "Sanders pledged to end the programs": a promise
         elif match["weak"] and not marked and verb not in {"called", "calls", "call"} and not (
                 verb in _UNMARKED_AFTER_NAME and _name_subject(claimant) and _words(after) >= 4
                 and not (verb in _OBJECT_VERBS and _OBJECT.match(after))):
