@@ -209,6 +209,10 @@ def test_plain_factual_sentences_are_not_attributed(text: str) -> None:
     # Promises and agreements to do something; "first reported by" names its source.
     ("The governor pledged to rebuild the bridge before the rainy season.", "The governor"),
     ("The closure of the border crossing was first reported by Radio Azadi.", "Radio Azadi"),
+    # "suggest"/"claims" without "that": after a poll or data, or after a name.
+    ("Early projections suggest turnout will exceed 60 percent in the capital.",
+     "Early projections"),
+    ("Karimi claims Kabul never sent the funds to the provincial council.", "Karimi"),
 ])
 def test_more_shapes_of_reported_speech(text: str, claimant: str) -> None:
     claim = _one(text)
@@ -223,6 +227,8 @@ def test_more_shapes_of_reported_speech(text: str, claimant: str) -> None:
     "The minister showed his new passport to the cameras.",
     "The rules allow the mayor to keep the office open and deny access to the press.",
     "The donors pledged $5 million to the clinic.",
+    "The army now claims more territory in the north than at any time since 2019.",
+    "Some residents suggest a walk along the river at dusk.",
 ])
 def test_headlines_and_reduced_relatives_without_speech_are_not_attributed(text: str) -> None:
     assert _one(text).kind != "attributed"

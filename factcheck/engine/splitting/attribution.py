@@ -71,11 +71,19 @@ _UNMARKED_AFTER_NAME = {
     "revealed", "reveals", "confirmed", "confirms", "recalled", "estimated", "stated",
     "acknowledged", "predicted", "maintained", "maintains", "observed", "pointed out",
     "underlined", "replied", "responded", "continued", "indicated", "agreed", "added", "adds",
-    "wrote", "writes", "questioned", "posted", "recalls", "acknowledge",
+    "wrote", "writes", "questioned", "posted", "recalls", "acknowledge", "claims", "claim",
+    "suggest", "indicates", "indicate",
 }
+# Weak verbs that report unmarked after a poll, a study or data ("Polls suggest Kasich ...").
+_SUGGEST = {"suggest", "suggests", "suggested", "indicate", "indicates", "indicated"}
 _OBJECT_VERBS = {"wrote", "writes", "posted", "added", "adds", "explained", "explains",
                  "questioned"}
-_OBJECT = re.compile(r"\s+(?:the|a|an|his|her|their|its|this|another)\s", re.I)
+# "claims" is a noun as often as a verb ("Unemployment claims fell"): without "that" it
+# reports only before a pronoun or a name ("Trump claims he's worth ...").
+_CLAIM_CLAUSE = re.compile(r"\s+(?:(?:he|she|it|they|we|you)\b|[A-Z])")
+# "claims more territory", "claims credit": an object, not reported words.
+_OBJECT = re.compile(r"\s+(?:the|a|an|his|her|their|its|this|another|more|credit|victory|"
+                     r"responsibility|control|territory|ownership)\b", re.I)
 _SHOW = {"show", "shows", "showed", "find", "finds", "found"}
 # "show"/"find" report only for these sources: polls, studies, surveys ...
 _SHOW_SOURCES = re.compile(
@@ -83,7 +91,8 @@ _SHOW_SOURCES = re.compile(
     r"statistics|census|investigation|review|audit|report|findings|documents?|records?|"
     r"footage|videos?|results|filings?|numbers|tests?|experiments?|estimates?|polling|"
     r"e-?mails?|memos?|letters?|transcripts?|disclosures?|returns|researchers|"
-    r"scientists|economists|investigators|auditors|inspectors?)\b",
+    r"scientists|economists|investigators|auditors|inspectors?|projections?|forecasts?|"
+    r"models?)\b",
     re.I)
 
 
@@ -478,7 +487,9 @@ def _subject_verb(text: str) -> Attribution | None:
         elif verb in {"pledged", "agreed"} and _TO_VERB.match(after):
             pass  # "Sanders pledged to end the programs": a promise
         elif match["weak"] and not marked and verb not in {"called", "calls", "call"} and not (
-                verb in _UNMARKED_AFTER_NAME and _name_subject(claimant) and _words(after) >= 4
+                verb in _UNMARKED_AFTER_NAME and _words(after) >= 4 and (_name_subject(claimant)
+                or (verb in _SUGGEST and _SHOW_SOURCES.search(claimant)))
+                and (verb not in {"claims", "claim"} or _CLAIM_CLAUSE.match(after))
                 and not (verb in _OBJECT_VERBS and _OBJECT.match(after))):
             continue  # "Baker wrote the introduction ...", "... posted a photo"
         content = after.lstrip(" ,:")
