@@ -71,17 +71,28 @@ _UNMARKED_AFTER_NAME = {
     "revealed", "reveals", "confirmed", "confirms", "recalled", "estimated", "stated",
     "acknowledged", "predicted", "maintained", "maintains", "observed", "pointed out",
     "underlined", "replied", "responded", "continued", "indicated", "agreed", "added", "adds",
-    "wrote", "writes", "questioned", "posted", "recalls", "acknowledge",
+    "wrote", "writes", "questioned", "posted", "recalls", "acknowledge", "claims", "claim",
+    "suggest", "indicates", "indicate",
 }
+# Weak verbs that report unmarked after a poll, a study or data ("Polls suggest Kasich ...").
+_SUGGEST = {"suggest", "suggests", "suggested", "indicate", "indicates", "indicated"}
 _OBJECT_VERBS = {"wrote", "writes", "posted", "added", "adds", "explained", "explains",
                  "questioned"}
-_OBJECT = re.compile(r"\s+(?:the|a|an|his|her|their|its|this|another)\s", re.I)
+# "claims" is a noun as often as a verb ("Unemployment claims fell"): without "that" it
+# reports only before a pronoun or a name ("Trump claims he's worth ...").
+_CLAIM_CLAUSE = re.compile(r"\s+(?:(?:he|she|it|they|we|you)\b|[A-Z])")
+# "claims more territory", "claims credit": an object, not reported words.
+_OBJECT = re.compile(r"\s+(?:the|a|an|his|her|their|its|this|another|more|credit|victory|"
+                     r"responsibility|control|territory|ownership)\b", re.I)
 _SHOW = {"show", "shows", "showed", "find", "finds", "found"}
 # "show"/"find" report only for these sources: polls, studies, surveys ...
 _SHOW_SOURCES = re.compile(
     r"\b(?:polls?|surveys?|stud(?:y|ies)|reports?|research|analys[ie]s|data|figures|"
     r"statistics|census|investigation|review|audit|report|findings|documents?|records?|"
-    r"footage|videos?|results|filings?|numbers|tests?|experiments?|estimates?)\b",
+    r"footage|videos?|results|filings?|numbers|tests?|experiments?|estimates?|polling|"
+    r"e-?mails?|memos?|letters?|transcripts?|disclosures?|returns|researchers|"
+    r"scientists|economists|investigators|auditors|inspectors?|projections?|forecasts?|"
+    r"models?)\b",
     re.I)
 
 
@@ -108,7 +119,10 @@ _AUX_ADVERBS = re.compile(
     r"(?:\s+(?:has|have|had|also|repeatedly|publicly|jointly|further|then|again|later|once|"
     r"previously|recently|first|already|often|frequently|again|reportedly|privately|"
     r"separately|subsequently|simply|even|since|quickly|immediately|flatly|strongly|"
-    r"openly|explicitly|specifically|similarly|likewise|still|now|just))+$", re.I)
+    r"openly|explicitly|specifically|similarly|likewise|still|now|just|long|traditionally|"
+    r"basically|twice|consistently|routinely|widely|bluntly|sharply|pointedly|falsely|"
+    r"wrongly|went\s+on\s+to|goes\s+on\s+to|go\s+on\s+to|went\s+so\s+far\s+as\s+to))+$",
+    re.I)
 _LEADING = re.compile(
     r"^(?:(?:and|but|so|yet|however|instead|meanwhile|also|as|while|then|now|still|indeed|"
     r"moreover|though|although|because|since|when|where|if|plus|or|nor|thus|hence|"
@@ -121,6 +135,25 @@ _LAST_CLAUSE = re.compile(r"\b(?:when|as|because|after|before|while|since|that|w
                           r"but|until|though|although|if|so|once)\s+(?P<who>[^,]{1,80})$")
 _MAIN_CLAUSE = re.compile(r"^(?:[^,]{0,60},\s+)?(?P<who>[A-Z][^,;:]{0,80}?)\s+(?:has|have|had|"
                           r"is|are|was|were|also|\w+ed|\w+s)\b")
+_COORDINATED = re.compile(
+    r"^(?:[^,]{0,60},\s+)?(?P<who>[A-Z][^,;:]{0,80}|he|she|they|we)")
+_FINITE = re.compile(r"\s+(?:has|have|had|is|are|was|were|also|\w+ed|\w+s)\b")
+
+
+def _first_subject(text: str, before: int) -> str | None:
+    """The subject of the sentence's first finite verb, ending before `before`: the
+    shortest opening noun phrase followed by a verb ("The appeals court | overruled")."""
+    main = _COORDINATED.match(text)
+    if not main:
+        return None
+    start = main.start("who")
+    for verb in _FINITE.finditer(text, start, min(start + 100, before)):
+        claimant = clean_subject(text[start:verb.start()])
+        if claimant:
+            return claimant
+    return None
+_THAT = re.compile(r"\s+that\b")
+_TO_VERB = re.compile(r"\s+to\s+[a-z]+\b(?<!ing)")
 _RELATIVE = re.compile(r"\s+(?:who|whom|whose|which|that)\b.*$", re.S)
 _NOT_IN_SUBJECT = {
     "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "will", "would",
@@ -158,7 +191,36 @@ _ED_OK = {"united", "elected", "unnamed", "retired", "embattled", "so-called", "
           "qualified", "registered", "likely", "appointed", "selected", "based", "led",
           "backed", "owned", "funded", "sponsored", "affiliated", "aligned", "minded",
           "skilled", "disabled", "licensed", "certified", "indicted", "convicted", "accused",
-          "wounded", "injured", "ousted", "jailed", "exiled", "detained"}
+          "wounded", "injured", "ousted", "jailed", "exiled", "detained", "surveyed",
+          "polled", "interviewed", "questioned", "sampled", "contacted", "reached"}
+# After an "-ing" word inside a subject these start a reduced relative clause ("Democrats
+# trying to regain the Senate say", "voters going to the polls Tuesday said").
+_REDUCED_AFTER_ING = {"to", "in", "for", "on", "at", "the", "a", "an", "with", "from", "into",
+                      "across", "through", "against", "about", "out", "up", "back", "their",
+                      "his", "her", "its"}
+
+
+# "-ing" words that are part of a source's name ("the ruling party", "polling firms").
+_ING_OK = {"leading", "ruling", "governing", "opposing", "visiting", "outgoing",
+           "incoming", "acting", "sitting", "remaining", "polling", "ranking",
+           "presiding", "supporting", "neighbouring", "neighboring", "founding",
+           "managing", "reporting", "serving", "voting", "rising", "fellow", "fundraising",
+           "housing", "spending", "marketing", "advertising", "building", "meeting",
+           "hearing", "briefing", "funding", "lobbying", "banking", "publishing",
+           "broadcasting", "accounting", "mining", "shipping", "thinking", "upcoming",
+           "ongoing", "following", "striking", "landmark", "training", "nursing"}
+
+
+def _reduced_relative(words: list[str]) -> int:
+    """Where an "-ing" reduced relative clause starts in a subject ("Democrats trying to
+    regain the Senate"), or 0."""
+    for index in range(1, len(words) - 1):
+        low = words[index].lower()
+        if (low.endswith("ing") and words[index][:1].islower() and low not in _ING_OK
+                and words[index + 1].lower() in _REDUCED_AFTER_ING
+                and words[index - 1].lower() not in _DETERMINERS | _BAD_LAST):
+            return index
+    return 0
 
 
 def clean_subject(who: str) -> str | None:
@@ -169,6 +231,9 @@ def clean_subject(who: str) -> str | None:
     who = _AUX_ADVERBS.sub("", " " + who).strip() if who else who
     who = who.strip(" ,;:\"“”'’‘—–-(")
     words = who.split()
+    cut = _reduced_relative(words)
+    if cut:  # "Majorities of Democrats in five states going to the polls Tuesday say"
+        return clean_subject(" ".join(words[:cut]))
     if not words or len(words) > 10 or len(who) > 160:
         return None
     lowered = [w.lower().strip("’'") for w in words]
@@ -183,15 +248,8 @@ def clean_subject(who: str) -> str | None:
                 # "exit polls conducted by Edison Research": a reduced relative clause.
                 return clean_subject(" ".join(words[:index]))
             return None  # "Obama blasted Trump for ..." is a verb phrase, not a source
-        if low.endswith("ing") and word[:1].islower() and len(words) > 1 and low not in {
-                "leading", "ruling", "governing", "opposing", "visiting", "outgoing",
-                "incoming", "acting", "sitting", "remaining", "polling", "ranking",
-                "presiding", "supporting", "neighbouring", "neighboring", "founding",
-                "managing", "reporting", "serving", "voting", "rising", "fellow", "fundraising",
-                "housing", "spending", "marketing", "advertising", "building", "meeting",
-                "hearing", "briefing", "funding", "lobbying", "banking", "publishing",
-                "broadcasting", "accounting", "mining", "shipping", "thinking", "upcoming",
-                "ongoing", "following", "striking", "landmark", "training", "nursing"}:
+        if low.endswith("ing") and word[:1].islower() and len(words) > 1 and (
+                low not in _ING_OK):
             return None
     if len(words) == 1 and (lowered[0] in _SELF or lowered[0] in PRONOUNS):
         return words[0]
@@ -206,7 +264,8 @@ def clean_subject(who: str) -> str | None:
             "sources", "people", "his", "her", "their", "its", "one", "another", "each",
             "all", "few", "more", "fellow", "senior", "top", "former", "local", "state",
             "federal", "police", "republican", "democratic", "campaign", "white",
-            "u.s.", "government", "administration", "party", "our", "my"}):
+            "u.s.", "government", "administration", "party", "our", "my", "those",
+            "majorities", "majority", "half", "voters", "respondents"}):
         return None
     return who
 
@@ -250,7 +309,7 @@ _QUOTE_SPEAKER = re.compile(
 _TAIL_SPEAKER = re.compile(
     rf",\s+(?:(?P<who>{_NP})\s+(?:(?:has|had|also|then|later|again)\s+)*"
     rf"(?P<verb>{_ANY_VERB})|(?P<verb2>{_INVERTED})\s+(?P<who2>{_NP}))"
-    r"(?P<rest>(?:,?\s+[^\"“”]{0,90})?)[.!]?[\"”’']*$", re.S)
+    r"(?P<rest>(?:,?\s+[^\"“”]{0,200})?)[.!]?[\"”’']*$", re.S)
 # "…, he said, …" in the middle of a sentence (a parenthetical reporting clause).
 _MIDDLE_SPEAKER = re.compile(
     rf",\s+(?P<who>{_NP_TOKEN}(?:\s+{_NP_TOKEN}){{0,5}}?)\s+(?P<verb>says|said|argues|argued|"
@@ -266,7 +325,8 @@ _REST_ADJUNCT = re.compile(
 _REST_OBJECT = re.compile(r"^,?\s+(?:a|an|the|[A-Z])", re.I)
 _PASSIVE = re.compile(
     r"^(?P<subject>[^,;:\"“”]{1,80}?)\s+(?:is|are|was|were|has been|have been|had been|"
-    r"will be|would be)\s+(?:also\s+|again\s+|further\s+)?(?P<verb>urged|asked|called on|"
+    r"will be|would be)\s+(?:also\s+|again\s+|further\s+|first\s+|originally\s+|"
+    r"previously\s+|widely\s+)?(?P<verb>urged|asked|called on|"
     r"called upon|encouraged|requested|invited|reported|said|alleged|believed|told|"
     r"warned|advised|quoted|described)\b(?P<rest>.*)$", re.S)
 _BY_AGENT = re.compile(rf"\bby\s+(?P<who>{_NP})")
@@ -414,13 +474,22 @@ def _subject_verb(text: str) -> Attribution | None:
             # "Reid caucused in Nevada and says ...": the subject of the first verb.
             lead = LEAD_NAME.match(who.strip())
             claimant = clean_subject(lead[0]) if lead else None
+            if not claimant and verb.endswith(("ed", "s", "id", "ld", "ote", "und")):
+                # "The court overruled and said ...", "Eight years ago, he backed Obama and
+                # said ...": the subject of the sentence's first verb (a finite verb: in
+                # "allows him to keep ... and deny" the verb hangs on "to").
+                claimant = _first_subject(text, start)
         if not claimant:
             continue
         if verb in _SHOW:
-            if not _SHOW_SOURCES.search(claimant):
-                continue
+            if not _SHOW_SOURCES.search(claimant) and not _THAT.match(after):
+                continue  # "Trump showed his tax returns"; but "The inquiry found that"
+        elif verb in {"pledged", "agreed"} and _TO_VERB.match(after):
+            pass  # "Sanders pledged to end the programs": a promise
         elif match["weak"] and not marked and verb not in {"called", "calls", "call"} and not (
-                verb in _UNMARKED_AFTER_NAME and _name_subject(claimant) and _words(after) >= 4
+                verb in _UNMARKED_AFTER_NAME and _words(after) >= 4 and (_name_subject(claimant)
+                or (verb in _SUGGEST and _SHOW_SOURCES.search(claimant)))
+                and (verb not in {"claims", "claim"} or _CLAIM_CLAUSE.match(after))
                 and not (verb in _OBJECT_VERBS and _OBJECT.match(after))):
             continue  # "Baker wrote the introduction ...", "... posted a photo"
         content = after.lstrip(" ,:")
@@ -525,11 +594,34 @@ def _is_demand(text: str, found: Attribution) -> bool:
                                                          verb.start())
 
 
+# A headline in title case: "Trump Says He Never Pledged To ...", "Glenn Beck Says Trump, ..."
+# (every word of the source and of what follows the verb is capitalised).
+_HEADLINE = re.compile(
+    r"^(?P<who>(?:[A-Z][\w’'.-]*\s+){1,5}?)(?P<verb>Says|Said|Tells|Told|Warns|Warned|Claims|"
+    r"Claimed|Admits|Admitted|Denies|Denied|Insists|Insisted|Calls|Called|Urges|Urged|"
+    r"Accuses|Accused|Slams|Slammed|Blasts|Blasted|Asks|Asked|Vows|Vowed|Predicts|"
+    r"Announces|Announced)\s+(?P<content>[‘'“\"]?[A-Z0-9$][^\n]*)$")
+_LOWER_WORD = re.compile(r"(?:^|\s)(?!(?:a|an|the|of|to|in|on|at|for|and|or|but|by|with|from|"
+                         r"as|is|be|vs|via|de|la|du|von|van)\b)[a-z]")
+
+
+def _headline(text: str) -> Attribution | None:
+    """A title-case headline "X Says Y": the source before the capitalised verb."""
+    match = _HEADLINE.match(text)
+    if not match or _LOWER_WORD.search(text) or _words(match["content"]) < 2:
+        return None
+    claimant = clean_subject(match["who"])
+    if not claimant or claimant.split()[-1] in {"Who", "What", "How", "Why", "That", "This"}:
+        return None
+    return Attribution(claimant, match["content"])
+
+
 def attribute_english(text: str) -> Attribution | None:
     """The attribution of one English sentence, or None when it reports no one's words."""
     stripped = text.strip()
     found = (_according(stripped) or _quote_speaker(stripped) or _tail_speaker(stripped)
-             or _subject_verb(stripped) or _passive(stripped) or _participle(stripped))
+             or _subject_verb(stripped) or _passive(stripped) or _participle(stripped)
+             or _headline(stripped))
     if found and _is_demand(stripped, found):
         return Attribution(found.claimant, found.content, found.implicit, demand=True)
     return found
