@@ -126,3 +126,17 @@ def test_claim_matches_follow_the_claims_access_rules(app, runner, editor, make_
                                              headers=bearer(stranger)).status_code == 403
     assert client.get("/api/v1/claims/999999/matches",
                       headers=bearer(token)).status_code == 404
+
+
+def test_a_changed_figure_ranks_below_a_faithful_paraphrase(app, runner, editor, tmp_path):
+    _import(runner, tmp_path, [
+        review(1, claimReviewed="Unemployment fell to 4.5% last year",
+               headline="Jobless figures"),
+        review(2, claimReviewed="Last year, unemployment fell to 3.5%",
+               headline="Jobless figures")])
+    token = api_token(runner, editor.email)
+    found = _post(app.test_client(), token,
+                  {"text": "Unemployment fell to 3.5% last year"}).get_json()["matches"]
+    assert [m["url"] for m in found] == ["https://checks.example.net/2",
+                                         "https://checks.example.net/1"]
+    assert found[1]["score"] < found[0]["score"]
