@@ -81,13 +81,40 @@ def _prepare_chars(text: str) -> str:
     return word_string(clean_text(text))
 
 
-def make_char_vectorizer() -> TfidfVectorizer:
-    """The character n-gram TF-IDF vectorizer blended with the word model."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+class _CharModel:
+    """TF-IDF of the words' character n-grams (as `char_wb` makes them), built word by word.
 
-    return TfidfVectorizer(lowercase=False, analyzer="char_wb", ngram_range=CHAR_NGRAMS,
-                           sublinear_tf=True, min_df=1, dtype=np.float32,
-                           preprocessor=_prepare_chars)
+    `char_wb` n-grams never cross a word, so a text's n-gram counts are the sum of its
+    words' counts: each distinct word is cut into n-grams once (a words x n-grams matrix)
+    and the texts' word counts times it give their n-gram counts. The same vectors as
+    `TfidfVectorizer(analyzer="char_wb")`, built several times faster on a large archive.
+    """
+
+    def __init__(self) -> None:
+        from sklearn.feature_extraction.text import (
+            CountVectorizer,
+            TfidfTransformer,
+        )
+
+        self._words = CountVectorizer(analyzer=_split_words, dtype=np.float32)
+        self._grams = CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS,
+                                      lowercase=False, dtype=np.float32)
+        self._weights = TfidfTransformer(sublinear_tf=True)
+
+    def fit_transform(self, texts: Sequence[str]):
+        """The texts' n-gram vectors (one row each), the model fitted on them."""
+        counts = self._words.fit_transform(texts)
+        grams = self._grams.fit_transform(list(self._words.get_feature_names_out()))
+        return self._weights.fit_transform(counts @ grams).astype(np.float32)
+
+    def transform(self, texts: Sequence[str]):
+        """The vectors of new texts (n-grams the archive never had are left out)."""
+        return self._weights.transform(self._grams.transform(
+            [_prepare_chars(text) for text in texts])).astype(np.float32)
+
+
+def _split_words(text: str) -> list[str]:
+    return _prepare_chars(text).split()
 
 
 def _fit(vectorizer, texts: Sequence[str]):
@@ -110,7 +137,7 @@ class MatchIndex:
         self.size = len(texts)
         self._word_weight = word_weight
         self._vectorizer = make_vectorizer(ngram_max=ngram_max, sublinear=sublinear)
-        self._chars = make_char_vectorizer()
+        self._chars = _CharModel()
         self._matrix = self._char_matrix = None
         if any(t.strip() for t in texts):
             self._matrix = _fit(self._vectorizer, texts)
