@@ -84,16 +84,18 @@ def rank(index, ids, queries) -> dict[str, list[str]]:
 def variants(claims, titles):
     both = [f"{c} {t}" for c, t in zip(claims, titles, strict=True)]
     return {
-        "claim, 1-grams, sublinear": lambda: MatchIndex(claims, ngram_max=1),
-        "claim, 1-2-grams, raw tf": lambda: MatchIndex(claims, ngram_max=2, sublinear=False),
-        "claim, 1-2-grams, sublinear": lambda: MatchIndex(claims, ngram_max=2),
-        "claim+title, 1-grams, sublinear": lambda: MatchIndex(both, ngram_max=1),
-        "claim+title, 1-2-grams, sublinear": lambda: MatchIndex(both, ngram_max=2),
-        "claim+title, 1-3-grams, sublinear": lambda: MatchIndex(both, ngram_max=3),
+        "claim, 1-grams, sublinear": lambda: MatchIndex(claims, ngram_max=1, word_weight=1),
+        "claim, 1-2-grams, raw tf": lambda: MatchIndex(claims, ngram_max=2, sublinear=False,
+                                                   word_weight=1),
+        "claim, 1-2-grams, sublinear": lambda: MatchIndex(claims, ngram_max=2, word_weight=1),
+        "claim+title, 1-grams, sublinear": lambda: MatchIndex(both, ngram_max=1, word_weight=1),
+        "claim+title, words + char 3-5 (shipped)": lambda: MatchIndex(both),
+        "claim+title, 1-2-grams, sublinear": lambda: MatchIndex(both, ngram_max=2, word_weight=1),
+        "claim+title, 1-3-grams, sublinear": lambda: MatchIndex(both, ngram_max=3, word_weight=1),
     }
 
 
-CHOSEN = "claim+title, 1-grams, sublinear"
+CHOSEN = "claim+title, words + char 3-5 (shipped)"
 
 
 def main() -> None:

@@ -24,7 +24,8 @@ import numpy as np
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from ..engine.matching import MatchIndex
+from ..engine.match_numbers import adjusted_score
+from ..engine.matching import MIN_SCORE, MatchIndex
 from ..models import ImportedCheck
 from .search_tables import entries
 
@@ -139,3 +140,16 @@ def find_matches(session: Session, *, text: str, limit: int = 5, include_importe
         allowed &= cached.articles != exclude_article
     return [Match(cached.candidates[hit.index], hit.score)
             for hit in cached.index.search(text, limit=limit, allowed=allowed)]
+
+
+def ranked_matches(session: Session, *, text: str, limit: int = 5,
+                   include_imported: bool = True,
+                   exclude_article: int | None = None) -> list[Match]:
+    """`find_matches` with a changed figure ranked lower (`adjusted_score`), best first."""
+    # A wider pool than asked: a penalised candidate makes room for the next one.
+    pool = find_matches(session, text=text, limit=max(limit * 2, limit + 5),
+                        include_imported=include_imported, exclude_article=exclude_article)
+    adjusted = [Match(hit.candidate, adjusted_score(hit.score, text, hit.candidate.text))
+                for hit in pool]
+    adjusted.sort(key=lambda hit: -hit.score)  # stable: the engine's order among equals
+    return [hit for hit in adjusted if hit.score >= MIN_SCORE][:limit]

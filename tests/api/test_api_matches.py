@@ -126,3 +126,33 @@ def test_claim_matches_follow_the_claims_access_rules(app, runner, editor, make_
                                              headers=bearer(stranger)).status_code == 403
     assert client.get("/api/v1/claims/999999/matches",
                       headers=bearer(token)).status_code == 404
+
+
+def test_a_changed_figure_ranks_below_a_faithful_paraphrase(app, runner, editor, tmp_path):
+    _import(runner, tmp_path, [
+        review(1, claimReviewed="Unemployment fell to 4.5% last year",
+               headline="Jobless figures"),
+        review(2, claimReviewed="Last year, unemployment fell to 3.5%",
+               headline="Jobless figures")])
+    token = api_token(runner, editor.email)
+    found = _post(app.test_client(), token,
+                  {"text": "Unemployment fell to 3.5% last year"}).get_json()["matches"]
+    assert [m["url"] for m in found] == ["https://checks.example.net/2",
+                                         "https://checks.example.net/1"]
+    assert found[1]["score"] < found[0]["score"]
+
+
+def test_a_dari_claim_matches_its_dari_paraphrase(app, runner, editor, tmp_path):
+    # Stored with Arabic yeh and kaf, a zero-width non-joiner, a diacritic and Persian
+    # digits; asked with Persian letters, a space and ASCII digits.
+    _import(runner, tmp_path, [
+        review(1, claimReviewed="وزارت معارف مي\u200cگويد كه ۲۰۰ مكتبِ كابل بسته شده است",
+               headline="مكتب\u200cها", inLanguage="fa"),  # noqa: RUF001
+        review(2, claimReviewed="وزارت معارف در کابل کتاب\u200cهای تازه توزیع کرد",  # noqa: RUF001
+               headline="کتاب", inLanguage="fa")])
+    token = api_token(runner, editor.email)
+    found = _post(app.test_client(), token,
+                  {"text": "وزارت معارف می گوید 200 مکتب در کابل بسته شد"}).get_json()["matches"]
+    assert found[0]["url"] == "https://checks.example.net/1"
+    assert found[0]["score"] >= 0.5
+    assert all(m["score"] < found[0]["score"] for m in found[1:])
