@@ -32,8 +32,9 @@ from .access import current_user, safe_next
 FIELD = "form_token"
 _SPENT = "spent_form_tokens"
 # How long a repeat waits for the first submission to say where it led (it has already
-# committed its work; only the redirect target is still being written).
-_LOCATION_WAIT_SECONDS = 5.0
+# committed its work; only the redirect target is still being written, which a loaded
+# server may take seconds to do).
+_LOCATION_WAIT_SECONDS = 15.0
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 log = logging.getLogger(__name__)
@@ -78,10 +79,11 @@ def _first_location(token: str, user_id: int | None) -> str:
         # request, which still has to write; each look sees the latest commit.
         with Session(db.engine_for(write=False)) as reader:
             row = form_submission(reader, token)
-        if row is None or row.user_id != user_id:
+        if row is not None and row.user_id != user_id:
             break  # someone else's token: never show where their form led
-        if row.location is not None:
+        if row is not None and row.location is not None:
             return safe_next(row.location, url_for("main.dashboard"))
+        # No row yet is waited for too: the insert that refused this one saw it committed.
         if time.monotonic() >= deadline:
             break
         time.sleep(0.05)
