@@ -130,6 +130,11 @@ def serve_command(bind: str, workers: int | None, proxies: int | None) -> None:
     # The workers open their own connections; none may be inherited from this process.
     db.close_session()
     db.dispose(current_app)
+    # Load the claim engine (scikit-learn, the check-worthiness model) once, before the
+    # workers fork: each inherits it, so no worker's first import pays seconds for it.
+    from .engine.splitting import split_claims
+
+    split_claims("The engine is ready.")
     workers = workers or default_workers(sqlite=app.config["DATABASE_URL"].startswith("sqlite"))
     click.echo(_("Serving factcheck on {bind} with {workers} workers (trusting {proxies} "
                  "proxies).", bind=bind, workers=workers, proxies=app.config["PROXY_COUNT"]))
