@@ -64,18 +64,22 @@ def _answer_repeats() -> Response | None:
     g.api_user = user  # a replay is private too (no-store), as the view's answer was
     fingerprint = request_fingerprint(request.method, request.full_path,
                                       request.get_data(cache=True))
-    earlier = claim_idempotency_key(db.session, user_id=user.id, key=key,
+    user_id = user.id
+    earlier = claim_idempotency_key(db.session, user_id=user_id, key=key,
                                     fingerprint=fingerprint)
     if earlier is None:
-        db.session.info.setdefault(_CLAIMED, set()).add((user.id, key))
-        g.idempotency_key = (user.id, key)
+        db.session.info.setdefault(_CLAIMED, set()).add((user_id, key))
+        g.idempotency_key = (user_id, key)
         return None
+    same_request = earlier.fingerprint == fingerprint
+    # Read before the rollback: an expired object read after it would begin a write
+    # transaction and, on SQLite, hold the lock the first request needs to answer.
     db.session.rollback()
-    if earlier.fingerprint != fingerprint:
+    if not same_request:
         raise ApiError(422, "idempotency_key_reused", _(
             "This Idempotency-Key was already used for a different request; "
             "use a new key for a new request."))
-    stored = _wait_for_answer(user.id, key)
+    stored = _wait_for_answer(user_id, key)
     if stored is None:
         response = json_error(409, "idempotency_in_progress", _(
             "A request with this Idempotency-Key is still being answered; "

@@ -62,14 +62,18 @@ def _spend_posted_token() -> Response | None:
     if not is_form_token(token):
         abort(400)
     user = current_user()
+    user_id = user.id if user else None
     session = db.session
-    if spend_form_token(session, token, user_id=user.id if user else None):
+    if spend_form_token(session, token, user_id=user_id):
         session.info.setdefault(_SPENT, set()).add(token)
         g.form_token = token
         return None
+    # Nothing may touch this session while waiting: reading the expired `user` again
+    # would begin a write transaction, and on SQLite hold the lock the first request
+    # needs to say where it led.
     session.rollback()
     flash(_("This form had already been sent; it is not sent twice."), "info")
-    return redirect(_first_location(token, user.id if user else None))
+    return redirect(_first_location(token, user_id))
 
 
 def _first_location(token: str, user_id: int | None) -> str:
