@@ -39,6 +39,14 @@ class S3Server:
         self.client().create_bucket(Bucket=name)
         return name
 
+    def fresh_bucket_url(self, monkeypatch, name: str, prefix: str) -> str:
+        """An `s3://` address in a new bucket `name`, reached by boto3 through the AWS
+        variables (set on `monkeypatch`), as the app is configured in production."""
+        for variable, value in ENV.items():
+            monkeypatch.setenv(variable, value)
+        monkeypatch.setenv("AWS_ENDPOINT_URL", self.endpoint)
+        return f"s3://{self.bucket(name)}/{prefix}"
+
     def keys(self, bucket: str) -> list[str]:
         """Every key in the bucket, sorted."""
         listed = self.client().list_objects_v2(Bucket=bucket)

@@ -25,7 +25,7 @@ from factcheck.infra.archive_storage import (
     storage_from_url,
 )
 
-from ..s3server import ENV, running_s3_server
+from ..s3server import running_s3_server
 
 BODY = b"<html><head><title>Report</title></head><body><p>" + b"The rate was 3.5%. " * 400 \
     + b"</p></body></html>"
@@ -69,11 +69,8 @@ def s3_server():
 @pytest.fixture
 def s3_url(s3_server, monkeypatch) -> str:
     """A fresh bucket on the local server; boto3 reaches it through the AWS variables."""
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_server.endpoint)
-    bucket = s3_server.bucket(f"archive-{next(_buckets)}")
-    return f"s3://{bucket}/factcheck/copies"
+    return s3_server.fresh_bucket_url(monkeypatch, f"archive-{next(_buckets)}",
+                                      "factcheck/copies")
 
 
 def test_the_setting_names_the_database_a_directory_or_a_bucket(tmp_path):

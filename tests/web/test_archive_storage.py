@@ -22,7 +22,7 @@ from factcheck import create_app
 from factcheck.config import ConfigurationError
 
 from ..helpers import run_jobs
-from ..s3server import ENV, running_s3_server
+from ..s3server import running_s3_server
 from . import test_evidence_capture as capturing
 from .test_evidence_capture import ARTICLE, add, captures, preservation
 from .test_preserved_copy import frame_src
@@ -41,10 +41,7 @@ def s3_server():
 @pytest.fixture
 def s3_url(s3_server, monkeypatch) -> str:
     """A fresh bucket on the local server; boto3 reaches it through the AWS variables."""
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_server.endpoint)
-    return f"s3://{s3_server.bucket(f'desk-{next(_buckets)}')}/copies"
+    return s3_server.fresh_bucket_url(monkeypatch, f"desk-{next(_buckets)}", "copies")
 
 
 @pytest.fixture
