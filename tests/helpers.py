@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import select
 
 from factcheck.extensions import db
@@ -61,9 +62,11 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def rows(app, model, **where) -> list:
-    """The rows of `model` matching `where`, detached so they outlive the app context."""
+    """The rows of `model` matching `where` in insertion (primary key) order, detached."""
     with app.app_context():
-        found = db.session.exec(select(model).filter_by(**where)).all()
+        # Without ORDER BY, PostgreSQL may return updated rows in any order.
+        order = sa_inspect(model).primary_key
+        found = db.session.exec(select(model).filter_by(**where).order_by(*order)).all()
         for row in found:
             db.session.expunge(row)
         return list(found)
