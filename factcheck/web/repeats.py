@@ -69,11 +69,13 @@ def _spend_posted_token() -> Response | None:
         g.form_token = token
         return None
     # Nothing may touch this session while waiting: reading the expired `user` again
-    # would begin a write transaction, and on SQLite hold the lock the first request
-    # needs to say where it led.
+    # (translating a message reads their language) would begin a write transaction and,
+    # on SQLite, hold the lock the first request needs to say where it led.
+    note = _("This form had already been sent; it is not sent twice.")
     session.rollback()
-    flash(_("This form had already been sent; it is not sent twice."), "info")
-    return redirect(_first_location(token, user_id))
+    location = _first_location(token, user_id)
+    flash(note, "info")
+    return redirect(location)
 
 
 def _first_location(token: str, user_id: int | None) -> str:
