@@ -153,3 +153,33 @@ def test_claims_from_before_the_migration_keep_working(app, client, login_as, ru
     token = api_token(runner, make_user(Role.EDITOR).email)
     body = client.get(f"/api/v1/claims/{quote.id}", headers=bearer(token)).json
     assert (body["claimant_span"], body["content"]) == (None, None)
+
+
+def test_fill_claim_parts_gives_earlier_claims_their_parts(app, runner):
+    """`factcheck fill-claim-parts`: rows from before 0028 (nulls) get the engine's parts
+    where it proposes the same span; an editor's own span is left alone."""
+    _intro, quote, added, fact = _import(app)
+    with app.app_context():
+        for claim in db.session.exec(select(Claim)).all():
+            for name in ("claimant_start", "claimant_end", "content_start", "content_end",
+                         "content_kind", "content_score"):
+                setattr(claim, name, None)
+            if claim.id == added.id:  # an editor's span: not one the engine proposes
+                claim.end -= 1
+            db.session.add(claim)
+        db.session.commit()
+        versions = {c.id: c.version for c in db.session.exec(select(Claim)).all()}
+    result = runner.invoke(["fill-claim-parts"])
+    assert result.exit_code == 0, result.output
+    assert "Filled in the parts of 1 claims; 1 left without" in result.output
+    with app.app_context():
+        filled = db.session.get(Claim, quote.id)
+        assert (filled.claimant_start, filled.claimant_end) == (quote.claimant_start,
+                                                                quote.claimant_end)
+        assert (filled.content_start, filled.content_end, filled.content_kind) == (
+            quote.content_start, quote.content_end, "factual")
+        assert db.session.get(Claim, added.id).content_start is None
+        assert db.session.get(Claim, fact.id).content_start is None
+        assert {c.id: c.version for c in db.session.exec(select(Claim)).all()} == versions
+    again = runner.invoke(["fill-claim-parts"])
+    assert "Filled in the parts of 0 claims; 1 left without" in again.output
