@@ -147,7 +147,9 @@ def _forget_claimant_words(session: Session, claim: Claim) -> None:
     (a fuller name of the same source keeps it)."""
     if claim.claimant_start is None or claim.claimant_end is None:
         return
-    words = session.get(Article, claim.article_id).body[claim.claimant_start:claim.claimant_end]
+    with session.no_autoflush:  # one flush, one new version, for the whole edit
+        body = session.get(Article, claim.article_id).body
+    words = body[claim.claimant_start:claim.claimant_end]
     named = {w.lower() for w in _WORDS.findall(words)}
     if not claim.claimant or not named & {w.lower() for w in _WORDS.findall(claim.claimant)}:
         claim.claimant_start = claim.claimant_end = None
