@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.engine.splitting import classify_span, split_claims
+from factcheck.engine.splitting import classify_span, score_sentence, split_claims
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = (ROOT / "factcheck" / "data" / "national-consensus.txt").read_text(encoding="utf-8")
@@ -108,9 +108,11 @@ def test_the_content_is_scored_as_what_it_is_not_as_reported_speech():
     assert fact.content_span.text == "exports rose 4 percent in May."
     assert fact.claimant_span.text == "the ministry"
     assert fact.content_kind == "factual"
-    # An opinion reported by someone ranks as an opinion, below a reported fact.
-    assert opinion.score == opinion.content_score < fact.score == fact.content_score
-    assert "content: opinion" in opinion.features
+    # Each is scored on its content, not on the reporting frame around it.
+    assert opinion.score == opinion.content_score == pytest.approx(
+        score_sentence(opinion.content_span.text))
+    assert fact.score == fact.content_score == pytest.approx(
+        score_sentence(fact.content_span.text))
 
 
 def test_a_reporting_clause_after_the_content():
@@ -135,3 +137,15 @@ def test_persian_reported_speech_has_both_spans():
     assert claim.kind == "attributed"
     assert text[claim.claimant_span.start:claim.claimant_span.end] == "وزیر"
     assert text[claim.content_span.start:claim.content_span.end] == "صادرات افزایش یافته است."
+
+
+def test_a_quotation_before_a_speaker_with_an_appositive_and_an_addressee():
+    text = ("“Ted Cruz is not my favorite by any means,” Graham, a former candidate, told CBS "
+            "News on Tuesday.")
+    claim = split_claims(text, lang="en")[0]
+    assert claim.kind == "attributed"
+    assert claim.claimant_span.text == "Graham"
+    assert claim.content_span.text == "Ted Cruz is not my favorite by any means"
+    # Scored as those words, not as what follows the verb ("CBS News on Tuesday").
+    assert claim.content_score == claim.score
+    assert claim.score == pytest.approx(score_sentence(claim.content_span.text))

@@ -544,19 +544,26 @@ def _subject_verb(text: str) -> Attribution | None:
         content = after.lstrip(" ,:")
         content = re.sub(r"^that\s+", "", content)
         content_span = trim_content(text, len(text) - len(content), len(text))
-        if _words(content) < 2:
-            # '"...," Mr. Mahaney, of RBC Capital Markets, said.': the words come first.
+        claimant_span = (locate(text, claimant, 0, start) if opening
+                         else locate(text, claimant, 0, start, last=True))
+        quoted_before = bool(claimant_span) and bool(
+            _QUOTE_CLOSED.search(text, 0, claimant_span[0])) and not content.startswith(
+            ("“", '"', "''"))
+        if _words(content) < 2 or (quoted_before and _words(text[:claimant_span[0]]) >= 4):
+            # '"...," Mr. Mahaney, of RBC Capital Markets, said.' and '"...," Graham, a
+            # former candidate, told CBS News ...': the words come first, what follows the
+            # verb is an addressee or an adjunct.
             content = _strip_quotes(pre[:pre.find(claimant)] if claimant in pre else "")
             if _words(content) < 4:
                 continue
             content_span = trim_content(text, 0, pre.find(claimant))
-        claimant_span = (locate(text, claimant, 0, start) if opening
-                         else locate(text, claimant, 0, start, last=True))
         return Attribution(claimant, content, claimant_span=claimant_span,
                            content_span=content_span)
     return None
 
 
+# A quotation closing just before the source: '"Y," Graham, a former candidate, told ...'.
+_QUOTE_CLOSED = re.compile(r"[,.!?…—–-]\s*(?:[”\"]|'')\s*$")
 _PARTICIPLE = re.compile(r",?\s+(?:saying|telling|adding|arguing|insisting|warning|noting|"
                          r"claiming|declaring|calling|writing|explaining|stressing|urging)\b")
 

@@ -167,13 +167,12 @@ def _score(typed: _Typed, arabic_script: bool) -> tuple[float, dict[str, float]]
     else:
         base = score_sentence(typed.content)
         features = dict(explain_sentence(typed.content))
-    # Reported speech is scored as what it reports: an attributed opinion as an opinion.
-    kind = _content_kind(typed.content, arabic_script) if typed.kind == "attributed" else (
-        typed.kind)
-    factor = _KIND_FACTOR[kind]
+    # Reported speech is scored on its content (the words said, not the reporting verb),
+    # whatever that content's own kind: a reported opinion is not damped like a bare one,
+    # so that demands keep ranking below everything that states something.
+    factor = _KIND_FACTOR[typed.kind]
     if factor != 1.0:
-        label = f"content: {kind}" if typed.kind == "attributed" else f"kind: {kind}"
-        features[label] = round(base * factor - base, 4)
+        features[f"kind: {typed.kind}"] = round(base * factor - base, 4)
     return max(0.0, min(1.0, base * factor)), features
 
 
