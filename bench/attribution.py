@@ -31,6 +31,14 @@ the first annotator's file of an article is read. Sentences are our own
   pronoun ("resolved"), and the share where that name shares a token with an annotated
   non-pronoun source earlier in the same article ("plausible"; PolNeAR has no
   coreference gold, so this is a proxy).
+- **spans** (`claimant_span`, `content_span` of each candidate, offsets into the text):
+  over the same recalled sentences, the claimant overlap and token F1 of the words *at
+  the claimant span* (`text[start:end]`), and the share of spans that overlap the
+  annotated source's characters; for pronoun sources, the share whose claimant span
+  (where the name was named) overlaps the characters of an annotated non-pronoun source
+  earlier in the article. Content: over recalled sentences typed `attributed`, the token
+  F1 of the words at the content span with the annotated content (the best of the
+  sentence's relations), and the share of our content's words that are in it.
 
 The sample article (`factcheck/data/national-consensus.txt`) is scored against our own
 annotation `tests/data/attribution_sample.json`: per annotated sentence, kind right, and
@@ -147,6 +155,10 @@ def polnear(split_dir: Path, verbose: int = 0) -> dict[str, float]:
     misses: list[str] = []
     false_alarms: list[str] = []
     poor: list[str] = []
+    span_inside: list[float] = []
+    span_f1s: list[float] = []
+    content_f1s: list[float] = []
+    content_inside: list[float] = []
     for _name, text, relations in articles(split_dir):
         sentences = split_sentences(text, "en")
         claims = {(cl.start): cl for cl in split_claims(text, lang="en")}
@@ -170,9 +182,11 @@ def polnear(split_dir: Path, verbose: int = 0) -> dict[str, float]:
                 for a, b in rel["content"][0]:
                     covered.update(range(sentence_of(a), sentence_of(max(a, b - 1)) + 1))
         earlier_sources: list[tuple[int, str]] = []
+        named_spans: list[tuple[int, int]] = []  # characters of the non-pronoun sources
         for rel in relations:
             if rel["source"] and rel["source"][1].lower().strip() not in PRONOUNS:
                 earlier_sources.append((rel["source"][0][0][0], rel["source"][1]))
+                named_spans.extend(rel["source"][0])
         for index, sentence in enumerate(sentences):
             claim = claims.get(sentence.start)
             typed = claim is not None and claim.kind in REPORTED
@@ -195,7 +209,13 @@ def polnear(split_dir: Path, verbose: int = 0) -> dict[str, float]:
                 continue
             c["speech_hit"] += 1
             c["plain_hit"] += plain
+            if claim.kind == "attributed" and claim.content_span:
+                words = claim.content_span.text
+                golds = [r["content"][1] for r in speech]
+                content_f1s.append(max(token_f1(words, g) for g in golds))
+                content_inside.append(max(containment(words, g) for g in golds))
             gold = speech[0]["source"][1]
+            span = claim.claimant_span
             if gold.lower().strip() in PRONOUNS:
                 c["pronoun"] += 1
                 name = claim.claimant
@@ -204,6 +224,9 @@ def polnear(split_dir: Path, verbose: int = 0) -> dict[str, float]:
                     before = [s for pos, s in earlier_sources if pos < sentence.start]
                     if any(token_f1(name, s) > 0 for s in before):
                         c["pronoun_plausible"] += 1
+                if span and span.start < sentence.start and any(
+                        a < span.end and span.start < b for a, b in named_spans):
+                    c["pronoun_span"] += 1
                 continue
             # Several relations in one sentence: score against the best-matching source.
             f1 = max(token_f1(claim.claimant, r["source"][1]) for r in speech)
@@ -211,6 +234,11 @@ def polnear(split_dir: Path, verbose: int = 0) -> dict[str, float]:
             inside.append(max(containment(claim.claimant, r["source"][1]) for r in speech))
             if f1 < 0.5:
                 poor.append(f"{claim.claimant!r} vs {[r['source'][1] for r in speech]}")
+            at = span.text if span else None
+            span_f1s.append(max(token_f1(at, r["source"][1]) for r in speech))
+            span_inside.append(max(containment(at, r["source"][1]) for r in speech))
+            c["span_on_source"] += bool(span) and any(
+                a < span.end and span.start < b for r in speech for a, b in r["source"][0])
     if verbose:
         for line in misses[:verbose]:
             print("  MISS ", line[:200])
@@ -233,6 +261,12 @@ def polnear(split_dir: Path, verbose: int = 0) -> dict[str, float]:
         "pronoun sources recalled": c["pronoun"],
         "pronouns resolved to a name": ratio(c["pronoun_resolved"], c["pronoun"]),
         "pronouns resolved, plausible": ratio(c["pronoun_plausible"], c["pronoun"]),
+        "claimant span overlap (words in source)": ratio(sum(span_inside), len(span_inside)),
+        "claimant span overlap (mean token F1)": ratio(sum(span_f1s), len(span_f1s)),
+        "claimant span on the source's characters": ratio(c["span_on_source"], len(span_f1s)),
+        "pronoun claimant span at a named source": ratio(c["pronoun_span"], c["pronoun"]),
+        "content span (mean token F1)": ratio(sum(content_f1s), len(content_f1s)),
+        "content span (words in content)": ratio(sum(content_inside), len(content_inside)),
     }
 
 
@@ -248,11 +282,16 @@ def sample_scores(gold_path: Path = SAMPLE_GOLD) -> dict[str, float]:
     claimant_ok = sum(1 for g in attributed if claims.get(g["text"])
                       and claims[g["text"]].kind in REPORTED
                       and token_f1(claims[g["text"]].claimant, g["claimant"]) >= 0.5)
+    # The claimant's words at its span: those of the source as the article names it.
+    span_ok = sum(1 for g in attributed if claims.get(g["text"])
+                  and claims[g["text"]].claimant_span
+                  and token_f1(claims[g["text"]].claimant_span.text, g["claimant"]) >= 0.5)
     return {"annotated sentences": len(gold),
             "attributed (ours)": len(attributed),
             "attributed or not, right": kind_ok / len(gold),
             "attributed found": found / len(attributed),
-            "claimant right": claimant_ok / len(attributed)}
+            "claimant right": claimant_ok / len(attributed),
+            "claimant span right": span_ok / len(attributed)}
 
 
 def speed() -> float:
@@ -274,11 +313,11 @@ def main() -> None:
     args = parser.parse_args()
     print(f"PolNeAR {args.split}")
     for key, value in polnear(args.data / args.split, args.show).items():
-        print(f"  {key:36} {value:.3f}" if isinstance(value, float) else f"  {key:36} {value}")
+        print(f"  {key:42} {value:.3f}" if isinstance(value, float) else f"  {key:42} {value}")
     if SAMPLE_GOLD.exists():
         print("Sample article (our annotation)")
         for key, value in sample_scores().items():
-            print(f"  {key:36} {value:.3f}" if isinstance(value, float) else f"  {key:36} {value}")
+            print(f"  {key:42} {value:.3f}" if isinstance(value, float) else f"  {key:42} {value}")
     if not args.no_speed:
         print(f"split_claims throughput: {speed():.3f} MB/s (1 MB of news, best of 3)")
 

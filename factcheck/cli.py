@@ -522,6 +522,18 @@ def restore_command(ctx: click.Context, path: Path, yes: bool, no_safety_copy: b
         ctx.invoke(db_upgrade)
 
 
+@cli.command("fill-claim-parts")
+def fill_claim_parts_command() -> None:
+    """Give claims stored before 0028 their claimant and content spans, where the engine
+    still proposes the same span."""
+    from .workflow.claim_parts import fill_claim_parts
+
+    counts = fill_claim_parts(db.session)
+    db.session.commit()
+    click.echo(_("Filled in the parts of {n} claims; {left} left without (their span is not "
+                 "one the engine proposes).", n=counts.filled, left=counts.left))
+
+
 @cli.group("search")
 def search_group() -> None:
     """The public search index."""

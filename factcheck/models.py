@@ -187,6 +187,16 @@ class Claim(SQLModel, table=True):
                              sa_column_kwargs={"server_default": ""})
     claimant_id: int | None = Field(default=None, foreign_key="claimants.id", index=True,
                                     ondelete="SET NULL")
+    # Reported speech: where the article names the source, [start, end) into Article.body
+    # (for "he said", where the name it stands for was written); for an attributed claim
+    # its content (the quotation or that-clause without the reporting frame) with the
+    # content's own kind and score. Null for claims made before these existed.
+    claimant_start: int | None = None
+    claimant_end: int | None = None
+    content_start: int | None = None
+    content_end: int | None = None
+    content_kind: str | None = Field(default=None, max_length=16)
+    content_score: float | None = None
     claim_date: date | None = None
     status: ClaimStatus = Field(
         default=ClaimStatus.CANDIDATE, sa_type=enum_type(ClaimStatus), nullable=False, index=True

@@ -81,7 +81,14 @@ def _access(claim: Claim, user) -> None:
 @operation("GET", "/claims/<int:claim_id>", summary="Get a claim with its evidence",
            auth=Role.REVIEWER, responses={200: "ClaimDetail", **_AUTH_ERRORS})
 def claim(claim_id: int):
-    """The claim, its evidence and decision; editors also see its reviewers."""
+    """The claim, its evidence and decision; editors also see its reviewers.
+
+    A claim that reports someone's words has two checkable parts: `claimant_span`, where
+    the article text names the source (offsets into the article text; for "he said", the
+    name it stands for), and for an attributed claim `content`, what the source said
+    (offsets, its own kind and score). Both are null otherwise, and for claims made
+    before the engine found them.
+    """
     user = token_user()
     found = _claim_or_404(claim_id)
     _access(found, user)

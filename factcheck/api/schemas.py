@@ -27,6 +27,8 @@ _DATE = string(format="date")
 _TIME = string(format="date-time")
 _ID = integer()
 _COUNT = integer(0)
+_CONTENT_KINDS = [str(k) for k in (ClaimKind.FACTUAL, ClaimKind.OPINION, ClaimKind.PREDICTION,
+                                    ClaimKind.QUESTION)]
 _TRIAGE = [str(ClaimStatus.CANDIDATE), str(ClaimStatus.SELECTED), str(ClaimStatus.DISMISSED)]
 
 
@@ -97,6 +99,16 @@ SCHEMAS: dict[str, dict] = {
         "claimant_id": nullable(_ID),
         "claim_date": nullable(_DATE), "status": enum([str(s) for s in ClaimStatus]),
         "dismissal_reason": string(), "version": _ID,
+        # Reported speech: where the article text names the source ([start, end) into the
+        # text; for "he said", where the name it stands for is written) ...
+        "claimant_span": nullable(obj({"start": _COUNT, "end": _COUNT}, ("start", "end"),
+                                      closed=False)),
+        # ... and an attributed claim's content: the quotation or that-clause without the
+        # reporting frame, its own kind and check-worthiness (the claim's score).
+        "content": nullable(obj({
+            "start": _COUNT, "end": _COUNT, "kind": enum(_CONTENT_KINDS),
+            "score": {"type": "number"},
+        }, ("start", "end", "kind", "score"), closed=False)),
     }),
     "ClaimDetail": {"allOf": [ref("Claim"), obj({
         "evidence": array(ref("Evidence")), "decision": nullable(ref("Decision")),

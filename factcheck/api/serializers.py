@@ -39,7 +39,22 @@ def claim_record(claim: Claim, body: str) -> dict[str, Any]:
         "claim_date": iso(claim.claim_date),
         "status": str(claim.status), "dismissal_reason": claim.dismissal_reason,
         "version": claim.version,
+        **claim_parts_record(claim),
     }
+
+
+def claim_parts_record(claim: Claim) -> dict[str, Any]:
+    """The claim's two checkable parts when it reports speech: where the text names its
+    source (`claimant_span`) and, for an attributed claim, what the source said (`content`);
+    null for claims that have none or were made before the engine found them."""
+    claimant = None
+    if claim.claimant_start is not None and claim.claimant_end is not None:
+        claimant = {"start": claim.claimant_start, "end": claim.claimant_end}
+    content = None
+    if claim.content_start is not None and claim.content_end is not None:
+        content = {"start": claim.content_start, "end": claim.content_end,
+                   "kind": claim.content_kind, "score": claim.content_score}
+    return {"claimant_span": claimant, "content": content}
 
 
 def article_record(article: Article, claims: Iterable[Claim]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from ..engine.splitting import CHECKWORTHY_THRESHOLD
 from ..models import Article, Claim, ConflictDeclaration, User
 from ..states import ClaimStatus
 from .agreement import ArticleAgreement, article_agreement
+from .claim_parts import ClaimParts, parts_by_claim
 from .claims import CLAIM_ORDER
 from .desk import article_conflicts, claim_assignments
 from .paging import Page, last_page
@@ -57,6 +58,7 @@ class BoardPage:
     assignments: dict[int, list[tuple]]  # claim id -> (assignment, reviewer, review)
     agreement: ArticleAgreement
     conflicts: tuple[tuple[ConflictDeclaration, User], ...]
+    parts: dict[int, ClaimParts]  # claim id -> its attribution and content, when it has them
 
     @property
     def paged(self) -> bool:
@@ -176,4 +178,5 @@ def board_page(session: Session, article: Article, *, page: int = 1,
         assignments=claim_assignments(session, [c.id for c in items]),
         agreement=article_agreement(session, article.id),
         conflicts=tuple(article_conflicts(session, article.id)),
+        parts=parts_by_claim(items, article.body),
     )

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from ..models import Article, Claim, Comment, Evidence, RatingLabel, Review, User
 from ..states import SETTLED, ScaleMode
 from .captures import Preservation, preservation_of
+from .claim_parts import ClaimParts, parts_of
 from .desk import ReviewView, evidence_with_authors, review_views
 from .publications import claim_shown_publicly
 from .reviews import (
@@ -29,12 +30,14 @@ class ClaimPage:
     claim: Claim
     article: Article
     public: bool  # readers see its words: changing them needs a correction note
+    parts: ClaimParts | None = None  # its attribution and content, when it reports speech
 
 
 def claim_page(session: Session, claim: Claim) -> ClaimPage:
     """The editor's page of `claim` (two queries beyond the claim)."""
-    return ClaimPage(claim=claim, article=session.get(Article, claim.article_id),
-                     public=claim_shown_publicly(session, claim))
+    article = session.get(Article, claim.article_id)
+    return ClaimPage(claim=claim, article=article, public=claim_shown_publicly(session, claim),
+                     parts=parts_of(claim, article.body))
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,38 @@ def _claim_values(article: Article, candidate: CandidateClaim, position: int) ->
         "claimant": candidate.claimant,
         "short_claim": candidate.short_claim,
         "features": {k: round(v, 4) for k, v in candidate.features.items()},
+        **claim_parts(candidate),
     }
+
+
+def claim_parts(candidate: CandidateClaim) -> dict:
+    """The claim columns of a candidate's parts: the claimant's span and the content's."""
+    claimant, content = candidate.claimant_span, candidate.content_span
+    return {
+        "claimant_start": claimant.start if claimant else None,
+        "claimant_end": claimant.end if claimant else None,
+        "content_start": content.start if content else None,
+        "content_end": content.end if content else None,
+        "content_kind": candidate.content_kind if content else None,
+        "content_score": (round(candidate.content_score, 4)
+                          if content and candidate.content_score is not None else None),
+    }
+
+
+def _move_parts(claim: Claim, old: str, new: str, shift: int) -> None:
+    """Move a moved claim's parts with it: the content lies inside the claim; the
+    claimant's words may be in an earlier sentence, and are dropped if they moved apart."""
+    if claim.content_start is not None and claim.content_end is not None:
+        claim.content_start += shift
+        claim.content_end += shift
+    if claim.claimant_start is None or claim.claimant_end is None:
+        return
+    words = old[claim.claimant_start:claim.claimant_end]
+    start = claim.claimant_start + shift
+    if new[start:start + len(words)] == words:
+        claim.claimant_start, claim.claimant_end = start, start + len(words)
+    else:
+        claim.claimant_start = claim.claimant_end = None
 
 
 def _claim_from_candidate(article: Article, candidate: CandidateClaim, position: int) -> Claim:
@@ -215,6 +246,7 @@ def revise_article_text(
             taken.add(start)
             if start != claim.start:
                 counts["moved"] += 1
+                _move_parts(claim, old, body, start - claim.start)
                 claim.start, claim.end = start, start + len(anchored)
                 session.add(claim)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlmodel import Session, select
@@ -24,7 +25,7 @@ from ..models import (
 from ..queries.claims import article_claims
 from ..states import ClaimStatus
 from .actions import can_change_status, can_curate
-from .articles import normalise_text
+from .articles import claim_parts, normalise_text
 from .audit import record_audit
 from .claim_matches import request_matching
 from .claimants import claimant_for_name, clean_name, find_claimant
@@ -129,6 +130,8 @@ def edit_claim(
         if getattr(claim, name) != value:
             changes[name] = {"before": str(getattr(claim, name)), "after": str(value)}
             setattr(claim, name, value)
+    if "claimant" in changes:
+        _forget_claimant_words(session, claim)
     if changes:
         _touch(session, claim)
         record_audit(session, actor=actor, action="claim.edit", obj=claim, changes=changes)
@@ -137,6 +140,22 @@ def edit_claim(
     if correcting:
         record_corrections(session, claim=claim, editor=actor, note=correction_note,
                            changes=seen)
+
+
+def _forget_claimant_words(session: Session, claim: Claim) -> None:
+    """Drop the claimant's span when the editor named someone the words there do not name
+    (a fuller name of the same source keeps it)."""
+    if claim.claimant_start is None or claim.claimant_end is None:
+        return
+    with session.no_autoflush:  # one flush, one new version, for the whole edit
+        body = session.get(Article, claim.article_id).body
+    words = body[claim.claimant_start:claim.claimant_end]
+    named = {w.lower() for w in _WORDS.findall(words)}
+    if not claim.claimant or not named & {w.lower() for w in _WORDS.findall(claim.claimant)}:
+        claim.claimant_start = claim.claimant_end = None
+
+
+_WORDS = re.compile(r"\w+")
 
 
 def _short_claim_for(session: Session, claim: Claim, text: str, short: str | None) -> str:
@@ -185,8 +204,19 @@ def _new_claim(article: Article, start: int, end: int, **fields) -> Claim:
         article_id=article.id, start=candidate.start, end=candidate.end, text=candidate.text,
         kind=candidate.kind, score=round(candidate.score, 4), claimant=candidate.claimant,
         short_claim=candidate.short_claim,
-        features={k: round(v, 4) for k, v in candidate.features.items()}, **fields,
+        features={k: round(v, 4) for k, v in candidate.features.items()},
+        **claim_parts(candidate), **fields,
     )
+
+
+def _take_parts(claim: Claim, fresh: Claim) -> None:
+    """Give `claim` the parts the engine found in its new span (`fresh`)."""
+    for name in _PARTS:
+        setattr(claim, name, getattr(fresh, name))
+
+
+_PARTS = ("claimant_start", "claimant_end", "content_start", "content_end", "content_kind",
+          "content_score")
 
 
 def _word_start(span: str, words: str) -> int:
@@ -220,6 +250,7 @@ def split_claim(
     claim.start, claim.end, claim.text = first.start, first.end, first.text
     claim.kind, claim.score, claim.features = first.kind, first.score, first.features
     claim.short_claim = first.short_claim
+    _take_parts(claim, first)
     _touch(session, claim)
     second.status = claim.status if claim.status != ClaimStatus.DISMISSED else ClaimStatus.CANDIDATE
     second.claimant = second.claimant or claim.claimant
@@ -259,6 +290,7 @@ def merge_with_next(
     claim.start, claim.end, claim.text = merged.start, merged.end, merged.text
     claim.kind, claim.score, claim.features = merged.kind, merged.score, merged.features
     claim.short_claim = merged.short_claim
+    _take_parts(claim, merged)
     if not claim.claimant:
         claim.claimant, claim.claimant_id = other.claimant, other.claimant_id
     _touch(session, claim)
@@ -324,6 +356,7 @@ def reanchor_claim(
     claim.start, claim.end, claim.text = fresh.start, fresh.end, fresh.text
     claim.kind, claim.score, claim.features = fresh.kind, fresh.score, fresh.features
     claim.short_claim = fresh.short_claim
+    _take_parts(claim, fresh)
     claim.status = ClaimStatus.CANDIDATE
     _touch(session, claim)
     record_audit(session, actor=actor, action="claim.reanchor", obj=claim,

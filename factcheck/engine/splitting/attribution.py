@@ -23,7 +23,7 @@ they are; `split_claims` resolves them to the last named source of the article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # --- the verbs -----------------------------------------------------------------------
 
@@ -339,6 +339,44 @@ class Attribution:
     content: str  # the reported words (what is scored)
     implicit: bool = False  # a passive with no agent: the source is the article's last one
     demand: bool = False  # a call, appeal or urge: what the source wants done, not a fact
+    # Where the source and the content are in the sentence given, [start, end): the
+    # claimant's words, and the quotation or that-clause without the reporting frame (for
+    # "Y, he said, Z" the content runs from Y to Z, over the frame between them).
+    claimant_span: tuple[int, int] | None = None
+    content_span: tuple[int, int] | None = None
+
+
+# Trimmed off the ends of a content span: quote marks, spaces and the frame's punctuation.
+_OUTER = frozenset(" \t\n\r\"“”‘’'`,;:—–")
+_CLOSING = frozenset("\"”’'")
+
+
+def locate(text: str, piece: str | None, lo: int = 0, hi: int | None = None, *,
+           last: bool = False) -> tuple[int, int] | None:
+    """Where `piece` (words the rules took from `text`, maybe re-spaced) is in
+    `text[lo:hi]`: the first occurrence, or the last one with `last`; None if absent."""
+    if not piece:
+        return None
+    hi = len(text) if hi is None else hi
+    index = text.rfind(piece, lo, hi) if last else text.find(piece, lo, hi)
+    if index != -1:
+        return index, index + len(piece)
+    # The rules may have joined the words with single spaces ("clean_subject").
+    pattern = re.compile(r"\s+".join(map(re.escape, piece.split())))
+    found = list(pattern.finditer(text, lo, hi)) if last else [pattern.search(text, lo, hi)]
+    match = found[-1] if found and found[-1] else None
+    return (match.start(), match.end()) if match else None
+
+
+def trim_content(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """`text[start:end]` without outer quote marks, spaces and trailing commas or colons
+    (a full stop after a closing quote mark goes too: '"Y".' is the quotation Y)."""
+    while start < end and text[start] in _OUTER:
+        start += 1
+    while end > start and (text[end - 1] in _OUTER or (
+            text[end - 1] in ".!" and end - 2 >= start and text[end - 2] in _CLOSING)):
+        end -= 1
+    return (start, end) if end > start else None
 
 
 def _words(text: str) -> int:
@@ -351,30 +389,33 @@ def _strip_quotes(text: str) -> str:
 
 def _according(text: str) -> Attribution | None:
     match = _ACCORDING_LEAD.match(text)
-    if match:
-        return Attribution(clean_subject(match["who"]) or match["who"].strip(), match["content"])
-    if "according to" in text:
+    if not match and "according to" in text:
         match = _ACCORDING_TAIL.match(text)
-        if match:
-            who = match["who"].strip()
-            return Attribution(clean_subject(who) or who, match["content"])
-    return None
+    if not match:
+        return None
+    who = match["who"].strip()
+    claimant = clean_subject(who) or who
+    return Attribution(claimant, match["content"],
+                       claimant_span=locate(text, claimant, *match.span("who")),
+                       content_span=trim_content(text, *match.span("content")))
 
 
 def _quote_speaker(text: str) -> Attribution | None:
     if not any(q in text for q in "”\"'"):
         return None
     for match in _QUOTE_SPEAKER.finditer(text):
-        who = match["who"] if match["verb"] else match["who2"]
+        group = "who" if match["verb"] else "who2"
         verb = (match["verb"] or match["verb2"]).lower()
         if verb in _SHOW:
             continue
-        claimant = clean_subject(who or "")
+        claimant = clean_subject(match[group] or "")
         if not claimant:
             continue
         content = _strip_quotes(text[:match.start()] + text[match.start():match.start() + 1])
         if _words(content) >= 2:
-            return Attribution(claimant, content)
+            return Attribution(claimant, content,
+                               claimant_span=locate(text, claimant, *match.span(group)),
+                               content_span=trim_content(text, 0, match.start() + 1))
     return None
 
 
@@ -393,20 +434,25 @@ def _tail_speaker(text: str) -> Attribution | None:
     match = _TAIL_SPEAKER.search(stripped)
     if match:
         inverted = not match["verb"]
-        who = match["who2"] if inverted else match["who"]
+        group = "who2" if inverted else "who"
         verb = (match["verb2"] if inverted else match["verb"]).lower()
         content = stripped[:match.start()]
         if _words(content) >= 3 and _rest_fits(match["rest"], verb, inverted):
-            claimant = clean_subject(who or "")
+            claimant = clean_subject(match[group] or "")
             if claimant and verb in _SHOW and not _SHOW_SOURCES.search(claimant):
                 claimant = None
             if claimant and len(claimant.split()) <= 8:
-                return Attribution(claimant, content)
+                return Attribution(claimant, content,
+                                   claimant_span=locate(stripped, claimant, *match.span(group)),
+                                   content_span=trim_content(stripped, 0, match.start()))
     match = _MIDDLE_SPEAKER.search(text)
     if match:
         claimant = clean_subject(match["who"])
         if claimant:
-            return Attribution(claimant, text[:match.start()] + " " + text[match.end():])
+            # "Y, he said, Z": one span from Y to Z (a span cannot skip the frame).
+            return Attribution(claimant, text[:match.start()] + " " + text[match.end():],
+                               claimant_span=locate(text, claimant, *match.span("who")),
+                               content_span=trim_content(text, 0, len(text)))
     return None
 
 
@@ -462,6 +508,7 @@ def _subject_verb(text: str) -> Attribution | None:
             continue
         who = guesses[0]
         claimant = next(filter(None, map(clean_subject, guesses)), None)
+        opening = False  # whether the source is the sentence's subject, at its start
         if not claimant:
             clause = _LAST_CLAUSE.search(who)
             if clause:  # "... a while back when she said"
@@ -470,10 +517,12 @@ def _subject_verb(text: str) -> Attribution | None:
             # "Carson did not mention them by name, but told his supporters ..."
             main, lead = _MAIN_CLAUSE.match(text), LEAD_NAME.match(text)
             claimant = (main and clean_subject(main["who"])) or (lead and clean_subject(lead[0]))
+            opening = True
         if not claimant and who.rstrip().endswith((" and", " but")):
             # "Reid caucused in Nevada and says ...": the subject of the first verb.
             lead = LEAD_NAME.match(who.strip())
             claimant = clean_subject(lead[0]) if lead else None
+            opening = True
             if not claimant and verb.endswith(("ed", "s", "id", "ld", "ote", "und")):
                 # "The court overruled and said ...", "Eight years ago, he backed Obama and
                 # said ...": the subject of the sentence's first verb (a finite verb: in
@@ -494,15 +543,27 @@ def _subject_verb(text: str) -> Attribution | None:
             continue  # "Baker wrote the introduction ...", "... posted a photo"
         content = after.lstrip(" ,:")
         content = re.sub(r"^that\s+", "", content)
-        if _words(content) < 2:
-            # '"...," Mr. Mahaney, of RBC Capital Markets, said.': the words come first.
+        content_span = trim_content(text, len(text) - len(content), len(text))
+        claimant_span = (locate(text, claimant, 0, start) if opening
+                         else locate(text, claimant, 0, start, last=True))
+        quoted_before = bool(claimant_span) and bool(
+            _QUOTE_CLOSED.search(text, 0, claimant_span[0])) and not content.startswith(
+            ("“", '"', "''"))
+        if _words(content) < 2 or (quoted_before and _words(text[:claimant_span[0]]) >= 4):
+            # '"...," Mr. Mahaney, of RBC Capital Markets, said.' and '"...," Graham, a
+            # former candidate, told CBS News ...': the words come first, what follows the
+            # verb is an addressee or an adjunct.
             content = _strip_quotes(pre[:pre.find(claimant)] if claimant in pre else "")
             if _words(content) < 4:
                 continue
-        return Attribution(claimant, content)
+            content_span = trim_content(text, 0, pre.find(claimant))
+        return Attribution(claimant, content, claimant_span=claimant_span,
+                           content_span=content_span)
     return None
 
 
+# A quotation closing just before the source: '"Y," Graham, a former candidate, told ...'.
+_QUOTE_CLOSED = re.compile(r"[,.!?…—–-]\s*(?:[”\"]|'')\s*$")
 _PARTICIPLE = re.compile(r",?\s+(?:saying|telling|adding|arguing|insisting|warning|noting|"
                          r"claiming|declaring|calling|writing|explaining|stressing|urging)\b")
 
@@ -520,28 +581,35 @@ def _participle(text: str) -> Attribution | None:
         claimant = clean_subject(lead[0]) if lead else None
     if not claimant:
         return None
-    return Attribution(claimant, text[match.end():].lstrip(" ,:"))
+    content = text[match.end():].lstrip(" ,:")
+    return Attribution(claimant, content, claimant_span=locate(text, claimant, 0, match.start()),
+                       content_span=trim_content(text, len(text) - len(content), len(text)))
 
 
 def _passive(text: str) -> Attribution | None:
     match = _PASSIVE.match(text)
     if not match or _words(match["rest"]) < 2:
         return None
+    whole = trim_content(text, 0, len(text))
     agent = _BY_AGENT.search(match["rest"][:60])
     if agent:
         claimant = clean_subject(agent["who"])
         if claimant:
-            return Attribution(claimant, text)
+            rest = match.start("rest")
+            return Attribution(claimant, text, content_span=whole, claimant_span=locate(
+                text, claimant, rest + agent.start("who"), rest + agent.end("who")))
     subject = match["subject"].strip()
     if subject.lower() in {"it", "this"} or match["verb"] in {"said", "reported", "alleged",
                                                                 "believed", "quoted",
                                                                 "described"}:
         if subject.lower() == "it" and match["rest"].lstrip().startswith("that"):
-            return Attribution(None, match["rest"].lstrip()[5:])
+            content = match["rest"].lstrip()[5:]
+            return Attribution(None, content, content_span=trim_content(
+                text, len(text) - len(content), len(text)))
         return None
     if not clean_subject(subject):
         return None
-    return Attribution(None, text, implicit=True)
+    return Attribution(None, text, implicit=True, content_span=whole)
 
 
 # --- demands -----------------------------------------------------------------------------
@@ -613,7 +681,9 @@ def _headline(text: str) -> Attribution | None:
     claimant = clean_subject(match["who"])
     if not claimant or claimant.split()[-1] in {"Who", "What", "How", "Why", "That", "This"}:
         return None
-    return Attribution(claimant, match["content"])
+    return Attribution(claimant, match["content"],
+                       claimant_span=locate(text, claimant, *match.span("who")),
+                       content_span=trim_content(text, *match.span("content")))
 
 
 def attribute_english(text: str) -> Attribution | None:
@@ -623,8 +693,20 @@ def attribute_english(text: str) -> Attribution | None:
              or _subject_verb(stripped) or _passive(stripped) or _participle(stripped)
              or _headline(stripped))
     if found and _is_demand(stripped, found):
-        return Attribution(found.claimant, found.content, found.implicit, demand=True)
-    return found
+        found = replace(found, demand=True)
+    return _shifted(found, len(text) - len(text.lstrip()))
+
+
+def _shifted(found: Attribution | None, by: int) -> Attribution | None:
+    """`found` with its spans moved `by` characters (from the stripped sentence to the one
+    given)."""
+    if not found or not by:
+        return found
+
+    def move(span: tuple[int, int] | None) -> tuple[int, int] | None:
+        return (span[0] + by, span[1] + by) if span else None
+    return replace(found, claimant_span=move(found.claimant_span),
+                   content_span=move(found.content_span))
 
 
 # --- Dari and Pashto (Persian script) --------------------------------------------------
@@ -673,5 +755,9 @@ def attribute_persian(text: str) -> Attribution | None:
             who = match["who"].strip()
             who = _fa_subject(_FA_ADDRESSEE.sub("", who) if pattern is _FA_ASKS else who)
             if who and len(who.split()) <= 10:
-                return Attribution(who, match["content"], demand=demand)
+                found = Attribution(who, match["content"], demand=demand,
+                                    claimant_span=locate(stripped, who, *match.span("who")),
+                                    content_span=trim_content(stripped,
+                                                              *match.span("content")))
+                return _shifted(found, len(text) - len(text.lstrip()))
     return None

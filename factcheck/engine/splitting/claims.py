@@ -25,7 +25,9 @@ from .attribution import (
     attribute_english,
     attribute_persian,
     clean_subject,
+    locate,
     pick_antecedent,
+    trim_content,
 )
 from .checkworthy import explain_sentence, score_sentence
 from .language import ARABIC, script_of
@@ -86,6 +88,9 @@ class _Typed:
     claimant: str | None
     content: str  # what is scored: the attributed content, or the whole text
     implicit: bool = False  # attributed to the article's current source ("X is urged to")
+    # [start, end) in the typed text: the claimant's words, the attributed content.
+    claimant_at: tuple[int, int] | None = None
+    content_at: tuple[int, int] | None = None
 
 
 def _clean_claimant(who: str, *, max_words: int = 12) -> str | None:
@@ -104,13 +109,14 @@ def _type_english(text: str) -> _Typed:
     stripped = text.strip()
     if stripped.endswith("?"):
         return _Typed("question", None, stripped)
-    found = attribute_english(stripped)
+    found = attribute_english(text)
     if found:
-        claimant = found.claimant
+        claimant, claimant_at = found.claimant, found.claimant_span
         if claimant and claimant.lower() in {"i", "we", "you"}:
-            claimant = None  # the writer or a crowd: no claimant to check
+            claimant, claimant_at = None, None  # the writer or a crowd: no claimant to check
         kind = "demand" if found.demand else "attributed"
-        return _Typed(kind, claimant, found.content, found.implicit)
+        return _Typed(kind, claimant, found.content, found.implicit, claimant_at,
+                      found.content_span)
     if _PREDICTION.search(stripped):
         return _Typed("prediction", None, stripped)
     if _OPINION.search(stripped):
@@ -122,9 +128,10 @@ def _type_persian(text: str) -> _Typed:
     stripped = text.strip()
     if stripped.endswith(("?", "؟")):
         return _Typed("question", None, stripped)
-    found = attribute_persian(stripped)
+    found = attribute_persian(text)
     if found:
-        return _Typed("demand" if found.demand else "attributed", found.claimant, found.content)
+        return _Typed("demand" if found.demand else "attributed", found.claimant, found.content,
+                      claimant_at=found.claimant_span, content_at=found.content_span)
     if _FA_PREDICTION.search(stripped):
         return _Typed("prediction", None, stripped)
     if _FA_OPINION.search(stripped):
@@ -138,6 +145,18 @@ _KIND_FACTOR = {"factual": 1.0, "attributed": 1.0, "prediction": 0.55, "opinion"
                 "question": 0.3, "demand": 0.25}
 
 
+def _content_kind(content: str, arabic_script: bool) -> str:
+    """What the reported words are by themselves: a question, a prediction, an opinion, or
+    a statement of fact (the reporting verb does not count: "X warned that Y" reports Y)."""
+    if content.rstrip(" \"”’'").endswith(("?", "؟")):
+        return "question"
+    if arabic_script:
+        return ("prediction" if _FA_PREDICTION.search(content) else
+                "opinion" if _FA_OPINION.search(content) else "factual")
+    return ("prediction" if _PREDICTION.search(content) else
+            "opinion" if _OPINION.search(content) else "factual")
+
+
 def _score(typed: _Typed, arabic_script: bool) -> tuple[float, dict[str, float]]:
     if arabic_script:
         # The model is English-only: score Arabic script by language-neutral signals.
@@ -148,20 +167,37 @@ def _score(typed: _Typed, arabic_script: bool) -> tuple[float, dict[str, float]]
     else:
         base = score_sentence(typed.content)
         features = dict(explain_sentence(typed.content))
+    # Reported speech is scored on its content (the words said, not the reporting verb),
+    # whatever that content's own kind: a reported opinion is not damped like a bare one,
+    # so that demands keep ranking below everything that states something.
     factor = _KIND_FACTOR[typed.kind]
     if factor != 1.0:
         features[f"kind: {typed.kind}"] = round(base * factor - base, 4)
     return max(0.0, min(1.0, base * factor)), features
 
 
-def _candidate(source: str, start: int, end: int, typed: _Typed, arabic_script: bool,
-               claimant: str | None = None) -> CandidateClaim:
+def _span(source: str, base: int, at: tuple[int, int] | None) -> Span | None:
+    """A span of the typed text (`at`, relative to `base`) as a span of the article."""
+    if not at:
+        return None
+    return Span(base + at[0], base + at[1], source[base + at[0]:base + at[1]])
+
+
+def _candidate(source: str, start: int, end: int, typed: _Typed,
+               arabic_script: bool) -> CandidateClaim:
+    """The candidate of `source[start:end]`, typed as `typed` (its spans relative to
+    `start`)."""
     score, features = _score(typed, arabic_script)
     text = source[start:end]
+    claimant_span = _span(source, start, typed.claimant_at) if typed.claimant else None
+    content_span = _span(source, start, typed.content_at) if typed.kind == "attributed" else None
     return CandidateClaim(
         start=start, end=end, text=text, kind=typed.kind, score=score,
-        claimant=claimant if claimant is not None else typed.claimant, features=features,
+        claimant=typed.claimant, features=features,
         short_claim=_short(text, typed, arabic_script),
+        claimant_span=claimant_span, source_span=claimant_span, content_span=content_span,
+        content_kind=_content_kind(typed.content, arabic_script) if content_span else None,
+        content_score=score if content_span else None,
     )
 
 
@@ -183,21 +219,29 @@ _MAIN_SUBJECT = re.compile(r"^(?P<who>[A-Z][^,;:]{1,100}?)\s+(?:has|have|had|is|
                            r"jointly|also|\w+ed)\b")
 
 
-def _main_subject(clause: str) -> str | None:
-    match = re.match(
-        r"^(?P<who>[A-Z][^,;:]{1,100}?)\s+(?:has|have|had|is|are|was|were|jointly|also|"
-        r"\w+ed)\b", clause)
-    return _clean_claimant(match["who"]) if match else None
+def _main_subject(clause: str) -> tuple[str | None, tuple[int, int] | None]:
+    """The subject of `clause`'s first verb as a source, and where it is in `clause`."""
+    match = _MAIN_SUBJECT.match(clause)
+    who = _clean_claimant(match["who"]) if match else None
+    return who, locate(clause, who, *match.span("who")) if who else None
 
 
-def _antecedent(sentence: str) -> str | None:
-    """The subject of a sentence that names no source: what a later "he" may stand for."""
-    match = _MAIN_SUBJECT.match(sentence)
+def _antecedent(sentence: Span) -> tuple[str, Span | None] | None:
+    """The subject of a sentence that names no source: what a later "he" may stand for,
+    and where the sentence names it."""
+    text = sentence.text
+    match = _MAIN_SUBJECT.match(text)
     who = clean_subject(match["who"]) if match else None
+    where = match.span("who") if who else None
     if not who:  # "Senator Maria Lopez spoke ...": a name of two words or more
-        lead = LEAD_NAME.match(sentence)
+        lead = LEAD_NAME.match(text)
         who = clean_subject(lead[0]) if lead and len(lead[0].split()) >= 2 else None
-    return who if who and len(who.split()) <= 6 else None
+        where = lead.span() if who else None
+    if not who or len(who.split()) > 6:
+        return None
+    at = locate(text, who, *where)
+    return who, (Span(sentence.start + at[0], sentence.start + at[1],
+                      text[at[0]:at[1]]) if at else None)
 
 
 def _sub_claims(source: str, sentence: Span, arabic_script: bool) -> list[CandidateClaim] | None:
@@ -220,9 +264,14 @@ def _sub_claims(source: str, sentence: Span, arabic_script: bool) -> list[Candid
     if lead.lower().startswith(("all of whom", "both of whom", "who", "which")):
         listed = head_text.rsplit(" by ", 1)
         claimant = _clean_claimant(listed[1], max_words=30) if len(listed) == 2 else None
+        at = locate(head_text, claimant, len(listed[0]), last=True) if claimant else None
     else:
-        claimant = _main_subject(head_text)
-    tail_typed = _Typed("attributed", claimant, content)
+        claimant, at = _main_subject(head_text)
+    # The source is named in the head, before the tail's own text: relative to the tail.
+    offset = match.start("tail")
+    claimant_at = (at[0] - offset, at[1] - offset) if at else None
+    tail_typed = _Typed("attributed", claimant, content, claimant_at=claimant_at,
+                        content_at=trim_content(tail_text, len(lead), len(tail_text)))
     head_start, head_end = _trim(source, sentence.start, sentence.start + len(head_text))
     return [
         _candidate(source, head_start, head_end, head_typed, arabic_script),
@@ -255,17 +304,20 @@ class _Row:
 
 def _close_quote(rows: list[_Row], run: list[int], source: str, arabic_script: bool) -> None:
     """The sentences of one long quotation share its speaker, wherever it is named."""
-    claimant = next((rows[i].parts[0].claimant for i in run
-                     if len(rows[i].parts) == 1 and rows[i].parts[0].kind in _REPORTED
-                     and rows[i].parts[0].claimant), None)
-    if not claimant:
+    speaker = next((rows[i].parts[0] for i in run
+                    if len(rows[i].parts) == 1 and rows[i].parts[0].kind in _REPORTED
+                    and rows[i].parts[0].claimant), None)
+    if not speaker:
         return
     for i in run:
         row = rows[i]
         if len(row.parts) == 1 and row.parts[0].kind in {"factual", "opinion", "prediction"}:
             part = row.parts[0]
-            typed = _Typed("attributed", claimant, part.text.strip("\"“”' "))
-            row.parts = [_candidate(source, part.start, part.end, typed, arabic_script)]
+            typed = _Typed("attributed", speaker.claimant, part.text.strip("\"“”' "),
+                           content_at=trim_content(part.text, 0, len(part.text)))
+            # The speaker is named in another sentence of the quotation: its span there.
+            row.parts = [replace(_candidate(source, part.start, part.end, typed, arabic_script),
+                                 claimant_span=speaker.claimant_span)]
             row.implicit = [False]
 
 
@@ -303,21 +355,26 @@ def split_claims(text: str, lang: str | None = None) -> list[CandidateClaim]:
         _close_quote(rows, run, text, arabic_script)
 
     candidates: list[CandidateClaim] = []
-    recent: list[str] = []  # the sources named so far, the last one last
+    # The sources named so far, the last one last, with where they were named.
+    recent: list[tuple[str, Span | None]] = []
     for row in rows:
         for part, implicit in zip(row.parts, row.implicit, strict=True):
             claimant = part.claimant
             if recent and part.kind in _REPORTED:
                 if implicit:  # "X is urged to ...": by the source of the passage
-                    part = replace(part, claimant=recent[-1])
+                    part = replace(part, claimant=recent[-1][0], claimant_span=recent[-1][1])
                 elif claimant and claimant.lower() in pronouns:
-                    part = replace(part, claimant=recent[-1] if arabic_script else
-                                   pick_antecedent(claimant, recent))
+                    names = [name for name, _span in recent]
+                    name = names[-1] if arabic_script else pick_antecedent(claimant, names)
+                    named = next((span for known, span in reversed(recent) if known == name),
+                                 None)
+                    part = replace(part, claimant=name, claimant_span=named)
             candidates.append(part)
         first = row.parts[0]
-        subject = first.claimant or (None if arabic_script else _antecedent(row.sentence.text))
-        if subject and subject.lower() not in pronouns and subject.lower() not in {"i", "we",
-                                                                                  "you"}:
+        subject = ((first.claimant, first.claimant_span) if first.claimant else
+                   None if arabic_script else _antecedent(row.sentence))
+        if subject and subject[0].lower() not in pronouns and subject[0].lower() not in {
+                "i", "we", "you"}:
             recent.append(subject)
     return candidates
 

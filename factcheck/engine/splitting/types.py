@@ -28,3 +28,14 @@ class CandidateClaim:
     # The claim's main clause in its own words, at most 140 characters: the proposed
     # summary for ClaimReview's claimReviewed (see `summary.propose_short_claim`).
     short_claim: str = ""
+    # Reported speech (attributed, demand): where the source is named in the article text,
+    # and the words of this sentence that name it when they are not the name itself (a
+    # pronoun, "he", resolved to "Senator Lopez" named earlier: the pronoun's place).
+    claimant_span: Span | None = None
+    source_span: Span | None = None
+    # An attributed claim's second checkable part: what the source said (the quotation or
+    # the that-clause, without the reporting frame), its own kind (factual, opinion,
+    # prediction, question) and its check-worthiness, which is the claim's score.
+    content_span: Span | None = None
+    content_kind: str | None = None
+    content_score: float | None = None
