@@ -28,3 +28,8 @@ class CandidateClaim:
     # The claim's main clause in its own words, at most 140 characters: the proposed
     # summary for ClaimReview's claimReviewed (see `summary.propose_short_claim`).
     short_claim: str = ""
+    # "sentence" for a sentence (or a part of one the engine split off); "atomic" or
+    # "presupposed" for a sub-claim, which sits in its sentence's `sub_claims`.
+    origin: str = "sentence"
+    # The independent checkable statements inside this one (see `atoms`), in text order.
+    sub_claims: tuple[CandidateClaim, ...] = ()
