@@ -21,7 +21,7 @@ from .i18n import _, ngettext
 from .infra.security_log import security_event
 from .models import Article, User
 from .queries.accounts import find_user_by_email
-from .queries.claims import article_claims
+from .queries.claims import sentence_claims
 from .queries.desk import claim_count
 from .serve import serve_command
 from .states import ClaimStatus, Role
@@ -332,7 +332,7 @@ def _demo_assignments(article: Article, editor: User) -> None:
     """Select the most check-worthy claims and assign them to both demo reviewers, so the
     demo opens with work in their queues and notifications in their inboxes (and in
     their mail when a mail server is configured)."""
-    best = sorted((c for c in article_claims(db.session, article.id)
+    best = sorted((c for c in sentence_claims(db.session, article.id)
                    if c.status == ClaimStatus.CANDIDATE), key=lambda c: (-c.score, c.position))
     chosen = sorted(best[:DEMO_ASSIGNED_CLAIMS], key=lambda c: c.position)
     for claim in chosen:

@@ -11,6 +11,7 @@ from ..states import (
     ArticleStatus,
     CaptureStatus,
     ClaimKind,
+    ClaimOrigin,
     ClaimStatus,
     Confidence,
     CorrectionKind,
@@ -97,6 +98,9 @@ SCHEMAS: dict[str, dict] = {
         "claimant_id": nullable(_ID),
         "claim_date": nullable(_DATE), "status": enum([str(s) for s in ClaimStatus]),
         "dismissal_reason": string(), "version": _ID,
+        # A sub-claim (an atomic statement of a sentence, or a fact it presupposes) names
+        # its sentence's claim; a sentence has none.
+        "parent_id": nullable(_ID), "origin": enum([str(o) for o in ClaimOrigin]),
     }),
     "ClaimDetail": {"allOf": [ref("Claim"), obj({
         "evidence": array(ref("Evidence")), "decision": nullable(ref("Decision")),

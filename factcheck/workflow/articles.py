@@ -120,8 +120,11 @@ def create_article(
     return article
 
 
-def _claim_values(article: Article, candidate: CandidateClaim, position: int) -> dict:
+def _claim_values(article: Article, candidate: CandidateClaim, position: int,
+                  parent_id: int | None = None) -> dict:
     return {
+        "parent_id": parent_id,
+        "origin": candidate.origin,
         "article_id": article.id,
         "position": position,
         "start": candidate.start,
@@ -135,8 +138,23 @@ def _claim_values(article: Article, candidate: CandidateClaim, position: int) ->
     }
 
 
-def _claim_from_candidate(article: Article, candidate: CandidateClaim, position: int) -> Claim:
-    return Claim(**_claim_values(article, candidate, position))
+def _claim_from_candidate(article: Article, candidate: CandidateClaim, position: int,
+                          parent_id: int | None = None) -> Claim:
+    return Claim(**_claim_values(article, candidate, position, parent_id))
+
+
+def _insert_sub_claims(session: Session, article: Article,
+                       parents: list[tuple[int, int, CandidateClaim]]) -> int:
+    """Store the sub-claims of the stored sentence claims `(id, position, candidate)`.
+
+    A sub-claim shares its sentence's position (it follows it in the article's order) and
+    is a candidate like it, so it stays out of the review queue until an editor selects it.
+    """
+    rows = [_claim_values(article, sub, position, parent_id)
+            for parent_id, position, candidate in parents for sub in candidate.sub_claims]
+    if rows:
+        session.exec(insert(Claim), params=rows, execution_options={"render_nulls": True})
+    return len(rows)
 
 
 def import_article(session: Session, *, actor: User | None, **fields) -> Article:
@@ -147,14 +165,23 @@ def import_article(session: Session, *, actor: User | None, **fields) -> Article
     """
     article = create_article(session, actor=actor, **fields)
     candidates = split_claims(article.body, lang=article.language)
+    sub_claims = 0
     if candidates:
         # render_nulls: rows with and without a claimant go in the same batches.
         session.exec(insert(Claim), params=[_claim_values(article, candidate, position)
                                             for position, candidate in enumerate(candidates)],
                      execution_options={"render_nulls": True})
+        with_subs = {position: candidate for position, candidate in enumerate(candidates)
+                     if candidate.sub_claims}
+        if with_subs:  # their sentences' ids, read back by position (one query)
+            ids = dict(session.exec(select(Claim.position, Claim.id).where(
+                Claim.article_id == article.id)).all())
+            sub_claims = _insert_sub_claims(session, article, [
+                (ids[position], position, candidate)
+                for position, candidate in with_subs.items()])
     link_article_claimants(session, article=article, actor=actor)
     record_audit(session, actor=actor, action="article.split", obj=article,
-                 claims=len(candidates))
+                 claims=len(candidates), sub_claims=sub_claims)
     request_matching(session, article=article)  # in the background: the import does not wait
     return article
 
@@ -236,6 +263,12 @@ def revise_article_text(
                           and c.status != ClaimStatus.NEEDS_REANCHOR), len(claims))
             claims.insert(index, new)
             counts["added"] += 1
+            if candidate.sub_claims:  # right after their sentence, in the article's order
+                session.flush()  # the sentence's id
+                subs = [_claim_from_candidate(article, sub, 0, new.id)
+                        for sub in candidate.sub_claims]
+                session.add_all(subs)
+                claims[index + 1:index + 1] = subs
     for position, claim in enumerate(claims):
         if claim.position != position:
             claim.position = position
