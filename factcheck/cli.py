@@ -22,7 +22,7 @@ from .infra.security_log import security_event
 from .models import Article, User
 from .queries.accounts import find_user_by_email
 from .queries.claims import sentence_claims
-from .queries.desk import claim_count
+from .queries.desk import claim_count, sub_claim_count
 from .serve import serve_command
 from .states import ClaimStatus, Role
 from .workflow import WorkflowError
@@ -181,7 +181,9 @@ def import_article_command(source, title, source_url, outlet, author, published,
         raise click.ClickException(message) from error
     db.session.commit()
     claims = claim_count(db.session, article.id)
-    click.echo(f"Imported article {article.id} ({article.slug}) with {claims} claims.")
+    parts = sub_claim_count(db.session, article.id)
+    click.echo(f"Imported article {article.id} ({article.slug}) with {claims} claims"
+               + (f" and {parts} sub-claims." if parts else "."))
 
 
 PROGRESS_EVERY = 10_000  # records between two progress lines on stderr

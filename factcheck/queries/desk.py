@@ -102,6 +102,13 @@ def claim_count(session: Session, article_id: int) -> int:
                                col(Claim.parent_id).is_(None))).one()
 
 
+def sub_claim_count(session: Session, article_id: int) -> int:
+    """How many sub-claims (parts of sentences) the article has (one query)."""
+    return session.exec(select(func.count()).select_from(Claim)
+                        .where(Claim.article_id == article_id,
+                               col(Claim.parent_id).is_not(None))).one()
+
+
 @dataclass
 class QueueItem:
     """One claim in a reviewer's queue, with the reviewer's own review if started."""

@@ -186,10 +186,12 @@ def import_article(session: Session, *, actor: User | None, **fields) -> Article
     return article
 
 
-def _nearest_occurrence(body: str, needle: str, near: int, taken: set[int]) -> int | None:
+def _nearest_occurrence(body: str, needle: str, near: int,
+                        taken: set[tuple[int, int]]) -> int | None:
     best, index = None, body.find(needle)
     while index != -1:
-        if index not in taken and (best is None or abs(index - near) < abs(best - near)):
+        if (index, len(needle)) not in taken and (best is None
+                                                  or abs(index - near) < abs(best - near)):
             best = index
         index = body.find(needle, index + 1)
     return best
@@ -232,14 +234,16 @@ def revise_article_text(
         raise WorkflowError(_("Claims of this article are under review; its text can no "
                               "longer change."), code="conflict")
     counts = {"moved": 0, "flagged": 0, "added": 0}
-    taken: set[int] = set()  # each occurrence anchors one claim at most
+    # Each occurrence of a span anchors one claim at most (a sub-claim may start where its
+    # sentence does: a span is its start and its length).
+    taken: set[tuple[int, int]] = set()
     for claim in claims:
         if claim.status == ClaimStatus.NEEDS_REANCHOR:
             continue
         anchored = old[claim.start:claim.end]
         start = _nearest_occurrence(body, anchored, claim.start, taken) if anchored else None
         if start is not None:
-            taken.add(start)
+            taken.add((start, len(anchored)))
             if start != claim.start:
                 counts["moved"] += 1
                 claim.start, claim.end = start, start + len(anchored)

@@ -177,3 +177,31 @@ def test_the_api_gives_parent_and_origin_and_documents_them(app, client, runner,
     schema = client.get("/api/v1/openapi.json").json["components"]["schemas"]["Claim"]
     assert schema["properties"]["origin"]["enum"] == ["sentence", "atomic", "presupposed"]
     assert "parent_id" in schema["required"] and "origin" in schema["required"]
+
+
+def test_a_revised_text_gives_its_new_sentences_their_sub_claims(app, client, article_id):
+    from factcheck.models import Article
+
+    from ..helpers import post_form
+
+    with app.app_context():
+        version = db.session.get(Article, article_id).version
+    added = " Exports grew 4% in a year and imports fell 3% in the same period."
+    response = post_form(client, f"/editor/articles/{article_id}/text",
+                         {"body": "Officials met on Monday. " + TEXT + added,
+                          "version": version})
+    assert response.status_code == 302
+    claims = _claims(app, article_id)
+    exports = next(c for c in claims if c.text.startswith("Exports grew"))
+    subs = [c for c in claims if c.parent_id == exports.id]
+    assert [(c.origin, c.text) for c in subs] == [
+        ("atomic", "Exports grew 4% in a year"), ("atomic", "imports fell 3% in the same period")]
+    with app.app_context():
+        body = db.session.get(Article, article_id).body
+    # Every claim, old (moved by the new first sentence) or new, still quotes the text.
+    assert all(body[c.start:c.end] == c.text for c in claims)
+    order = [c.id for c in claims]
+    assert order.index(subs[0].id) == order.index(exports.id) + 1
+    arrests = next(c for c in claims if c.text == ARRESTS)
+    parent = next(c for c in claims if c.id == arrests.parent_id)
+    assert order.index(arrests.id) == order.index(parent.id) + 1
