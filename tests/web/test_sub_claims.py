@@ -205,3 +205,18 @@ def test_a_revised_text_gives_its_new_sentences_their_sub_claims(app, client, ar
     arrests = next(c for c in claims if c.text == ARRESTS)
     parent = next(c for c in claims if c.id == arrests.parent_id)
     assert order.index(arrests.id) == order.index(parent.id) + 1
+
+
+def test_the_dashboard_counts_a_sub_claim_once_it_is_taken_up(app, client, article_id):
+    def row() -> list[str]:
+        html = client.get("/editor/").get_data(as_text=True)
+        cells = html[html.index(f'href="/editor/articles/{article_id}"'):]
+        cells = cells[:cells.index("</tr>")]
+        return re.findall(r'<td class="num">(\d+)', cells)[:2]  # claims, to check
+
+    assert row() == ["3", "0"]  # the three sentences; the parts are proposals inside them
+    arrests = next(c for c in _claims(app, article_id) if c.text == ARRESTS)
+    token = csrf_token(client.get(f"/editor/articles/{article_id}").get_data(as_text=True))
+    client.post(f"/editor/claims/{arrests.id}/select",
+                data={"csrf_token": token, "version": arrests.version})
+    assert row() == ["4", "1"]
