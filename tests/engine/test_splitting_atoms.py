@@ -136,3 +136,19 @@ def test_a_sub_claim_is_scored_on_its_own_words() -> None:
     prices, mayor = claim.sub_claims
     assert prices.score != mayor.score
     assert prices.score > 0.5  # a number and a change: check-worthy on its own
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("آنها بازداشت‌های گسترده و شکنجه کارمندان پیشین دولت را محکوم کردند.",
+     ["بازداشت‌های گسترده و شکنجه کارمندان پیشین دولت"]),
+    ("رهبران در این نشست، بازداشت‌های گسترده کارمندان پیشین دولت را به شدت محکوم کردند.",
+     ["بازداشت‌های گسترده کارمندان پیشین دولت"]),
+    # A noun subject runs into its object: where one ends is not clear, so nothing.
+    ("رهبران بازداشت‌های گسترده کارمندان پیشین دولت را محکوم کردند.", []),
+    ("او گفت که قیمت‌ها پنج درصد افزایش یافته است.", []),
+], ids=["pronoun subject", "after a comma", "noun subject", "no condemnation"])
+def test_persian_condemnations_presuppose_their_object_when_it_is_clear(text, expected):
+    subs = [sub for claim in split_claims(text, lang="fa") for sub in claim.sub_claims]
+    assert [sub.text for sub in subs] == expected
+    assert all(sub.origin == "presupposed" and text[sub.start:sub.end] == sub.text
+               for sub in subs)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .atoms import PRESUPPOSED, find_atoms
+from .atoms import PRESUPPOSED, find_atoms, find_atoms_persian
 from .attribution import (
     FA_PRONOUNS,
     LEAD_NAME,
@@ -276,15 +276,21 @@ def _close_quote(rows: list[_Row], run: list[int], source: str, arabic_script: b
 _STATEMENTS = frozenset({"factual", "attributed"})
 
 
-def _with_sub_claims(source: str, claim: CandidateClaim) -> CandidateClaim:
-    """`claim` with its sub-claims: atomic clauses and presupposed facts (English only).
+def _with_sub_claims(source: str, claim: CandidateClaim,
+                     arabic_script: bool = False) -> CandidateClaim:
+    """`claim` with its sub-claims: atomic clauses and presupposed facts (in Persian script,
+    only the object of a condemnation).
 
     A sub-claim of reported speech is the source's too: it keeps the sentence's claimant
     (so does a presupposed fact: the leaders who condemned the arrests take them as given).
     """
     if claim.kind == "question":
         return claim
-    atoms = find_atoms(source, claim.start, claim.end, statement=claim.kind in _STATEMENTS)
+    if arabic_script:
+        atoms = find_atoms_persian(source, claim.start, claim.end)
+    else:
+        atoms = find_atoms(source, claim.start, claim.end,
+                           statement=claim.kind in _STATEMENTS)
     if not atoms:
         return claim
     subs = []
@@ -292,7 +298,7 @@ def _with_sub_claims(source: str, claim: CandidateClaim) -> CandidateClaim:
         kind = "attributed" if claim.kind == "attributed" and atom.origin != PRESUPPOSED \
             else "factual"
         typed = _Typed(kind, claim.claimant, atom.text)
-        sub = _candidate(source, atom.start, atom.end, typed, False, claim.claimant)
+        sub = _candidate(source, atom.start, atom.end, typed, arabic_script, claim.claimant)
         subs.append(replace(sub, origin=atom.origin))
     return replace(claim, sub_claims=tuple(subs))
 
@@ -341,7 +347,7 @@ def split_claims(text: str, lang: str | None = None) -> list[CandidateClaim]:
                 elif claimant and claimant.lower() in pronouns:
                     part = replace(part, claimant=recent[-1] if arabic_script else
                                    pick_antecedent(claimant, recent))
-            candidates.append(part if arabic_script else _with_sub_claims(text, part))
+            candidates.append(_with_sub_claims(text, part, arabic_script))
         first = row.parts[0]
         subject = first.claimant or (None if arabic_script else _antecedent(row.sentence.text))
         if subject and subject.lower() not in pronouns and subject.lower() not in {"i", "we",
