@@ -21,8 +21,8 @@ from .i18n import _, ngettext
 from .infra.security_log import security_event
 from .models import Article, User
 from .queries.accounts import find_user_by_email
-from .queries.claims import article_claims
-from .queries.desk import claim_count
+from .queries.claims import sentence_claims
+from .queries.desk import claim_count, sub_claim_count
 from .serve import serve_command
 from .states import ClaimStatus, Role
 from .workflow import WorkflowError
@@ -181,7 +181,9 @@ def import_article_command(source, title, source_url, outlet, author, published,
         raise click.ClickException(message) from error
     db.session.commit()
     claims = claim_count(db.session, article.id)
-    click.echo(f"Imported article {article.id} ({article.slug}) with {claims} claims.")
+    parts = sub_claim_count(db.session, article.id)
+    click.echo(f"Imported article {article.id} ({article.slug}) with {claims} claims"
+               + (f" and {parts} sub-claims." if parts else "."))
 
 
 PROGRESS_EVERY = 10_000  # records between two progress lines on stderr
@@ -332,7 +334,7 @@ def _demo_assignments(article: Article, editor: User) -> None:
     """Select the most check-worthy claims and assign them to both demo reviewers, so the
     demo opens with work in their queues and notifications in their inboxes (and in
     their mail when a mail server is configured)."""
-    best = sorted((c for c in article_claims(db.session, article.id)
+    best = sorted((c for c in sentence_claims(db.session, article.id)
                    if c.status == ClaimStatus.CANDIDATE), key=lambda c: (-c.score, c.position))
     chosen = sorted(best[:DEMO_ASSIGNED_CLAIMS], key=lambda c: c.position)
     for claim in chosen:

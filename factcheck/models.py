@@ -201,6 +201,13 @@ class Claim(SQLModel, table=True):
     status: ClaimStatus = Field(
         default=ClaimStatus.CANDIDATE, sa_type=enum_type(ClaimStatus), nullable=False, index=True
     )
+    # A sub-claim (one atomic statement of a sentence, or a fact it presupposes) points at
+    # the sentence's claim. `origin`: sentence | atomic | presupposed. No ON DELETE: the
+    # one workflow that deletes a claim (a merge) hands its sub-claims to the merged one,
+    # and SQLite cannot reflect an inline ON DELETE added by ALTER TABLE (migration 0029).
+    parent_id: int | None = Field(default=None, foreign_key="claims.id", index=True)
+    origin: str = Field(default="sentence", max_length=20, nullable=False,
+                        sa_column_kwargs={"server_default": "sentence"})
     # Why the engine scored it so: feature name -> contribution, shown to editors.
     features: dict[str, float] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     dismissal_reason: str = _text()

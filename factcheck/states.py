@@ -56,6 +56,14 @@ class ClaimKind(StrEnum):
     DEMAND = "demand"  # a call, appeal or urge: not true or false; keeps its claimant
 
 
+class ClaimOrigin(StrEnum):
+    """Where a claim comes from: a sentence of the article, or a sub-claim of one."""
+
+    SENTENCE = "sentence"  # a sentence (or a passage an editor marked)
+    ATOMIC = "atomic"  # one independent statement inside a sentence
+    PRESUPPOSED = "presupposed"  # a fact a sentence takes as given ("condemned the arrests")
+
+
 class Stance(StrEnum):
     SUPPORTS = "supports"
     REFUTES = "refutes"

@@ -11,6 +11,7 @@ from ..states import (
     ArticleStatus,
     CaptureStatus,
     ClaimKind,
+    ClaimOrigin,
     ClaimStatus,
     Confidence,
     CorrectionKind,
@@ -109,6 +110,9 @@ SCHEMAS: dict[str, dict] = {
             "start": _COUNT, "end": _COUNT, "kind": enum(_CONTENT_KINDS),
             "score": {"type": "number"},
         }, ("start", "end", "kind", "score"), closed=False)),
+        # A sub-claim (an atomic statement of a sentence, or a fact it presupposes) names
+        # its sentence's claim; a sentence has none.
+        "parent_id": nullable(_ID), "origin": enum([str(o) for o in ClaimOrigin]),
     }),
     "ClaimDetail": {"allOf": [ref("Claim"), obj({
         "evidence": array(ref("Evidence")), "decision": nullable(ref("Decision")),

@@ -38,7 +38,7 @@ def claim_record(claim: Claim, body: str) -> dict[str, Any]:
         "claimant": claim.claimant, "claimant_id": claim.claimant_id,
         "claim_date": iso(claim.claim_date),
         "status": str(claim.status), "dismissal_reason": claim.dismissal_reason,
-        "version": claim.version,
+        "version": claim.version, "parent_id": claim.parent_id, "origin": claim.origin,
         **claim_parts_record(claim),
     }
 

@@ -11,12 +11,13 @@ from sqlmodel import Session, col, select
 
 from ..engine.highlight import segments
 from ..engine.splitting import CHECKWORTHY_THRESHOLD
+from ..engine.splitting.atoms import PRESUPPOSED, trigger_before
 from ..models import Article, Claim, ConflictDeclaration, User
 from ..states import ClaimStatus
 from .agreement import ArticleAgreement, article_agreement
 from .claim_parts import ClaimParts, parts_by_claim
-from .claims import CLAIM_ORDER
-from .desk import article_conflicts, claim_assignments
+from .claims import CLAIM_ORDER, sub_claims_of
+from .desk import COUNTED, article_conflicts, claim_assignments
 from .paging import Page, last_page
 
 # Claims per board page. A normal article (a few dozen claims) stays on one page; the
@@ -40,9 +41,23 @@ class Mark:
 class ClaimCounts:
     """How many claims the whole article has, by status, read in one aggregate query."""
 
-    total: int
-    by_status: dict[ClaimStatus, int]
-    worthy_candidates: int  # candidates scoring at least the threshold
+    total: int  # sentence claims: the numbered list the board pages through
+    by_status: dict[ClaimStatus, int]  # sentences, and sub-claims an editor took up
+    worthy_candidates: int  # candidate sentences scoring at least the threshold
+    proposed_parts: int = 0  # sub-claims still candidates (shown inside their sentence)
+
+
+@dataclass(frozen=True)
+class SubClaim:
+    """A sub-claim as its sentence's card shows it: the sentence with its span marked."""
+
+    claim: Claim
+    before: str  # the sentence's words before the span, the span, and after it
+    marked: str
+    after: str
+    presupposed: bool
+    trigger: str  # the verb that presupposes it ("condemned"), or ""
+    claimant: str | None  # whose sentence it is part of
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,7 @@ class BoardPage:
     agreement: ArticleAgreement
     conflicts: tuple[tuple[ConflictDeclaration, User], ...]
     parts: dict[int, ClaimParts]  # claim id -> its attribution and content, when it has them
+    sub_claims: dict[int, list[SubClaim]]  # a sentence claim's id -> its sub-claims
 
     @property
     def paged(self) -> bool:
@@ -74,22 +90,33 @@ class BoardPage:
 def claim_counts(session: Session, article_id: int,
                  threshold: float = CHECKWORTHY_THRESHOLD) -> ClaimCounts:
     """The article's claims counted by status, and its candidates at or above `threshold`."""
-    worthy = func.sum(case((col(Claim.score) >= threshold, 1), else_=0))
-    rows = session.exec(select(Claim.status, func.count(), worthy)
-                        .where(Claim.article_id == article_id).group_by(Claim.status)).all()
-    by_status = {ClaimStatus(status): n for status, n, _worthy in rows}
-    worthy_candidates = next((int(w or 0) for status, _n, w in rows
+    sentence = col(Claim.parent_id).is_(None)
+    worthy = func.sum(case((and_(col(Claim.score) >= threshold, sentence), 1), else_=0))
+    sentences = func.sum(case((sentence, 1), else_=0))
+    rows = session.exec(select(Claim.status, func.count(), worthy, sentences)
+                        .where(Claim.article_id == article_id, COUNTED)
+                        .group_by(Claim.status)).all()
+    by_status = {ClaimStatus(status): n for status, n, _worthy, _sentences in rows}
+    worthy_candidates = next((int(w or 0) for status, _n, w, _s in rows
                               if status == ClaimStatus.CANDIDATE), 0)
-    return ClaimCounts(total=sum(by_status.values()),
+    proposed = session.exec(select(func.count()).select_from(Claim).where(
+        Claim.article_id == article_id, col(Claim.parent_id).is_not(None),
+        Claim.status == ClaimStatus.CANDIDATE)).one()
+    return ClaimCounts(total=sum(int(s or 0) for _status, _n, _w, s in rows),
                        by_status={s: by_status[s] for s in ClaimStatus if s in by_status},
-                       worthy_candidates=worthy_candidates)
+                       worthy_candidates=worthy_candidates, proposed_parts=proposed)
 
 
 def claim_board_page(session: Session, claim: Claim, per_page: int = BOARD_PER_PAGE) -> int:
-    """The board page that lists `claim` (one count of the claims before it)."""
+    """The board page that lists `claim` (one count of the claims before it); a sub-claim
+    is listed under its sentence."""
+    if claim.parent_id is not None:
+        parent = session.get(Claim, claim.parent_id)
+        if parent is not None:
+            claim = parent
     before = session.exec(
         select(func.count()).select_from(Claim).where(
-            Claim.article_id == claim.article_id,
+            Claim.article_id == claim.article_id, col(Claim.parent_id).is_(None),
             or_(col(Claim.position) < claim.position,
                 and_(Claim.position == claim.position,
                      or_(col(Claim.start) < claim.start,
@@ -118,7 +145,7 @@ def _window(session: Session, article: Article, claims: Page[Claim]) -> tuple[in
     following = session.exec(
         select(func.min(Claim.start)).where(
             Claim.article_id == article.id, Claim.status != ClaimStatus.NEEDS_REANCHOR,
-            col(Claim.start) >= last_end)).one()
+            col(Claim.parent_id).is_(None), col(Claim.start) >= last_end)).one()
     return low, min(size, max(low, following if following is not None else size))
 
 
@@ -133,8 +160,9 @@ def _marks(session: Session, article: Article, claims: Page[Claim],
     else:
         found = session.exec(
             select(Claim.id, Claim.status, Claim.start, Claim.end)
-            .where(Claim.article_id == article.id, col(Claim.start) >= low,
-                   col(Claim.start) < high).order_by(col(Claim.start))).all()
+            .where(Claim.article_id == article.id, col(Claim.parent_id).is_(None),
+                   col(Claim.start) >= low, col(Claim.start) < high)
+            .order_by(col(Claim.start))).all()
     found = [row for row in found if row[1] != ClaimStatus.NEEDS_REANCHOR]
     others = [row[0] for row in found if row[0] not in numbers]
     if others:
@@ -142,7 +170,8 @@ def _marks(session: Session, article: Article, claims: Page[Claim],
         # their places, computed in SQL without reading the claims themselves.
         ranked = (select(Claim.id, func.row_number().over(order_by=CLAIM_ORDER)
                          .label("number"))
-                  .where(Claim.article_id == article.id).subquery())
+                  .where(Claim.article_id == article.id, col(Claim.parent_id).is_(None))
+                  .subquery())
         numbers.update(session.exec(select(ranked.c.id, ranked.c.number)
                                     .where(ranked.c.id.in_(others))).all())
     return [Mark(id=id_, status=ClaimStatus(status), start=s - low, end=e - low,
@@ -159,7 +188,8 @@ def board_page(session: Session, article: Article, *, page: int = 1,
     items = []
     if counts.total:
         items = list(session.exec(
-            select(Claim).where(Claim.article_id == article.id).order_by(*CLAIM_ORDER)
+            select(Claim).where(Claim.article_id == article.id,
+                                col(Claim.parent_id).is_(None)).order_by(*CLAIM_ORDER)
             .limit(per_page).offset((number - 1) * per_page)).all())
     claims = Page(items=items, number=number, per_page=per_page, total=counts.total)
     window = _window(session, article, claims)
@@ -168,6 +198,7 @@ def board_page(session: Session, article: Article, *, page: int = 1,
     shown_end = max([window[1], *(window[0] + m.end for m in marks)])
     shown_end = min(shown_end, len(article.body))
     window = (window[0], shown_end)
+    subs = _sub_claims(session, items)
     return BoardPage(
         article=article,
         claims=claims,
@@ -175,8 +206,38 @@ def board_page(session: Session, article: Article, *, page: int = 1,
         window=window,
         counts=counts,
         threshold=threshold,
-        assignments=claim_assignments(session, [c.id for c in items]),
+        assignments=claim_assignments(session, [c.id for c in items]
+                                      + [v.claim.id for vs in subs.values() for v in vs]),
         agreement=article_agreement(session, article.id),
         conflicts=tuple(article_conflicts(session, article.id)),
         parts=parts_by_claim(items, article.body),
+        sub_claims=subs,
     )
+
+
+def _sub_claims(session: Session, claims: list[Claim]) -> dict[int, list[SubClaim]]:
+    """The sub-claims of this page's sentences, each with its place in the sentence."""
+    by_id = {claim.id: claim for claim in claims}
+    found: dict[int, list[SubClaim]] = {}
+    for parent_id, subs in sub_claims_of(session, list(by_id)).items():
+        parent = by_id[parent_id]
+        views = []
+        for sub in subs:
+            # Where the sub-claim sits in its sentence (its words if the text moved).
+            offset = sub.start - parent.start
+            if not (offset >= 0 and offset + len(sub.text) <= len(parent.text)
+                    and parent.text[offset:offset + len(sub.text)] == sub.text):
+                offset = parent.text.find(sub.text)
+            if offset < 0:
+                before, marked, after = "", sub.text, ""
+            else:
+                end = offset + len(sub.text)
+                before, marked, after = (parent.text[:offset], parent.text[offset:end],
+                                         parent.text[end:])
+            presupposed = sub.origin == PRESUPPOSED
+            views.append(SubClaim(
+                claim=sub, before=before, marked=marked, after=after, presupposed=presupposed,
+                trigger=trigger_before(parent.text, offset) if presupposed and offset >= 0
+                else "", claimant=sub.claimant or parent.claimant))
+        found[parent_id] = views
+    return found

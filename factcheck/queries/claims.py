@@ -17,6 +17,24 @@ def article_claims(session: Session, article_id: int) -> list[Claim]:
     return list(session.exec(query).all())
 
 
+def sentence_claims(session: Session, article_id: int) -> list[Claim]:
+    """The claims of an article in their order, without sub-claims (the board's list)."""
+    query = (select(Claim).where(Claim.article_id == article_id,
+                                 col(Claim.parent_id).is_(None)).order_by(*CLAIM_ORDER))
+    return list(session.exec(query).all())
+
+
+def sub_claims_of(session: Session, parent_ids: list[int]) -> dict[int, list[Claim]]:
+    """The sub-claims of these claims, in text order, by their sentence's id (one query)."""
+    if not parent_ids:
+        return {}
+    found: dict[int, list[Claim]] = {}
+    for claim in session.exec(select(Claim).where(col(Claim.parent_id).in_(parent_ids))
+                              .order_by(col(Claim.start), col(Claim.id))).all():
+        found.setdefault(claim.parent_id, []).append(claim)
+    return found
+
+
 def claims_of_article(session: Session, article_id: int, ids: set[int]) -> list[Claim]:
     """Those of `ids` that are claims of the article, in their order (one query)."""
     if not ids:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import case, exists, func
+from sqlalchemy import case, exists, func, or_
 from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
@@ -27,6 +27,10 @@ from .paging import PER_PAGE, Page, paginate
 
 # Lists show titles and metadata: the article text (up to a megabyte) stays unread.
 _WITHOUT_BODY = defer(Article.body)
+
+# The claims a count shows: every sentence, and a sub-claim once an editor took it up (a
+# sub-claim still a candidate is a proposal inside its sentence, not one more claim).
+COUNTED = or_(col(Claim.parent_id).is_(None), Claim.status != ClaimStatus.CANDIDATE)
 
 
 @dataclass
@@ -85,16 +89,24 @@ def articles_with_progress(session: Session, *, page: int = 1,
     ids = [a.id for a in found.items]
     for article_id, status, n in session.exec(
             select(Claim.article_id, Claim.status, func.count())
-            .where(col(Claim.article_id).in_(ids))
+            .where(col(Claim.article_id).in_(ids), COUNTED)
             .group_by(Claim.article_id, Claim.status)).all():
         counts[article_id][status] = n
     return replace(found, items=[ArticleProgress(a, counts.get(a.id, {})) for a in found.items])
 
 
 def claim_count(session: Session, article_id: int) -> int:
-    """How many claims the article has (one query; the claims themselves stay unread)."""
+    """How many sentence claims the article has, sub-claims aside (one query)."""
     return session.exec(select(func.count()).select_from(Claim)
-                        .where(Claim.article_id == article_id)).one()
+                        .where(Claim.article_id == article_id,
+                               col(Claim.parent_id).is_(None))).one()
+
+
+def sub_claim_count(session: Session, article_id: int) -> int:
+    """How many sub-claims (parts of sentences) the article has (one query)."""
+    return session.exec(select(func.count()).select_from(Claim)
+                        .where(Claim.article_id == article_id,
+                               col(Claim.parent_id).is_not(None))).one()
 
 
 @dataclass

@@ -25,7 +25,8 @@
       cards[next].scrollIntoView({block: "nearest"});
       event.preventDefault();
     } else if (event.key === "x" && index >= 0) {
-      var tick = cards[index].querySelector("input.tick");
+      // The card's own tick, not one of its sub-claims' (listed inside the card).
+      var tick = cards[index].querySelector(":scope > .claim-head > input.tick");
       if (tick) { tick.checked = !tick.checked; event.preventDefault(); }
     }
   });

@@ -261,7 +261,8 @@ def _render_board(article: Article, status: int = 200, **forms):
         matches=matches, match_info=match_info,
         matching=matching_pending(db.session, article.id),
         here=page.claims.number if page.claims.number > 1 else None,
-        actions={claim.id: claim_actions(claim) for claim in page.claims},
+        actions={claim.id: claim_actions(claim) for claim in
+                 [*page.claims, *(v.claim for vs in page.sub_claims.values() for v in vs)]},
         publishing=article_actions(article), ClaimStatus=ClaimStatus, **forms,
     )
     return html, status

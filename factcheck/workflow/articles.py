@@ -120,8 +120,11 @@ def create_article(
     return article
 
 
-def _claim_values(article: Article, candidate: CandidateClaim, position: int) -> dict:
+def _claim_values(article: Article, candidate: CandidateClaim, position: int,
+                  parent_id: int | None = None) -> dict:
     return {
+        "parent_id": parent_id,
+        "origin": candidate.origin,
         "article_id": article.id,
         "position": position,
         "start": candidate.start,
@@ -166,8 +169,23 @@ def _move_parts(claim: Claim, old: str, new: str, shift: int) -> None:
         claim.claimant_start = claim.claimant_end = None
 
 
-def _claim_from_candidate(article: Article, candidate: CandidateClaim, position: int) -> Claim:
-    return Claim(**_claim_values(article, candidate, position))
+def _claim_from_candidate(article: Article, candidate: CandidateClaim, position: int,
+                          parent_id: int | None = None) -> Claim:
+    return Claim(**_claim_values(article, candidate, position, parent_id))
+
+
+def _insert_sub_claims(session: Session, article: Article,
+                       parents: list[tuple[int, int, CandidateClaim]]) -> int:
+    """Store the sub-claims of the stored sentence claims `(id, position, candidate)`.
+
+    A sub-claim shares its sentence's position (it follows it in the article's order) and
+    is a candidate like it, so it stays out of the review queue until an editor selects it.
+    """
+    rows = [_claim_values(article, sub, position, parent_id)
+            for parent_id, position, candidate in parents for sub in candidate.sub_claims]
+    if rows:
+        session.exec(insert(Claim), params=rows, execution_options={"render_nulls": True})
+    return len(rows)
 
 
 def import_article(session: Session, *, actor: User | None, **fields) -> Article:
@@ -178,22 +196,33 @@ def import_article(session: Session, *, actor: User | None, **fields) -> Article
     """
     article = create_article(session, actor=actor, **fields)
     candidates = split_claims(article.body, lang=article.language)
+    sub_claims = 0
     if candidates:
         # render_nulls: rows with and without a claimant go in the same batches.
         session.exec(insert(Claim), params=[_claim_values(article, candidate, position)
                                             for position, candidate in enumerate(candidates)],
                      execution_options={"render_nulls": True})
+        with_subs = {position: candidate for position, candidate in enumerate(candidates)
+                     if candidate.sub_claims}
+        if with_subs:  # their sentences' ids, read back by position (one query)
+            ids = dict(session.exec(select(Claim.position, Claim.id).where(
+                Claim.article_id == article.id)).all())
+            sub_claims = _insert_sub_claims(session, article, [
+                (ids[position], position, candidate)
+                for position, candidate in with_subs.items()])
     link_article_claimants(session, article=article, actor=actor)
     record_audit(session, actor=actor, action="article.split", obj=article,
-                 claims=len(candidates))
+                 claims=len(candidates), sub_claims=sub_claims)
     request_matching(session, article=article)  # in the background: the import does not wait
     return article
 
 
-def _nearest_occurrence(body: str, needle: str, near: int, taken: set[int]) -> int | None:
+def _nearest_occurrence(body: str, needle: str, near: int,
+                        taken: set[tuple[int, int]]) -> int | None:
     best, index = None, body.find(needle)
     while index != -1:
-        if index not in taken and (best is None or abs(index - near) < abs(best - near)):
+        if (index, len(needle)) not in taken and (best is None
+                                                  or abs(index - near) < abs(best - near)):
             best = index
         index = body.find(needle, index + 1)
     return best
@@ -236,14 +265,16 @@ def revise_article_text(
         raise WorkflowError(_("Claims of this article are under review; its text can no "
                               "longer change."), code="conflict")
     counts = {"moved": 0, "flagged": 0, "added": 0}
-    taken: set[int] = set()  # each occurrence anchors one claim at most
+    # Each occurrence of a span anchors one claim at most (a sub-claim may start where its
+    # sentence does: a span is its start and its length).
+    taken: set[tuple[int, int]] = set()
     for claim in claims:
         if claim.status == ClaimStatus.NEEDS_REANCHOR:
             continue
         anchored = old[claim.start:claim.end]
         start = _nearest_occurrence(body, anchored, claim.start, taken) if anchored else None
         if start is not None:
-            taken.add(start)
+            taken.add((start, len(anchored)))
             if start != claim.start:
                 counts["moved"] += 1
                 _move_parts(claim, old, body, start - claim.start)
@@ -268,6 +299,12 @@ def revise_article_text(
                           and c.status != ClaimStatus.NEEDS_REANCHOR), len(claims))
             claims.insert(index, new)
             counts["added"] += 1
+            if candidate.sub_claims:  # right after their sentence, in the article's order
+                session.flush()  # the sentence's id
+                subs = [_claim_from_candidate(article, sub, 0, new.id)
+                        for sub in candidate.sub_claims]
+                session.add_all(subs)
+                claims[index + 1:index + 1] = subs
     for position, claim in enumerate(claims):
         if claim.position != position:
             claim.position = position

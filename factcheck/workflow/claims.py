@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..dbtypes import utcnow
 from ..engine.claimants import resolve_mentions
@@ -22,7 +22,7 @@ from ..models import (
     Review,
     User,
 )
-from ..queries.claims import article_claims
+from ..queries.claims import sentence_claims
 from ..states import ClaimStatus
 from .actions import can_change_status, can_curate
 from .articles import claim_parts, normalise_text
@@ -192,10 +192,29 @@ def _check_curatable(claim: Claim) -> None:
 
 
 def _renumber(session: Session, claims: list[Claim]) -> None:
+    """Number the sentence claims `claims` in order; each sub-claim takes its sentence's
+    number (it follows it: the order breaks ties by start, then id)."""
     for position, claim in enumerate(claims):
         if claim.position != position:
             claim.position = position
             session.add(claim)
+    if not claims:
+        return
+    positions = {claim.id: claim.position for claim in claims}
+    for sub in session.exec(select(Claim).where(Claim.article_id == claims[0].article_id,
+                                                col(Claim.parent_id).is_not(None))).all():
+        position = positions.get(sub.parent_id)
+        if position is not None and sub.position != position:
+            sub.position = position
+            session.add(sub)
+
+
+def _check_sentence(claim: Claim) -> None:
+    """Sub-claims follow their sentence: they are not split, merged or moved on their own."""
+    if claim.parent_id is not None:
+        raise WorkflowError(_("A part of a sentence is not split, merged or moved on its "
+                              "own; select it, edit its words, or dismiss it."),
+                            code="conflict")
 
 
 def _new_claim(article: Article, start: int, end: int, **fields) -> Claim:
@@ -234,6 +253,7 @@ def split_claim(
 ) -> Claim:
     """Split a claim in two where the words `before` begin; returns the second part."""
     _check_version(claim, expected_version)
+    _check_sentence(claim)
     _check_curatable(claim)
     if _has_work(session, claim):
         raise WorkflowError(_("A claim with assignments, evidence or reviews cannot be split."),
@@ -256,7 +276,7 @@ def split_claim(
     second.claimant = second.claimant or claim.claimant
     second.claim_date = claim.claim_date
     _link_claimant(session, second, article, actor)
-    claims = article_claims(session, article.id)
+    claims = sentence_claims(session, article.id)
     second.position = claim.position
     session.add(second)
     claims.insert(claims.index(claim) + 1, second)
@@ -273,7 +293,8 @@ def merge_with_next(
 ) -> Claim:
     """Merge a claim with the one after it into one span covering both."""
     _check_version(claim, expected_version)
-    claims = article_claims(session, claim.article_id)
+    _check_sentence(claim)
+    claims = sentence_claims(session, claim.article_id)
     following = sorted((c for c in claims if c.start >= claim.end), key=lambda c: c.start)
     if not following:
         raise WorkflowError(_("No claim follows this one in the text; there is nothing to "
@@ -294,6 +315,10 @@ def merge_with_next(
     if not claim.claimant:
         claim.claimant, claim.claimant_id = other.claimant, other.claimant_id
     _touch(session, claim)
+    for sub in session.exec(select(Claim).where(Claim.parent_id == other.id)).all():
+        sub.parent_id = claim.id  # the merged sentence holds them now
+        session.add(sub)
+    session.flush()
     session.delete(other)
     claims.remove(other)
     _renumber(session, claims)
@@ -309,7 +334,7 @@ def add_claim(
 ) -> Claim:
     """Add a claim anchored to the `occurrence`-th place where `quote` appears in the text."""
     start = _find_occurrence(article.body, quote, occurrence)
-    claims = article_claims(session, article.id)
+    claims = sentence_claims(session, article.id)
     claim = _new_claim(article, start, start + len(normalise_text(quote).strip()),
                        status=ClaimStatus.SELECTED)
     _link_claimant(session, claim, article, actor)
@@ -365,7 +390,8 @@ def reanchor_claim(
 
 def move_claim(session: Session, *, claim: Claim, offset: int, actor: User) -> None:
     """Move a claim up (offset -1) or down (+1) in the article's order."""
-    claims = article_claims(session, claim.article_id)
+    _check_sentence(claim)
+    claims = sentence_claims(session, claim.article_id)
     index = claims.index(claim)
     target = index + offset
     if not 0 <= target < len(claims):
@@ -378,9 +404,13 @@ def move_claim(session: Session, *, claim: Claim, offset: int, actor: User) -> N
 def select_by_score(
     session: Session, *, article: Article, min_score: float, actor: User
 ) -> int:
-    """Select every candidate claim scoring at least `min_score`; returns how many."""
+    """Select every candidate claim scoring at least `min_score`; returns how many.
+
+    Sub-claims are not swept in: they overlap their sentence, and an editor picks them one
+    by one.
+    """
     selected = 0
-    for claim in article_claims(session, article.id):
+    for claim in sentence_claims(session, article.id):
         if claim.status == ClaimStatus.CANDIDATE and claim.score >= min_score:
             claim.status = ClaimStatus.SELECTED
             _touch(session, claim)

@@ -107,7 +107,9 @@ class Desk:
 
 
 def _claims(article_id: int) -> list[Claim]:
-    return list(db.session.exec(select(Claim).where(Claim.article_id == article_id)
+    """The article's sentence claims in text order (sub-claims aside)."""
+    return list(db.session.exec(select(Claim).where(Claim.article_id == article_id,
+                                                    Claim.parent_id.is_(None))
                                 .order_by(Claim.start)).all())
 
 
@@ -494,6 +496,12 @@ def test_every_page_is_valid_html5_and_meets_wcag_21_aa(
                       heading="October labour force survey")
         sample_slug = _publish_sample(app, desk)
         checker.check(anonymous, "verdict-page-sample", f"/checks/{sample_slug}")
+        with app.app_context():  # the sample's board: sentences with their sub-claims
+            sample_id = db.session.exec(select(Article.id).where(
+                Article.slug == sample_slug)).one()
+            assert db.session.exec(select(Claim.id).where(
+                Claim.article_id == sample_id, Claim.parent_id.is_not(None))).first()
+        checker.check(editor, "claim-board-sub-claims", f"/editor/articles/{sample_id}")
         matched_id, matched_claim = _matched_article(app, desk, sample_slug)
         checker.check(editor, "claim-board-matches", f"/editor/articles/{matched_id}")
         checker.check(editor, "claim-edit-matches", f"/editor/claims/{matched_claim}")

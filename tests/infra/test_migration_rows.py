@@ -28,8 +28,13 @@ def test_every_row_survives_a_downgrade_and_upgrade(app, make_user):
     reviewer = make_user(Role.REVIEWER)
     with app.app_context():
         article = import_article(db.session, title="Jobs", actor=None,
-                                 body="Unemployment fell to 3.5 percent in October.")
-        claim = db.session.exec(select(Claim).where(Claim.article_id == article.id)).one()
+                                 body="Unemployment fell to 3.5 percent in October. Prices "
+                                      "rose 5% in a year and wages fell 2% in October.")
+        claims = db.session.exec(select(Claim).where(Claim.article_id == article.id)
+                                 .order_by(Claim.id)).all()
+        claim = claims[0]
+        # Sub-claims refer to their sentence's claim: dropping that reference keeps them.
+        assert [c.origin for c in claims].count("atomic") == 2
         claim.status = ClaimStatus.DECIDED
         db.session.add(Review(claim_id=claim.id, reviewer_id=reviewer.id,
                               rationale="Table 2.", status=ReviewStatus.SUBMITTED))

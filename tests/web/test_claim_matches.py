@@ -431,7 +431,11 @@ def test_a_claim_added_by_hand_is_matched_too(app, client, editor, archive):
                          {"quote": "unemployment fell to 4.5 percent in October",
                           "occurrence": "1"}, page=f"/editor/articles/{article_id}")
     assert response.status_code == 302, response.get_data(as_text=True)
-    added = _claim(app, article_id, "unemployment fell")
+    with app.app_context():  # the claim added by hand, not the sentence's sub-claim
+        added = db.session.exec(select(Claim).where(
+            Claim.article_id == article_id, Claim.parent_id.is_(None),
+            Claim.text.startswith("unemployment fell"))).one()
+        db.session.expunge(added)
     assert _matches(app, added.id) == []
     assert run_jobs(app) == 1
     own = [m.text for m in _matches(app, added.id) if m.source == MatchSource.OWN]

@@ -138,8 +138,11 @@ def test_pasted_sample_article_becomes_28_sentences_of_anchored_typed_claims(app
     assert article.language == "en"
     assert article.slug == "national-consensus"
     board = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert board.count('class="claim-mark') == len(claims)
-    assert f"{len(claims)} candidate claims found" in board
+    # The text marks each sentence's claim; its sub-claims are listed inside its card.
+    sentences = [c for c in claims if c.parent_id is None]
+    assert len(sentences) < len(claims)
+    assert board.count('class="claim-mark') == len(sentences)
+    assert f"{len(sentences)} candidate claims found" in board
 
 
 def test_line_endings_are_normalised_and_nothing_else_changes(app, client, editor):
@@ -434,7 +437,9 @@ def test_cli_import_article_from_a_file_and_from_stdin(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     [(article, claims)] = _articles(app)
     assert f"Imported article {article.id}" in result.output
-    assert f"with {len(claims)} claims" in result.output
+    sentences = [c for c in claims if c.parent_id is None]
+    assert f"with {len(sentences)} claims and {len(claims) - len(sentences)} sub-claims." \
+        in result.output
     assert (article.outlet, article.published_on) == ("Kabul Review", date(2026, 11, 18))
     result = runner.invoke(["import-article", "-", "--title", "From stdin"], input=PERSIAN)
     assert result.exit_code == 0, result.output

@@ -10,7 +10,9 @@ is what gets scored. Across sentences: the later sentences of a long quotation t
 speaker, and "he", "she", "it", "they" (and passives with no agent) take the last
 source named before them. A sentence
 is split only where both parts are complete statements: a main clause followed
-by ", warning that ...", ", all of whom stressed that ..." and the like.
+by ", warning that ...", ", all of whom stressed that ..." and the like. Inside each
+claim, the independent statements it holds (coordinated clauses, a participial or
+relative detail, the facts a condemnation presupposes) are its `sub_claims` (see `atoms`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .atoms import PRESUPPOSED, find_atoms, find_atoms_persian
 from .attribution import (
     FA_PRONOUNS,
     LEAD_NAME,
@@ -321,6 +324,41 @@ def _close_quote(rows: list[_Row], run: list[int], source: str, arabic_script: b
             row.implicit = [False]
 
 
+# Sentences whose own clauses are statements: their atomic clauses are sub-claims too.
+_STATEMENTS = frozenset({"factual", "attributed"})
+
+
+def _with_sub_claims(source: str, claim: CandidateClaim,
+                     arabic_script: bool = False) -> CandidateClaim:
+    """`claim` with its sub-claims: atomic clauses and presupposed facts (in Persian script,
+    only the object of a condemnation).
+
+    A sub-claim of reported speech is the source's too: it keeps the sentence's claimant
+    (so does a presupposed fact: the leaders who condemned the arrests take them as given).
+    """
+    if claim.kind == "question":
+        return claim
+    if arabic_script:
+        atoms = find_atoms_persian(source, claim.start, claim.end)
+    else:
+        atoms = find_atoms(source, claim.start, claim.end,
+                           statement=claim.kind in _STATEMENTS)
+    if not atoms:
+        return claim
+    subs = []
+    for atom in atoms:
+        kind = "attributed" if claim.kind == "attributed" and atom.origin != PRESUPPOSED \
+            else "factual"
+        typed = _Typed(kind, claim.claimant, atom.text)
+        sub = _candidate(source, atom.start, atom.end, typed, arabic_script)
+        # The sub-claim is itself checkable content: it keeps the sentence's source and
+        # where that source is named, and has no content span of its own.
+        subs.append(replace(sub, origin=atom.origin, claimant=claim.claimant,
+                            claimant_span=claim.claimant_span, source_span=claim.source_span,
+                            content_span=None, content_kind=None, content_score=None))
+    return replace(claim, sub_claims=tuple(subs))
+
+
 def split_claims(text: str, lang: str | None = None) -> list[CandidateClaim]:
     """The candidate claims of an article, in text order, anchored by character offsets."""
     arabic_script = _uses_arabic_script(text, lang)
@@ -369,7 +407,7 @@ def split_claims(text: str, lang: str | None = None) -> list[CandidateClaim]:
                     named = next((span for known, span in reversed(recent) if known == name),
                                  None)
                     part = replace(part, claimant=name, claimant_span=named)
-            candidates.append(part)
+            candidates.append(_with_sub_claims(text, part, arabic_script))
         first = row.parts[0]
         subject = ((first.claimant, first.claimant_span) if first.claimant else
                    None if arabic_script else _antecedent(row.sentence))

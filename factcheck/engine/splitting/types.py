@@ -39,3 +39,8 @@ class CandidateClaim:
     content_span: Span | None = None
     content_kind: str | None = None
     content_score: float | None = None
+    # "sentence" for a sentence (or a part of one the engine split off); "atomic" or
+    # "presupposed" for a sub-claim, which sits in its sentence's `sub_claims`.
+    origin: str = "sentence"
+    # The independent checkable statements inside this one (see `atoms`), in text order.
+    sub_claims: tuple[CandidateClaim, ...] = ()
