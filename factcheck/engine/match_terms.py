@@ -14,8 +14,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
+
+import numpy as np
 
 from .matching import CHAR_NGRAMS, WORD_WEIGHT, clean_text
 from .search_text import normalise, word_string
@@ -54,10 +56,7 @@ def word_grams(word: str) -> tuple[str, ...]:
 
 def gram_counts(text: str) -> Counter[str]:
     """The character n-grams of `text` and how often each occurs."""
-    counts: Counter[str] = Counter()
-    for word in gram_words(text):
-        counts.update(word_grams(word))
-    return counts
+    return grams_of(gram_words(text))
 
 
 def idf(df: int, documents: int) -> float:
@@ -107,11 +106,74 @@ def blend(words: float, chars: float, *, word_weight: float = WORD_WEIGHT) -> fl
     return word_weight * words + (1 - word_weight) * chars
 
 
-def distinct(texts: Iterable[str]) -> tuple[Counter[str], Counter[str]]:
-    """Document frequencies among `texts`: of their words, and of their n-grams."""
+def stored_terms(text: str) -> tuple[str, str | None]:
+    """What the index stores of a text: its words for the word model, and those for the
+    n-grams when they differ (None when the same: the usual case)."""
+    words = " ".join(word_tokens(text))
+    for_grams = " ".join(gram_words(text))
+    return words, (None if for_grams == words else for_grams)
+
+
+def counts_of(words: str, for_grams: str | None) -> tuple[Counter[str], list[str]]:
+    """A stored text's word counts, and the words its n-grams are cut from."""
+    return Counter(words.split()), (words if for_grams is None else for_grams).split()
+
+
+def grams_of(words: Iterable[str]) -> Counter[str]:
+    """The n-grams of these words and how often each occurs."""
+    counts: Counter[str] = Counter()
+    for word in words:
+        counts.update(word_grams(word))
+    return counts
+
+
+def distinct(stored: Iterable[tuple[str, str | None]]) -> tuple[Counter[str], Counter[str]]:
+    """Document frequencies among stored texts: of their words, and of their n-grams."""
     words: Counter[str] = Counter()
     grams: Counter[str] = Counter()
-    for text in texts:
-        words.update(set(word_tokens(text)))
-        grams.update(gram_counts(text).keys())
+    for word_string_, for_grams in stored:
+        counted, cut = counts_of(word_string_, for_grams)
+        words.update(counted.keys())
+        grams.update(grams_of(cut).keys())
     return words, grams
+
+
+@lru_cache(maxsize=200_000)
+def _gram_keys(word: str) -> np.ndarray:
+    # A word's n-grams as integers (their hashes: stable within a process, which is all a
+    # query needs), so that documents' n-grams are compared as arrays.
+    return np.array([hash(gram) for gram in word_grams(word)], dtype=np.int64)
+
+
+class GramScorer:
+    """The character n-gram cosines of many documents against one query, at once.
+
+    Only the n-grams a document shares with the query count towards the dot product: the
+    documents' n-grams (each word's cut once per process) are looked up among the query's
+    as sorted integer arrays, then counted and weighed in a few array operations.
+    """
+
+    def __init__(self, query: Mapping[str, float], idfs: Mapping[str, float]):
+        keys = np.array([hash(gram) for gram in query], dtype=np.int64)
+        self._order = np.argsort(keys)
+        self._keys = keys[self._order]
+        # The query's weight times the idf: a shared n-gram's product bar its tf.
+        self._weights = np.array([q * idfs[gram] for gram, q in query.items()])
+
+    def cosines(self, documents: Sequence[tuple[Iterable[str], float]]) -> np.ndarray:
+        """The cosine with each document, given the words its n-grams come from and its norm."""
+        size = len(self._keys)
+        norms = np.array([doc_norm for _words, doc_norm in documents], dtype=np.float64)
+        parts = [[_gram_keys(word) for word in words] for words, _norm in documents]
+        lengths = [sum(part.size for part in doc) for doc in parts]
+        if not size or not sum(lengths):
+            return np.zeros(len(documents))
+        found = np.concatenate([part for doc in parts for part in doc])
+        owners = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
+        at = np.minimum(np.searchsorted(self._keys, found), size - 1)
+        shared = self._keys[at] == found
+        keys, counts = np.unique(owners[shared] * size + self._order[at[shared]],
+                                 return_counts=True)
+        contributions = self._weights[keys % size] * (1 + np.log(counts))
+        dots = np.bincount(keys // size, weights=contributions, minlength=len(documents))
+        return np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)

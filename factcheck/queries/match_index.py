@@ -31,20 +31,22 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from ..engine.match_terms import (
+    GramScorer,
     blend,
     cosine,
+    counts_of,
     gram_counts,
     idf,
     query_vector,
     word_tokens,
 )
 from ..engine.matching import MIN_SCORE
-from .match_tables import DOCUMENT_COUNT, OWN, documents, grams, postings, stats, terms
+from .match_tables import DOCUMENT_COUNT, OWN, documents, grams, stats, terms
 
 # Chosen on CheckThat! 2020 train (bench/claim_matching_eval.py --database): the rarest
 # 8 words, 1,000 postings each, 100 candidates lose nothing there against the exact
 # in-memory ranking, and keep a query within a few thousand postings.
-TERMS = 8
+TERMS = 16
 PER_TERM = 1000
 POOL = 100
 
@@ -83,42 +85,44 @@ def search_index(session: Session, text: str, *, limit: int, include_imported: b
     query = query_vector(words, word_idf)
     if not query:
         return []
-    conditions = []
-    if not include_imported:
-        conditions.append(documents.c.source == OWN)
-    if exclude_article is not None:
-        conditions.append(sa.or_(documents.c.article_id.is_(None),
-                                 documents.c.article_id != exclude_article))
+    # Plain SQL, the same on both engines; built as text because its shape (one arm per
+    # term) changes with every query, which SQLAlchemy's statement cache cannot reuse.
+    joins, params = "", {"pool": pool, "per_term": per_term}
+    if not include_imported or exclude_article is not None:
+        joins = " JOIN match_documents d ON d.id = p.doc_id"
+        joins += " WHERE d.source = :own AND" if not include_imported else " WHERE"
+        params["own"] = OWN
+        if exclude_article is not None:
+            joins += " (d.article_id IS NULL OR d.article_id <> :article) AND"
+            params["article"] = exclude_article
+    else:
+        joins = " WHERE"
     arms = []
-    for row in sorted(known, key=lambda r: (r.df, r.term))[:rarest]:
-        arm = sa.select(postings.c.doc_id,
-                        (postings.c.weight * sa.literal(query[row.term])).label("s"))
-        if conditions:  # filter before the limit: the postings kept are all allowed
-            arm = arm.join(documents, documents.c.id == postings.c.doc_id).where(*conditions)
-        arm = (arm.where(postings.c.term_id == row.id)
-               .order_by(postings.c.weight.desc()).limit(per_term))
-        arms.append(sa.select(arm.subquery()))
-    united = sa.union_all(*arms).subquery()
-    score = sa.func.sum(united.c.s).label("score")
-    best = (sa.select(united.c.doc_id, score).group_by(united.c.doc_id)
-            .order_by(score.desc(), united.c.doc_id).limit(pool).subquery())
-    candidates = session.execute(
-        sa.select(documents.c.id, documents.c.source, documents.c.entry_id,
-                  documents.c.imported_check_id, documents.c.text, documents.c.word_norm,
-                  documents.c.char_norm)
-        .join(best, best.c.doc_id == documents.c.id)).all()
+    for n, row in enumerate(sorted(known, key=lambda r: (r.df, r.term))[:rarest]):
+        # Filtered before the limit, so that the postings kept are all allowed.
+        arms.append(f"SELECT * FROM (SELECT p.doc_id, p.weight * :w{n} AS s "
+                    f"FROM match_postings p{joins} p.term_id = :t{n} "
+                    f"ORDER BY p.weight DESC LIMIT :per_term) a{n}")
+        params[f"w{n}"], params[f"t{n}"] = query[row.term], row.id
+    statement = (
+        "SELECT d.id, d.source, d.entry_id, d.imported_check_id, d.words, d.gram_words, "
+        "d.word_norm, d.char_norm FROM (SELECT u.doc_id, SUM(u.s) AS score FROM ("
+        + " UNION ALL ".join(arms) + ") u GROUP BY u.doc_id ORDER BY score DESC, u.doc_id "
+        "LIMIT :pool) b JOIN match_documents d ON d.id = b.doc_id")
+    candidates = session.execute(sa.text(statement), params).all()
     if not candidates:
         return []
     query_grams = gram_counts(text)
     gram_idf = {row.gram: idf(row.df, total) for row in session.execute(
         sa.select(grams.c.gram, grams.c.df).where(grams.c.gram.in_(list(query_grams)),
                                                  grams.c.df > 0))}
-    gram_query = query_vector(query_grams, gram_idf)
+    counted = [counts_of(doc.words, doc.gram_words) for doc in candidates]
+    char_scores = GramScorer(query_vector(query_grams, gram_idf), gram_idf).cosines(
+        [(cut, doc.char_norm) for doc, (_words, cut) in zip(candidates, counted, strict=True)])
     hits = []
-    for doc in candidates:
-        word_score = cosine(query, Counter(word_tokens(doc.text)), word_idf, doc.word_norm)
-        char_score = cosine(gram_query, gram_counts(doc.text), gram_idf, doc.char_norm)
-        hits.append((blend(word_score, char_score), doc))
+    for doc, (words_, _cut), char_score in zip(candidates, counted, char_scores, strict=True):
+        word_score = cosine(query, words_, word_idf, doc.word_norm)
+        hits.append((blend(word_score, float(char_score)), doc))
     hits.sort(key=lambda hit: (-hit[0], hit[1].id))
     return [IndexHit(doc.id, doc.source, doc.entry_id, doc.imported_check_id,
                      round(min(score_, 1.0), 3))

@@ -5,8 +5,9 @@ reindex` rebuilds it), kept in step by factcheck/workflow/match_index.py:
 
 - `match_documents`: one row per matchable check: an own decided claim of a live
   publication (`entry_id`, the search index row; `article_id` for the "not this article"
-  filter) or an imported ClaimReview (`imported_check_id`); the text matched (an imported
-  check's claim and headline) and the norms of its word and n-gram TF-IDF vectors;
+  filter) or an imported ClaimReview (`imported_check_id`); the words of the text matched
+  (an imported check's claim and headline; `factcheck.engine.match_terms.stored_terms`)
+  and the norms of its word and n-gram TF-IDF vectors;
 - `match_terms`: each word with an id and its document frequency;
 - `match_grams`: each character n-gram and its document frequency (no postings: n-grams
   only score the candidates the words found);
@@ -33,7 +34,8 @@ documents = sa.Table(
     sa.Column("entry_id", sa.Integer),
     sa.Column("imported_check_id", sa.Integer),
     sa.Column("article_id", sa.Integer),
-    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("words", sa.Text, nullable=False),  # its words, normalised, with repeats
+    sa.Column("gram_words", sa.Text),  # the words n-grams are cut from, when not the same
     sa.Column("word_norm", sa.Float, nullable=False),
     sa.Column("char_norm", sa.Float, nullable=False),
 )

@@ -25,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from ..engine.match_terms import distinct, gram_counts, idf, norm, tf, word_tokens
+from ..engine.match_terms import counts_of, distinct, grams_of, idf, norm, stored_terms, tf
 from ..models import ImportedCheck
 from ..queries.match_tables import (
     DOCUMENT_COUNT,
@@ -109,7 +109,8 @@ def index_documents(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     `imported_check_id`) to the index; returns how many."""
     if not rows:
         return 0
-    word_df, gram_df = distinct(row["text"] for row in rows)
+    stored = [stored_terms(row["text"]) for row in rows]
+    word_df, gram_df = distinct(stored)
     _add_frequencies(session, terms, "term", word_df, 1)
     _add_frequencies(session, grams, "gram", gram_df, 1)
     total = _add_documents(session, len(rows))
@@ -117,19 +118,19 @@ def index_documents(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     known_grams = _frequencies(session, grams.c.gram, gram_df)
     word_idf = {term: idf(df, total) for term, (df, _id) in known_words.items()}
     gram_idf = {gram: idf(df, total) for gram, (df,) in known_grams.items()}
-    counted = [Counter(word_tokens(row["text"])) for row in rows]
+    counted = [counts_of(*terms_) for terms_ in stored]
     values = [{
         "source": row["source"], "entry_id": row.get("entry_id"),
         "imported_check_id": row.get("imported_check_id"),
-        "article_id": row.get("article_id"), "text": row["text"],
+        "article_id": row.get("article_id"), "words": words_, "gram_words": for_grams,
         "word_norm": norm(words, word_idf.get),
-        "char_norm": norm(gram_counts(row["text"]), gram_idf.get),
-    } for row, words in zip(rows, counted, strict=True)]
+        "char_norm": norm(grams_of(cut), gram_idf.get),
+    } for row, (words_, for_grams), (words, cut) in zip(rows, stored, counted, strict=True)]
     ids = session.execute(
         documents.insert().returning(documents.c.id, sort_by_parameter_order=True), values
     ).scalars().all()
     weights = []
-    for doc_id, value, words in zip(ids, values, counted, strict=True):
+    for doc_id, value, (words, _cut) in zip(ids, values, counted, strict=True):
         if not value["word_norm"]:
             continue
         for term, count in words.items():
@@ -142,11 +143,12 @@ def index_documents(session: Session, rows: Sequence[dict[str, Any]]) -> int:
 
 def unindex_documents(session: Session, *where: Any) -> int:
     """Take the documents matching `where` out of the index; returns how many."""
-    found = session.execute(sa.select(documents.c.id, documents.c.text).where(*where)).all()
+    found = session.execute(sa.select(documents.c.id, documents.c.words,
+                                      documents.c.gram_words).where(*where)).all()
     if not found:
         return 0
     ids = [row.id for row in found]
-    word_df, gram_df = distinct(row.text for row in found)
+    word_df, gram_df = distinct((row.words, row.gram_words) for row in found)
     _add_frequencies(session, terms, "term", word_df, -1)
     _add_frequencies(session, grams, "gram", gram_df, -1)
     _add_documents(session, -len(found))
@@ -215,15 +217,16 @@ def _bulk_build(session: Session, rows: list[dict[str, Any]]) -> None:
     import numpy as np
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from ..engine.match_terms import gram_words, word_grams
+    from ..engine.match_terms import word_grams
 
-    texts = [row["text"] for row in rows]
-    total = len(texts)
-    word_counter = CountVectorizer(analyzer=word_tokens, dtype=np.float64)
-    words = word_counter.fit_transform(texts).tocsr()
+    stored = [stored_terms(row["text"]) for row in rows]
+    total = len(stored)
+    word_counter = CountVectorizer(analyzer=str.split, dtype=np.float64)
+    words = word_counter.fit_transform([words_ for words_, _g in stored]).tocsr()
     # n-gram counts: (texts x words) @ (words x n-grams), each distinct word cut once.
-    splitter = CountVectorizer(analyzer=gram_words, dtype=np.float64)
-    by_word = splitter.fit_transform(texts)
+    splitter = CountVectorizer(analyzer=str.split, dtype=np.float64)
+    by_word = splitter.fit_transform([words_ if for_grams is None else for_grams
+                                      for words_, for_grams in stored])
     cutter = CountVectorizer(analyzer=lambda word: list(word_grams(word)), dtype=np.float64)
     gram_matrix = (by_word @ cutter.fit_transform(splitter.get_feature_names_out())).tocsr()
 
@@ -239,11 +242,11 @@ def _bulk_build(session: Session, rows: list[dict[str, Any]]) -> None:
     _gram_weights, gram_df, gram_norms = weighted(gram_matrix)
     connection = session.connection()
     doc_rows = [(doc_id, row["source"], row["entry_id"], row["imported_check_id"],
-                 row["article_id"], row["text"], float(wn), float(gn))
-                for doc_id, (row, wn, gn) in enumerate(zip(rows, word_norms, gram_norms,
-                                                           strict=True), start=1)]
+                 row["article_id"], words_, for_grams, float(wn), float(gn))
+                for doc_id, (row, (words_, for_grams), wn, gn) in enumerate(
+                    zip(rows, stored, word_norms, gram_norms, strict=True), start=1)]
     _bulk(session, documents, ("id", "source", "entry_id", "imported_check_id", "article_id",
-                               "text", "word_norm", "char_norm"), doc_rows)
+                               "words", "gram_words", "word_norm", "char_norm"), doc_rows)
     vocabulary = word_counter.get_feature_names_out()
     _bulk(session, terms, ("id", "term", "df"),
           [(i, str(term), int(df)) for i, (term, df) in

@@ -34,7 +34,8 @@ def upgrade() -> None:
         entry_id INTEGER REFERENCES search_entries (id) ON DELETE CASCADE,
         imported_check_id INTEGER REFERENCES imported_checks (id) ON DELETE CASCADE,
         article_id INTEGER,
-        text TEXT NOT NULL,
+        words TEXT NOT NULL,
+        gram_words TEXT,
         word_norm {real} NOT NULL,
         char_norm {real} NOT NULL)""")
     op.execute("CREATE INDEX ix_match_documents_entry_id ON match_documents (entry_id)")
