@@ -10,6 +10,13 @@ Every variant is scored on `train` (the choice of the engine's defaults was made
 figures only); the chosen variant and the baseline are then reported on `dev`. The
 baseline is plain TF-IDF as scikit-learn ships it (unigrams, raw term frequency, the
 claim only, tweets as they are). There is no test split on this machine.
+
+`--database [URL]` measures the index kept in the database instead (what the product
+runs; factcheck/queries/match_index.py): the archive is imported as ClaimReviews batch by
+batch into a fresh database (SQLite in a temporary directory unless a URL is given; the
+index then holds the frequencies of the moment each batch came in), ranked; then rebuilt
+whole as `factcheck search reindex` does, ranked again; both against the in-memory
+`MatchIndex` on train and dev.
 """
 
 from __future__ import annotations
@@ -98,10 +105,85 @@ def variants(claims, titles):
 CHOSEN = "claim+title, words + char 3-5 (shipped)"
 
 
+def database_rankings(url: str | None, data: Path, **params) -> None:
+    """MAP@5 of the database index, imported incrementally then rebuilt (see the docstring)."""
+    import os
+    import tempfile
+
+    from factcheck import create_app
+    from factcheck.extensions import db
+    from factcheck.infra.migrate import upgrade
+    from factcheck.intake.claimreview_feed import ClaimReviewRecord
+    from factcheck.models import ImportedCheck
+    from factcheck.queries.match_index import search_index
+    from factcheck.workflow.imported_checks import save_imported_checks
+    from factcheck.workflow.match_index import rebuild_match_index
+
+    ids, claims, titles, train_q, train_rel = load(data, "train")
+    _i, _c, _t, dev_q, dev_rel = load(data, "dev")
+    work = Path(tempfile.mkdtemp(prefix="bench-match-eval-"))
+    os.environ["FACTCHECK_INSTANCE_PATH"] = str(work / "instance")
+    if url:
+        from matching import fresh_schema
+        url = fresh_schema(url, "match_eval")
+    app = create_app({"DATABASE_URL": url or f"sqlite:///{work / 'eval.sqlite'}",
+                      "SECRET_KEY": "bench-" + "0" * 40})
+    upgrade(app)
+    memory = MatchIndex([f"{c} {t}" for c, t in zip(claims, titles, strict=True)])
+    print(f"{'':32} {'train':>7} {'dev':>7}")
+    print(f"{'in memory (MatchIndex)':32} {map_at_5(rank(memory, ids, train_q), train_rel):7.3f} "
+          f"{map_at_5(rank(memory, ids, dev_q), dev_rel):7.3f}")
+    with app.app_context():
+        session = db.session
+        started = time.perf_counter()
+        for start in range(0, len(ids), 1000):
+            save_imported_checks(session, records=[ClaimReviewRecord(
+                url=f"https://vclaims.example/{ids[k]}", claim_reviewed=claims[k],
+                headline=titles[k], rating="False", rating_value=None, rating_best=None,
+                rating_worst=None, publisher="Snopes", published=None, claimant="",
+                language="en") for k in range(start, min(start + 1000, len(ids)))])
+            session.commit()
+        imported = time.perf_counter() - started
+        by_check = {row.id: row.url.rsplit("/", 1)[1]
+                    for row in session.query(ImportedCheck.id, ImportedCheck.url)}
+
+        def ranked(queries):
+            out, times = {}, []
+            for qid, text in queries.items():
+                t0 = time.perf_counter()
+                hits = search_index(session, text, limit=5, min_score=0, **params)
+                times.append(time.perf_counter() - t0)
+                out[qid] = [by_check[h.imported_check_id] for h in hits]
+            return out, 1000 * sorted(times)[len(times) // 2]
+
+        train, t1 = ranked(train_q)
+        dev, t2 = ranked(dev_q)
+        print(f"{'database, imported by batches':32} {map_at_5(train, train_rel):7.3f} "
+              f"{map_at_5(dev, dev_rel):7.3f}  (import {imported:.1f}s; median "
+              f"{t1:.1f}/{t2:.1f} ms)")
+        started = time.perf_counter()
+        rebuild_match_index(session)
+        session.commit()
+        built = time.perf_counter() - started
+        train, t1 = ranked(train_q)
+        dev, t2 = ranked(dev_q)
+        print(f"{'database, rebuilt (reindex)':32} {map_at_5(train, train_rel):7.3f} "
+              f"{map_at_5(dev, dev_rel):7.3f}  (rebuild {built:.1f}s; median "
+              f"{t1:.1f}/{t2:.1f} ms)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--database", nargs="?", const="", default=None, metavar="URL",
+                        help="measure the database index (SQLite unless URL is given)")
+    parser.add_argument("--pool", type=int, default=None)
+    parser.add_argument("--terms", type=int, default=None)
     args = parser.parse_args()
+    if args.database is not None:
+        params = {k: v for k, v in (("pool", args.pool), ("rarest", args.terms)) if v}
+        database_rankings(args.database or None, args.data, **params)
+        return
     ids, claims, titles, train_q, train_rel = load(args.data, "train")
     _ids, _c, _t, dev_q, dev_rel = load(args.data, "dev")
     print(f"archive {len(ids)} checks; train {len(train_rel)} queries, dev {len(dev_rel)}")

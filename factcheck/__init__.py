@@ -32,7 +32,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .extensions import csrf, db
     from .infra.proxies import trust_proxies
     from .infra.security_log import configure_security_log
-    from .queries.matching import forget_index
     from .web import (
         access,
         admin,
@@ -62,7 +61,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .web.search import bp as search_bp
     from .web.uploads import SiteRequest
     from .worker import init_queue
-    from .workflow.imported_checks import IMPORTED_CHANGED
     from .workflow.publishing import CHANGED_CHECKS
 
     app = Flask(
@@ -80,7 +78,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     db.after_commit(CHANGED_CHECKS, page_cache.forget_checks)
-    db.after_commit(IMPORTED_CHANGED, forget_index)
     csrf.init_app(app)
     display.register_template_helpers(app)
     locale.init_locale(app)

@@ -544,11 +544,14 @@ def search_group() -> None:
 @search_group.command("reindex")
 def search_reindex() -> None:
     """Rebuild the search index from the live publications."""
+    from .queries.match_index import index_size
     from .workflow.search_index import rebuild_index
 
     written = rebuild_index(db.session)
     db.session.commit()
     click.echo(_("Search index rebuilt: {n} published claims.", n=written))
+    click.echo(_("Matching index rebuilt: {n} checks (own decided claims and imported "
+                 "fact-checks).", n=index_size(db.session)))
 
 
 @cli.group("translations")

@@ -853,11 +853,15 @@ class WebhookDelivery(SQLModel, table=True):
 # migration 0005 with dialect-specific DDL, and so not on SQLModel.metadata.
 SEARCH_ENTRIES = "search_entries"
 SEARCH_FTS = "search_fts"
+# The claim-matching index (migration 0030, factcheck/queries/match_tables.py): derived too.
+MATCH_INDEX_TABLES = ("match_documents", "match_terms", "match_grams", "match_postings",
+                      "match_stats")
 
 
 def is_index_table(name: str) -> bool:
-    """True for the search index's tables (FTS5 adds shadow tables `search_fts_*`)."""
-    return name in (SEARCH_ENTRIES, SEARCH_FTS) or name.startswith(SEARCH_FTS + "_")
+    """True for the search and matching indexes' tables (FTS5 adds `search_fts_*`)."""
+    return (name in (SEARCH_ENTRIES, SEARCH_FTS, *MATCH_INDEX_TABLES)
+            or name.startswith(SEARCH_FTS + "_"))
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool,

@@ -7,29 +7,25 @@ Candidates:
   date the check was first published;
 - imported: every row of `imported_checks` (its `claimReviewed` and headline are matched).
 
-The TF-IDF index is built once per process and database and kept while the candidates do
-not change: each search first reads a cheap stamp (count and newest id / update time of
-both sources), so a publication or an import in any process rebuilds it at the next
-search; `forget_index` drops it at once after a commit in this process.
+Both are found through the matching index kept in the database (`match_index`, written in
+the same transaction as each publication and import), so every process and server sees a
+publication or an import as soon as it is committed, and nothing is built per process.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-import numpy as np
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from ..engine.match_numbers import adjusted_score
-from ..engine.matching import MIN_SCORE, MatchIndex
+from ..engine.matching import MIN_SCORE
 from ..models import ImportedCheck
+from .match_index import search_index
+from .match_tables import IMPORTED, OWN
 from .search_tables import entries
-
-OWN, IMPORTED = "own", "imported"
 
 
 @dataclass(frozen=True)
@@ -53,76 +49,28 @@ class Match:
     score: float
 
 
-@dataclass
-class _Cached:
-    stamp: tuple
-    index: MatchIndex
-    candidates: list[MatchCandidate]
-    imported: np.ndarray  # boolean mask: True for imported candidates
-    articles: np.ndarray  # own candidates' article ids (0 for imported)
-
-
-_CACHE: dict[str, _Cached] = {}
-_LOCK = threading.Lock()
-
-
-def _stamp(session: Session) -> tuple:
-    own = session.execute(sa.select(sa.func.count(), sa.func.max(entries.c.id))
-                          .where(entries.c.decided.is_(True))).one()
-    imported = session.execute(sa.select(
-        sa.func.count(), sa.func.max(col(ImportedCheck.id)),
-        sa.func.max(col(ImportedCheck.updated_at)))).one()
-    return (*own, *imported)
-
-
-def _candidates(session: Session) -> tuple[list[MatchCandidate], list[str]]:
-    own = session.execute(
-        sa.select(entries.c.claim_text, entries.c.verdict, entries.c.published_on,
-                  entries.c.slug, entries.c.claim_number, entries.c.article_id)
-        .where(entries.c.decided.is_(True)).order_by(entries.c.id)).all()
-    found = [MatchCandidate(source=OWN, text=row.claim_text, rating=row.verdict,
-                            published=row.published_on, publisher=None, url=None,
-                            slug=row.slug, claim_number=row.claim_number,
-                            article_id=row.article_id) for row in own]
-    imported = session.execute(
-        sa.select(ImportedCheck.claim_reviewed, ImportedCheck.headline, ImportedCheck.rating,
-                  ImportedCheck.published, ImportedCheck.publisher, ImportedCheck.url)
-        .order_by(col(ImportedCheck.id))).all()
-    found += [MatchCandidate(source=IMPORTED, text=row.claim_reviewed,
-                             rating=row.rating or None, published=row.published,
-                             publisher=row.publisher or None, url=row.url,
-                             article_id=None) for row in imported]
-    # The headline is matched too (it often words the claim differently): tuned on
-    # CheckThat! train, claim + title scored 0.80 MAP@5 against 0.76 for the claim alone.
-    headlines = [""] * len(own) + [row.headline for row in imported]
-    return found, headlines
-
-
-def _index(session: Session) -> _Cached:
-    key = str(session.get_bind().url)
-    stamp = _stamp(session)
-    cached = _CACHE.get(key)
-    if cached is not None and cached.stamp == stamp:
-        return cached
-    with _LOCK:
-        cached = _CACHE.get(key)
-        if cached is not None and cached.stamp == stamp:
-            return cached
-        candidates, headlines = _candidates(session)
-        texts = [f"{c.text} {h}" if h else c.text
-                 for c, h in zip(candidates, headlines, strict=True)]
-        built = _Cached(
-            stamp=stamp, index=MatchIndex(texts), candidates=candidates,
-            imported=np.array([c.source == IMPORTED for c in candidates], dtype=bool),
-            articles=np.array([c.article_id or 0 for c in candidates], dtype=np.int64))
-        _CACHE[key] = built
-        return built
-
-
-def forget_index(_values: Any = None) -> None:
-    """Drop this process's indexes (after a commit that published or imported checks)."""
-    with _LOCK:
-        _CACHE.clear()
+def _candidates(session: Session, entry_ids: list[int],
+                imported_ids: list[int]) -> dict[tuple[str, int], MatchCandidate]:
+    """The matched checks as the answer shows them, by (source, row id)."""
+    found: dict[tuple[str, int], MatchCandidate] = {}
+    if entry_ids:
+        for row in session.execute(
+                sa.select(entries.c.id, entries.c.claim_text, entries.c.verdict,
+                          entries.c.published_on, entries.c.slug, entries.c.claim_number,
+                          entries.c.article_id).where(entries.c.id.in_(entry_ids))):
+            found[OWN, row.id] = MatchCandidate(
+                source=OWN, text=row.claim_text, rating=row.verdict,
+                published=row.published_on, publisher=None, url=None, slug=row.slug,
+                claim_number=row.claim_number, article_id=row.article_id)
+    if imported_ids:
+        for row in session.execute(
+                sa.select(ImportedCheck.id, ImportedCheck.claim_reviewed, ImportedCheck.rating,
+                          ImportedCheck.published, ImportedCheck.publisher, ImportedCheck.url)
+                .where(col(ImportedCheck.id).in_(imported_ids))):
+            found[IMPORTED, row.id] = MatchCandidate(
+                source=IMPORTED, text=row.claim_reviewed, rating=row.rating or None,
+                published=row.published, publisher=row.publisher or None, url=row.url)
+    return found
 
 
 def find_matches(session: Session, *, text: str, limit: int = 5, include_imported: bool = True,
@@ -132,14 +80,16 @@ def find_matches(session: Session, *, text: str, limit: int = 5, include_importe
     `exclude_article` leaves out the desk's own checks from that article (a claim is not
     matched against itself or its neighbours).
     """
-    cached = _index(session)
-    allowed = np.ones(cached.index.size, dtype=bool)
-    if not include_imported:
-        allowed &= ~cached.imported
-    if exclude_article is not None:
-        allowed &= cached.articles != exclude_article
-    return [Match(cached.candidates[hit.index], hit.score)
-            for hit in cached.index.search(text, limit=limit, allowed=allowed)]
+    hits = search_index(session, text, limit=limit, include_imported=include_imported,
+                        exclude_article=exclude_article)
+    found = _candidates(session, [h.entry_id for h in hits if h.entry_id is not None],
+                        [h.imported_check_id for h in hits if h.imported_check_id is not None])
+    matches = []
+    for hit in hits:
+        key = (OWN, hit.entry_id) if hit.source == OWN else (IMPORTED, hit.imported_check_id)
+        if key in found:
+            matches.append(Match(found[key], hit.score))
+    return matches
 
 
 def ranked_matches(session: Session, *, text: str, limit: int = 5,

@@ -2,7 +2,8 @@
 
 `save_imported_checks` writes one batch: a ClaimReview whose `url` is already stored
 updates that row, any other is inserted, so importing a feed twice never duplicates a
-check. Two statements per batch whatever its size (plus one to find the known urls).
+check. Two statements per batch whatever its size (plus one to find the known urls), and the
+matching index's rows for the batch (factcheck/workflow/match_index.py).
 `import_feed` reads a whole feed batch by batch for the command and the admin page; it
 yields after each batch so that the caller commits it (a feed of any size stays in
 bounded memory and a broken-off document keeps what came before).
@@ -21,10 +22,7 @@ from ..dbtypes import utcnow
 from ..intake.claimreview_feed import ClaimReviewRecord, FeedError, read_feed
 from ..models import ImportedCheck, User
 from .audit import record_audit
-
-# session.info key: set when imported checks changed in this transaction (the matching
-# index of this process is rebuilt after the commit; other processes see the new stamp).
-IMPORTED_CHANGED = "imported_checks_changed"
+from .match_index import index_imported
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,12 @@ def save_imported_checks(session: Session, *, records: Sequence[ClaimReviewRecor
         session.execute(sa.update(ImportedCheck), updates)
     record_audit(session, actor=actor, action="imported_checks.import", source=source,
                  added=len(inserts), updated=len(updates))
-    session.info[IMPORTED_CHANGED] = {True}
+    # The matching index follows in the same transaction (an updated check replaces its
+    # document: its wording may have changed).
+    saved = dict(session.execute(
+        sa.select(col(ImportedCheck.url), col(ImportedCheck.id))
+        .where(col(ImportedCheck.url).in_(list(by_url)))).all())
+    index_imported(session, ids=sorted(saved.values()))
     return ImportCounts(added=len(inserts), updated=len(updates))
 
 

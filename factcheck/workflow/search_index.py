@@ -1,8 +1,9 @@
 """Keeping the search index in step with publishing (flush only; the caller commits).
 
 `reindex_publication` and `remove_article` follow each publish and unpublish;
-`rebuild_index` recreates the whole index from the live publications. What the index holds
-and how each engine stores it: `factcheck.queries.search_tables`.
+`rebuild_index` recreates the whole index from the live publications. The claim-matching
+index follows all three in the same transaction (factcheck/workflow/match_index.py). What
+the search index holds and how each engine stores it: `factcheck.queries.search_tables`.
 """
 
 from __future__ import annotations
@@ -17,8 +18,15 @@ from ..engine.search_text import word_string
 from ..engine.snapshot import Snapshot
 from ..markdown import render_markdown
 from ..models import Article, Claim, Claimant, Publication
+from ..queries.match_tables import documents
 from ..queries.search_tables import FTS_COLUMNS, SIMPLE, entries, fts, is_postgres
 from ..states import ArticleStatus
+from .match_index import (
+    clear_match_index,
+    index_entries,
+    rebuild_match_index,
+    unindex_documents,
+)
 
 
 def _plain(markdown_text: str) -> str:
@@ -98,7 +106,8 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def remove_article(session: Session, *, article_id: int) -> None:
-    """Take every claim of the article out of the search index."""
+    """Take every claim of the article out of the search and matching indexes."""
+    unindex_documents(session, documents.c.article_id == article_id)
     session.connection().execute(entries.delete().where(entries.c.article_id == article_id))
 
 
@@ -116,10 +125,15 @@ def reindex_publication(session: Session, *, publication: Publication) -> None:
     names = _record_names(session, Claim.article_id == publication.article_id)
     _insert(session, _rows(publication.id, publication.article_id, publication.snapshot,
                            first.date(), names))
+    index_entries(session, article_id=publication.article_id)
 
 
 def rebuild_index(session: Session) -> int:
-    """Recreate the whole index from the live publications; returns the entries written."""
+    """Recreate the whole index from the live publications; returns the entries written.
+
+    The matching index is rebuilt with it (its own documents are these entries).
+    """
+    clear_match_index(session)  # first: the entries' deletion would cascade row by row
     session.connection().execute(entries.delete())
     query = (sa.select(Publication.id, Publication.article_id, Publication.snapshot,
                        Publication.published_at, Article.published_at)
@@ -132,4 +146,5 @@ def rebuild_index(session: Session) -> int:
     for pub_id, article_id, snapshot, pub_at, first_at in session.execute(query).all():
         rows.extend(_rows(pub_id, article_id, snapshot, (first_at or pub_at).date(), names))
     _insert(session, rows)
+    rebuild_match_index(session)
     return len(rows)
