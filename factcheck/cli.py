@@ -72,16 +72,22 @@ def db_group() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Create the database or migrate it to the latest schema."""
-    from .infra.migrate import upgrade
+    from .infra.migrate import current_revision, upgrade
 
+    before = current_revision(current_app)
     upgrade(current_app, revision)
-    if revision == "head":  # reference data and the search index need the current schema
-        from .workflow.search_index import rebuild_index
-
+    migrated = current_revision(current_app) != before
+    if revision == "head":  # reference data and the indexes need the current schema
         seed_rating_scales(db.session)
-        entries = rebuild_index(db.session)
+        # The indexes are derived from what the migrations may have changed; rebuilding
+        # them on every start would take minutes on a large archive (`search reindex`
+        # rebuilds them at any time).
+        if migrated:
+            from .workflow.search_index import rebuild_index
+
+            entries = rebuild_index(db.session)
+            click.echo(f"Search index rebuilt ({entries} entries).")
         db.session.commit()
-        click.echo(f"Search index rebuilt ({entries} entries).")
     click.echo(f"Database is at revision {revision}.")
 
 

@@ -23,7 +23,13 @@ def test_upgrade_on_a_new_sqlite_file_has_no_drift(make_app, tmp_path):
 
     result = runner.invoke(cli, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
+    assert "Search index rebuilt" in result.output
     assert _tables(app) == set(SQLModel.metadata.tables)
+    # Nothing migrated the second time: the indexes are kept, not rebuilt at every start.
+    again = runner.invoke(cli, ["db", "upgrade"])
+    assert again.exit_code == 0, again.output
+    assert "Search index rebuilt" not in again.output
+    assert "Database is at revision head" in again.output
     check = runner.invoke(cli, ["db", "check"])
     assert check.exit_code == 0, check.output
     assert "matches the models" in check.output
