@@ -8,8 +8,8 @@ from sklearn.feature_extraction.text import CountVectorizer
 from factcheck.engine.match_terms import (
     GramScorer,
     blend,
-    counts_of,
     cosine,
+    counts_of,
     distinct,
     gram_counts,
     grams_of,
