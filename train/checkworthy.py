@@ -1,22 +1,31 @@
 """Train the check-worthiness model of the splitting engine (see train/README.md).
 
-    .venv/bin/python train/checkworthy.py [--data PATH]
+    .venv/bin/python train/checkworthy.py [--claimbuster DIR] [--checkthat DIR]
 
-Reads ONLY the ClaimBuster training split (train.json; the held-out test.json is for
-bench/checkworthy.py), extracts the features with the engine's own
-`factcheck.engine.splitting.checkworthy.extract_features`, and fits an L2-regularised logistic
-regression with balanced class weights (scikit-learn). Everything is chosen by repeated
-stratified 5-fold cross-validation on train.json:
+Training data: the ClaimBuster training split (train.json) and the CheckThat! 2024 English
+training file (CT24_checkworthy_english_train.tsv). Both were drawn from the same debate
+sentences, and CheckThat!'s training file holds most of ClaimBuster's *test* sentences, so
+every training sentence whose normalised text (lower-case, punctuation stripped, whitespace
+collapsed) occurs in an evaluation set (ClaimBuster test.json, CheckThat! dev-test) is
+removed first; the evaluation files are read for that and for nothing else here. The two
+training sets are then merged by normalised text; sentences labelled both ways are dropped.
+
+Features: the engine's own `factcheck.engine.splitting.checkworthy.extract_features`.
+Model: L2-regularised logistic regression with balanced class weights (scikit-learn).
+Chosen by repeated stratified 5-fold cross-validation on the merged training sentences:
 
 - the regularisation strength C: the best mean ROC AUC over the folds;
-- the threshold: the best F1 under an equal prior of claims and non-claims (the negatives,
-  3 of 4 training sentences, are weighted down to the positives' total), averaged over the
-  repeats, on a 0.01 grid.
+- the threshold: the best F1 under an equal prior of claims and non-claims (negatives weighted
+  down to the positives' total), averaged over the repeats, on a 0.01 grid.
 
-Writes factcheck/engine/splitting/checkworthy_model.json (bias, weights of the n-grams seen in at
-least two training sentences, cue weights, threshold and the CV figures) and rewrites the
-`CHECKWORTHY_THRESHOLD = ...` line of factcheck/engine/splitting/checkworthy.py. Deterministic:
-fixed fold seeds, deterministic solver, sorted output.
+Then it fits on all training sentences and reports (for information, nothing is chosen
+from it) F1 of the Yes class on the CheckThat! dev-test file. bench/checkworthy.py measures
+the held-out ClaimBuster test.json.
+
+Writes factcheck/engine/splitting/checkworthy_model.json (bias, weights, threshold, the
+deduplication counts and the CV figures) and rewrites the `CHECKWORTHY_THRESHOLD = ...` line
+of factcheck/engine/splitting/checkworthy.py. Deterministic: fixed fold seeds, deterministic
+solver, sorted output.
 """
 
 from __future__ import annotations
@@ -39,49 +48,105 @@ sys.path.insert(0, str(ROOT))
 
 from factcheck.engine.splitting.checkworthy import extract_features  # noqa: E402
 
-DEFAULT_DATA = Path("/work/shared/data/claimbuster/train.json")
+CLAIMBUSTER = Path("/work/shared/data/claimbuster")
+CHECKTHAT = Path("/work/shared/data/checkthat2024")
+CT_TRAIN = "CT24_checkworthy_english_train.tsv"
+CT_DEV_TEST = "CT24_checkworthy_english_dev-test.tsv"
 MODEL_PATH = ROOT / "factcheck" / "engine" / "splitting" / "checkworthy_model.json"
 MODULE_PATH = ROOT / "factcheck" / "engine" / "splitting" / "checkworthy.py"
 
-C_GRID = (1.0, 3.0, 10.0, 30.0)
-CV_SEEDS = (0, 1, 2)
+C_GRID = (1.0, 3.0)  # 10 was worse in exploratory CV (train/README.md)
+CV_SEEDS = (0, 1)
 FOLDS = 5
-MIN_DF = 2  # n-grams seen in fewer training sentences are dropped
+MIN_DF = 3  # n-grams seen in fewer training sentences are dropped
 THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.01), 2)
-PRUNE_BELOW = 1e-4  # weights this small change no score by more than ~1e-4
+PRUNE_BELOW = 2e-3  # |weight| below this moves no score by more than ~1e-3 in log-odds
 _THRESHOLD_LINE = re.compile(r"^CHECKWORTHY_THRESHOLD = [0-9.]+$", re.M)
+_CT_LABEL = re.compile(r"(Yes|No)(\d+)")
 
 
-def load(path: Path) -> tuple[list[str], np.ndarray]:
-    if path.name != "train.json":
-        raise SystemExit(f"refusing to train on {path}: only train.json may be used")
+def normalise(text: str) -> str:
+    """The deduplication key: lower-case, punctuation stripped, whitespace collapsed."""
+    return " ".join(re.sub(r"[^\w\s]", "", text.lower()).split())
+
+
+def load_claimbuster(path: Path) -> list[tuple[str, int]]:
     records = json.loads(path.read_text(encoding="utf-8"))
-    return [r["text"] for r in records], np.array([int(r["label"]) for r in records])
+    return [(r["text"], int(r["label"])) for r in records]
 
 
-def vocabulary_mask(x: sparse.csr_matrix, names: list[str]) -> np.ndarray:
-    """Columns kept: cue features always, n-grams with document frequency >= MIN_DF."""
-    df = np.asarray((x != 0).sum(axis=0)).ravel()
-    cue = np.array([name.startswith("x:") for name in names])
-    return cue | (df >= MIN_DF)
+def load_checkthat(path: Path) -> list[tuple[str, int]]:
+    """Rows of a CheckThat! 2024 file (Sentence_id, Text, class_label Yes/No).
+
+    One line of the training file holds two records (a missing line break:
+    "...\tNo29286\tYou can't bring back jobs.\tNo"); it is split back into two.
+    """
+    rows: list[tuple[str, int]] = []
+    with path.open(encoding="utf-8") as lines:
+        next(lines)  # header
+        for line in lines:
+            fields = line.rstrip("\n").split("\t")
+            while fields:
+                _, text, label, *rest = fields
+                joined = _CT_LABEL.fullmatch(label)
+                if joined and rest:
+                    label, fields = joined[1], [joined[2], *rest]
+                elif label in ("Yes", "No") and not rest:
+                    fields = []
+                else:
+                    raise SystemExit(f"{path.name}: cannot read line {line!r}")
+                rows.append((text, int(label == "Yes")))
+    return rows
 
 
-def fit(features: list[dict[str, float]], y: np.ndarray, c: float):
+def training_pool(training: dict[str, list[tuple[str, int]]],
+                  evaluation: dict[str, list[tuple[str, int]]]):
+    """Training sentences without evaluation sentences, merged; plus the counts."""
+    eval_keys = {name: {normalise(t) for t, _ in rows} for name, rows in evaluation.items()}
+    report: dict[str, dict[str, dict[str, int]]] = {}
+    removed = set().union(*eval_keys.values())
+    merged: dict[str, tuple[str, set[int]]] = {}
+    for name, rows in training.items():
+        report[name] = {"sentences": {"rows": len(rows)}}
+        for eval_name, keys in eval_keys.items():
+            hits = [normalise(t) for t, _ in rows if normalise(t) in keys]
+            report[name][eval_name] = {"rows": len(hits), "distinct": len(set(hits))}
+        for text, label in rows:
+            key = normalise(text)
+            if key and key not in removed:
+                merged.setdefault(key, (text, set()))[1].add(label)
+    conflicting = sum(len(labels) > 1 for _, labels in merged.values())
+    texts = [text for text, labels in merged.values() if len(labels) == 1]
+    y = np.array([next(iter(labels)) for _, labels in merged.values() if len(labels) == 1])
+    return texts, y, {"removed": report, "merged_distinct": len(merged),
+                      "conflicting_labels_dropped": conflicting}
+
+
+def vectorise(features: list[dict[str, float]]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """All sentences as one sparse matrix (columns sorted by name), and the column names."""
     vectoriser = DictVectorizer(sort=True)
     x = vectoriser.fit_transform(features).tocsr()
-    names = list(vectoriser.get_feature_names_out())
-    mask = vocabulary_mask(x, names)
-    vectoriser.restrict(mask)
+    return x, np.asarray(vectoriser.get_feature_names_out())
+
+
+def fit(x: sparse.csr_matrix, names: np.ndarray, y: np.ndarray, c: float):
+    """The model on rows `x`: the columns kept and the fitted regression.
+
+    Kept: cue features always, n-grams in at least MIN_DF of these rows (so a CV fold
+    keeps only what its own training part has seen often enough).
+    """
+    df = np.asarray((x != 0).sum(axis=0)).ravel()
+    mask = np.char.startswith(names.astype(str), "x:") | (df >= MIN_DF)
     # liblinear: exact, deterministic and fast on sparse data; a large intercept_scaling
     # leaves the intercept practically unpenalised.
     model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear",
-                               intercept_scaling=100.0, tol=1e-6, max_iter=1000, random_state=0)
+                               intercept_scaling=100.0, tol=1e-5, max_iter=1000, random_state=0)
     model.fit(x[:, mask], y)
-    return vectoriser, model
+    return mask, model
 
 
-def predict(vectoriser: DictVectorizer, model: LogisticRegression, features) -> np.ndarray:
-    return model.predict_proba(vectoriser.transform(features))[:, 1]
+def predict(mask: np.ndarray, model: LogisticRegression, x: sparse.csr_matrix) -> np.ndarray:
+    return model.predict_proba(x[:, mask])[:, 1]
 
 
 def figures(p: np.ndarray, y: np.ndarray, threshold: float, balanced: bool) -> dict[str, float]:
@@ -97,7 +162,7 @@ def figures(p: np.ndarray, y: np.ndarray, threshold: float, balanced: bool) -> d
     return {"precision": precision, "recall": recall, "f1": f1}
 
 
-def cross_validate(features, y, c: float):
+def cross_validate(x, names, y, c: float):
     """Out-of-fold probabilities for each repeat, and the fold indices."""
     runs = []
     for seed in CV_SEEDS:
@@ -105,8 +170,8 @@ def cross_validate(features, y, c: float):
         folds = []
         splitter = StratifiedKFold(FOLDS, shuffle=True, random_state=seed)
         for train_idx, test_idx in splitter.split(np.zeros(len(y)), y):
-            vectoriser, model = fit([features[i] for i in train_idx], y[train_idx], c)
-            oof[test_idx] = predict(vectoriser, model, [features[i] for i in test_idx])
+            mask, model = fit(x[train_idx], names, y[train_idx], c)
+            oof[test_idx] = predict(mask, model, x[test_idx])
             folds.append(test_idx)
         runs.append((oof, folds))
     return runs
@@ -127,18 +192,32 @@ def summary(runs, y, threshold: float) -> dict[str, dict[str, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--claimbuster", type=Path, default=CLAIMBUSTER,
+                        help="directory of ClaimBuster's train.json and test.json")
+    parser.add_argument("--checkthat", type=Path, default=CHECKTHAT,
+                        help=f"directory of {CT_TRAIN} and {CT_DEV_TEST}")
     args = parser.parse_args()
-    texts, y = load(args.data)
-    features = [extract_features(text) for text in texts]
-    print(f"train.json: {len(y)} sentences, {int(y.sum())} check-worthy ({y.mean():.1%})")
+    training = {"claimbuster_train": load_claimbuster(args.claimbuster / "train.json"),
+                "checkthat_train": load_checkthat(args.checkthat / CT_TRAIN)}
+    evaluation = {"claimbuster_test": load_claimbuster(args.claimbuster / "test.json"),
+                  "checkthat_dev_test": load_checkthat(args.checkthat / CT_DEV_TEST)}
+    texts, y, dedupe = training_pool(training, evaluation)
+    print("Evaluation sentences found in the training sets (normalised text), removed:")
+    for name, counts in dedupe["removed"].items():
+        found = ", ".join(f"{e}: {counts[e]['distinct']} distinct ({counts[e]['rows']} rows)"
+                          for e in evaluation)
+        print(f"  {name} ({counts['sentences']['rows']} rows): {found}")
+    print(f"merged: {dedupe['merged_distinct']} distinct sentences, "
+          f"{dedupe['conflicting_labels_dropped']} labelled both ways dropped; "
+          f"training on {len(y)}, {int(y.sum())} check-worthy ({y.mean():.1%})")
+    x, names = vectorise([extract_features(text) for text in texts])
 
     print(f"\nC by repeated {FOLDS}-fold CV ({len(CV_SEEDS)} repeats), mean ROC AUC:")
     best = None
     for c in C_GRID:
-        runs = cross_validate(features, y, c)
+        runs = cross_validate(x, names, y, c)
         auc = float(np.mean([roc_auc_score(y[i], oof[i]) for oof, folds in runs for i in folds]))
-        print(f"  C={c:<5g} AUC {auc:.4f}")
+        print(f"  C={c:<5g} AUC {auc:.4f}", flush=True)
         if best is None or auc > best[1]:
             best = (c, auc, runs)
     c, _, runs = best
@@ -154,27 +233,43 @@ def main() -> None:
           f"the train-prior F1 would peak at {plain_threshold:.2f})")
     print(f"train CV at {threshold:.2f}, mean ± sd over {FOLDS * len(CV_SEEDS)} folds:")
     for key, label in (("auc", "ROC AUC"),
-                       ("precision", "precision (train prior, 25% positive)"),
+                       ("precision", f"precision (train prior, {y.mean():.0%} positive)"),
                        ("recall", "recall"), ("f1", "F1 (train prior)"),
                        ("balanced_precision", "precision (equal prior)"),
                        ("balanced_f1", "F1 (equal prior)")):
         print(f"  {label:<40} {cv[key]['mean']:.4f} ± {cv[key]['sd']:.4f}")
 
-    vectoriser, model = fit(features, y, c)
-    names = vectoriser.get_feature_names_out()
-    weights = {str(name): float(f"{w:.5g}") for name, w in zip(names, model.coef_[0], strict=True)
+    mask, model = fit(x, names, y, c)
+    names = names[mask]
+    weight = dict(zip(names.tolist(), model.coef_[0].tolist(), strict=True))
+    dev_y = np.array([label for _, label in evaluation["checkthat_dev_test"]])
+    dev_z = model.intercept_[0] + np.array([
+        sum(weight.get(key, 0.0) * value for key, value in extract_features(text).items())
+        for text, _ in evaluation["checkthat_dev_test"]])
+    dev_p = 1.0 / (1.0 + np.exp(-dev_z))
+    dev = figures(dev_p, dev_y, threshold, balanced=False)
+    dev_curve = [figures(dev_p, dev_y, t, balanced=False)["f1"] for t in THRESHOLDS]
+    print(f"\nCheckThat! 2024 dev-test ({len(dev_y)} sentences, {int(dev_y.sum())} Yes) at "
+          f"{threshold:.2f}: precision {dev['precision']:.4f}, recall {dev['recall']:.4f}, "
+          f"F1 {dev['f1']:.4f}; ROC AUC {roc_auc_score(dev_y, dev_p):.4f} (best F1 on the "
+          f"grid {max(dev_curve):.4f} at {THRESHOLDS[int(np.argmax(dev_curve))]:.2f})")
+
+    weights = {str(name): float(f"{w:.4g}") for name, w in zip(names, model.coef_[0], strict=True)
                if abs(w) >= PRUNE_BELOW}
     payload = {
-        "format": 1,
+        "format": 2,
         "description": "check-worthiness logistic regression; features: "
                        "factcheck.engine.splitting.checkworthy.extract_features",
-        "data": "ClaimBuster train.json (Arslan, Hassan, Li & Tremayne, ICWSM 2020)",
+        "data": "ClaimBuster train.json (Arslan, Hassan, Li & Tremayne, ICWSM 2020) and "
+                "CheckThat! 2024 Task 1 English train, without the sentences of ClaimBuster "
+                "test.json and CheckThat! dev-test",
         "threshold": threshold,
         "bias": float(f"{model.intercept_[0]:.6g}"),
         "training": {"sentences": len(y), "positives": int(y.sum()), "C": c,
                      "class_weight": "balanced", "min_df": MIN_DF, "folds": FOLDS,
                      "cv_seeds": list(CV_SEEDS), "train_prior_best_threshold": plain_threshold,
-                     "cv": cv},
+                     "deduplication": dedupe, "cv": cv,
+                     "checkthat_dev_test": {k: round(v, 4) for k, v in dev.items()}},
         "weights": dict(sorted(weights.items())),
     }
     MODEL_PATH.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n",

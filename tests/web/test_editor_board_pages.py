@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event, insert
 from sqlmodel import select
 
+from factcheck.engine.splitting import CHECKWORTHY_THRESHOLD
 from factcheck.extensions import db
 from factcheck.models import Claim, User
 from factcheck.queries.board import BOARD_PER_PAGE
@@ -243,7 +244,8 @@ def test_selecting_by_score_acts_on_every_page_and_says_so(app, client, long_art
     worthy = [i for k, i in enumerate(ids) if k % 7 == 0]
     html = _board(client, article_id)
     assert (f"Applies to the whole article: every candidate on all 3 pages, not only the "
-            f"claims shown here ({len(worthy)} candidates score at least 0.31).") in html
+            f"claims shown here ({len(worthy)} candidates score at least "
+            f"{CHECKWORTHY_THRESHOLD:.2f}).") in html
     response = client.post(f"/editor/articles/{article_id}/select-by-score", data={
         "csrf_token": csrf_token(html), "min_score": "0.5"})
     assert response.location == f"/editor/articles/{article_id}"
