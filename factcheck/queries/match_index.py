@@ -101,12 +101,12 @@ def search_index(session: Session, text: str, *, limit: int, include_imported: b
     arms = []
     for n, row in enumerate(sorted(known, key=lambda r: (r.df, r.term))[:rarest]):
         # Filtered before the limit, so that the postings kept are all allowed.
-        arms.append(f"SELECT * FROM (SELECT p.doc_id, p.weight * :w{n} AS s "  # noqa: S608
+        arms.append(f"SELECT * FROM (SELECT p.doc_id, p.weight * :w{n} AS s "  # noqa: S608  # nosec B608
                     f"FROM match_postings p{joins} p.term_id = :t{n} "
                     f"ORDER BY p.weight DESC LIMIT :per_term) a{n}")
         params[f"w{n}"], params[f"t{n}"] = query[row.term], row.id
     statement = (
-        "SELECT d.id, d.source, d.entry_id, d.imported_check_id, d.words, d.gram_words, "  # noqa: S608
+        "SELECT d.id, d.source, d.entry_id, d.imported_check_id, d.words, d.gram_words, "  # noqa: S608  # nosec B608
         "d.word_norm, d.char_norm FROM (SELECT u.doc_id, SUM(u.s) AS score FROM ("
         + " UNION ALL ".join(arms) + ") u GROUP BY u.doc_id ORDER BY score DESC, u.doc_id "
         "LIMIT :pool) b JOIN match_documents d ON d.id = b.doc_id")

@@ -8,7 +8,7 @@ import re
 from importlib import resources
 
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import select
+from sqlmodel import col, select
 
 from factcheck.extensions import db
 from factcheck.models import Claim
@@ -77,8 +77,9 @@ def test_notifications_lead_each_person_to_their_next_step(browser, server_url, 
     with app.app_context():
         article = import_article(db.session, title="National Consensus", body=SAMPLE,
                                  actor=editor)
-        claim = db.session.exec(select(Claim).where(Claim.article_id == article.id)
-                                .order_by(Claim.position)).all()[2]
+        claim = db.session.exec(select(Claim).where(  # the third sentence's claim
+            Claim.article_id == article.id, col(Claim.parent_id).is_(None))
+            .order_by(Claim.position)).all()[2]
         claim.status = ClaimStatus.SELECTED
         db.session.commit()
         article_id, claim_id, claim_text = article.id, claim.id, claim.text

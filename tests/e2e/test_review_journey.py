@@ -7,7 +7,7 @@ import re
 from importlib import resources
 
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import select
+from sqlmodel import col, select
 
 from factcheck.extensions import db
 from factcheck.models import Article, Claim
@@ -56,8 +56,9 @@ def test_assignment_to_decision_through_the_forms(browser, server_url, app, make
     with app.app_context():
         article = import_article(db.session, title="National Consensus", body=SAMPLE,
                                  actor=None)
-        claim = db.session.exec(select(Claim).where(Claim.article_id == article.id)
-                                .order_by(Claim.position)).all()[2]
+        claim = db.session.exec(select(Claim).where(  # the third sentence's claim
+            Claim.article_id == article.id, col(Claim.parent_id).is_(None))
+            .order_by(Claim.position)).all()[2]
         assert claim.status == ClaimStatus.CANDIDATE  # selected and assigned in one step
         db.session.commit()
         article_id, claim_id, claim_text = article.id, claim.id, claim.text
