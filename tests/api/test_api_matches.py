@@ -156,3 +156,21 @@ def test_a_dari_claim_matches_its_dari_paraphrase(app, runner, editor, tmp_path)
     assert found[0]["url"] == "https://checks.example.net/1"
     assert found[0]["score"] >= 0.5
     assert all(m["score"] < found[0]["score"] for m in found[1:])
+
+
+def test_a_pasted_post_is_matched_on_its_claim_alone(app, runner, editor, tmp_path):
+    _import(runner, tmp_path, [
+        review(1, claimReviewed="The minimum wage in Seattle rose to $15 an hour",
+               headline="Seattle wages"),
+        review(2, claimReviewed="Seattle banned plastic straws", headline="Straws")])
+    token = api_token(runner, editor.email)
+    client = app.test_client()
+    plain = _post(client, token, {"text": "Minimum wage rose to $15 in Seattle"})
+    # A retweet with a run-together hashtag, a link and the embedded post's signature.
+    post = _post(client, token, {"text": "RT @newsdesk: #MinimumWage rose to $15 in Seattle "
+                                         "https://t.co/x1Yz pic.twitter.com/AbC — Jane Doe "
+                                         "(@janedoe) May 3, 2019"})
+    plain, post = plain.get_json()["matches"], post.get_json()["matches"]
+    assert post[0]["url"] == plain[0]["url"] == "https://checks.example.net/1"
+    # Nothing but the claim's words counted: the signature, links and handle added none.
+    assert post[0]["score"] == plain[0]["score"]
