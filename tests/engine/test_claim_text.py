@@ -18,7 +18,7 @@ def test_plain_sentences_pass_through_unchanged(text):
 
 
 def test_a_post_keeps_its_claim_and_names_its_author():
-    cleaned = clean_claim("RT @newsdesk: #BidenLies about 500 jobs https://t.co/x pic.twitter.com/y "
-                          "— Jane Doe (@janedoe) May 3, 2019")
+    cleaned = clean_claim("RT @newsdesk: #BidenLies about 500 jobs https://t.co/x "
+                          "pic.twitter.com/y — Jane Doe (@janedoe) May 3, 2019")
     assert cleaned.text == "Biden Lies about 500 jobs"
     assert cleaned.author == "Jane Doe"
