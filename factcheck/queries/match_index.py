@@ -75,9 +75,11 @@ def search_index(session: Session, text: str, *, limit: int, include_imported: b
                  pool: int = POOL, per_term: int = PER_TERM,
                  rarest: int = TERMS) -> list[IndexHit]:
     """The `limit` documents closest to `text` scoring at least `min_score`, best first."""
-    # A pasted post is matched on its claim, not on its signature, links or run-together
-    # hashtags (CheckThat! 2020 tweets: MAP@5 +0.006 on train in memory).
-    text = clean_claim(text).text or text
+    # A pasted post is matched on its claim and its author's name, not on its links, its
+    # signature's handle and date, or run-together hashtags (CheckThat! 2020 tweets, index
+    # rebuilt, MAP@5 train 0.828 -> 0.853; the text without the author: 0.836).
+    cleaned = clean_claim(text)
+    text = f"{cleaned.text} {cleaned.author}".strip() or text
     words = Counter(word_tokens(text))
     if limit <= 0 or not words:
         return []

@@ -167,14 +167,20 @@ def test_a_pasted_post_is_matched_on_its_claim_alone(app, runner, editor, tmp_pa
     token = api_token(runner, editor.email)
     client = app.test_client()
     plain = _post(client, token, {"text": "Minimum wage rose to $15 in Seattle"})
-    # A retweet with a run-together hashtag, a link and the embedded post's signature.
+    # A retweet with a run-together hashtag and links.
     post = _post(client, token, {"text": "RT @newsdesk: #MinimumWage rose to $15 in Seattle "
-                                         "https://t.co/x1Yz pic.twitter.com/AbC — Jane Doe "
-                                         "(@janedoe) May 3, 2019"})
+                                         "https://t.co/x1Yz pic.twitter.com/AbC"})
     plain, post = plain.get_json()["matches"], post.get_json()["matches"]
     assert post[0]["url"] == plain[0]["url"] == "https://checks.example.net/1"
-    # Nothing but the claim's words counted: the signature, links and handle added none.
+    # Nothing but the claim's words counted: the links and the handle added none.
     assert post[0]["score"] == plain[0]["score"]
+    # An embedded post's signature: its author's name counts, its handle and date do not.
+    signed = _post(client, token, {"text": "#MinimumWage rose to $15 in Seattle — Jane Doe "
+                                           "(@janedoe) May 3, 2019"}).get_json()["matches"]
+    named = _post(client, token, {"text": "Minimum wage rose to $15 in Seattle Jane Doe"}
+                  ).get_json()["matches"]
+    assert signed[0]["url"] == "https://checks.example.net/1"
+    assert signed[0]["score"] == named[0]["score"]
 
 
 def test_paraphrases_rank_first_and_changed_figures_below_them(app, runner, editor, tmp_path):
