@@ -13,7 +13,9 @@ Annotations (ours, written for this project, see tests/data/README.md):
 Precision: share of claims typed `demand` that are annotated demands; recall: share of
 annotated demands typed `demand`; claimant right: the typed demands whose claimant is
 the annotated source exactly. Ranking: on the sample article, the highest demand score and
-where it falls among the other claims' scores.
+where it falls among the other claims' scores; and the average precision of the
+check-worthiness scores for the claims annotated `verifiable` (a checkable statement about
+the past or present), against the article's own order as the baseline.
 
 Speed: as bench/attribution.py (`split_claims` on about 1 MB of news text, best of 3, MB/s of
 CPU time).
@@ -72,7 +74,28 @@ def sample() -> tuple[dict[str, float], dict[str, float]]:
                "of non-demand claims": len(others),
                "mean score, not reported (factual)": sum(factual) / len(factual)
                if factual else 0.0}
+    verifiable = [bool(gold.get(c.text, {}).get("verifiable")) for c in claims]
+    by_score = [v for _score, v in sorted(zip((c.score for c in claims), verifiable,
+                                                strict=True), key=lambda p: -p[0])]
+    lowest_verifiable = min((c.score for c, v in zip(claims, verifiable, strict=True) if v),
+                            default=0.0)
+    ranking.update({
+        "verifiable claims (annotated)": sum(verifiable),
+        "average precision of the scores": average_precision(by_score),
+        "baseline: in the article's order": average_precision(verifiable),
+        "verifiable above every demand": lowest_verifiable > top,
+    })
     return scores(pairs), ranking
+
+
+def average_precision(ranked: list[bool]) -> float:
+    """Average precision of a ranking, given whether each item in rank order is relevant."""
+    hits, total = 0, 0.0
+    for rank, relevant in enumerate(ranked, start=1):
+        if relevant:
+            hits += 1
+            total += hits / rank
+    return total / hits if hits else 0.0
 
 
 def sentences() -> dict[str, float]:

@@ -1,26 +1,50 @@
-"""Numbers in matched claims: "fell to 3.5%" and "fell to 4.5%" are not the same claim.
+"""Figures in matched claims: "fell to 3.5%" and "fell to 4.5%" are not the same claim.
 
 TF-IDF ignores one-digit tokens and weighs a number like any other word, so two sentences
 that differ only in a figure score as near-identical. The desk's matches are re-ranked
-with this rule: when both texts state figures and neither set of figures contains the
-other, the candidate's score is multiplied by `NUMBER_PENALTY`, which puts a faithful
-paraphrase (same figures, other words) above a near-duplicate with a changed number.
+with this rule: when both texts state figures of one kind (digits; number words such as
+"two million"; days and months) and neither's figures of that kind contain the other's,
+the candidate's score is multiplied by `NUMBER_PENALTY`. That puts a faithful paraphrase
+(same figures, other words) above a near-duplicate with a changed number, date or quantity.
 """
 
 from __future__ import annotations
 
 import re
 
-from .search_text import normalise
+from .search_text import normalise, words
 
-NUMBER_PENALTY = 0.6
+# A changed figure makes another claim: even an identical sentence (1.0) then scores below
+# the suggestion threshold (0.33, workflow/claim_matches.py: "rarely the same claim"),
+# so it is listed, when at all, under every candidate that may be the same claim.
+NUMBER_PENALTY = 0.3
 # Digits with decimal or thousands separators (Persian digits are folded to ASCII first;
 # the Arabic decimal separator U+066B and thousands separator U+066C count too).
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c]\d+)*")
+# Quantities in words (English; "one" is left out: "one of the" states no figure). Compared
+# only between texts that both use some: "two million" and "2 million" do not conflict.
+_NUMBER_WORDS = frozenset([
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+    "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
+    "million", "billion", "trillion", "dozen",
+])
+# Days and months, English and Dari/Pashto, leaving out names that are common words too:
+# "may", "march"; حمل (transport), میزان (level), جدی (serious), اسد (a name), and
+# سه‌شنبه, whose first word is "three".
+_CALENDAR_NAMES = [
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "april", "june", "july", "august", "september", "october", "november", "december",
+    "شنبه", "یکشنبه", "دوشنبه", "چهارشنبه", "پنجشنبه", "جمعه", "ثور", "جوزا", "سنبله", "عقرب",
+    "دلو", "حوت", "جنوری", "فبروری", "اپریل", "جون", "جولای", "اگست", "سپتامبر", "اکتوبر", "نومبر",
+    "دسامبر",
+]
+_CALENDAR = frozenset(word for name in _CALENDAR_NAMES for word in words(name))
 
 
 def numbers_in(text: str) -> frozenset[str]:
-    """The figures stated in `text`, written alike (separators dropped, no leading zeros)."""
+    """The figures stated in `text` in digits, written alike (separators dropped, no
+    leading zeros)."""
     found = set()
     for raw in _NUMBER.findall(normalise(text or "")):
         whole, _sep, fraction = re.sub(r"[,\u066c]", "", raw).replace("\u066b", ".") \
@@ -30,10 +54,18 @@ def numbers_in(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _figures(text: str) -> tuple[frozenset[str], ...]:
+    """The figures of `text` by kind: digits, number words, days and months."""
+    said = words(text)
+    return (numbers_in(text), frozenset(w for w in said if w in _NUMBER_WORDS),
+            frozenset(w for w in said if w in _CALENDAR))
+
+
 def numbers_differ(query: str, candidate: str) -> bool:
-    """Whether the two texts state different figures (neither's include the other's)."""
-    mine, theirs = numbers_in(query), numbers_in(candidate)
-    return bool(mine and theirs) and not (mine <= theirs or theirs <= mine)
+    """Whether the two texts state different figures of one kind (neither's include the
+    other's)."""
+    return any(mine and theirs and not (mine <= theirs or theirs <= mine)
+               for mine, theirs in zip(_figures(query), _figures(candidate), strict=True))
 
 
 def adjusted_score(score: float, query: str, candidate: str) -> float:

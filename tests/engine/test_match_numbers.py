@@ -25,6 +25,13 @@ def test_figures_are_read_alike_whatever_their_writing():
     ("unemployment fell to 3.5% in 2024", "unemployment fell to 3.5%", False),  # more detail
     ("unemployment fell", "unemployment fell to 4.5%", False),  # no figure to compare
     ("300 beds in 2026", "150 beds in 2026", True),
+    ("released on Tuesday", "released on Friday", True),  # days and months
+    ("released on Tuesday", "issued on Tuesday, 3 May", False),
+    ("two million people left", "five million people left", True),  # quantities in words
+    ("two million people left", "2 million people fled", False),  # words against digits
+    ("9.1 percent, the highest in four decades", "9.1 percent, a 40-year high", False),
+    ("بیکاری در ماه ثور ۳ درصد بود", "بیکاری در ماه جوزا ۳ درصد بود", True),
+    ("میزان بیکاری ۳ درصد است", "بیکاری ۳ درصد است", False),  # میزان: "level" here
 ])
 def test_only_conflicting_figures_count_as_different(query, candidate, differ):
     assert numbers_differ(query, candidate) is differ
