@@ -4,20 +4,22 @@ TF-IDF ignores one-digit tokens and weighs a number like any other word, so two 
 that differ only in a figure score as near-identical. The desk's matches are re-ranked
 with this rule: when both texts state figures of one kind (digits; number words such as
 "two million"; days and months) and neither's figures of that kind contain the other's,
-the candidate's score is multiplied by `NUMBER_PENALTY`. That puts a faithful paraphrase
-(same figures, other words) above a near-duplicate with a changed number, date or quantity.
+the candidate's score is multiplied by `NUMBER_PENALTY`, and kept below the best candidate
+among the same matches that states no other figure and may be the same claim (scores
+`SAME_CLAIM` or more; `adjusted_scores`). A faithful paraphrase (same figures, other words)
+thus ranks above a near-duplicate with a changed number, date or quantity, which still
+shows, lower, as a related check.
 """
 
 from __future__ import annotations
 
 import re
 
+from .matching import SAME_CLAIM
 from .search_text import normalise, words
 
-# A changed figure makes another claim: even an identical sentence (1.0) then scores below
-# the suggestion threshold (0.33, workflow/claim_matches.py: "rarely the same claim"),
-# so it is listed, when at all, under every candidate that may be the same claim.
-NUMBER_PENALTY = 0.3
+NUMBER_PENALTY = 0.6
+_BELOW = 0.001  # how far under the best same-figure candidate a changed figure is kept
 # Digits with decimal or thousands separators (Persian digits are folded to ASCII first;
 # the Arabic decimal separator U+066B and thousands separator U+066C count too).
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c]\d+)*")
@@ -68,6 +70,18 @@ def numbers_differ(query: str, candidate: str) -> bool:
                for mine, theirs in zip(_figures(query), _figures(candidate), strict=True))
 
 
-def adjusted_score(score: float, query: str, candidate: str) -> float:
-    """`score` lowered when the candidate states other figures than the query."""
-    return round(score * NUMBER_PENALTY, 3) if numbers_differ(query, candidate) else score
+def adjusted_scores(query: str, hits: list[tuple[float, str]]) -> list[float]:
+    """The scores of `hits` (score, candidate text) against `query`, in their order, with
+    changed figures lowered and kept under the best candidate that states no other figure
+    and may be the same claim."""
+    differ = [numbers_differ(query, text) for _score, text in hits]
+    best_same = max((score for (score, _text), other in zip(hits, differ, strict=True)
+                     if not other and score >= SAME_CLAIM), default=None)
+    scores = []
+    for (score, _text), other in zip(hits, differ, strict=True):
+        if other:
+            score = round(score * NUMBER_PENALTY, 3)
+            if best_same is not None:
+                score = max(0.0, min(score, round(best_same - _BELOW, 3)))
+        scores.append(score)
+    return scores

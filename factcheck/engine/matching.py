@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 WORD_WEIGHT = 0.3
 CHAR_NGRAMS = (3, 5)
 MIN_SCORE = 0.1  # below this a "match" shares at most a common word or two: not shown
+SAME_CLAIM = 0.33  # from this score an earlier check is often the same claim (on train)
 _NOISE = re.compile(r"https?://\S+|www\.\S+|pic\.twitter\.com/\S+|@\w+", re.IGNORECASE)
 
 

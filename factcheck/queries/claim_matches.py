@@ -16,7 +16,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from ..engine.match_numbers import adjusted_score
+from ..engine.match_numbers import adjusted_scores
 from ..models import Article, Claim, ClaimMatch, Job
 from ..states import ArticleStatus, ClaimStatus, JobStatus, MatchSource, MatchStatus
 from .matching import find_matches
@@ -150,9 +150,10 @@ def similar_claims(session: Session, *, text: str, limit: int) -> list[SimilarCl
     """The desk's own published claims most like `text`, best first (never imported
     checks: readers see only this desk's verdicts), a changed figure ranked lower."""
     found = []
-    for match in find_matches(session, text=text, limit=limit * 2, include_imported=False):
+    matches = find_matches(session, text=text, limit=limit * 2, include_imported=False)
+    scores = adjusted_scores(text, [(match.score, match.candidate.text) for match in matches])
+    for match, score in zip(matches, scores, strict=True):
         candidate = match.candidate
-        score = adjusted_score(match.score, text, candidate.text)
         if score >= SIMILAR_FLOOR and candidate.slug and candidate.claim_number:
             found.append((score, SimilarClaim(
                 text=candidate.text, rating=candidate.rating, slug=candidate.slug,

@@ -20,7 +20,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from ..engine.match_numbers import adjusted_score
+from ..engine.match_numbers import adjusted_scores
 from ..engine.matching import MIN_SCORE
 from ..models import ImportedCheck
 from .match_index import search_index
@@ -95,11 +95,11 @@ def find_matches(session: Session, *, text: str, limit: int = 5, include_importe
 def ranked_matches(session: Session, *, text: str, limit: int = 5,
                    include_imported: bool = True,
                    exclude_article: int | None = None) -> list[Match]:
-    """`find_matches` with a changed figure ranked lower (`adjusted_score`), best first."""
+    """`find_matches` with a changed figure ranked lower (`adjusted_scores`), best first."""
     # A wider pool than asked: a penalised candidate makes room for the next one.
     pool = find_matches(session, text=text, limit=max(limit * 2, limit + 5),
                         include_imported=include_imported, exclude_article=exclude_article)
-    adjusted = [Match(hit.candidate, adjusted_score(hit.score, text, hit.candidate.text))
-                for hit in pool]
+    scores = adjusted_scores(text, [(hit.score, hit.candidate.text) for hit in pool])
+    adjusted = [Match(hit.candidate, score) for hit, score in zip(pool, scores, strict=True)]
     adjusted.sort(key=lambda hit: -hit.score)  # stable: the engine's order among equals
     return [hit for hit in adjusted if hit.score >= MIN_SCORE][:limit]

@@ -26,8 +26,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from ..dbtypes import utcnow
-from ..engine.match_numbers import adjusted_score, numbers_differ
-from ..engine.matching import MatchIndex
+from ..engine.match_numbers import adjusted_scores, numbers_differ
+from ..engine.matching import SAME_CLAIM, MatchIndex
 from ..i18n import _
 from ..models import Article, Claim, ClaimMatch, Evidence, ImportedCheck, User
 from ..queries.claim_matches import MATCHING, matching_key_prefix
@@ -39,7 +39,7 @@ from .jobs import enqueue, handler
 
 KIND = MATCHING
 MAX_MATCHES = 5
-SUGGEST_THRESHOLD = 0.33  # score 0..1: below it earlier checks are rarely the same claim
+SUGGEST_THRESHOLD = SAME_CLAIM  # score 0..1: below it earlier checks are rarely the same claim
 # (0.3 on the word model alone; the word + character blend scores wrong candidates about
 # 0.03 higher at this level, measured on CheckThat! train: the same share is kept out)
 OPEN_THRESHOLD = 0.6  # two open articles' claims this close are taken for the same claim
@@ -93,9 +93,9 @@ def _earlier_checks(session: Session, claim: Claim) -> list[_Found]:
     ids = dict(session.exec(select(ImportedCheck.url, ImportedCheck.id)
                             .where(col(ImportedCheck.url).in_(urls))).all()) if urls else {}
     found = []
-    for hit in hits:
+    scores = adjusted_scores(claim.text, [(hit.score, hit.candidate.text) for hit in hits])
+    for hit, score in zip(hits, scores, strict=True):
         candidate = hit.candidate
-        score = adjusted_score(hit.score, claim.text, candidate.text)
         if score < SUGGEST_THRESHOLD:
             continue
         values = {"text": candidate.text, "rating": candidate.rating or "",

@@ -6,7 +6,7 @@ import pytest
 
 from factcheck.engine.match_numbers import (
     NUMBER_PENALTY,
-    adjusted_score,
+    adjusted_scores,
     numbers_differ,
     numbers_in,
 )
@@ -37,6 +37,13 @@ def test_only_conflicting_figures_count_as_different(query, candidate, differ):
     assert numbers_differ(query, candidate) is differ
 
 
-def test_a_changed_figure_lowers_the_score():
-    assert adjusted_score(0.9, "fell to 3.5%", "fell to 4.5%") == round(0.9 * NUMBER_PENALTY, 3)
-    assert adjusted_score(0.9, "fell to 3.5%", "dropped to 3.5%") == 0.9
+def test_a_changed_figure_lowers_the_score_under_the_same_claim():
+    query = "fell to 3.5%"
+    alone = adjusted_scores(query, [(0.9, "fell to 4.5%"), (0.9, "dropped to 3.5%")])
+    assert alone == [round(0.9 * NUMBER_PENALTY, 3), 0.9]
+    # Under the best candidate without another figure that may be the same claim ...
+    assert adjusted_scores(query, [(0.95, "fell to 4.5%"), (0.4, "dropped to 3.5%")]) == \
+        [0.399, 0.4]
+    # ... but not pushed under a candidate too weak to be the same claim.
+    assert adjusted_scores(query, [(0.95, "fell to 4.5%"), (0.2, "rain fell")]) == \
+        [round(0.95 * NUMBER_PENALTY, 3), 0.2]
