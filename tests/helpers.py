@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -136,3 +137,26 @@ def share_evidence(app: Flask) -> None:
     with app.app_context():
         set_setting(db.session, key="evidence_visibility", value="always", actor=None)
         db.session.commit()
+
+
+def import_feed(runner, tmp_path, records: list[dict]) -> None:
+    """Import ClaimReview `records` with `factcheck import-claimreview`, as a desk would."""
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(records))
+    result = runner.invoke(["import-claimreview", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def imported_claims(app: Flask, *, title: str, text: str) -> list:
+    """Import `text` as an article and return its claims in text order, detached."""
+    from factcheck.models import Claim
+    from factcheck.workflow.articles import import_article
+
+    with app.app_context():
+        article = import_article(db.session, title=title, body=text, actor=None)
+        db.session.commit()
+        claims = db.session.exec(select(Claim).where(Claim.article_id == article.id)
+                                 .order_by(Claim.position, Claim.start, Claim.id)).all()
+        for claim in claims:
+            db.session.expunge(claim)
+        return list(claims)

@@ -10,7 +10,7 @@ import pytest
 from factcheck.models import User
 from factcheck.states import Role
 
-from ..helpers import api_token, bearer
+from ..helpers import api_token, bearer, import_feed
 from ..infra.test_import_claimreview import review
 from ..web.test_feeds import JOBS, publish_check
 
@@ -22,13 +22,6 @@ def editor(make_user) -> User:
     return make_user(Role.EDITOR)
 
 
-def _import(runner, tmp_path, records) -> None:
-    path = tmp_path / "feed.json"
-    path.write_text(json.dumps(records))
-    result = runner.invoke(["import-claimreview", str(path)])
-    assert result.exit_code == 0, result.output
-
-
 def _post(client, token, body):
     return client.post("/api/v1/matches", json=body, headers=bearer(token))
 
@@ -36,7 +29,7 @@ def _post(client, token, body):
 def test_own_published_check_ranks_first_for_a_paraphrase(app, runner, editor, tmp_path):
     check = publish_check(app, editor, title="Jobs report", claims=JOBS,
                           open_claims=["Prices will fall next year."])
-    _import(runner, tmp_path, [
+    import_feed(runner, tmp_path, [
         review(1, claimReviewed="Unemployment in the region rose in October",
                headline="Regional jobs"),
         review(2, claimReviewed="The moon is made of cheese", headline="Cheese")])
@@ -70,7 +63,7 @@ def test_an_import_is_matched_at_once(app, runner, editor, tmp_path):
     token = api_token(runner, editor.email)
     client = app.test_client()
     assert _post(client, token, {"text": "cheese moon"}).get_json() == {"matches": []}
-    _import(runner, tmp_path, [review(2, claimReviewed="The moon is made of cheese")])
+    import_feed(runner, tmp_path, [review(2, claimReviewed="The moon is made of cheese")])
     found = _post(client, token, {"text": "cheese moon"}).get_json()["matches"]
     assert [m["url"] for m in found] == ["https://checks.example.net/2"]
 
@@ -103,7 +96,7 @@ def test_claim_matches_follow_the_claims_access_rules(app, runner, editor, make_
     other = publish_check(app, editor, title="Another",
                           claims=(("Unemployment in October was a record.", "true", "Yes."),),
                           open_claims=["Unemployment fell to 3.5 percent in October again."])
-    _import(runner, tmp_path, [review(1, claimReviewed="Unemployment fell in October")])
+    import_feed(runner, tmp_path, [review(1, claimReviewed="Unemployment fell in October")])
     claim_id = other["claims"][1]  # open; its own article's checks are left out
     client = app.test_client()
     token = api_token(runner, editor.email)
@@ -130,7 +123,7 @@ def test_claim_matches_follow_the_claims_access_rules(app, runner, editor, make_
 
 
 def test_a_changed_figure_ranks_below_a_faithful_paraphrase(app, runner, editor, tmp_path):
-    _import(runner, tmp_path, [
+    import_feed(runner, tmp_path, [
         review(1, claimReviewed="Unemployment fell to 4.5% last year",
                headline="Jobless figures"),
         review(2, claimReviewed="Last year, unemployment fell to 3.5%",
@@ -146,7 +139,7 @@ def test_a_changed_figure_ranks_below_a_faithful_paraphrase(app, runner, editor,
 def test_a_dari_claim_matches_its_dari_paraphrase(app, runner, editor, tmp_path):
     # Stored with Arabic yeh and kaf, a zero-width non-joiner, a diacritic and Persian
     # digits; asked with Persian letters, a space and ASCII digits.
-    _import(runner, tmp_path, [
+    import_feed(runner, tmp_path, [
         review(1, claimReviewed="وزارت معارف مي\u200cگويد كه ۲۰۰ مكتبِ كابل بسته شده است",
                headline="مكتب\u200cها", inLanguage="fa"),  # noqa: RUF001
         review(2, claimReviewed="وزارت معارف در کابل کتاب\u200cهای تازه توزیع کرد",  # noqa: RUF001
@@ -160,7 +153,7 @@ def test_a_dari_claim_matches_its_dari_paraphrase(app, runner, editor, tmp_path)
 
 
 def test_a_pasted_post_is_matched_on_its_claim_alone(app, runner, editor, tmp_path):
-    _import(runner, tmp_path, [
+    import_feed(runner, tmp_path, [
         review(1, claimReviewed="The minimum wage in Seattle rose to $15 an hour",
                headline="Seattle wages"),
         review(2, claimReviewed="Seattle banned plastic straws", headline="Straws")])
@@ -196,7 +189,7 @@ def test_paraphrases_rank_first_and_changed_figures_below_them(app, runner, edit
         if item["changed"]:
             records.append(review(n, claimReviewed=item["changed"], headline=None,
                                   url=f"https://checks.example.net/changed/{n}"))
-    _import(runner, tmp_path, records)
+    import_feed(runner, tmp_path, records)
     token = api_token(runner, editor.email)
     client = app.test_client()
     first = below = 0

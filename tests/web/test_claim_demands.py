@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-
-from factcheck.extensions import db
 from factcheck.models import Claim
 from factcheck.states import Role
-from factcheck.workflow.articles import import_article
 
-from ..helpers import api_token, bearer
+from ..helpers import api_token, bearer, imported_claims
 
 TEXT = ("Unemployment fell to 3.5 percent in October. "
         "The leaders demanded the immediate reversal of the bans on girls' education. "
@@ -17,14 +13,7 @@ TEXT = ("Unemployment fell to 3.5 percent in October. "
 
 
 def _import(app) -> list[Claim]:
-    with app.app_context():
-        article = import_article(db.session, title="Demands", body=TEXT, actor=None)
-        db.session.commit()
-        claims = db.session.exec(select(Claim).where(Claim.article_id == article.id)
-                                 .order_by(Claim.position)).all()
-        for claim in claims:
-            db.session.expunge(claim)
-        return list(claims)
+    return imported_claims(app, title="Demands", text=TEXT)
 
 
 def test_import_stores_demands_with_their_claimant_and_a_low_score(app):

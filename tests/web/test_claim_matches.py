@@ -4,7 +4,6 @@ blind review."""
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import unquote
 
@@ -31,6 +30,7 @@ from factcheck.workflow.publishing import publish_article, unpublish_article
 from ..helpers import (
     add_evidence_form,
     csrf_token,
+    import_feed,
     login,
     logout,
     post_form,
@@ -53,13 +53,6 @@ def app(make_app):
 @pytest.fixture
 def editor(make_user) -> User:
     return make_user(Role.EDITOR)
-
-
-def _import_feed(runner, tmp_path, records) -> None:
-    path = tmp_path / "feed.json"
-    path.write_text(json.dumps(records))
-    result = runner.invoke(["import-claimreview", str(path)])
-    assert result.exit_code == 0, result.output
 
 
 def _import_article(client, title: str, text: str) -> int:
@@ -97,7 +90,7 @@ def archive(app, runner, editor, tmp_path):
     check = publish_check(app, editor, title="Jobs report", claims=(
         ("In October unemployment dropped to 4.5 percent.", "false", "It rose.", None),
         ("Unemployment fell to 3.5 percent in October.", "true", "Confirmed.", None)))
-    _import_feed(runner, tmp_path, [review(
+    import_feed(runner, tmp_path, [review(
         7, claimReviewed="Unemployment fell to 4.5 percent in October, says the minister",
         headline="Did unemployment fall?", author={"@type": "Organization",
                                                    "name": "Other Checks"})])

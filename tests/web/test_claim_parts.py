@@ -14,7 +14,7 @@ from factcheck.models import Claim
 from factcheck.states import Role
 from factcheck.workflow.articles import import_article
 
-from ..helpers import api_token, bearer
+from ..helpers import api_token, bearer, imported_claims
 
 TEXT = ('Senator Maria Lopez spoke in Denver on Monday. "Unemployment fell by 3 percent last '
         'year," she said. She added that the state should cut taxes. '
@@ -22,14 +22,7 @@ TEXT = ('Senator Maria Lopez spoke in Denver on Monday. "Unemployment fell by 3 
 
 
 def _import(app) -> list[Claim]:
-    with app.app_context():
-        article = import_article(db.session, title="Lopez", body=TEXT, actor=None)
-        db.session.commit()
-        claims = db.session.exec(select(Claim).where(Claim.article_id == article.id)
-                                 .order_by(Claim.position)).all()
-        for claim in claims:
-            db.session.expunge(claim)
-        return list(claims)
+    return imported_claims(app, title="Lopez", text=TEXT)
 
 
 def _card(page: str, claim_id: int) -> str:

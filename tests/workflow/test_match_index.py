@@ -3,8 +3,6 @@ in the same transaction, shared by every app on the database, rebuilt by the CLI
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import sqlalchemy as sa
 
@@ -13,7 +11,7 @@ from factcheck.models import User
 from factcheck.queries.match_tables import documents, postings, stats, terms
 from factcheck.states import Role
 
-from ..helpers import api_token, bearer
+from ..helpers import api_token, bearer, import_feed
 from ..infra.test_import_claimreview import review
 from ..web.test_feeds import JOBS, publish_check, unpublish_through_the_editor
 
@@ -23,13 +21,6 @@ PARAPHRASE = "The jobless rate dropped to 3.5 percent in October, says the minis
 @pytest.fixture
 def editor(make_user) -> User:
     return make_user(Role.EDITOR)
-
-
-def _import(runner, tmp_path, records) -> None:
-    path = tmp_path / "feed.json"
-    path.write_text(json.dumps(records))
-    result = runner.invoke(["import-claimreview", str(path)])
-    assert result.exit_code == 0, result.output
 
 
 def _matches(app, token, text, **body):
@@ -79,18 +70,18 @@ def test_importing_twice_adds_no_duplicate_documents_or_postings(app, runner, ed
                                                                  tmp_path):
     feed = [review(1, claimReviewed="The moon is made of cheese", headline="Moon check"),
             review(2, claimReviewed="Unemployment doubled last year", headline="Jobs")]
-    _import(runner, tmp_path, feed)
+    import_feed(runner, tmp_path, feed)
     once = _index(app)
     assert once["documents"] == {"imported": 2} and once["count"] == 2
     assert once["df"] == {"moon": 1, "unemployment": 1}
     assert once["postings"] > 0
-    _import(runner, tmp_path, feed)
+    import_feed(runner, tmp_path, feed)
     assert _index(app) == once
     # An updated wording replaces the old one: the old words no longer find it.
     token = api_token(runner, editor.email)
     assert [m["url"] for m in _matches(app, token, "cheese moon")] == [
         "https://checks.example.net/1"]
-    _import(runner, tmp_path, [review(1, claimReviewed="Mars is red because of rust",
+    import_feed(runner, tmp_path, [review(1, claimReviewed="Mars is red because of rust",
                                       headline="Mars check")])
     assert _matches(app, token, "cheese moon") == []
     assert [m["url"] for m in _matches(app, token, "why mars is red rust")] == [
@@ -101,7 +92,7 @@ def test_importing_twice_adds_no_duplicate_documents_or_postings(app, runner, ed
 
 def test_search_reindex_rebuilds_the_matching_index(app, runner, editor, tmp_path):
     publish_check(app, editor, title="Jobs report", claims=JOBS)
-    _import(runner, tmp_path, [review(n, claimReviewed=f"The moon is made of cheese {n}")
+    import_feed(runner, tmp_path, [review(n, claimReviewed=f"The moon is made of cheese {n}")
                                for n in range(1, 4)])
     built = _index(app)
     with app.app_context():  # the index lost (e.g. restored from an old copy)
