@@ -2,13 +2,12 @@
 
 Each checked claim (the desk's own or an imported ClaimReview) is a TF-IDF vector of its
 words and one of its words' character 3-5-grams (blended, see `MatchIndex`); a new
-claim is scored against all of them at once by cosine similarity, two sparse products.
-scikit-learn's `TfidfVectorizer` does the
-tokenising, weighting and normalising (a maintained, well-tested implementation rather
-than hand-written math), and scipy's sparse product keeps a query over 100,000 checks
-in milliseconds. rapidfuzz was the other candidate (not measured): it compares
-characters string by string and has no notion of rare words mattering more, which
-paraphrases need.
+claim is scored against all of them at once by cosine similarity, two sparse products
+(scipy). The weighting is scikit-learn's TF-IDF (its smoothed idf and sublinear term
+frequency, cut as its `char_wb` analyzer cuts), written here on numpy and scipy so that
+no machine-learning library runs in the product; a test compares the two. rapidfuzz was
+the other candidate (not measured): it compares characters string by string and has no
+notion of rare words mattering more, which paraphrases need.
 
 The score is a blend of two cosines, 0..1: 1 when the two claims use the same words in
 the same proportions, 0 when they share none; around 0.33 and above, claims are usually
@@ -23,14 +22,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-from .search_text import normalise, word_string
-
-if TYPE_CHECKING:
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
 # The score blends the word model with character 3-5-grams of the words (a misspelling,
 # a plural or a compound still shares most of its n-grams): word weight 0.3, chosen on
@@ -56,73 +49,74 @@ class Scored:
     score: float
 
 
-def make_vectorizer(*, ngram_max: int = 1, sublinear: bool = True) -> TfidfVectorizer:
-    """The TF-IDF vectorizer the index uses (parameters tuned on CheckThat! train)."""
-    # Imported on first use: scikit-learn is heavy, and most processes never match.
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def count_matrix(documents: Sequence[Sequence[str]],
+                 vocabulary: dict[str, int] | None = None):
+    """Term counts of token lists as a sparse matrix (documents x terms), and the
+    vocabulary (term -> column): built from the documents unless one is given, whose
+    unknown terms are then left out."""
+    from scipy import sparse
 
-    # One form per word in English and Persian script: `normalise` folds case, diacritics
-    # (Arabic harakat too), Arabic/Persian letter variants (ي/ی, ك/ک), the zero-width
-    # non-joiner and Persian/Arabic-Indic digits, as the search index does. One-character
-    # words are kept: the digits of "3.5" and the Persian "و" would otherwise vanish
-    # (CheckThat! train 0.803 with them, 0.800 without).
-    return TfidfVectorizer(lowercase=False, ngram_range=(1, ngram_max),
-                           token_pattern=r"(?u)\b\w+\b",  # noqa: S106 (a regex, not a secret)
-                           sublinear_tf=sublinear, min_df=1, dtype=np.float32,
-                           preprocessor=_prepare)
-
-
-def _prepare(text: str) -> str:
-    return normalise(clean_text(text))
-
-
-def _prepare_chars(text: str) -> str:
-    # Words only, punctuation dropped: two checks that differ only in their quote marks
-    # stay equal, as they are for the word model.
-    return word_string(clean_text(text))
-
-
-class _CharModel:
-    """TF-IDF of the words' character n-grams (as `char_wb` makes them), built word by word.
-
-    `char_wb` n-grams never cross a word, so a text's n-gram counts are the sum of its
-    words' counts: each distinct word is cut into n-grams once (a words x n-grams matrix)
-    and the texts' word counts times it give their n-gram counts. The same vectors as
-    `TfidfVectorizer(analyzer="char_wb")`, built several times faster on a large archive.
-    """
-
-    def __init__(self) -> None:
-        from sklearn.feature_extraction.text import (
-            CountVectorizer,
-            TfidfTransformer,
-        )
-
-        self._words = CountVectorizer(analyzer=_split_words, dtype=np.float32)
-        self._grams = CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS,
-                                      lowercase=False, dtype=np.float32)
-        self._weights = TfidfTransformer(sublinear_tf=True)
-
-    def fit_transform(self, texts: Sequence[str]):
-        """The texts' n-gram vectors (one row each), the model fitted on them."""
-        counts = self._words.fit_transform(texts)
-        grams = self._grams.fit_transform(list(self._words.get_feature_names_out()))
-        return self._weights.fit_transform(counts @ grams).astype(np.float32)
-
-    def transform(self, texts: Sequence[str]):
-        """The vectors of new texts (n-grams the archive never had are left out)."""
-        return self._weights.transform(self._grams.transform(
-            [_prepare_chars(text) for text in texts])).astype(np.float32)
+    grow = vocabulary is None
+    terms: dict[str, int] = {} if vocabulary is None else vocabulary
+    indices: list[int] = []
+    indptr = [0]
+    for tokens in documents:
+        for token in tokens:
+            column = terms.get(token)
+            if column is None:
+                if not grow:
+                    continue
+                column = terms[token] = len(terms)
+            indices.append(column)
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix(
+        (np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr)),
+        shape=(len(documents), len(terms)))
+    matrix.sum_duplicates()
+    return matrix, terms
 
 
-def _split_words(text: str) -> list[str]:
-    return _prepare_chars(text).split()
+class _Tfidf:
+    """TF-IDF of token lists, rows of unit length, with scikit-learn's smoothed idf
+    (log((1 + n) / (1 + df)) + 1) and, by default, sublinear term frequency (1 + log tf)."""
+
+    def __init__(self, documents: Sequence[Sequence[str]], *, sublinear: bool = True):
+        self._sublinear = sublinear
+        counts, self.vocabulary = count_matrix(documents)
+        df = np.bincount(counts.indices, minlength=len(self.vocabulary))
+        self._idf = np.log((1 + len(documents)) / (1 + df)) + 1
+        self.matrix = self._weigh(counts)
+
+    def transform(self, documents: Sequence[Sequence[str]]):
+        """The unit vectors of new token lists (terms the documents never had are left out)."""
+        return self._weigh(count_matrix(documents, self.vocabulary)[0])
+
+    def _weigh(self, counts):
+        from scipy import sparse
+
+        weights = counts.astype(np.float64)
+        if self._sublinear:
+            weights.data = 1 + np.log(weights.data)
+        weights.data *= self._idf[weights.indices]
+        norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        return (sparse.diags(scale) @ weights).tocsr()
 
 
-def _fit(vectorizer, texts: Sequence[str]):
-    try:
-        return vectorizer.fit_transform(texts).T.tocsr()
-    except ValueError:  # no word at all in any text
-        return None
+def _word_terms(text: str, ngram_max: int) -> list[str]:
+    from .match_terms import word_tokens
+
+    tokens = word_tokens(text)
+    terms = list(tokens)
+    for n in range(2, ngram_max + 1):  # word n-grams, as scikit-learn joins them
+        terms += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+    return terms
+
+
+def _gram_terms(text: str) -> list[str]:
+    from .match_terms import gram_words, word_grams
+
+    return [gram for word in gram_words(text) for gram in word_grams(word)]
 
 
 class MatchIndex:
@@ -137,22 +131,27 @@ class MatchIndex:
                  word_weight: float = WORD_WEIGHT):
         self.size = len(texts)
         self._word_weight = word_weight
-        self._vectorizer = make_vectorizer(ngram_max=ngram_max, sublinear=sublinear)
-        self._chars = _CharModel()
+        self._ngram_max = ngram_max
+        self._words = self._chars = None
         self._matrix = self._char_matrix = None
-        if any(t.strip() for t in texts):
-            self._matrix = _fit(self._vectorizer, texts)
-            if self._matrix is not None and word_weight < 1:
-                self._char_matrix = _fit(self._chars, texts)
+        documents = [_word_terms(text, ngram_max) for text in texts]
+        if any(documents):
+            self._words = _Tfidf(documents, sublinear=sublinear)
+            self._matrix = self._words.matrix.T.tocsr()
+            if word_weight < 1:
+                self._chars = _Tfidf([_gram_terms(text) for text in texts])
+                self._char_matrix = self._chars.matrix.T.tocsr()
 
     def scores(self, text: str) -> np.ndarray:
         """The score of every candidate against `text`, in index order."""
-        if self._matrix is None or not self.size:
+        if self._words is None or not self.size:
             return np.zeros(self.size, dtype=np.float32)
-        words = (self._vectorizer.transform([text]) @ self._matrix).toarray().ravel()
-        if self._char_matrix is None:
-            return words
-        chars = (self._chars.transform([text]) @ self._char_matrix).toarray().ravel()
+        words = (self._words.transform([_word_terms(text, self._ngram_max)])
+                 @ self._matrix).toarray().ravel()
+        if self._chars is None:
+            return words.astype(np.float32)
+        chars = (self._chars.transform([_gram_terms(text)]) @ self._char_matrix
+                 ).toarray().ravel()
         blended = self._word_weight * words + (1 - self._word_weight) * chars
         return np.where(words > 0, blended, 0).astype(np.float32)
 

@@ -215,20 +215,18 @@ def rebuild_match_index(session: Session) -> int:
 
 def _bulk_build(session: Session, rows: list[dict[str, Any]]) -> None:
     import numpy as np
-    from sklearn.feature_extraction.text import CountVectorizer
 
     from ..engine.match_terms import word_grams
+    from ..engine.matching import count_matrix
 
     stored = [stored_terms(row["text"]) for row in rows]
     total = len(stored)
-    word_counter = CountVectorizer(analyzer=str.split, dtype=np.float64)
-    words = word_counter.fit_transform([words_ for words_, _g in stored]).tocsr()
+    words, word_columns = count_matrix([words_.split() for words_, _g in stored])
     # n-gram counts: (texts x words) @ (words x n-grams), each distinct word cut once.
-    splitter = CountVectorizer(analyzer=str.split, dtype=np.float64)
-    by_word = splitter.fit_transform([words_ if for_grams is None else for_grams
-                                      for words_, for_grams in stored])
-    cutter = CountVectorizer(analyzer=lambda word: list(word_grams(word)), dtype=np.float64)
-    gram_matrix = (by_word @ cutter.fit_transform(splitter.get_feature_names_out())).tocsr()
+    by_word, cut_columns = count_matrix([(words_ if for_grams is None else for_grams).split()
+                                         for words_, for_grams in stored])
+    by_gram, gram_columns = count_matrix([word_grams(word) for word in cut_columns])
+    gram_matrix = (by_word @ by_gram).tocsr()
 
     def weighted(matrix):
         df = np.bincount(matrix.indices, minlength=matrix.shape[1])
@@ -247,13 +245,11 @@ def _bulk_build(session: Session, rows: list[dict[str, Any]]) -> None:
                     zip(rows, stored, word_norms, gram_norms, strict=True), start=1)]
     _bulk(session, documents, ("id", "source", "entry_id", "imported_check_id", "article_id",
                                "words", "gram_words", "word_norm", "char_norm"), doc_rows)
-    vocabulary = word_counter.get_feature_names_out()
     _bulk(session, terms, ("id", "term", "df"),
-          [(i, str(term), int(df)) for i, (term, df) in
-           enumerate(zip(vocabulary, word_df, strict=True), start=1)])
+          [(i, term, int(df)) for i, (term, df) in
+           enumerate(zip(word_columns, word_df, strict=True), start=1)])
     _bulk(session, grams, ("gram", "df"), sorted(
-        (str(gram), int(df)) for gram, df in
-        zip(cutter.get_feature_names_out(), gram_df, strict=True)))
+        (gram, int(df)) for gram, df in zip(gram_columns, gram_df, strict=True)))
     coo = word_weights.tocoo()
     safe = np.where(word_norms > 0, word_norms, 1.0)
     weight = coo.data / safe[coo.row]

@@ -72,3 +72,28 @@ def test_words_are_cut_as_scikit_learn_cuts_them():
                                lowercase=False).build_analyzer()
     for word in ("a", "ab", "abc", "abcd", "unemployment", "کابل", "3"):
         assert list(word_grams(word)) == analyzer(word), word
+
+
+def test_the_index_weighs_as_scikit_learn_does():
+    """`MatchIndex` is written on numpy and scipy; scikit-learn's vectorizers (a test
+    dependency only) give the same scores."""
+    from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
+
+    from factcheck.engine.match_terms import gram_words
+    from factcheck.engine.matching import WORD_WEIGHT, clean_text
+    from factcheck.engine.search_text import normalise
+
+    words = TfidfVectorizer(lowercase=False, token_pattern=r"(?u)\b\w+\b",
+                            sublinear_tf=True, preprocessor=lambda t: normalise(clean_text(t)))
+    word_matrix = words.fit_transform(ARCHIVE)
+    chars = CountVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=False)
+    weigh = TfidfTransformer(sublinear_tf=True)
+    char_matrix = weigh.fit_transform(chars.fit_transform([" ".join(gram_words(t))
+                                                           for t in ARCHIVE]))
+    index = MatchIndex(ARCHIVE)
+    for query in QUERIES:
+        w = (words.transform([query]) @ word_matrix.T).toarray().ravel()
+        c = (weigh.transform(chars.transform([" ".join(gram_words(query))]))
+             @ char_matrix.T).toarray().ravel()
+        expected = np.where(w > 0, WORD_WEIGHT * w + (1 - WORD_WEIGHT) * c, 0)
+        assert np.allclose(index.scores(query), expected, atol=1e-5), query
