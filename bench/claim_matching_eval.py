@@ -238,6 +238,7 @@ def main() -> None:
                         help="measure the database index (SQLite unless URL is given)")
     parser.add_argument("--pool", type=int, default=None)
     parser.add_argument("--terms", type=int, default=None)
+    parser.add_argument("--per-term", type=int, default=None)
     parser.add_argument("--paraphrases", action="store_true",
                         help="measure our paraphrase and changed-figure set")
     args = parser.parse_args()
@@ -245,7 +246,8 @@ def main() -> None:
         paraphrase_rankings()
         return
     if args.database is not None:
-        params = {k: v for k, v in (("pool", args.pool), ("rarest", args.terms)) if v}
+        params = {k: v for k, v in (("pool", args.pool), ("rarest", args.terms),
+                                    ("per_term", args.per_term)) if v}
         database_rankings(args.database or None, args.data, **params)
         return
     ids, claims, titles, train_q, train_rel = load(args.data, "train")

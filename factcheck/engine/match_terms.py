@@ -1,8 +1,8 @@
 """The terms of claim matching, for an index kept in the database (pure functions).
 
 `MatchIndex` (factcheck/engine/matching.py) scores with TF-IDF (scikit-learn's weighting)
-over a whole archive held in memory. The database index (factcheck/workflow/match_index.py writes it,
-factcheck/queries/match_index.py reads it) stores the same ingredients instead: each
+over a whole archive held in memory. The database index (factcheck/workflow/match_index.py
+writes it, factcheck/queries/match_index.py reads it) stores the same ingredients: each
 text's words and its words' character 3-5-grams, their document frequencies, and each
 text's two vector norms. These functions cut a text exactly as the vectorizers do, and
 compute the same blended cosine from those stored figures, so that the two give the same
