@@ -54,7 +54,7 @@ def count_matrix(documents: Sequence[Sequence[str]],
     """Term counts of token lists as a sparse matrix (documents x terms), and the
     vocabulary (term -> column): built from the documents unless one is given, whose
     unknown terms are then left out."""
-    from scipy import sparse
+    from scipy import sparse  # loaded on first use: most processes never match
 
     grow = vocabulary is None
     terms: dict[str, int] = {} if vocabulary is None else vocabulary
@@ -104,6 +104,7 @@ class _Tfidf:
 
 
 def _word_terms(text: str, ngram_max: int) -> list[str]:
+    # match_terms is built on this module's constants: imported here, not at the top.
     from .match_terms import word_tokens
 
     tokens = word_tokens(text)
