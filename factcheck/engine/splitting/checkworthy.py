@@ -33,12 +33,14 @@ from __future__ import annotations
 import json
 import math
 import re
-from functools import cache
+from collections.abc import Iterator
+from functools import cache, lru_cache
 from importlib.resources import files
 
 __all__ = [
     "CHECKWORTHY_THRESHOLD",
     "MODEL_RESOURCE",
+    "assess_sentence",
     "explain_sentence",
     "extract_features",
     "score_sentence",
@@ -330,31 +332,34 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-def score_sentence(text: str) -> float:
-    """Probability (0..1) that `text` is a check-worthy factual claim."""
+def _contributions(text: str) -> Iterator[tuple[str, float]]:
+    """The log-odds each feature of `text` adds to the score: (feature key, amount)."""
     model = _model()
     get = model.weights.get
     words, shapes = _tokens(text)
-    z = model.bias
     for block in (_word_block(shapes), _cue_features(words, shapes)):
         for key, value in block.items():
             weight = get(key)
-            if weight is not None:
-                z += weight * value
+            if weight:
+                yield key, weight * value
     # The character block is linear in the counts: the same sum as in extract_features,
-    # from cached per-word sums instead of hundreds of look-ups per sentence.
-    char_total = 0.0
-    grams = 0
-    for shape in shapes:
-        if shape[0] != "<":
-            weight_sum, count = model.char_sum(shape)
-            char_total += weight_sum
-            grams += count
+    # from cached per-word sums instead of hundreds of look-ups per sentence, credited to
+    # the word the n-grams come from.
+    sums = [(shape, *model.char_sum(shape)) for shape in shapes if shape[0] != "<"]
+    grams = sum(count for _shape, _sum, count in sums)
     if grams:
-        z += char_total * _CHAR_WEIGHT / math.sqrt(grams)
-    return _sigmoid(z)
+        scale = _CHAR_WEIGHT / math.sqrt(grams)
+        for shape, weight_sum, _count in sums:
+            if weight_sum:
+                yield "w:" + shape, weight_sum * scale
 
 
+def score_sentence(text: str) -> float:
+    """Probability (0..1) that `text` is a check-worthy factual claim."""
+    return _sigmoid(_model().bias + sum(amount for _key, amount in _contributions(text)))
+
+
+@lru_cache(maxsize=65_536)  # the same words and phrases recur in every article
 def _display_name(key: str) -> str:
     kind, _, rest = key.partition(":")
     if kind == "x":
@@ -364,28 +369,24 @@ def _display_name(key: str) -> str:
     return "phrase: " + " ".join(_PHRASE_NAMES.get(part, part) for part in rest.split(" "))
 
 
+def assess_sentence(text: str) -> tuple[float, dict[str, float]]:
+    """`score_sentence` and `explain_sentence` of `text` at once (one pass over it)."""
+    total = _model().bias
+    contributions: dict[str, float] = {}
+    for key, amount in _contributions(text):
+        total += amount
+        name = _display_name(key)
+        contributions[name] = contributions.get(name, 0.0) + amount
+    top = sorted(contributions.items(), key=lambda item: (-abs(item[1]), item[0]))
+    return _sigmoid(total), {name: round(value, 3) for name, value in top[:_EXPLAIN_TOP]
+                             if round(value, 3)}
+
+
 def explain_sentence(text: str) -> dict[str, float]:
     """The features that moved the score most: display name -> log-odds contribution.
 
     At most five entries, strongest first; positive values push towards "check-worthy",
     negative ones away from it. Features sharing a display name (the word `<num>` and the
-    count of quantities, say) are added up.
+    count of quantities, say; a word and its character n-grams) are added up.
     """
-    model = _model()
-    words, shapes = _tokens(text)
-    contributions: dict[str, float] = {}
-    for key, value in (*_word_block(shapes).items(), *_cue_features(words, shapes).items()):
-        weight = model.weights.get(key)
-        if weight:
-            name = _display_name(key)
-            contributions[name] = contributions.get(name, 0.0) + weight * value
-    # Character n-grams are credited to the word they come from ("word: reduced").
-    sums = [(shape, *model.char_sum(shape)) for shape in shapes if shape[0] != "<"]
-    grams = sum(count for _, _, count in sums)
-    for shape, weight_sum, _ in sums:
-        if weight_sum:
-            name = _display_name("w:" + shape)
-            contribution = weight_sum * _CHAR_WEIGHT / math.sqrt(grams)
-            contributions[name] = contributions.get(name, 0.0) + contribution
-    top = sorted(contributions.items(), key=lambda item: (-abs(item[1]), item[0]))
-    return {name: round(value, 3) for name, value in top[:_EXPLAIN_TOP] if round(value, 3)}
+    return assess_sentence(text)[1]

@@ -32,7 +32,7 @@ from .attribution import (
     pick_antecedent,
     trim_content,
 )
-from .checkworthy import explain_sentence, score_sentence
+from .checkworthy import assess_sentence
 from .language import ARABIC, script_of
 from .sentences import split_sentences
 from .summary import propose_short_claim
@@ -168,8 +168,7 @@ def _score(typed: _Typed, arabic_script: bool) -> tuple[float, dict[str, float]]
         features = {"number": 0.25 if digits else 0.0, "length": min(len(typed.content.split()),
                                                                       30) / 150}
     else:
-        base = score_sentence(typed.content)
-        features = dict(explain_sentence(typed.content))
+        base, features = assess_sentence(typed.content)
     # Reported speech is scored on its content (the words said, not the reporting verb),
     # whatever that content's own kind: a reported opinion is not damped like a bare one,
     # so that demands keep ranking below everything that states something.
