@@ -130,6 +130,16 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def import_through_form(page: Page, *, title: str, text: str, outlet: str = "") -> None:
+    """Import an article as an editor does: *Import an article*, paste, title, submit."""
+    page.get_by_role("link", name="Import an article").click()
+    page.get_by_label("Paste the article text").fill(text)
+    page.get_by_label("Title", exact=True).fill(title)
+    if outlet:
+        page.get_by_label("Outlet", exact=True).fill(outlet)
+    page.get_by_role("button", name="Import and find claims").click()
+
+
 def decided_article(app, editor, *, title: str, body: str, key: str = "mostly-true",
                     summary: str = "Close to the official data.",
                     publish: bool = False) -> tuple[int, str]:

@@ -13,7 +13,7 @@ from factcheck.states import Role
 
 from ..helpers import run_jobs
 from ..web.test_feeds import publish_check
-from .conftest import sign_in
+from .conftest import import_through_form, sign_in
 
 ARTICLE = ("In October unemployment dropped to 3.5 percent, the minister said. "
            "Heavy rain flooded the streets of Kabul on Sunday.")
@@ -32,10 +32,7 @@ def test_editor_cites_an_earlier_check_that_the_reviewer_then_sees(app, page: Pa
         ("Unemployment fell to 3.5 percent in October.", "false", "It rose.", None),))
 
     sign_in(page, editor.email)
-    page.get_by_role("link", name="Import an article").click()
-    page.get_by_label("Paste the article text").fill(ARTICLE)
-    page.get_by_label("Title", exact=True).fill("Jobs, again")
-    page.get_by_role("button", name="Import and find claims").click()
+    import_through_form(page, title="Jobs, again", text=ARTICLE)
     expect(page).to_have_url(re.compile(r"/editor/articles/\d+$"))
     board = page.url
     first = page.locator("ol.claim-list > li").first

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from factcheck.states import Role
 
-from .conftest import sign_in
+from .conftest import import_through_form, sign_in
 
 SAMPLE = resources.files("factcheck.data").joinpath("national-consensus.txt").read_text()
 
@@ -20,10 +20,7 @@ def test_select_and_assign_three_candidates_to_two_reviewers_in_one_step(page: P
     ana = make_user(Role.REVIEWER, name="Ana Reviewer")
     bo = make_user(Role.REVIEWER, name="Bo Reviewer")
     sign_in(page, editor.email)
-    page.get_by_role("link", name="Import an article").click()
-    page.get_by_label("Paste the article text").fill(SAMPLE)
-    page.get_by_label("Title", exact=True).fill("National Consensus statement")
-    page.get_by_role("button", name="Import and find claims").click()
+    import_through_form(page, title="National Consensus statement", text=SAMPLE)
     expect(page).to_have_url(re.compile(r"/editor/articles/\d+$"))
 
     for n in (1, 2, 3):
@@ -50,10 +47,7 @@ def test_select_and_assign_three_candidates_to_two_reviewers_in_one_step(page: P
 def test_board_keyboard_shortcuts_move_and_tick(page: Page, make_user):
     editor = make_user(Role.EDITOR)
     sign_in(page, editor.email)
-    page.get_by_role("link", name="Import an article").click()
-    page.get_by_label("Paste the article text").fill(SAMPLE)
-    page.get_by_label("Title", exact=True).fill("Shortcuts")
-    page.get_by_role("button", name="Import and find claims").click()
+    import_through_form(page, title="Shortcuts", text=SAMPLE)
     expect(page.get_by_text("Keyboard shortcuts")).to_be_visible()
     # The shortcuts are board.js's (deferred): it has run once the document is loaded.
     page.wait_for_load_state("domcontentloaded")

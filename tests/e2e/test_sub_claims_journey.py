@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from factcheck.states import Role
 
-from .conftest import sign_in
+from .conftest import import_through_form, sign_in
 
 SAMPLE = resources.files("factcheck.data").joinpath("national-consensus.txt").read_text()
 ARRESTS = ("the widespread arrests, intimidation and torture of former government "
@@ -20,10 +20,7 @@ ARRESTS = ("the widespread arrests, intimidation and torture of former governmen
 def test_select_a_presupposed_fact_in_one_click(page: Page, make_user):
     editor = make_user(Role.EDITOR)
     sign_in(page, editor.email)
-    page.get_by_role("link", name="Import an article").click()
-    page.get_by_label("Paste the article text").fill(SAMPLE)
-    page.get_by_label("Title", exact=True).fill("National Consensus statement")
-    page.get_by_role("button", name="Import and find claims").click()
+    import_through_form(page, title="National Consensus statement", text=SAMPLE)
     expect(page).to_have_url(re.compile(r"/editor/articles/\d+$"))
 
     part = page.locator("li.sub-claim", has=page.locator("mark", has_text=ARRESTS))

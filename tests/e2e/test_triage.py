@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from factcheck.states import Role
 
-from .conftest import sign_in
+from .conftest import import_through_form, sign_in
 
 SAMPLE = resources.files("factcheck.data").joinpath("national-consensus.txt").read_text()
 
@@ -18,11 +18,8 @@ def test_editor_imports_the_sample_article_and_selects_claims(page: Page, make_u
     editor = make_user(Role.EDITOR)
     sign_in(page, editor.email)
 
-    page.get_by_role("link", name="Import an article").click()
-    page.get_by_label("Paste the article text").fill(SAMPLE)
-    page.get_by_label("Title", exact=True).fill("National Consensus statement")
-    page.get_by_label("Outlet", exact=True).fill("Kabul Review")
-    page.get_by_role("button", name="Import and find claims").click()
+    import_through_form(page, title="National Consensus statement", text=SAMPLE,
+                        outlet="Kabul Review")
 
     expect(page).to_have_url(re.compile(r"/editor/articles/\d+$"))
     expect(page.get_by_role("status")).to_contain_text("candidate claims found")
@@ -51,11 +48,8 @@ def test_editor_imports_the_sample_article_and_selects_claims(page: Page, make_u
 def test_editor_works_on_the_second_page_of_a_long_board(page: Page, make_user):
     editor = make_user(Role.EDITOR)
     sign_in(page, editor.email)
-    page.get_by_role("link", name="Import an article").click()
     # The sample eight times over: more claims than one page of the board holds.
-    page.get_by_label("Paste the article text").fill("\n".join([SAMPLE] * 8))
-    page.get_by_label("Title", exact=True).fill("Eight statements")
-    page.get_by_role("button", name="Import and find claims").click()
+    import_through_form(page, title="Eight statements", text="\n".join([SAMPLE] * 8))
 
     pager = page.get_by_role("navigation", name="Pages of claims", exact=True)
     expect(pager).to_contain_text("Page 1 of 2")
