@@ -1,0 +1,70 @@
+"""Static sentence vectors: what a text means, as the mean of its tokens' vectors (numpy).
+
+The vectors are distilled by `train/word_vectors.py` from the sentence encoder
+all-MiniLM-L6-v2 (Apache-2.0): each WordPiece token's vector is first the encoder's output
+for that token alone, then fitted so that the mean of a sentence's token vectors comes
+close to the encoder's embedding of the whole sentence, on training text only (the
+Model2Vec and Tokenlearn method). A text's vector is then a lookup and a mean: no neural
+network runs in the product. They ship as `sentence_vectors.npz` next to this module
+(int8 rows with one scale each), loaded once, on first use.
+
+Two texts that say the same thing in other words get close vectors ("jobless rate" and
+"unemployment"), which word and character overlap cannot see; claim matching blends the
+two. The vocabulary is English: only words in Latin script get a vector, so a text in
+Persian script has none (all zeros) and is matched on its words and characters alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache, lru_cache
+
+import numpy as np
+
+from .wordpiece import token_ids
+
+__all__ = ["dimensions", "words_vector"]
+
+VECTORS_RESOURCE = "sentence_vectors.npz"
+_BEYOND_LATIN = re.compile(r"[^\u0000-\u024f]")  # past Latin Extended-B
+
+
+@cache
+def _table() -> np.ndarray:
+    """Token id -> vector (float32; zero for tokens without one)."""
+    from importlib.resources import files
+
+    with files(__package__).joinpath(VECTORS_RESOURCE).open("rb") as handle:
+        stored = np.load(handle)
+        rows = stored["rows"].astype(np.float32) * stored["scale"][:, None]
+        table = np.zeros((int(stored["vocabulary_size"]), rows.shape[1]), dtype=np.float32)
+        table[stored["ids"]] = rows
+    return table
+
+
+def dimensions() -> int:
+    """How many numbers a vector holds."""
+    return int(_table().shape[1])
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    length = float(np.linalg.norm(vector))
+    return vector / length if length else vector
+
+
+@lru_cache(maxsize=200_000)
+def _word_sum(word: str) -> np.ndarray:
+    table = _table()
+    pieces = [] if _BEYOND_LATIN.search(word) else token_ids(word)
+    return table[pieces].sum(axis=0) if pieces else np.zeros(table.shape[1], np.float32)
+
+
+def words_vector(counts: Mapping[str, int] | Iterable[str]) -> np.ndarray:
+    """The unit vector of a text given as its words (with counts, or repeated)."""
+    items = counts.items() if isinstance(counts, Mapping) else ((w, 1) for w in counts)
+    total = np.zeros(dimensions(), dtype=np.float32)
+    for word, count in items:
+        total += count * _word_sum(word)
+    return _unit(total)
+
