@@ -15,6 +15,12 @@ Features (all computed by `extract_features`, shared with the training script):
 - character 3- and 4-grams of those words (not of the placeholders), counted and scaled by
   one over the square root of their total, so that word forms generalise ("reduced",
   "reductions");
+- the meaning of the words: the mean of the sentence's WordPiece token vectors, distilled
+  from the sentence encoder all-MiniLM-L6-v2 (`train/word_vectors.py`), so that words the
+  training data never had in this role still count by what they mean ("slumped" like
+  "fell"). The model is linear in that mean, so its weights fold into one weight per token
+  (`t:` features, each the token's count over the sentence's token count): the vectors
+  themselves are not needed to score;
 - a few general linguistic cues, counted: quantities and number words, dates, named entities,
   comparisons and changes ("more than", "-est", "increased", "doubled"), past tense, and the
   signals of non-claims: opinion verbs, first/second person, normative modals ("should",
@@ -37,6 +43,8 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib.resources import files
 
+from ..wordpiece import bert_words, token_strings, word_pieces
+
 __all__ = [
     "CHECKWORTHY_THRESHOLD",
     "MODEL_RESOURCE",
@@ -48,7 +56,7 @@ __all__ = [
 
 # Chosen by train/checkworthy.py (cross-validation on train.json only); the training script
 # rewrites this line, and a test checks that it matches the threshold in the model file.
-CHECKWORTHY_THRESHOLD = 0.34
+CHECKWORTHY_THRESHOLD = 0.32
 
 MODEL_RESOURCE = "checkworthy_model.json"
 _EXPLAIN_TOP = 5
@@ -285,24 +293,52 @@ def _cue_features(words: list[str], shapes: list[str]) -> dict[str, float]:
     return features
 
 
+def _meaning_block(text: str) -> dict[str, float]:
+    """Each WordPiece token's share of the sentence's tokens (`t:` features)."""
+    names = token_strings()
+    counts: dict[str, int] = {}
+    total = 0
+    for word in bert_words(text):
+        for piece in word_pieces(word):
+            key = "t:" + names[piece]
+            counts[key] = counts.get(key, 0) + 1
+            total += 1
+    return {key: count / total for key, count in counts.items()}
+
+
 def extract_features(text: str) -> dict[str, float]:
     """The feature vector of one sentence, as a sparse dict (name -> value)."""
     words, shapes = _tokens(text)
     features = _word_block(shapes)
     features.update(_char_block(shapes))
     features.update(_cue_features(words, shapes))
+    features.update(_meaning_block(text))
     return features
 
 
 class _Model:
     """The weights, plus a bounded cache of each word's summed character n-gram weights."""
 
-    __slots__ = ("bias", "char_sums", "weights")
+    __slots__ = ("bias", "char_sums", "meaning_sums", "weights")
 
     def __init__(self, bias: float, weights: dict[str, float]) -> None:
         self.bias = bias
         self.weights = weights
         self.char_sums: dict[str, tuple[float, int]] = {}
+        self.meaning_sums: dict[str, tuple[float, int]] = {}
+
+    def meaning_sum(self, word: str) -> tuple[float, int]:
+        """The sum of the token weights of one normalised word, and how many tokens it has."""
+        found = self.meaning_sums.get(word)
+        if found is None:
+            names = token_strings()
+            pieces = word_pieces(word)
+            get = self.weights.get
+            found = (math.fsum(get("t:" + names[piece], 0.0) for piece in pieces), len(pieces))
+            if len(self.meaning_sums) >= _CHAR_CACHE_SIZE:
+                self.meaning_sums.clear()
+            self.meaning_sums[word] = found
+        return found
 
     def char_sum(self, shape: str) -> tuple[float, int]:
         """The sum of the weights of `shape`'s character n-grams, and how many there are."""
@@ -352,6 +388,15 @@ def _contributions(text: str) -> Iterator[tuple[str, float]]:
         for shape, weight_sum, _count in sums:
             if weight_sum:
                 yield "w:" + shape, weight_sum * scale
+    # The meaning block, credited to the word whose tokens carry it (numbers to "numbers",
+    # punctuation marks, words of their own to WordPiece, together).
+    meanings = [(word, *model.meaning_sum(word)) for word in bert_words(text)]
+    tokens = sum(count for _word, _sum, count in meanings)
+    for word, weight_sum, _count in meanings:
+        if weight_sum:
+            key = "x:numbers" if word.isdigit() else (
+                "w:" + word if word[0].isalnum() else "x:punctuation")
+            yield key, weight_sum / tokens
 
 
 def score_sentence(text: str) -> float:
@@ -376,6 +421,14 @@ def score_sentence(text: str) -> float:
             grams += count
     if grams:
         z += char_total * _CHAR_WEIGHT / math.sqrt(grams)
+    meaning_total = 0.0
+    tokens = 0
+    for word in bert_words(text):
+        weight_sum, count = model.meaning_sum(word)
+        meaning_total += weight_sum
+        tokens += count
+    if tokens:
+        z += meaning_total / tokens
     return _sigmoid(z)
 
 
