@@ -18,6 +18,9 @@ index then holds the frequencies of the moment each batch came in), ranked; then
 whole as `factcheck search reindex` does, ranked again; both against the in-memory
 `MatchIndex` on train and dev.
 
+`--meaning-weights 0,0.1,...` (with `--database`) ranks train again after the rebuild at
+each weight of the meaning blend (`MEANING_WEIGHT`), dev only at the shipped one.
+
 `--paraphrases` measures our own set instead (tests/data/matching_paraphrases.json: 25
 claims, 12 from the sample article, each with a paraphrase and, for 13, the same sentence
 with one figure, date or quantity changed), through `ranked_matches` as the API ranks:
@@ -40,7 +43,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from factcheck.engine.matching import MatchIndex
+from factcheck.engine.matching import MEANING_WEIGHT, MatchIndex
 
 DATA = Path("/work/shared/data/claim_matching")
 
@@ -114,7 +117,8 @@ def variants(claims, titles):
 CHOSEN = "claim+title, words + char 3-5 (shipped)"
 
 
-def database_rankings(url: str | None, data: Path, **params) -> None:
+def database_rankings(url: str | None, data: Path, meaning_weights: list[float] | None = None,
+                      **params) -> None:
     """MAP@5 of the database index, imported incrementally then rebuilt (see the docstring)."""
     import os
     import tempfile
@@ -156,11 +160,11 @@ def database_rankings(url: str | None, data: Path, **params) -> None:
         by_check = {row.id: row.url.rsplit("/", 1)[1]
                     for row in session.query(ImportedCheck.id, ImportedCheck.url)}
 
-        def ranked(queries):
+        def ranked(queries, **extra):
             out, times = {}, []
             for qid, text in queries.items():
                 t0 = time.perf_counter()
-                hits = search_index(session, text, limit=5, min_score=0, **params)
+                hits = search_index(session, text, limit=5, min_score=0, **params, **extra)
                 times.append(time.perf_counter() - t0)
                 out[qid] = [by_check[h.imported_check_id] for h in hits]
             return out, 1000 * sorted(times)[len(times) // 2]
@@ -179,6 +183,14 @@ def database_rankings(url: str | None, data: Path, **params) -> None:
         print(f"{'database, rebuilt (reindex)':32} {map_at_5(train, train_rel):7.3f} "
               f"{map_at_5(dev, dev_rel):7.3f}  (rebuild {built:.1f}s; median "
               f"{t1:.1f}/{t2:.1f} ms)")
+        # The meaning weight is chosen on train: dev is printed for the shipped weight only.
+        for weight in meaning_weights or []:
+            train, t1 = ranked(train_q, meaning_weight=weight)
+            shipped = weight == MEANING_WEIGHT
+            dev_figure = f"{map_at_5(ranked(dev_q, meaning_weight=weight)[0], dev_rel):7.3f}" \
+                if shipped else "      -"
+            print(f"{f'meaning weight {weight:g}' + (' (shipped)' if shipped else ''):32} "
+                  f"{map_at_5(train, train_rel):7.3f} {dev_figure}  (median {t1:.1f} ms)")
 
 
 def paraphrase_rankings() -> None:
@@ -239,6 +251,10 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=None)
     parser.add_argument("--terms", type=int, default=None)
     parser.add_argument("--per-term", type=int, default=None)
+    parser.add_argument("--meaning-weight", type=float, default=None)
+    parser.add_argument("--meaning-weights", default="",
+                        help="comma-separated meaning weights to compare on train "
+                             "(with --database)")
     parser.add_argument("--paraphrases", action="store_true",
                         help="measure our paraphrase and changed-figure set")
     args = parser.parse_args()
@@ -247,8 +263,10 @@ def main() -> None:
         return
     if args.database is not None:
         params = {k: v for k, v in (("pool", args.pool), ("rarest", args.terms),
-                                    ("per_term", args.per_term)) if v}
-        database_rankings(args.database or None, args.data, **params)
+                                    ("per_term", args.per_term),
+                                    ("meaning_weight", args.meaning_weight)) if v is not None}
+        weights = [float(w) for w in args.meaning_weights.split(",") if w]
+        database_rankings(args.database or None, args.data, meaning_weights=weights, **params)
         return
     ids, claims, titles, train_q, train_rel = load(args.data, "train")
     _ids, _c, _t, dev_q, dev_rel = load(args.data, "dev")

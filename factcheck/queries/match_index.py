@@ -12,9 +12,10 @@ bounded work per query whatever the archive's size:
    partial cosines are summed in SQL: `SUM(weight * query weight) GROUP BY document
    ORDER BY score DESC LIMIT POOL`;
 3. the `POOL` candidates are scored exactly as `MatchIndex` scores (the word cosine over
-   all shared words and the character 3-5-gram cosine, blended; the n-grams' frequencies
-   are read for the query's n-grams only), in Python: n-grams of a hundred short texts
-   cost a few milliseconds.
+   all shared words and the character 3-5-gram cosine, blended, then blended with the
+   cosine of the texts' meaning vectors, made from their stored words; the n-grams'
+   frequencies are read for the query's n-grams only), in Python: n-grams and vectors of
+   a hundred short texts cost a few milliseconds.
 
 Full-text engines (FTS5's bm25, PostgreSQL's ts_rank) were the other candidates: both
 read every posting of every query word, so a query holding "the" or "said" reads a large
@@ -27,6 +28,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -41,7 +43,8 @@ from ..engine.match_terms import (
     query_vector,
     word_tokens,
 )
-from ..engine.matching import MIN_SCORE
+from ..engine.matching import MEANING_WEIGHT, MIN_SCORE, with_meaning
+from ..engine.sentence_vectors import words_vector
 from .match_tables import DOCUMENT_COUNT, OWN, documents, grams, stats, terms
 
 # Chosen on CheckThat! 2020 train (bench/claim_matching_eval.py --database): the rarest
@@ -73,7 +76,8 @@ def _document_count(session: Session) -> int:
 def search_index(session: Session, text: str, *, limit: int, include_imported: bool = True,
                  exclude_article: int | None = None, min_score: float = MIN_SCORE,
                  pool: int = POOL, per_term: int = PER_TERM,
-                 rarest: int = TERMS) -> list[IndexHit]:
+                 rarest: int = TERMS,
+                 meaning_weight: float = MEANING_WEIGHT) -> list[IndexHit]:
     """The `limit` documents closest to `text` scoring at least `min_score`, best first."""
     # A pasted post is matched on its claim and its author's name, not on its links, its
     # signature's handle and date, or run-together hashtags (CheckThat! 2020 tweets, index
@@ -127,10 +131,14 @@ def search_index(session: Session, text: str, *, limit: int, include_imported: b
     counted = [counts_of(doc.words, doc.gram_words) for doc in candidates]
     char_scores = GramScorer(query_vector(query_grams, gram_idf), gram_idf).cosines(
         [(cut, doc.char_norm) for doc, (_words, cut) in zip(candidates, counted, strict=True)])
-    hits = []
-    for doc, (words_, _cut), char_score in zip(candidates, counted, char_scores, strict=True):
-        word_score = cosine(query, words_, word_idf, doc.word_norm)
-        hits.append((blend(word_score, float(char_score)), doc))
+    lexical = np.array([blend(cosine(query, words_, word_idf, doc.word_norm), float(chars))
+                        for doc, (words_, _cut), chars in zip(candidates, counted, char_scores,
+                                                               strict=True)])
+    query_meaning = words_vector(words)
+    meaning = np.clip(np.stack([words_vector(words_) for words_, _cut in counted])
+                      @ query_meaning, 0.0, 1.0)
+    scores = with_meaning(lexical, meaning, bool(query_meaning.any()), weight=meaning_weight)
+    hits = [(float(score_), doc) for score_, doc in zip(scores, candidates, strict=True)]
     hits.sort(key=lambda hit: (-hit[0], hit[1].id))
     return [IndexHit(doc.id, doc.source, doc.entry_id, doc.imported_check_id,
                      round(min(score_, 1.0), 3))

@@ -20,7 +20,8 @@ from factcheck.engine.match_terms import (
     word_grams,
     word_tokens,
 )
-from factcheck.engine.matching import MatchIndex
+from factcheck.engine.matching import MatchIndex, with_meaning
+from factcheck.engine.sentence_vectors import words_vector
 
 ARCHIVE = [
     "Unemployment fell to 3.5 percent in October",
@@ -47,8 +48,12 @@ def _stored_scores(query: str) -> list[float]:
     words_query = query_vector(dict(_count(word_tokens(query))), word_idf)
     chars = GramScorer(query_vector(gram_counts(query), gram_idf), gram_idf).cosines(
         [(cut, norm(grams_of(cut), gram_idf.get)) for _words, cut in counted])
-    return [blend(cosine(words_query, words, word_idf, norm(words, word_idf.get)), float(c))
-            for (words, _cut), c in zip(counted, chars, strict=True)]
+    lexical = np.array([blend(cosine(words_query, words, word_idf, norm(words, word_idf.get)),
+                              float(c)) for (words, _cut), c in zip(counted, chars, strict=True)])
+    meaning_query = words_vector(word_tokens(query))
+    meaning = np.array([float(np.clip(words_vector(words) @ meaning_query, 0, 1))
+                        for words, _cut in counted])
+    return list(with_meaning(lexical, meaning, bool(meaning_query.any())))
 
 
 def _count(tokens):
@@ -90,10 +95,27 @@ def test_the_index_weighs_as_scikit_learn_does():
     weigh = TfidfTransformer(sublinear_tf=True)
     char_matrix = weigh.fit_transform(chars.fit_transform([" ".join(gram_words(t))
                                                            for t in ARCHIVE]))
-    index = MatchIndex(ARCHIVE)
+    index = MatchIndex(ARCHIVE, meaning_weight=0)
     for query in QUERIES:
         w = (words.transform([query]) @ word_matrix.T).toarray().ravel()
         c = (weigh.transform(chars.transform([" ".join(gram_words(query))]))
              @ char_matrix.T).toarray().ravel()
         expected = np.where(w > 0, WORD_WEIGHT * w + (1 - WORD_WEIGHT) * c, 0)
         assert np.allclose(index.scores(query), expected, atol=1e-5), query
+
+
+def test_meaning_lifts_a_paraphrase_and_leaves_persian_to_its_words():
+    """The meaning blend: an English paraphrase in other words gains on a text sharing
+    only words; Persian script has no vectors and keeps its word-and-character score."""
+    archive = ["The jobless rate went down to a record low last year",
+               "Last year the record shop went down the road"]
+    plain = MatchIndex(archive, meaning_weight=0)
+    meant = MatchIndex(archive)
+    query = "Unemployment fell to its lowest level ever last year"
+    gain = meant.scores(query) - plain.scores(query)
+    assert gain[0] > gain[1]
+    assert meant.scores(query)[0] > meant.scores(query)[1]
+    persian = MatchIndex(ARCHIVE)
+    assert np.allclose(persian.scores("بیکاری در کابل"),
+                       MatchIndex(ARCHIVE, meaning_weight=0).scores("بیکاری در کابل"))
+    assert not words_vector(["بیکاری", "کابل"]).any()
