@@ -13,9 +13,11 @@ The score blends two cosines, 0..1: 1 when the two claims use the same words in 
 proportions, 0 when they share none; then that score is blended with the cosine of the
 two texts' meaning vectors (`sentence_vectors`: static word vectors distilled from a
 sentence encoder), so that a paraphrase in other words ranks above a text that merely
-shares them. Around 0.37 and above, claims are usually about the same thing. Parameters (single words including one-character ones, sublinear
-term frequency, an imported check's headline added to its claim, URLs and @handles
-removed, text folded by `search_text.normalise` so Persian-script variants match) were
+shares them. Around 0.37 and above, claims are usually about the same thing.
+
+Parameters (single words including one-character ones, sublinear term frequency, an
+imported check's headline added to its claim, URLs and @handles removed, text folded by
+`search_text.normalise` so Persian-script variants match, the meaning's weight) were
 chosen on the CheckThat! 2020 task 2 training queries only.
 """
 

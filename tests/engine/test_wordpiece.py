@@ -21,7 +21,8 @@ ODD_TEXTS = [
     "https://example.org/a?b=1 @user #Tag $5^2 `x` ~y~ {z}",
     "supercalifragilisticexpialidocious" * 4,
     "\t\r\n  ",
-    "sep\x1carated\x85by\u2028odd\u00a0spaces\x0cand\u200bmarks “quoted” — dash’s",
+    "sep\x1carated\x85by\u2028odd\u00a0spaces\x0cand\u200bmarks",
+    "\u201cquoted\u201d \u2014 dash\u2019s",
     "",
 ]
 
