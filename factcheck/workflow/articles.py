@@ -259,8 +259,10 @@ def revise_article_text(
     old = article.body
     session.add(ArticleRevision(article_id=article.id, number=article.revision, body=old,
                                 created_by_id=actor.id))
+    # The article's order: a sub-claim shares its sentence's position and follows it.
     claims = list(session.exec(select(Claim).where(Claim.article_id == article.id)
-                               .order_by(Claim.position)).all())
+                               .order_by(col(Claim.position), col(Claim.start),
+                                         col(Claim.id))).all())
     if any(c.status not in _REVISABLE for c in claims):
         raise WorkflowError(_("Claims of this article are under review; its text can no "
                               "longer change."), code="conflict")
@@ -305,9 +307,17 @@ def revise_article_text(
                         for sub in candidate.sub_claims]
                 session.add_all(subs)
                 claims[index + 1:index + 1] = subs
-    for position, claim in enumerate(claims):
-        if claim.position != position:
-            claim.position = position
+    # Sentences are numbered in order; each sub-claim takes its sentence's number.
+    numbers: dict[int | None, int] = {}
+    position = -1
+    for claim in claims:
+        if claim.parent_id is None:
+            position += 1
+            numbers[claim.id] = position
+        wanted = position if claim.parent_id is None else numbers.get(claim.parent_id,
+                                                                         position)
+        if claim.position != wanted:
+            claim.position = wanted
             session.add(claim)
     session.flush()
     link_article_claimants(session, article=article, actor=actor)

@@ -205,6 +205,11 @@ def test_a_revised_text_gives_its_new_sentences_their_sub_claims(app, client, ar
     arrests = next(c for c in claims if c.text == ARRESTS)
     parent = next(c for c in claims if c.id == arrests.parent_id)
     assert order.index(arrests.id) == order.index(parent.id) + 1
+    # Sub-claims share their sentence's number, old and new alike, and sentences are
+    # numbered 0, 1, 2... (the order does not depend on how the database returns ties).
+    assert arrests.position == parent.position and subs[0].position == exports.position
+    sentences = [c.position for c in claims if c.parent_id is None]
+    assert sentences == list(range(len(sentences)))
 
 
 def test_the_dashboard_counts_a_sub_claim_once_it_is_taken_up(app, client, article_id):
