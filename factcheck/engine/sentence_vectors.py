@@ -32,14 +32,14 @@ _BEYOND_LATIN = re.compile(r"[^\u0000-\u024f]")  # past Latin Extended-B
 
 @cache
 def _table() -> np.ndarray:
-    """Token id -> vector (float32; zero for tokens without one)."""
+    """Token id -> vector (float16, 16 MB per process; zero for tokens without one)."""
     from importlib.resources import files
 
     with files(__package__).joinpath(VECTORS_RESOURCE).open("rb") as handle:
         stored = np.load(handle)
         rows = stored["rows"].astype(np.float32) * stored["scale"][:, None]
-        table = np.zeros((int(stored["vocabulary_size"]), rows.shape[1]), dtype=np.float32)
-        table[stored["ids"]] = rows
+        table = np.zeros((int(stored["vocabulary_size"]), rows.shape[1]), dtype=np.float16)
+        table[stored["ids"]] = rows.astype(np.float16)
     return table
 
 
@@ -53,11 +53,13 @@ def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / length if length else vector
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)  # 1 KiB a word: at most 20 MB
 def _word_sum(word: str) -> np.ndarray:
     table = _table()
     pieces = [] if _BEYOND_LATIN.search(word) else token_ids(word)
-    return table[pieces].sum(axis=0) if pieces else np.zeros(table.shape[1], np.float32)
+    if not pieces:
+        return np.zeros(table.shape[1], np.float32)
+    return table[pieces].sum(axis=0, dtype=np.float32)
 
 
 def words_vector(counts: Mapping[str, int] | Iterable[str]) -> np.ndarray:
