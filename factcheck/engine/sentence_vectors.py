@@ -1,12 +1,13 @@
 """Static sentence vectors: what a text means, as the mean of its tokens' vectors (numpy).
 
 The vectors are distilled by `train/word_vectors.py` from the sentence encoder
-all-MiniLM-L6-v2 (Apache-2.0): each WordPiece token's vector is first the encoder's output
-for that token alone, then fitted so that the mean of a sentence's token vectors comes
-close to the encoder's embedding of the whole sentence, on training text only (the
-Model2Vec and Tokenlearn method). A text's vector is then a lookup and a mean: no neural
-network runs in the product. They ship as `sentence_vectors.npz` next to this module
-(int8 rows with one scale each), loaded once, on first use.
+all-MiniLM-L6-v2 (Apache-2.0): each WordPiece token's vector is the encoder's output for
+that token alone (Model2Vec's method), reduced to 256 dimensions and weighted by how rare
+the token is in the training text (rare tokens say more). A text's vector is then a
+look-up and a mean: no neural network runs in the product. They ship as
+`sentence_vectors.npz` next to this module (int8 rows with one scale each), loaded once,
+on first use. (Vectors fitted to the encoder's sentence embeddings reproduce it better
+but added nothing to matching on CheckThat! 2020 train; check-worthiness uses those.)
 
 Two texts that say the same thing in other words get close vectors ("jobless rate" and
 "unemployment"), which word and character overlap cannot see; claim matching blends the

@@ -16,7 +16,8 @@ Features (all computed by `extract_features`, shared with the training script):
   one over the square root of their total, so that word forms generalise ("reduced",
   "reductions");
 - the meaning of the words: the mean of the sentence's WordPiece token vectors, distilled
-  from the sentence encoder all-MiniLM-L6-v2 (`train/word_vectors.py`), so that words the
+  from the sentence encoder all-MiniLM-L6-v2 and fitted to its sentence embeddings
+  (`train/word_vectors.py`), so that words the
   training data never had in this role still count by what they mean ("slumped" like
   "fell"). The model is linear in that mean, so its weights fold into one weight per token
   (`t:` features, each the token's count over the sentence's token count): the vectors
