@@ -30,6 +30,9 @@ def test_figures_are_read_alike_whatever_their_writing():
     ("two million people left", "five million people left", True),  # quantities in words
     ("two million people left", "2 million people fled", False),  # words against digits
     ("9.1 percent, the highest in four decades", "9.1 percent, a 40-year high", False),
+    ("the photo was taken in 1933", "the photo was taken in 1932", True),  # years
+    ("burning for 3 weeks", "on fire in August 2019", False),  # a year is not a count
+    ("a $2.8M donation in 2016", "a 2 million dollar donation in 2016", True),
     ("بیکاری در ماه ثور ۳ درصد بود", "بیکاری در ماه جوزا ۳ درصد بود", True),
     ("میزان بیکاری ۳ درصد است", "بیکاری ۳ درصد است", False),  # میزان: "level" here
 ])
@@ -37,13 +40,23 @@ def test_only_conflicting_figures_count_as_different(query, candidate, differ):
     assert numbers_differ(query, candidate) is differ
 
 
-def test_a_changed_figure_lowers_the_score_under_the_same_claim():
+def test_a_changed_figure_lowers_the_score_under_a_candidate_stating_the_same_figure():
     query = "fell to 3.5%"
     alone = adjusted_scores(query, [(0.9, "fell to 4.5%"), (0.9, "dropped to 3.5%")])
     assert alone == [round(0.9 * NUMBER_PENALTY, 3), 0.9]
-    # Under the best candidate without another figure that may be the same claim ...
-    assert adjusted_scores(query, [(0.95, "fell to 4.5%"), (0.4, "dropped to 3.5%")]) == \
-        [0.399, 0.4]
-    # ... but not pushed under a candidate too weak to be the same claim.
-    assert adjusted_scores(query, [(0.95, "fell to 4.5%"), (0.2, "rain fell")]) == \
+    # Under the best candidate stating the same figure, however few words it shares ...
+    assert adjusted_scores(query, [(0.95, "fell to 4.5%"), (0.3, "a 3.5% rate")]) == \
+        [0.299, 0.3]
+    # ... but not under one too weak to be shown, nor one stating no figure at all.
+    assert adjusted_scores(query, [(0.95, "fell to 4.5%"), (0.2, "3.5% of rain")]) == \
         [round(0.95 * NUMBER_PENALTY, 3), 0.2]
+    assert adjusted_scores(query, [(0.95, "fell to 4.5%"), (0.6, "unemployment fell")]) == \
+        [round(0.95 * NUMBER_PENALTY, 3), 0.6]
+
+
+def test_a_pasted_posts_date_is_not_a_figure_of_its_claim():
+    post = ("Unemployment fell to 3.5% pic.twitter.com/x1Y2 \u2014 Jane Doe (@jdoe) "
+            "May 3, 2019")
+    assert adjusted_scores(post, [(0.8, "Unemployment fell to 3.5% in 2018")]) == [0.8]
+    assert adjusted_scores(post, [(0.8, "Unemployment fell to 4.5%")]) == \
+        [round(0.8 * NUMBER_PENALTY, 3)]
