@@ -198,7 +198,8 @@ def database_rankings(url: str | None, data: Path, meaning_weights: list[float] 
             return out
 
         print(f"{'the same, changed figures lower':32} "
-              f"{map_at_5(as_api(train_q), train_rel):7.3f} {map_at_5(as_api(dev_q), dev_rel):7.3f}")
+              f"{map_at_5(as_api(train_q), train_rel):7.3f} "
+              f"{map_at_5(as_api(dev_q), dev_rel):7.3f}")
         # The meaning weight is chosen on train: dev is printed for the shipped weight only.
         for weight in meaning_weights or []:
             train, t1 = ranked(train_q, meaning_weight=weight)
