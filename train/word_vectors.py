@@ -5,10 +5,12 @@
 
 1. Each WordPiece token of the encoder's vocabulary goes through the encoder alone
    (`[CLS] token [SEP]`, mean-pooled): its raw vector (Model2Vec's distillation), centred.
-2. For claim matching, `factcheck/engine/sentence_vectors.npz`: the raw vectors reduced
-   by PCA to `DIMENSIONS`, weighted by a / (a + p(token)) with p measured on the training
+2. For claim matching, `train/cache/distilled_vectors.npz`: the raw vectors reduced by
+   PCA to `DIMENSIONS`, weighted by a / (a + p(token)) with p measured on the training
    text (smooth inverse frequency: frequent tokens say less), stored as int8 rows with one
    scale each for the tokens seen in the training text (the others get no vector).
+   `train/match_vectors.py` fine-tunes them on CheckThat! 2020 train pairs and writes
+   what ships, `factcheck/engine/sentence_vectors.npz`.
 3. For check-worthiness, `train/cache/token_vectors.npy` (not shipped: the check-worthiness
    model folds them into one weight per token, see train/checkworthy.py): starting from
    step 1 with the same weighting, the token vectors are fitted so that the mean of a
@@ -60,7 +62,7 @@ from claim_matching_eval import load  # noqa: E402
 
 from factcheck.engine.wordpiece import token_ids, vocabulary  # noqa: E402
 
-OUT = ROOT / "factcheck" / "engine" / "sentence_vectors.npz"
+OUT = ROOT / "train" / "cache" / "distilled_vectors.npz"
 FITTED = ROOT / "train" / "cache" / "token_vectors.npy"
 POLNEAR = Path("/work/shared/data/polnear/train/text")
 SIF_A = 1e-4  # chosen on CheckThat! 2020 train MAP@5 among 1e-3, 1e-4, 1e-5
@@ -176,12 +178,12 @@ def main() -> None:
     scale = np.abs(reduced).max(axis=1) / 127
     scale[scale == 0] = 1
     rows = np.round(reduced / scale[:, None]).astype(np.int8)
+    OUT.parent.mkdir(exist_ok=True)
     np.savez_compressed(OUT, ids=seen.astype(np.int32), rows=rows,
                         scale=scale.astype(np.float32),
                         vocabulary_size=np.int32(len(raw)))
     print(f"wrote {OUT.relative_to(ROOT)}: {len(seen)} tokens x {DIMENSIONS}, "
           f"{OUT.stat().st_size / 1024:.0f} KiB ({time.time() - started:.0f} s)")
-    FITTED.parent.mkdir(exist_ok=True)
     np.save(FITTED, fit(initial, tokens, targets))
     print(f"wrote {FITTED.relative_to(ROOT)} ({time.time() - started:.0f} s)")
 

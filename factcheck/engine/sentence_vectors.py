@@ -3,8 +3,10 @@
 The vectors are distilled by `train/word_vectors.py` from the sentence encoder
 all-MiniLM-L6-v2 (Apache-2.0): each WordPiece token's vector is the encoder's output for
 that token alone (Model2Vec's method), reduced to 256 dimensions and weighted by how rare
-the token is in the training text (rare tokens say more). A text's vector is then a
-look-up and a mean: no neural network runs in the product. They ship as
+the token is in the training text (rare tokens say more); `train/match_vectors.py` then
+fine-tunes them so that posts rank the checks of their claims first (CheckThat! 2020
+train pairs). A text's vector is then a look-up and a mean: no neural network runs in
+the product. They ship as
 `sentence_vectors.npz` next to this module (int8 rows with one scale each), loaded once,
 on first use. (Vectors fitted to the encoder's sentence embeddings reproduce it better
 but added nothing to matching on CheckThat! 2020 train; check-worthiness uses those.)
