@@ -17,6 +17,7 @@ from ..markdown import render_markdown
 from ..states import CorrectionKind, Role
 from .access import current_user
 from .notifications import attention_badge, reports_badge, unread_badge
+from .score_reasons import reason_label
 
 SNIPPET_WIDTH = 220  # characters of a conclusion shown around the first match
 NO_LABEL_COLOUR = "#5f6b7a"  # a verdict without a (valid) label colour
@@ -95,6 +96,7 @@ def correction_change(kind: str, before: str, after: str) -> str:
 def register_template_helpers(app: Flask) -> None:
     """Give every template the globals and filters above, and the signed-in user."""
     app.jinja_env.globals.update(_=_, ngettext=ngettext, status_label=status_label, Role=Role,
+                                 reason_label=reason_label,
                                  correction_change=correction_change,
                                  unread_notifications=unread_badge,
                                  attention_count=attention_badge,

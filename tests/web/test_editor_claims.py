@@ -456,3 +456,25 @@ def test_article_text_is_written_in_its_languages_direction(app, client, login_a
     assert f'<div class="article-text" lang="{lang}" dir="{direction}">' in board
     editing = client.get(f"/editor/articles/{article_id}/text").get_data(as_text=True)
     assert f'<textarea dir="{direction}" id="body"' in editing
+
+
+def test_the_reasons_for_a_score_are_shown_in_the_desk_s_language(app, client, article_id):
+    from factcheck.engine.splitting import checkworthy
+    from factcheck.i18n import catalogue, in_locale
+    from factcheck.web.score_reasons import reason_label
+
+    stored = {name for claim in _claims(app, article_id) for name in claim.features}
+    assert any(name.startswith("word: ") for name in stored)
+    dari = client.get(f"/editor/articles/{article_id}",
+                      headers={"Accept-Language": "fa-AF"}).get_data(as_text=True)
+    numbers = catalogue("fa_AF").gettext("numbers")
+    assert numbers != "numbers" and f"<li>{numbers}: " in dari
+    assert "<li>numbers: " not in dari and "<li>word: " not in dari
+    assert catalogue("fa_AF").gettext("word: {word}").replace("{word}", "percent") in dari
+    # Every name the engine gives a reason is translated in both languages.
+    names = {*checkworthy._WORD_NAMES.values(), *checkworthy._CUE_NAMES.values(),
+             *checkworthy._COMBINATION_NAMES.values(), "punctuation", "kind: demand"}
+    for locale in ("fa_AF", "ps"):
+        with in_locale(locale):
+            untranslated = {name for name in names if reason_label(name) == name}
+        assert not untranslated, (locale, untranslated)
