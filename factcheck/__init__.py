@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     from .web.converters import RecordIdConverter
     from .web.jobs import bp as jobs_bp
+    from .web.jobs import register_retention
     from .web.search import bp as search_bp
     from .web.uploads import SiteRequest
     from .worker import init_queue
@@ -101,6 +102,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     review.register_captures(app)
     sources.register_link_checks(app)
     claim_matches.register_matching(app)
+    register_retention(app)
     return app
 
 

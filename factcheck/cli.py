@@ -293,6 +293,26 @@ def check_links_command(article_id: int | None) -> None:
                  alive=counts.alive, changed=counts.changed, gone=counts.gone))
 
 
+@cli.command("prune")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Delete what is older than this many days (default: RETENTION_DAYS).")
+def prune_command(days: int | None) -> None:
+    """Delete finished jobs and deliveries, read notifications and other spent records."""
+    from .workflow.retention import prune
+
+    days = days if days is not None else int(current_app.config["RETENTION_DAYS"])
+    if days <= 0:
+        click.echo(_("RETENTION_DAYS is 0: everything is kept."))
+        return
+    counts = prune(db.session, days=days)
+    click.echo(_("Deleted what was older than {days} days: {jobs} jobs, {deliveries} webhook "
+                 "deliveries, {notifications} read notifications, {reminders} reminder "
+                 "marks, {checks} superseded link checks, {sessions} device sessions.",
+                 days=days, jobs=counts["jobs"], deliveries=counts["webhook_deliveries"],
+                 notifications=counts["notifications"], reminders=counts["reminders_sent"],
+                 checks=counts["link_checks"], sessions=counts["user_sessions"]))
+
+
 DEMO_ACCOUNTS = (
     ("admin@example.org", "Demo Admin", Role.ADMIN),
     ("editor@example.org", "Demo Editor", Role.EDITOR),

@@ -145,6 +145,10 @@ class Defaults:
     LINK_CHECK_HOUR = 3
     LINK_CHECK_TIMEOUT = 20.0
     LINK_CHECK_PAUSE = 1.0
+    # Finished jobs and webhook deliveries, read notifications, superseded link checks and
+    # ended device sessions are deleted this many days later (daily, from 04:00 UTC, or by
+    # `factcheck prune`); 0 keeps them all. Never the audit log or any editorial record.
+    RETENTION_DAYS = 90
 
 
 # Daily jobs start at these hours (UTC); a wrong value would silently never run them.
@@ -176,6 +180,11 @@ def load_config(app: Flask, test_config: dict | None) -> None:
             raise ConfigurationError(_(
                 "Refusing to start: {name} must be an hour of the day from 0 to 23 (UTC), "
                 "not {value}.", name=name, value=repr(hour)))
+    days = app.config.get("RETENTION_DAYS")
+    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+        raise ConfigurationError(_(
+            "Refusing to start: RETENTION_DAYS must be a whole number of days, 0 or more (0 "
+            "keeps everything), not {value}.", value=repr(days)))
     try:
         weekday_number(app.config.get("LINK_CHECK_DAY"))
     except ValueError:

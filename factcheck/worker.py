@@ -29,6 +29,7 @@ from .states import JobStatus
 from .workflow import jobs as job_flow
 from .workflow import link_health as _link_health  # noqa: F401 (registers its weekly job)
 from .workflow import reminders as _reminders  # noqa: F401 (registers its daily job)
+from .workflow import retention as _retention  # noqa: F401 (registers its daily job)
 
 _QUEUE_KEY = "factcheck.queue"
 _CREATING = threading.Lock()

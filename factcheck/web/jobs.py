@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from ..extensions import db
 from ..i18n import _
@@ -11,12 +21,18 @@ from ..queries.jobs import WATCHED, jobs_page, queue_state
 from ..queries.paging import page_number
 from ..states import JobStatus, Role
 from ..workflow.jobs import retry
+from ..workflow.retention import configure_retention
 from .access import current_user, guard_blueprint
 from .forms import ActionForm
 from .steps import get_or_404, view_step
 
 bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
 guard_blueprint(bp, Role.ADMIN)
+
+
+def register_retention(_app: Flask) -> None:
+    """Tell the daily housekeeping job where to read the retention period."""
+    configure_retention(days=lambda: int(current_app.config["RETENTION_DAYS"]))
 
 
 @bp.route("")
