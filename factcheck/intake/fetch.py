@@ -11,6 +11,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
@@ -74,9 +75,9 @@ class AddressRefused(FetchError):
         self.host = host
 
 
-def _resolve(host: str, port: int, **allow: bool) -> str:
+def _resolve(host: str, port: int, deadline: float, **allow: bool) -> str:
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = _lookup(host, port, deadline)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(_("The address {host} could not be found.", host=host)) from exc
     addresses = [info[4][0] for info in infos]
@@ -91,11 +92,55 @@ class FetchTimeout(FetchError):
     """The whole fetch took longer than its deadline."""
 
 
+class LookupTimeout(FetchTimeout):
+    """The host name was not resolved before the fetch's deadline."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__(_("The address {host} could not be looked up in time; try again "
+                           "later.", host=host))
+
+
 def _remaining(deadline: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
         raise TimeoutError("fetch deadline passed")
     return left
+
+
+# Name lookups in flight at once: the system resolver cannot be interrupted, so a lookup
+# that outlives its fetch's deadline finishes in the background, holding one of these.
+_LOOKUPS = threading.BoundedSemaphore(16)
+
+
+def _lookup(host: str, port: int, deadline: float) -> list:
+    """`socket.getaddrinfo` for `host`, waiting only until `deadline` (LookupTimeout)."""
+    try:
+        if not _LOOKUPS.acquire(timeout=_remaining(deadline)):
+            raise LookupTimeout(host)
+    except TimeoutError:
+        raise LookupTimeout(host) from None
+    answer: dict[str, object] = {}
+    done = threading.Event()
+
+    def resolve() -> None:
+        try:
+            answer["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except BaseException as error:  # handed to the waiting fetch
+            answer["error"] = error
+        finally:
+            _LOOKUPS.release()
+            done.set()
+
+    threading.Thread(target=resolve, name="name-lookup", daemon=True).start()
+    try:
+        finished = done.wait(_remaining(deadline))
+    except TimeoutError:
+        finished = done.is_set()
+    if not finished:
+        raise LookupTimeout(host)
+    if "error" in answer:
+        raise answer["error"]  # type: ignore[misc]
+    return answer["infos"]  # type: ignore[return-value]
 
 
 class _DeadlineSocket(socket.socket):
@@ -180,7 +225,7 @@ def open_connection(url: str, *, deadline: float, allow: dict[str, bool]
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
         raise FetchError(_("The address {url} has an invalid port.", url=url)) from exc
-    address = _resolve(parts.hostname, port, **allow)
+    address = _resolve(parts.hostname, port, deadline, **allow)
     cls = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
     conn = cls(parts.hostname, address, deadline, port=port)
     # Non-ASCII paths (common on Dari and Pashto sites) must be percent-encoded for HTTP.
@@ -211,8 +256,8 @@ def fetch_page(
 ) -> FetchedPage:
     """GET `url` (following up to 5 redirects), refusing non-public addresses by default.
 
-    `timeout` is a deadline in seconds for the whole fetch: connecting, the headers and
-    the body of every hop together (the name lookup is left to the system resolver).
+    `timeout` is a deadline in seconds for the whole fetch: the name lookup, connecting,
+    the headers and the body of every hop together.
     """
     try:
         return _fetch(url, max_bytes=max_bytes, deadline=time.monotonic() + timeout,

@@ -352,6 +352,39 @@ def test_the_deadline_holds_over_https_too(loopback_editor, tmp_path, monkeypatc
     assert "took longer than 1 seconds to load" in response.get_data(as_text=True)
 
 
+def test_the_deadline_holds_while_the_name_lookup_hangs(loopback_editor, monkeypatch):
+    """A resolver that does not answer (the system's waits tens of seconds) costs no more
+    than the fetch's deadline; the lookup is left to finish on its own."""
+    from factcheck.intake import fetch
+
+    released, asked = threading.Event(), threading.Event()
+    system_lookup = socket.getaddrinfo
+
+    def hanging_lookup(host, *args, **kwargs):
+        if host == "unknown.example":
+            raise socket.gaierror("no such name")
+        if host != "stalled.example":
+            return system_lookup(host, *args, **kwargs)
+        asked.set()
+        released.wait(30)
+        raise socket.gaierror("no answer")
+
+    monkeypatch.setattr(fetch.socket, "getaddrinfo", hanging_lookup)
+    app, client = loopback_editor
+    app.config["URL_IMPORT_TIMEOUT"] = 1
+    try:
+        response = _import(client, url="http://stalled.example/report", title="Stalled")
+        # The import's page answered while the lookup was still hanging.
+        assert asked.is_set() and not released.is_set()
+    finally:
+        released.set()
+    assert response.status_code == 200
+    assert "took longer than 1 seconds to load" in response.get_data(as_text=True)
+    # A name that fails at once is still "could not be found".
+    assert "could not be found" in _import(
+        client, url="http://unknown.example/", title="T").get_data(as_text=True)
+
+
 def test_unreachable_url_is_explained(loopback_editor):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
