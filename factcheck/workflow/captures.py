@@ -153,10 +153,7 @@ def run_capture(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
                  "text"):
         setattr(capture, name, getattr(outcome, name))
     capture.warc, capture.storage_key = stored, storage_key
-    if quote.strip() and outcome.text:
-        span = find_quote(outcome.text, quote)
-        capture.quote_found = span is not None
-        capture.quote_start, capture.quote_end = span if span is not None else (None, None)
+    locate_quote(capture, quote)
     if capture.status == CaptureStatus.PRESERVED and SETTINGS.wayback() is not None:
         # Only a page we could fetch and keep goes to the Internet Archive (never a private
         # address, an error page or a refused type), in a job of its own: the copy shows
@@ -197,6 +194,26 @@ def run_wayback(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     session.add(capture)
     session.flush()
     return {"wayback": str(outcome_status), "capture_id": capture.id}
+
+
+def locate_quote(capture: EvidenceCapture, quote: str) -> None:
+    """Record where `quote` is in the capture's text (found, not found, or nothing to look
+    for: no quote, or a copy without text)."""
+    span = find_quote(capture.text, quote) if quote.strip() and capture.text else None
+    capture.quote_found = (span is not None) if quote.strip() and capture.text else None
+    capture.quote_start, capture.quote_end = span or (None, None)
+
+
+def relocate_quote(session: Session, *, evidence: Evidence) -> None:
+    """The source's quote was edited: find the new words in every copy already kept."""
+    copies = session.exec(select(EvidenceCapture).where(
+        EvidenceCapture.evidence_id == evidence.id,
+        EvidenceCapture.status == CaptureStatus.PRESERVED)).all()
+    for capture in copies:
+        locate_quote(capture, evidence.quote)
+        session.add(capture)
+    if copies:
+        _changed_check(session, evidence)
 
 
 def _changed_check(session: Session, evidence: Evidence) -> None:

@@ -14,7 +14,7 @@ from ..queries.reviews import is_reviewer, own_review
 from ..states import SETTLED, Role, Stance
 from .assignments import require_claim_access
 from .audit import record_audit
-from .captures import request_capture
+from .captures import relocate_quote, request_capture
 from .errors import WorkflowError
 
 EDITABLE_FIELDS = ("url", "title", "publisher", "published_on", "accessed_at", "quote",
@@ -143,6 +143,8 @@ def update_evidence(
         session.add(evidence)
         record_audit(session, actor=actor, action="evidence.edit", obj=claim,
                      evidence=evidence.id, changes=changes)
+        if "quote" in changes:  # the copies already kept are searched for the new words
+            relocate_quote(session, evidence=evidence)
         if "url" in changes:  # another page: it is preserved too (earlier copies stay)
             request_capture(session, evidence=evidence, actor=actor)
 

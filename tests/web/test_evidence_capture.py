@@ -342,6 +342,30 @@ def test_changing_the_address_preserves_the_new_page(desk, app, site):
     assert len(captures(app, added["id"])) == 2
 
 
+def test_editing_the_quote_finds_the_new_words_in_the_copies_already_kept(desk, app, site):
+    added = add(desk, "r1", site.url("/article"), quote="Unemployment rose to 9 percent.")
+    run_jobs(app)
+    assert preservation(desk, added["id"])["quote_found"] is False
+    edit = {"url": site.url("/article"), "title": "October labour report", "publisher": "",
+            "published_on": "", "accessed_on": "", "quote": QUOTE, "stance": "supports",
+            "archive_url": "", "note": "", "version": added["version"]}
+    assert desk["r1"].post(f"/review/evidence/{added['id']}", edit).status_code == 302
+    assert run_jobs(app) == 0  # found in the copy kept: no page is fetched again
+    assert preservation(desk, added["id"])["quote_found"] is True
+    [capture] = captures(app, added["id"])
+    found = capture.text[capture.quote_start:capture.quote_end]
+    assert " ".join(found.split()) == "The unemployment rate was 3.5% in October,"
+    status, page = desk.workspace("r1")
+    assert status == 200
+    assert "Quote not found in the preserved page" not in page
+    # Words the page does not hold are flagged again; no quote at all, nothing to find.
+    for quote, found_now in (("Unemployment rose to 9 percent.", False), ("", None)):
+        edit = {**edit, "quote": quote, "version": edit["version"] + 1}
+        assert desk["r1"].post(f"/review/evidence/{added['id']}", edit).status_code == 302
+        assert preservation(desk, added["id"])["quote_found"] is found_now
+    assert captures(app, added["id"])[0].quote_start is None
+
+
 # --- Who may ask for a copy ----------------------------------------------------------------------
 
 
