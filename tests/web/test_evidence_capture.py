@@ -358,8 +358,10 @@ def test_editing_the_quote_finds_the_new_words_in_the_copies_already_kept(desk, 
     status, page = desk.workspace("r1")
     assert status == 200
     assert "Quote not found in the preserved page" not in page
-    # Words the page does not hold are flagged again; no quote at all, nothing to find.
-    for quote, found_now in (("Unemployment rose to 9 percent.", False), ("", None)):
+    # Words left out ("…") are allowed; words the page does not hold are flagged again; no
+    # quote at all, nothing to find.
+    for quote, found_now in (("The unemployment rate \u2026 the lowest since 2019", True),
+                             ("Unemployment rose to 9 percent.", False), ("", None)):
         edit = {**edit, "quote": quote, "version": edit["version"] + 1}
         assert desk["r1"].post(f"/review/evidence/{added['id']}", edit).status_code == 302
         assert preservation(desk, added["id"])["quote_found"] is found_now
