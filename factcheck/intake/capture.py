@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from ..i18n import _
-from .fetch import MAX_REDIRECTS, AddressRefused, FetchError, open_connection
+from .fetch import MAX_REDIRECTS, AddressRefused, FetchError, FetchTimeout, open_connection
 
 USER_AGENT = "factcheck/0.1 (evidence preservation)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -78,9 +78,10 @@ def _capture(url: str, *, max_bytes: int, deadline: float, allow: dict[str, bool
                 "{host} is a private or local address, which is not fetched.",
                 host=refused.host)) from None
         except FetchError as error:
-            # A name that does not resolve is a fetch that failed; the rest (a scheme, a
-            # user name in the address) are rules.
-            unresolved = isinstance(error.__cause__, (socket.gaierror, UnicodeError))
+            # A name that does not resolve (or not in time) is a fetch that failed; the rest
+            # (a scheme, a user name in the address) are rules.
+            unresolved = isinstance(error, FetchTimeout) or isinstance(
+                error.__cause__, (socket.gaierror, UnicodeError))
             raise _Refused(FAILED if unresolved else NOT_PRESERVED, str(error)) from None
         headers = {"Host": _host_header(conn), "User-Agent": USER_AGENT, "Accept": "*/*",
                    "Accept-Encoding": "identity", "Connection": "close"}

@@ -131,7 +131,11 @@ def _lookup(host: str, port: int, deadline: float) -> list:
             _LOOKUPS.release()
             done.set()
 
-    threading.Thread(target=resolve, name="name-lookup", daemon=True).start()
+    try:
+        threading.Thread(target=resolve, name="name-lookup", daemon=True).start()
+    except BaseException:
+        _LOOKUPS.release()  # the thread that would have given the slot back never ran
+        raise
     try:
         finished = done.wait(_remaining(deadline))
     except TimeoutError:

@@ -285,6 +285,26 @@ def test_a_slow_server_is_cut_off_at_the_deadline(make_app, desk, site):
     assert job.status == "done"  # recorded on the capture: a person asks again
 
 
+def test_a_name_lookup_that_hangs_fails_the_capture_at_the_deadline(make_app, desk, site,
+                                                                    monkeypatch):
+    from factcheck.intake import fetch
+
+    released = threading.Event()
+    monkeypatch.setattr(fetch.socket, "getaddrinfo",
+                        lambda *args, **kwargs: released.wait(30) and [])
+    hasty = make_app(URL_IMPORT_ALLOW_LOOPBACK=True, ARCHIVE_TIMEOUT=0.5)
+    added = add(desk, "r1", "https://stalled.example/report")
+    try:
+        run_jobs(hasty)
+        kept = preservation(desk, added["id"])
+    finally:
+        released.set()
+    # A fetch that failed (the page may be captured later), not a page refused by rule.
+    assert kept["status"] == "failed"
+    assert kept["reason"] == ("The address stalled.example could not be looked up in time; "
+                              "try again later.")
+
+
 def test_an_http_error_fails_the_capture(desk, app, site):
     added = add(desk, "r1", site.url("/gone"))
     run_jobs(app)

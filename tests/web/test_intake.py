@@ -357,7 +357,7 @@ def test_the_deadline_holds_while_the_name_lookup_hangs(loopback_editor, monkeyp
     than the fetch's deadline; the lookup is left to finish on its own."""
     from factcheck.intake import fetch
 
-    released, asked = threading.Event(), threading.Event()
+    released, asked, returned = threading.Event(), threading.Event(), threading.Event()
     system_lookup = socket.getaddrinfo
 
     def hanging_lookup(host, *args, **kwargs):
@@ -367,6 +367,7 @@ def test_the_deadline_holds_while_the_name_lookup_hangs(loopback_editor, monkeyp
             return system_lookup(host, *args, **kwargs)
         asked.set()
         released.wait(30)
+        returned.set()
         raise socket.gaierror("no answer")
 
     monkeypatch.setattr(fetch.socket, "getaddrinfo", hanging_lookup)
@@ -375,7 +376,7 @@ def test_the_deadline_holds_while_the_name_lookup_hangs(loopback_editor, monkeyp
     try:
         response = _import(client, url="http://stalled.example/report", title="Stalled")
         # The import's page answered while the lookup was still hanging.
-        assert asked.is_set() and not released.is_set()
+        assert asked.is_set() and not returned.is_set()
     finally:
         released.set()
     assert response.status_code == 200
@@ -383,6 +384,23 @@ def test_the_deadline_holds_while_the_name_lookup_hangs(loopback_editor, monkeyp
     # A name that fails at once is still "could not be found".
     assert "could not be found" in _import(
         client, url="http://unknown.example/", title="T").get_data(as_text=True)
+
+
+def test_a_lookup_thread_that_cannot_start_gives_its_slot_back(monkeypatch):
+    from factcheck.intake import fetch
+
+    class Unstartable(threading.Thread):
+        def start(self):
+            raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(fetch.threading, "Thread", Unstartable)
+    for _attempt in range(20):  # more than the lookups allowed at once
+        with pytest.raises(RuntimeError):
+            fetch.fetch_page("http://127.0.0.1:9/", max_bytes=100, timeout=5,
+                             allow_loopback=True)
+    monkeypatch.undo()
+    with pytest.raises(fetch.FetchError, match="could not be reached"):
+        fetch.fetch_page("http://127.0.0.1:9/", max_bytes=100, timeout=5, allow_loopback=True)
 
 
 def test_unreachable_url_is_explained(loopback_editor):
