@@ -17,9 +17,10 @@ _DOUBLE = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02"
 _SINGLE = "\u2018\u2019\u201a\u201b\u2032\u2039\u203a\u0060\u00b4"
 _MARKS = str.maketrans({**dict.fromkeys(_DOUBLE, '"'), **dict.fromkeys(_SINGLE, "'")})
 _STRIPPED = " \t\r\n\"'" + _DOUBLE + _SINGLE
-_ELISION = re.compile(r"\[\s*(?:\u2026|\.\.\.)\s*\]|\u2026|\.\.\.")
+_ELISION = re.compile(r"\[\s*(?:\u2026|\.{3,})\s*\]|\u2026|\.{3,}")
+_AT_ELISION = " .,;:"  # punctuation next to an elision belongs to neither side
 MAX_GAP = 1000  # characters an elision may stand for (a phrase or a few sentences)
-_TRIES = 50  # places of the first part tried before giving up
+_BUDGET = 2000  # searches one quote may cost (a common word as a part, many parts)
 
 
 def _normalised(text: str) -> tuple[str, list[int]]:
@@ -40,33 +41,51 @@ def _normalised(text: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
+def quote_parts(quote: str) -> list[str]:
+    """The normalised pieces of `quote` between its elisions (none: nothing to look for)."""
+    pieces = _ELISION.split(quote.strip(_STRIPPED))
+    parts = []
+    for index, piece in enumerate(pieces):
+        part = _normalised(piece)[0]
+        if index > 0:
+            part = part.lstrip(_AT_ELISION)
+        if index < len(pieces) - 1:
+            part = part.rstrip(_AT_ELISION)
+        part = part.strip(_STRIPPED).strip()
+        if part:
+            parts.append(part)
+    return parts
+
+
 def find_quote(text: str, quote: str) -> tuple[int, int] | None:
     """(start, end) of `quote` in `text` (offsets into `text`), or None when it is not there.
 
     Surrounding quote marks and spaces of the quote are ignored; an elision ("…") in it
     stands for words left out.
     """
-    parts = [part for part in (_normalised(piece)[0].strip(_STRIPPED).strip()
-                               for piece in _ELISION.split(quote.strip(_STRIPPED))) if part]
+    parts = quote_parts(quote)
     if not parts:
         return None
     haystack, offsets = _normalised(text)
-    position = haystack.find(parts[0])
-    for _try in range(_TRIES):
-        if position < 0:
-            return None
-        end = _rest_found(haystack, parts[1:], position + len(parts[0]))
-        if end is not None:
-            return offsets[position], offsets[end - 1] + 1
-        position = haystack.find(parts[0], position + 1)
+    found = _place(haystack, parts, 0, None, [_BUDGET])
+    if found is None:
+        return None
+    return offsets[found[0]], offsets[found[1] - 1] + 1
+
+
+def _place(haystack: str, parts: list[str], after: int, until: int | None,
+           budget: list[int]) -> tuple[int, int] | None:
+    """Where `parts` are, in order, the first from `after` (and before `until`), each next
+    within MAX_GAP of the one before; earlier places first."""
+    part, rest = parts[0], parts[1:]
+    position = haystack.find(part, after, until)
+    while position >= 0 and budget[0] > 0:
+        budget[0] -= 1
+        end = position + len(part)
+        if not rest:
+            return position, end
+        following = _place(haystack, rest, end, end + MAX_GAP + len(rest[0]), budget)
+        if following is not None:
+            return position, following[1]
+        position = haystack.find(part, position + 1, until)
     return None
-
-
-def _rest_found(haystack: str, parts: list[str], after: int) -> int | None:
-    """Where the last of `parts` ends when each follows the one before within MAX_GAP."""
-    for part in parts:
-        found = haystack.find(part, after, after + MAX_GAP + len(part))
-        if found < 0:
-            return None
-        after = found + len(part)
-    return after

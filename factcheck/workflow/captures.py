@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from ..dbtypes import utcnow
-from ..engine.quotes import find_quote
+from ..engine.quotes import find_quote, quote_parts
 from ..i18n import _
 from ..intake.capture import FAILED, PRESERVED, CaptureOutcome, capture_page
 from ..intake.wayback import save_page_now
@@ -121,8 +121,7 @@ def run_capture(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
         return {"skipped": "deleted"}  # the evidence was deleted meanwhile
     if capture.status != CaptureStatus.PENDING:
         return {"status": str(capture.status)}  # a job run again after a crash
-    evidence = session.get(Evidence, capture.evidence_id)
-    url, quote = capture.url, evidence.quote if evidence is not None else ""
+    url = capture.url
     options = {**DEFAULT_OPTIONS, **SETTINGS.options()}
     storage = SETTINGS.storage()
     # No transaction stays open while the remote site takes its time (on SQLite an open
@@ -146,6 +145,9 @@ def run_capture(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     capture = session.get(EvidenceCapture, capture_id, populate_existing=True)
     if capture is None or capture.status != CaptureStatus.PENDING:
         return {"skipped": "gone or done meanwhile"}
+    # The quote as it is now: it may have been edited while the page was being fetched.
+    evidence = session.get(Evidence, capture.evidence_id, populate_existing=True)
+    quote = evidence.quote if evidence is not None else ""
     capture.status = CaptureStatus(outcome.status)
     capture.reason = outcome.reason
     capture.captured_at = utcnow()
@@ -199,8 +201,9 @@ def run_wayback(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
 def locate_quote(capture: EvidenceCapture, quote: str) -> None:
     """Record where `quote` is in the capture's text (found, not found, or nothing to look
     for: no quote, or a copy without text)."""
-    span = find_quote(capture.text, quote) if quote.strip() and capture.text else None
-    capture.quote_found = (span is not None) if quote.strip() and capture.text else None
+    looked_for = bool(quote_parts(quote)) and bool(capture.text)
+    span = find_quote(capture.text, quote) if looked_for else None
+    capture.quote_found = (span is not None) if looked_for else None
     capture.quote_start, capture.quote_end = span or (None, None)
 
 

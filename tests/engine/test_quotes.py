@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.engine.quotes import MAX_GAP, find_quote
+from factcheck.engine.quotes import MAX_GAP, find_quote, quote_parts
 
 PAGE = ("The unemployment rate was 3.5% in October, the statistics office said on Friday.\n"
         "It was the   lowest since 2019.")
@@ -21,6 +21,10 @@ PAGE = ("The unemployment rate was 3.5% in October, the statistics office said o
     ("rate was 3.5% [\u2026] it was", "rate was 3.5% in October, the statistics office said "
                                       "on Friday.\nIt was"),
     ("... lowest since 2019 ...", "lowest since 2019"),
+    ("statistics office.... It was the", "statistics office said on Friday.\nIt was the"),
+    # Several elisions.
+    ("The unemployment rate \u2026 the \u2026 lowest since", "The unemployment rate was 3.5% "
+     "in October, the statistics office said on Friday.\nIt was the   lowest since"),
 ])
 def test_a_quote_is_found_whatever_its_spacing_marks_case_or_elisions(quote, found):
     span = find_quote(PAGE, quote)
@@ -35,6 +39,21 @@ def test_a_quote_is_found_whatever_its_spacing_marks_case_or_elisions(quote, fou
 ])
 def test_words_the_page_does_not_hold_are_not_found(quote):
     assert find_quote(PAGE, quote) is None
+
+
+def test_a_part_is_tried_at_each_of_its_places():
+    # From the first "said" the end is too far; from the second it is near.
+    page = "start one. said x. " + "y" * 900 + " said z. " + "y" * 300 + " finish."
+    start, end = find_quote(page, "start one \u2026 said \u2026 finish")
+    assert (start, end) == (0, len(page) - 1)
+    assert page[start:end].count("said") == 2
+    page = "start one. said x. " + "y" * (2 * MAX_GAP) + " said z. finish."
+    assert find_quote(page, "start one \u2026 said \u2026 finish") is None  # too far apart
+
+
+def test_only_an_elision_is_nothing_to_look_for():
+    assert quote_parts("\u2026") == [] and quote_parts(" [...] ") == []
+    assert quote_parts("Jobs grew \u2026 wages fell.") == ["jobs grew", "wages fell."]
 
 
 def test_an_elision_stands_for_a_passage_not_for_the_rest_of_the_page():

@@ -388,6 +388,24 @@ def test_editing_the_quote_finds_the_new_words_in_the_copies_already_kept(desk, 
     assert captures(app, added["id"])[0].quote_start is None
 
 
+def test_a_quote_edited_while_the_page_is_fetched_is_the_one_looked_for(desk, app, site):
+    site.pages["/slow"] = Page(delay=1.5)
+    added = add(desk, "r1", site.url("/slow"), quote="Unemployment rose to 9 percent.")
+    worker = threading.Thread(target=run_jobs, args=(app,))
+    worker.start()
+    try:
+        while not site.requests:  # the worker is fetching the page
+            time.sleep(0.02)
+        edit = {"url": site.url("/slow"), "title": "October labour report", "publisher": "",
+                "published_on": "", "accessed_on": "", "quote": QUOTE, "stance": "supports",
+                "archive_url": "", "note": "", "version": added["version"]}
+        assert desk["r1"].post(f"/review/evidence/{added['id']}", edit).status_code == 302
+    finally:
+        worker.join(30)
+    kept = preservation(desk, added["id"])
+    assert (kept["status"], kept["quote_found"]) == ("preserved", True)
+
+
 # --- Who may ask for a copy ----------------------------------------------------------------------
 
 
