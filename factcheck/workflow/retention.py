@@ -11,8 +11,12 @@ setting, 90 days by default; 0 keeps everything) and nothing still reads it:
 - notifications the user has read (unread ones wait for their reader);
 - the marks that keep reminders to one a day;
 - link checks that are no longer the latest of their evidence item (the latest is what
-  editors see);
+  editors see); likewise each webhook keeps its latest delivery to show;
 - device sessions that ended or were last seen that long ago (a session lives 12 hours).
+
+The newest row of each table always stays: SQLite gives a new row the highest id plus
+one, so deleting the highest would hand its id, which job keys name (a delivery's, a
+notification's mail), to the next row.
 
 The audit log, articles, claims, reviews, evidence and preserved copies are never touched.
 A daily job (`housekeeping.prune`) and `factcheck prune` run it, in batches of `BATCH`
@@ -50,43 +54,48 @@ def configure_retention(*, days: Callable[[], int]) -> None:
     SETTINGS.days = days
 
 
+def _latest(id_column: Any, *group: Any) -> Any:
+    """The highest id of each group (of the whole table without a group)."""
+    query = select(func.max(id_column))
+    return query.group_by(*group) if group else query
+
+
 def _stale(cutoff: datetime) -> dict[str, Any]:
-    """Each kind of record: the query of the ids of its rows to delete."""
-    latest = select(func.max(LinkCheck.id)).group_by(col(LinkCheck.evidence_id))
+    """Each kind of record: its model, and the condition of its rows to delete."""
     return {
-        "jobs": (Job, select(Job.id).where(
-            col(Job.status).in_([JobStatus.DONE, JobStatus.FAILED]),
-            col(Job.finished_at) < cutoff)),
-        "webhook_deliveries": (WebhookDelivery, select(WebhookDelivery.id).where(
+        "jobs": (Job, [col(Job.status).in_([JobStatus.DONE, JobStatus.FAILED]),
+                       col(Job.finished_at) < cutoff]),
+        "webhook_deliveries": (WebhookDelivery, [
             col(WebhookDelivery.status).in_([DeliveryStatus.DELIVERED, DeliveryStatus.FAILED]),
             func.coalesce(col(WebhookDelivery.last_attempt_at),
-                          col(WebhookDelivery.created_at)) < cutoff)),
-        "notifications": (Notification, select(Notification.id).where(
-            col(Notification.read_at) < cutoff)),
-        "reminders_sent": (ReminderSent, select(ReminderSent.id).where(
-            col(ReminderSent.sent_at) < cutoff)),
-        "link_checks": (LinkCheck, select(LinkCheck.id).where(
-            col(LinkCheck.checked_at) < cutoff, col(LinkCheck.id).not_in(latest))),
-        "user_sessions": (UserSession, select(UserSession.id).where(
-            func.coalesce(col(UserSession.ended_at), col(UserSession.last_seen_at)) < cutoff)),
+                          col(WebhookDelivery.created_at)) < cutoff,
+            col(WebhookDelivery.id).not_in(_latest(WebhookDelivery.id,
+                                                   col(WebhookDelivery.webhook_id)))]),
+        "notifications": (Notification, [col(Notification.read_at) < cutoff]),
+        "reminders_sent": (ReminderSent, [col(ReminderSent.sent_at) < cutoff]),
+        "link_checks": (LinkCheck, [
+            col(LinkCheck.checked_at) < cutoff,
+            col(LinkCheck.id).not_in(_latest(LinkCheck.id, col(LinkCheck.evidence_id)))]),
+        "user_sessions": (UserSession, [
+            func.coalesce(col(UserSession.ended_at), col(UserSession.last_seen_at)) < cutoff]),
     }
 
 
 def prune(session: Session, *, days: int, now: datetime | None = None) -> dict[str, int]:
     """Delete the records older than `days` that nothing reads any more (see the module);
     how many of each kind. Commits after each batch; `days` 0 deletes nothing."""
-    counts = {name: 0 for name in _stale(utcnow())}
+    stale = _stale((now or utcnow()) - timedelta(days=max(days, 0)))
+    counts = dict.fromkeys(stale, 0)
     if days <= 0:
         return counts
-    cutoff = (now or utcnow()) - timedelta(days=days)
-    for name, (model, ids) in _stale(cutoff).items():
-        while True:
-            batch = list(session.exec(ids.order_by(col(model.id)).limit(BATCH)).all())
-            if not batch:
-                break
-            session.exec(delete(model).where(col(model.id).in_(batch)))
+    for name, (model, conditions) in stale.items():
+        newest = session.exec(_latest(model.id)).one()
+        ids = (select(model.id).where(*conditions, col(model.id) < (newest or 0))
+               .order_by(col(model.id)).limit(BATCH))
+        while batch := list(session.exec(ids).all()):
+            deleted = session.exec(delete(model).where(col(model.id).in_(batch)))
             session.commit()
-            counts[name] += len(batch)
+            counts[name] += deleted.rowcount
     return counts
 
 

@@ -182,3 +182,31 @@ def test_zero_keeps_everything_and_a_bad_period_is_refused(make_app, records, ap
     for bad in (-1, "90", True, 1.5):
         with pytest.raises(ConfigurationError, match="RETENTION_DAYS"):
             make_app(RETENTION_DAYS=bad)
+
+
+def test_the_newest_row_and_each_webhook_s_latest_delivery_stay(app, runner, make_user):
+    """SQLite would give the highest id again to the next row, and job keys name ids; a
+    webhook's page shows its latest delivery."""
+    reader = make_user(Role.REVIEWER)
+    old = utcnow() - OLD
+    with app.app_context():
+        notes = [Notification(user_id=reader.id, kind=NotificationKind.ASSIGNED,
+                              created_at=old, read_at=old) for _n in range(3)]
+        hooks = [Webhook(url=f"https://hooks.example.net/{n}", events=["claim.published"],
+                         secret="s" * 32) for n in range(2)]
+        db.session.add_all([*notes, *hooks])
+        db.session.flush()
+        deliveries = [WebhookDelivery(webhook_id=hook.id, event="claim.published",
+                                      uuid=f"00000000-0000-0000-0000-0000000000{n}{k}",
+                                      body="{}", status=DeliveryStatus.DELIVERED,
+                                      created_at=old, last_attempt_at=old)
+                      for n, hook in enumerate(hooks) for k in range(2)]
+        db.session.add_all(deliveries)
+        db.session.commit()
+        newest_note = notes[-1].id
+        latest = {hook.id: max(d.id for d in deliveries if d.webhook_id == hook.id)
+                  for hook in hooks}
+    assert runner.invoke(["prune"]).exit_code == 0
+    assert [n.id for n in rows(app, Notification)] == [newest_note]
+    assert {d.webhook_id: d.id for d in rows(app, WebhookDelivery)} == latest
+    assert len(rows(app, WebhookDelivery)) == 2
