@@ -152,7 +152,8 @@ def similar_claims(session: Session, *, text: str, limit: int) -> list[SimilarCl
     checks: readers see only this desk's verdicts), a changed figure ranked lower."""
     found = []
     matches = find_matches(session, text=text, limit=limit * 2, include_imported=False)
-    scores = adjusted_scores(text, [(match.score, match.candidate.text) for match in matches])
+    scores = adjusted_scores(text, [(match.score, match.candidate.text) for match in matches],
+                             shown_from=SIMILAR_FLOOR)
     for match, score in zip(matches, scores, strict=True):
         candidate = match.candidate
         if score >= SIMILAR_FLOOR and candidate.slug and candidate.claim_number:

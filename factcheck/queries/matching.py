@@ -99,7 +99,8 @@ def ranked_matches(session: Session, *, text: str, limit: int = 5,
     # A wider pool than asked: a penalised candidate makes room for the next one.
     pool = find_matches(session, text=text, limit=max(limit * 2, limit + 5),
                         include_imported=include_imported, exclude_article=exclude_article)
-    scores = adjusted_scores(text, [(hit.score, hit.candidate.text) for hit in pool])
+    scores = adjusted_scores(text, [(hit.score, hit.candidate.text) for hit in pool],
+                             shown_from=MIN_SCORE)
     adjusted = [Match(hit.candidate, score) for hit, score in zip(pool, scores, strict=True)]
     adjusted.sort(key=lambda hit: -hit.score)  # stable: the engine's order among equals
     return [hit for hit in adjusted if hit.score >= MIN_SCORE][:limit]

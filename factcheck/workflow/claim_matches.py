@@ -93,7 +93,8 @@ def _earlier_checks(session: Session, claim: Claim) -> list[_Found]:
     ids = dict(session.exec(select(ImportedCheck.url, ImportedCheck.id)
                             .where(col(ImportedCheck.url).in_(urls))).all()) if urls else {}
     found = []
-    scores = adjusted_scores(claim.text, [(hit.score, hit.candidate.text) for hit in hits])
+    scores = adjusted_scores(claim.text, [(hit.score, hit.candidate.text) for hit in hits],
+                             shown_from=SUGGEST_THRESHOLD)
     for hit, score in zip(hits, scores, strict=True):
         candidate = hit.candidate
         if score < SUGGEST_THRESHOLD:
