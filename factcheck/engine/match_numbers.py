@@ -77,7 +77,9 @@ def _digits(text: str) -> tuple[frozenset[str], frozenset[str]]:
     years, others = set(), set()
     for match in _NUMBER.finditer(folded):
         raw = match.group()
-        before = _PREVIOUS_WORD.search(folded, 0, match.start())
+        # The few characters before it hold the previous word (a bounded search: a long
+        # text must not cost a scan from its start for every number).
+        before = _PREVIOUS_WORD.search(folded[max(0, match.start() - 40):match.start()])
         cue = before.group(1) if before else ""
         dated = cue in _YEAR_CUES or cue in _CALENDAR or (cue.isdigit() and len(cue) <= 2)
         (years if dated and _YEAR.fullmatch(raw) else others).add(_written_alike(raw))
