@@ -21,6 +21,7 @@ _ELISION = re.compile(r"\[\s*(?:\u2026|\.{3,})\s*\]|\u2026|\.{3,}")
 _AT_ELISION = " .,;:"  # punctuation next to an elision belongs to neither side
 MAX_GAP = 1000  # characters an elision may stand for (a phrase or a few sentences)
 _BUDGET = 2000  # searches one quote may cost (a common word as a part, many parts)
+_MAX_PARTS = 20  # more elisions than this: the quote is looked for as written
 
 
 def _normalised(text: str) -> tuple[str, list[int]]:
@@ -54,6 +55,9 @@ def quote_parts(quote: str) -> list[str]:
         part = part.strip(_STRIPPED).strip()
         if part:
             parts.append(part)
+    if len(parts) > _MAX_PARTS:
+        whole = _normalised(quote.strip(_STRIPPED))[0].strip()
+        return [whole] if whole else []
     return parts
 
 

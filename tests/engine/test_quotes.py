@@ -65,3 +65,10 @@ def test_an_elision_stands_for_a_passage_not_for_the_rest_of_the_page():
     twice = "Jobs grew. " + "x" * (2 * MAX_GAP) + " Jobs grew. Then wages fell."
     start, end = find_quote(twice, "Jobs grew \u2026 wages fell")
     assert twice[start:end] == "Jobs grew. Then wages fell"
+
+
+def test_a_quote_of_many_elisions_is_looked_for_as_written():
+    quote = " \u2026 ".join(["jobs"] * 3000)  # no recursion 3,000 parts deep
+    assert quote_parts(quote) == [quote]
+    assert find_quote("Jobs grew. " * 10, quote) is None
+    assert find_quote("a " + quote + " b", quote) == (2, 2 + len(quote))
