@@ -2,7 +2,8 @@
 
     .venv/bin/pip install -e '.[vectors]'
     .venv/bin/python train/word_vectors.py               # the distilled start (train/cache)
-    .venv/bin/python train/match_vectors.py --folds 5    # cross-validation on train only
+    .venv/bin/python train/match_vectors.py --folds 5 --coverage-weights 0,0.25
+                                                         # cross-validation on train only
     .venv/bin/python train/match_vectors.py              # fit on train, write the vectors
 
 The start is the distilled vectors `train/word_vectors.py` writes to
@@ -31,8 +32,14 @@ sys.path.append(str(ROOT / "bench"))
 from claim_matching_eval import DATA, load, map_at_5  # noqa: E402
 
 from factcheck.engine.claim_text import clean_claim  # noqa: E402
-from factcheck.engine.match_terms import word_tokens  # noqa: E402
-from factcheck.engine.matching import MEANING_WEIGHT, MatchIndex  # noqa: E402
+from factcheck.engine.match_terms import idf, word_tokens  # noqa: E402
+from factcheck.engine.matching import (  # noqa: E402
+    COVERAGE_WEIGHT,
+    MEANING_WEIGHT,
+    MatchIndex,
+    with_coverage,
+)
+from factcheck.engine.sentence_vectors import WordSets  # noqa: E402
 from factcheck.engine.wordpiece import token_ids  # noqa: E402
 from factcheck.workflow.match_index import imported_text  # noqa: E402
 
@@ -83,6 +90,23 @@ def save_table(path: Path, table: np.ndarray) -> None:
                         scale=scale.astype(np.float32), vocabulary_size=np.int32(len(table)))
 
 
+def word_vectors(table: np.ndarray):
+    """Word -> unit vector as the product makes it (its tokens' vectors summed), cached."""
+    cache: dict[str, np.ndarray] = {}
+
+    def vector(word: str) -> np.ndarray:
+        found = cache.get(word)
+        if found is None:
+            pieces = [] if any(ord(ch) > 0x24F for ch in word) else token_ids(word)
+            found = table[pieces].sum(axis=0) if pieces else np.zeros(table.shape[1],
+                                                                       np.float32)
+            length = float(np.linalg.norm(found))
+            found = cache[word] = found / length if length else found
+        return found
+
+    return vector
+
+
 def pools(queries: dict[str, str], qrels, ids, docs) -> list[tuple[str, list[int], np.ndarray]]:
     """Each query's candidates (index into docs) and their word-and-character scores."""
     lexical = MatchIndex(docs, meaning_weight=0)
@@ -124,7 +148,7 @@ class Model:
 
 
 def train(model: Model, items, *, weight: float, epochs: int, lr: float, l2: float,
-          temperature: float, evaluate=None) -> list[float]:
+          temperature: float, evaluate=None) -> list:
     """Fit `model.table` on `items` (query row, candidate rows, their word-and-character
     scores, the right candidates' places); `evaluate`'s figure before and after each epoch."""
     torch = model.torch
@@ -155,12 +179,34 @@ def train(model: Model, items, *, weight: float, epochs: int, lr: float, l2: flo
     return history
 
 
+THRESHOLDS = (0.1, 0.25, 0.265, 0.37, 0.6)
+
+
+def print_thresholds(best: dict[float, np.ndarray]) -> None:
+    """For each coverage weight, the share of held-out posts whose best wrong / right check
+    reaches each threshold, and the threshold letting through as many wrong checks as the
+    first weight does at each (how the thresholds keep their meaning)."""
+    first = next(iter(best))
+    grid = np.arange(0.05, 0.9, 0.005)
+    for c, pairs in best.items():
+        wrong, right = pairs[:, 0], pairs[:, 1]
+        cells = []
+        for t in THRESHOLDS:
+            share = (best[first][:, 0] >= t).mean()
+            same = grid[np.argmin([abs((wrong >= g).mean() - share) for g in grid])]
+            cells.append(f"{t}: wrong {(wrong >= t).mean():.3f} right {(right >= t).mean():.3f}"
+                         f" (as {first} at {same:.3f})")
+        print(f"coverage {c}, last epoch: " + "; ".join(cells), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=0,
                         help="cross-validate on train in this many folds instead of writing")
     parser.add_argument("--weights", default=str(MEANING_WEIGHT),
                         help="meaning weights to cross-validate (comma-separated)")
+    parser.add_argument("--coverage-weights", default=str(COVERAGE_WEIGHT),
+                        help="coverage weights the held-out posts are ranked with")
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--lr", type=float, default=LEARNING_RATE)
     parser.add_argument("--l2", type=float, default=L2)
@@ -190,6 +236,11 @@ def main() -> None:
         print(f"wrote {OUT.relative_to(ROOT)}: {OUT.stat().st_size / 1024:.0f} KiB")
         return
     folds = np.random.default_rng(SEED).permutation(len(items)) % args.folds
+    coverage_weights = [float(w) for w in args.coverage_weights.split(",")]
+    doc_words = [word_tokens(d) for d in docs]
+    df = Counter(word for words in doc_words for word in set(words))
+    query_idf = [{word: idf(df.get(word, 0), len(docs))
+                  for word in word_tokens(query_text(queries[q]))} for q in qids]
     for weight in [float(w) for w in args.weights.split(",")]:
         curves = []
         for fold in range(args.folds):
@@ -199,22 +250,36 @@ def main() -> None:
             def evaluate(model=model, held=held, weight=weight):
                 with torch.no_grad():
                     vectors = model.vectors()
-                rankings = {}
+                    vector = word_vectors(model.table.detach().numpy())
+                rankings: dict[float, dict[str, list[str]]] = {c: {} for c in coverage_weights}
+                best: dict[float, list[tuple[float, float]]] = {c: [] for c in coverage_weights}
                 for k in held:
                     query_row, top, lexical, _positives = items[k]
                     cos = (vectors[top] @ vectors[query_row]).clamp(0, 1).numpy()
-                    order = np.argsort(-((1 - weight) * lexical + weight * cos),
-                                       kind="stable")[:5]
-                    rankings[qids[k]] = [ids[top[i]] for i in order]
-                return map_at_5(rankings, {qids[k]: qrels[qids[k]] for k in held})
+                    scores = (1 - weight) * lexical + weight * cos
+                    covered = WordSets([doc_words[row] for row in top],
+                                       vector=vector).coverage(query_idf[k])
+                    for coverage_weight in coverage_weights:
+                        final = with_coverage(scores, covered, True, weight=coverage_weight)
+                        order = np.argsort(-final, kind="stable")[:5]
+                        rankings[coverage_weight][qids[k]] = [ids[top[i]] for i in order]
+                        right = np.isin(np.arange(len(top)), _positives)
+                        best[coverage_weight].append((float(final[~right].max()),
+                                                      float(final[right].max())))
+                wanted = {qids[k]: qrels[qids[k]] for k in held}
+                return {c: (map_at_5(ranked, wanted), best[c]) for c, ranked in rankings.items()}
 
             curves.append(train(model, [items[k] for k in range(len(items))
                                         if folds[k] != fold],
                                 weight=weight, evaluate=evaluate, **settings))
-            print(f"weight {weight} fold {fold}: " + " ".join(f"{v:.3f}" for v in curves[-1]),
-                  flush=True)
-        print(f"weight {weight}, mean MAP@5 of the held-out posts by epoch: "
-              + " ".join(f"{v:.4f}" for v in np.mean(curves, axis=0)), flush=True)
+            print(f"weight {weight} fold {fold}: " + " ".join(
+                f"{v[coverage_weights[0]][0]:.3f}" for v in curves[-1]), flush=True)
+        for c in coverage_weights:
+            print(f"weight {weight}, coverage {c}, mean MAP@5 of the held-out posts by epoch: "
+                  + " ".join(f"{np.mean([curve[e][c][0] for curve in curves]):.4f}"
+                             for e in range(len(curves[0]))), flush=True)
+        print_thresholds({c: np.array([pair for curve in curves for pair in curve[-1][c][1]])
+                          for c in coverage_weights})
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ NUMBER_PENALTY = 0.8
 # A candidate stating the query's figures keeps a changed figure under it from this score
 # (the readers' "similar claims" floor): a faithful paraphrase sharing few words scores
 # about 0.3 ("a 40-year high" for "the highest in four decades").
-FAITHFUL_FLOOR = 0.25
+FAITHFUL_FLOOR = 0.265
 _BELOW = 0.001  # how far under the best same-figure candidate a changed figure is kept
 # Digits with decimal or thousands separators (Persian digits are folded to ASCII first;
 # the Arabic decimal separator U+066B and thousands separator U+066C count too).

@@ -13,21 +13,23 @@ but added nothing to matching on CheckThat! 2020 train; check-worthiness uses th
 
 Two texts that say the same thing in other words get close vectors ("jobless rate" and
 "unemployment"), which word and character overlap cannot see; claim matching blends the
-two. The vocabulary is English: only words in Latin script get a vector, so a text in
-Persian script has none (all zeros) and is matched on its words and characters alone.
+two, and also asks how much of a claim a candidate covers word by word (`WordSets`:
+each of the claim's words against the candidate's closest word). The vocabulary is
+English: only words in Latin script get a vector, so a text in Persian script has none
+(all zeros) and is matched on its words and characters alone.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 
 import numpy as np
 
 from .wordpiece import token_ids
 
-__all__ = ["dimensions", "words_vector"]
+__all__ = ["WordSets", "dimensions", "words_vector"]
 
 VECTORS_RESOURCE = "sentence_vectors.npz"
 _BEYOND_LATIN = re.compile(r"[^\u0000-\u024f]")  # past Latin Extended-B
@@ -73,3 +75,49 @@ def words_vector(counts: Mapping[str, int] | Iterable[str]) -> np.ndarray:
         total += count * _word_sum(word)
     return _unit(total)
 
+
+def _word_unit(word: str) -> np.ndarray:
+    return _unit(_word_sum(word))
+
+
+class WordSets:
+    """The distinct words of several texts with their unit vectors, for `coverage`."""
+
+    def __init__(self, texts: Sequence[Iterable[str]], *,
+                 vector: Callable[[str], np.ndarray] | None = None):
+        # `vector` (word -> unit vector) lets training score with vectors being fitted.
+        self._vector = vector or _word_unit
+        self.size = len(texts)
+        self._columns: dict[str, int] = {}
+        indices: list[int] = []
+        starts: list[int] = []
+        for words in texts:
+            starts.append(len(indices))
+            indices.extend(self._columns.setdefault(word, len(self._columns))
+                           for word in dict.fromkeys(words))
+        self._indices = np.array(indices, dtype=np.int64)
+        self._starts = np.array(starts, dtype=np.int64)
+        self._lengths = np.diff(np.append(self._starts, len(indices)))
+        self._vectors = (np.stack([self._vector(word) for word in self._columns])
+                         if self._columns else np.zeros((0, dimensions()), np.float32))
+
+    def coverage(self, query: Mapping[str, float]) -> np.ndarray:
+        """How much of the query each text covers, 0..1: for each query word (weighted by
+        `query`, e.g. its idf) the cosine of the text's closest word (1 for the word
+        itself), averaged by weight."""
+        covered = np.zeros(self.size, dtype=np.float32)
+        words = [word for word, weight in query.items() if weight > 0]
+        present = self._lengths > 0
+        if not words or not present.any():
+            return covered
+        weights = np.array([query[word] for word in words], dtype=np.float32)
+        closeness = np.clip(np.stack([self._vector(word) for word in words]) @ self._vectors.T,
+                            0.0, 1.0)
+        for row, word in enumerate(words):  # the same word counts whole, vector or not
+            column = self._columns.get(word)
+            if column is not None:
+                closeness[row, column] = 1.0
+        # Each text's columns are contiguous: the best per text is one reduction.
+        best = np.maximum.reduceat(closeness[:, self._indices], self._starts[present], axis=1)
+        covered[present] = weights @ best / weights.sum()
+        return covered

@@ -13,9 +13,10 @@ bounded work per query whatever the archive's size:
    ORDER BY score DESC LIMIT POOL`;
 3. the `POOL` candidates are scored exactly as `MatchIndex` scores (the word cosine over
    all shared words and the character 3-5-gram cosine, blended, then blended with the
-   cosine of the texts' meaning vectors, made from their stored words; the n-grams'
-   frequencies are read for the query's n-grams only), in Python: n-grams and vectors of
-   a hundred short texts cost a few milliseconds.
+   cosine of the texts' meaning vectors, made from their stored words, and with how much
+   of the query's meaning each covers word by word; the n-grams' frequencies are read for
+   the query's n-grams only), in Python: n-grams and vectors of a hundred short texts
+   cost a few milliseconds.
 
 Full-text engines (FTS5's bm25, PostgreSQL's ts_rank) were the other candidates: both
 read every posting of every query word, so a query holding "the" or "said" reads a large
@@ -43,8 +44,14 @@ from ..engine.match_terms import (
     query_vector,
     word_tokens,
 )
-from ..engine.matching import MEANING_WEIGHT, MIN_SCORE, with_meaning
-from ..engine.sentence_vectors import words_vector
+from ..engine.matching import (
+    COVERAGE_WEIGHT,
+    MEANING_WEIGHT,
+    MIN_SCORE,
+    with_coverage,
+    with_meaning,
+)
+from ..engine.sentence_vectors import WordSets, words_vector
 from .match_tables import DOCUMENT_COUNT, OWN, documents, grams, stats, terms
 
 # Chosen on CheckThat! 2020 train (bench/claim_matching_eval.py --database): the rarest
@@ -77,7 +84,8 @@ def search_index(session: Session, text: str, *, limit: int, include_imported: b
                  exclude_article: int | None = None, min_score: float = MIN_SCORE,
                  pool: int = POOL, per_term: int = PER_TERM,
                  rarest: int = TERMS,
-                 meaning_weight: float = MEANING_WEIGHT) -> list[IndexHit]:
+                 meaning_weight: float = MEANING_WEIGHT,
+                 coverage_weight: float = COVERAGE_WEIGHT) -> list[IndexHit]:
     """The `limit` documents closest to `text` scoring at least `min_score`, best first."""
     # A pasted post is matched on its claim and its author's name, not on its links, its
     # signature's handle and date, or run-together hashtags (CheckThat! 2020 tweets, index
@@ -138,6 +146,11 @@ def search_index(session: Session, text: str, *, limit: int, include_imported: b
     meaning = np.clip(np.stack([words_vector(words_) for words_, _cut in counted])
                       @ query_meaning, 0.0, 1.0)
     scores = with_meaning(lexical, meaning, bool(query_meaning.any()), weight=meaning_weight)
+    if coverage_weight > 0 and query_meaning.any():
+        unseen = idf(0, total)
+        coverage = WordSets([words_ for words_, _cut in counted]).coverage(
+            {word: word_idf.get(word, unseen) for word in words})
+        scores = with_coverage(scores, coverage, True, weight=coverage_weight)
     hits = [(float(score_), doc) for score_, doc in zip(scores, candidates, strict=True)]
     hits.sort(key=lambda hit: (-hit[0], hit[1].id))
     return [IndexHit(doc.id, doc.source, doc.entry_id, doc.imported_check_id,

@@ -20,8 +20,8 @@ from factcheck.engine.match_terms import (
     word_grams,
     word_tokens,
 )
-from factcheck.engine.matching import MatchIndex, with_meaning
-from factcheck.engine.sentence_vectors import words_vector
+from factcheck.engine.matching import MatchIndex, with_coverage, with_meaning
+from factcheck.engine.sentence_vectors import WordSets, words_vector
 
 ARCHIVE = [
     "Unemployment fell to 3.5 percent in October",
@@ -53,7 +53,10 @@ def _stored_scores(query: str) -> list[float]:
     meaning_query = words_vector(word_tokens(query))
     meaning = np.array([float(np.clip(words_vector(words) @ meaning_query, 0, 1))
                         for words, _cut in counted])
-    return list(with_meaning(lexical, meaning, bool(meaning_query.any())))
+    scores = with_meaning(lexical, meaning, bool(meaning_query.any()))
+    coverage = WordSets([words for words, _cut in counted]).coverage(
+        {word: word_idf.get(word, idf(0, total)) for word in word_tokens(query)})
+    return list(with_coverage(scores, coverage, bool(meaning_query.any())))
 
 
 def _count(tokens):
@@ -119,3 +122,18 @@ def test_meaning_lifts_a_paraphrase_and_leaves_persian_to_its_words():
     assert np.allclose(persian.scores("بیکاری در کابل"),
                        MatchIndex(ARCHIVE, meaning_weight=0).scores("بیکاری در کابل"))
     assert not words_vector(["بیکاری", "کابل"]).any()
+
+
+def test_coverage_finds_each_query_word_its_closest_word():
+    """`WordSets.coverage`: the claim's words, weighted, each by the candidate's closest
+    word: whole for the same word (Persian script too, which has no vectors), partly for a
+    word of like meaning, nothing from a text without words."""
+    sets = WordSets([["opposition", "leaders", "travelled", "to", "iran", "consultations"],
+                     ["opposition", "leaders", "discussed", "the", "weather"],
+                     [], ["بیکاری", "کابل"]])
+    covered = sets.coverage({"opposition": 1.0, "went": 1.0, "iran": 2.0, "talks": 2.0})
+    assert covered[0] > covered[1] > 0
+    assert covered[2] == 0
+    assert sets.coverage({"بیکاری": 1.0, "کابل": 1.0})[3] == 1.0
+    assert sets.coverage({"opposition": 1.0})[0] == 1.0
+    assert not sets.coverage({}).any()
