@@ -137,3 +137,16 @@ def test_coverage_finds_each_query_word_its_closest_word():
     assert sets.coverage({"بیکاری": 1.0, "کابل": 1.0})[3] == 1.0
     assert sets.coverage({"opposition": 1.0})[0] == 1.0
     assert not sets.coverage({}).any()
+
+
+def test_word_vectors_kept_in_a_bounded_matrix_stay_each_words_own():
+    """The word-vector cache reuses its rows when full: every look-up still gives each
+    word its own vector, in order, whether the words fit, overflow it or exceed it."""
+    from factcheck.engine.sentence_vectors import _word_sum, _WordVectors
+
+    store = _WordVectors(3)
+    for words in (["jobs", "rate"], ["rate", "fell", "sharply"], ["jobs"],
+                  ["a", "b", "c", "d", "a"], ["کابل", "jobs", "jobs"]):
+        expected = np.stack([_word_sum(word) for word in words])
+        assert np.array_equal(store.of(words), expected), words
+    assert store.of([]).shape == (0, expected.shape[1])
