@@ -91,17 +91,15 @@ def save_table(path: Path, table: np.ndarray) -> None:
 
 
 def word_vectors(table: np.ndarray):
-    """Word -> unit vector as the product makes it (its tokens' vectors summed), cached."""
+    """Word -> vector as the product makes it (its tokens' vectors summed), cached."""
     cache: dict[str, np.ndarray] = {}
 
     def vector(word: str) -> np.ndarray:
         found = cache.get(word)
         if found is None:
             pieces = [] if any(ord(ch) > 0x24F for ch in word) else token_ids(word)
-            found = table[pieces].sum(axis=0) if pieces else np.zeros(table.shape[1],
-                                                                       np.float32)
-            length = float(np.linalg.norm(found))
-            found = cache[word] = found / length if length else found
+            found = cache[word] = (table[pieces].sum(axis=0) if pieces
+                                   else np.zeros(table.shape[1], np.float32))
         return found
 
     return vector
@@ -254,7 +252,7 @@ def main() -> None:
                 rankings: dict[float, dict[str, list[str]]] = {c: {} for c in coverage_weights}
                 best: dict[float, list[tuple[float, float]]] = {c: [] for c in coverage_weights}
                 for k in held:
-                    query_row, top, lexical, _positives = items[k]
+                    query_row, top, lexical, positives = items[k]
                     cos = (vectors[top] @ vectors[query_row]).clamp(0, 1).numpy()
                     scores = (1 - weight) * lexical + weight * cos
                     covered = WordSets([doc_words[row] for row in top],
@@ -263,7 +261,7 @@ def main() -> None:
                         final = with_coverage(scores, covered, True, weight=coverage_weight)
                         order = np.argsort(-final, kind="stable")[:5]
                         rankings[coverage_weight][qids[k]] = [ids[top[i]] for i in order]
-                        right = np.isin(np.arange(len(top)), _positives)
+                        right = np.isin(np.arange(len(top)), positives)
                         best[coverage_weight].append((float(final[~right].max()),
                                                       float(final[right].max())))
                 wanted = {qids[k]: qrels[qids[k]] for k in held}
