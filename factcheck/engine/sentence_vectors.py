@@ -86,12 +86,13 @@ class _WordVectors:
         if not words:
             return np.zeros((0, dimensions()), np.float32)
         with self._lock:
-            missing = [word for word in dict.fromkeys(words) if word not in self._rows]
-            if len(missing) > self._capacity:  # more words than it holds: not kept
-                return np.stack([_word_sum(word) for word in words])
+            distinct = list(dict.fromkeys(words))
+            missing = [word for word in distinct if word not in self._rows]
             if len(self._rows) + len(missing) > self._capacity:
                 self._rows.clear()
-                missing = list(dict.fromkeys(words))
+                missing = distinct
+            if len(missing) > self._capacity:  # more words than it holds: not kept
+                return np.stack([_word_sum(word) for word in words])
             if self._matrix is None:
                 self._matrix = np.zeros((self._capacity, dimensions()), np.float32)
             for word in missing:

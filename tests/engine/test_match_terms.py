@@ -146,7 +146,8 @@ def test_word_vectors_kept_in_a_bounded_matrix_stay_each_words_own():
 
     store = _WordVectors(3)
     for words in (["jobs", "rate"], ["rate", "fell", "sharply"], ["jobs"],
-                  ["a", "b", "c", "d", "a"], ["کابل", "jobs", "jobs"]):
+                  ["a", "b", "c", "d", "a"], ["کابل", "jobs", "jobs"], ["a", "b"],
+                  ["a", "b", "c", "d"], ["d"]):
         expected = np.stack([_word_sum(word) for word in words])
         assert np.array_equal(store.of(words), expected), words
     assert store.of([]).shape == (0, expected.shape[1])
