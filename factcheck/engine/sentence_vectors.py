@@ -37,6 +37,7 @@ VECTORS_RESOURCE = "sentence_vectors.npz"
 _BEYOND_LATIN = re.compile(r"[^\u0000-\u024f]")  # past Latin Extended-B
 # OpenBLAS multiplies on one thread up to m x n x k = 65,536 x GEMM_MULTITHREAD_THRESHOLD (4).
 _ONE_THREAD_PRODUCT = 262_144
+_MIN_SLICE = 16  # rows: fewer per product (a query of over 64 words) cost more in calls
 
 
 @cache
@@ -83,22 +84,38 @@ class _WordVectors:
 
     def of(self, words: Sequence[str]) -> np.ndarray:
         """The vectors of `words`, a row each, in order (float32, not normalised)."""
-        if not words:
+        distinct = list(dict.fromkeys(words))
+        if not distinct:
             return np.zeros((0, dimensions()), np.float32)
+        if len(distinct) > self._capacity:  # more words than it holds: not kept
+            return np.stack([_word_sum(word) for word in words])
+        with self._lock:  # copied out, since another thread may reuse the rows
+            rows = [self._rows.get(word) for word in words]
+            if None not in rows:  # all kept: the usual case
+                return self._matrix[rows]
+            kept = [word for word in distinct if word in self._rows]
+            block = self._matrix[[self._rows[word] for word in kept]] if kept else None
+        cached = set(kept)
+        missing = [word for word in distinct if word not in cached]
+        if missing:  # computed outside the lock, which other requests wait for
+            fresh = np.stack([_word_sum(word) for word in missing])
+            block = fresh if block is None else np.concatenate([block, fresh])
+        position = {word: n for n, word in enumerate(kept + missing)}
+        if missing:
+            self._keep(distinct, block, position)
+        return block[[position[word] for word in words]]
+
+    def _keep(self, distinct: list[str], block: np.ndarray, position: dict[str, int]) -> None:
         with self._lock:
-            distinct = list(dict.fromkeys(words))
-            missing = [word for word in distinct if word not in self._rows]
-            if len(self._rows) + len(missing) > self._capacity:
+            new = [word for word in distinct if word not in self._rows]
+            if len(self._rows) + len(new) > self._capacity:
                 self._rows.clear()
-                missing = distinct
-            if len(missing) > self._capacity:  # more words than it holds: not kept
-                return np.stack([_word_sum(word) for word in words])
+                new = distinct
             if self._matrix is None:
                 self._matrix = np.zeros((self._capacity, dimensions()), np.float32)
-            for word in missing:
+            for word in new:
                 row = self._rows[word] = len(self._rows)
-                self._matrix[row] = _word_sum(word)
-            return self._matrix[[self._rows[word] for word in words]]
+                self._matrix[row] = block[position[word]]
 
 
 _WORDS = _WordVectors(20_000)  # at most 20 MB
@@ -112,6 +129,20 @@ def words_vector(counts: Mapping[str, int] | Iterable[str]) -> np.ndarray:
         return np.zeros(dimensions(), dtype=np.float32)
     weights = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
     return _unit(weights @ _WORDS.of(list(counts)))
+
+
+def _products(rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """rows @ columns; for a claim's few dozen words in slices small enough for OpenBLAS
+    to run on this thread: above its threshold it wakes its threads for each product,
+    which cost 1-2 ms a query (measured), more than the product itself (0.2 ms for 1,000
+    words x 30). A long text's larger product is worth its threads: done whole."""
+    step = _ONE_THREAD_PRODUCT // columns.size
+    if step < _MIN_SLICE:
+        return rows @ columns
+    out = np.empty((len(rows), columns.shape[1]), dtype=np.float32)
+    for start in range(0, len(rows), step):
+        np.matmul(rows[start:start + step], columns, out=out[start:start + step])
+    return out
 
 
 def _unit_rows(rows: np.ndarray) -> np.ndarray:
@@ -157,15 +188,7 @@ class WordSets:
         if not words or not present.any():
             return covered
         weights = np.array([query[word] for word in words], dtype=np.float32)
-        query_units = self._units(words).T
-        closeness = np.empty((len(self._columns), len(words)), dtype=np.float32)
-        # In slices small enough for OpenBLAS to run on this thread: above its threshold it
-        # wakes its threads for each product, which cost 1-2 ms a query (measured), more
-        # than the product itself (0.2 ms for 1,000 words).
-        step = max(1, _ONE_THREAD_PRODUCT // query_units.size)
-        for start in range(0, len(closeness), step):
-            np.matmul(self._vectors[start:start + step], query_units,
-                      out=closeness[start:start + step])
+        closeness = _products(self._vectors, self._units(words).T)
         np.clip(closeness, 0.0, 1.0, out=closeness)
         for row, word in enumerate(words):  # the same word counts whole, vector or not
             column = self._columns.get(word)

@@ -151,3 +151,29 @@ def test_word_vectors_kept_in_a_bounded_matrix_stay_each_words_own():
         expected = np.stack([_word_sum(word) for word in words])
         assert np.array_equal(store.of(words), expected), words
     assert store.of([]).shape == (0, expected.shape[1])
+    store.of(["a", "b"])
+    kept = dict(store._rows)
+    store.of(["w", "x", "y", "z"])  # more than it holds: served, and what it kept stays
+    assert store._rows == kept and {"a", "b"} <= set(kept)
+
+
+def test_word_vectors_stay_each_words_own_under_threads():
+    """Requests on threads share the cache: none gets another word's vector."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    from factcheck.engine.sentence_vectors import _word_sum, _WordVectors
+
+    vocabulary = [f"word{n}" for n in range(120)] + ["jobs", "rate", "کابل"]
+    store = _WordVectors(50)
+
+    def look_up(seed: int) -> bool:
+        chosen = random.Random(seed)  # noqa: S311 - test data
+        for _ in range(200):
+            words = chosen.sample(vocabulary, chosen.randint(1, 40))
+            if not np.array_equal(store.of(words), np.stack([_word_sum(w) for w in words])):
+                return False
+        return True
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert all(pool.map(look_up, range(6)))
