@@ -110,3 +110,34 @@ def test_search_reindex_rebuilds_the_matching_index(app, runner, editor, tmp_pat
     own_only = _matches(app, token, "moon cheese", include_imported=False)
     assert own_only == []
     assert len(_matches(app, token, "moon cheese")) == 3
+
+
+ARCHIVE = ["Unemployment fell to 3.5 percent in October",
+           "The minister said unemployment rose in the north",
+           "Several opposition figures have travelled to Iran for consultations",
+           "The Taliban have not held any direct talks with Afghan opposition figures",
+           "بیکاری در کابل کاهش یافت"]
+
+
+@pytest.mark.parametrize("weights", [{}, {"meaning_weight": 0}, {"coverage_weight": 0}])
+def test_the_database_index_scores_as_the_in_memory_index(app, runner, tmp_path, weights):
+    """`search_index` (what the product runs) and `MatchIndex` (what the figures were
+    chosen on) give the same scores, at the shipped weights and with a blend left out."""
+    from factcheck.engine.matching import MatchIndex
+    from factcheck.models import ImportedCheck
+    from factcheck.queries.match_index import search_index
+
+    import_feed(runner, tmp_path, [review(n, claimReviewed=text, headline=None)
+                                   for n, text in enumerate(ARCHIVE)])
+    memory = MatchIndex(ARCHIVE, **weights)
+    with app.app_context():
+        text_of = dict(db.session.execute(sa.select(ImportedCheck.id,
+                                                    ImportedCheck.claim_reviewed)).all())
+        for query in ("A number of Afghan opposition leaders went to Iran for talks",
+                      "unemployment dropped in October", "بیکاری در کابل"):
+            expected = memory.scores(query)
+            hits = search_index(db.session, query, limit=10, min_score=0, **weights)
+            assert hits, query
+            for hit in hits:
+                assert hit.score == pytest.approx(
+                    expected[ARCHIVE.index(text_of[hit.imported_check_id])], abs=2e-3), query
