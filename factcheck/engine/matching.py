@@ -195,12 +195,12 @@ class MatchIndex:
                 self._char_matrix = self._chars.matrix.T.tocsr()
             if meaning_weight > 0:
                 from .match_terms import word_tokens
-                from .sentence_vectors import WordSets, words_vector
+                from .sentence_vectors import WordSets
 
-                tokens = [word_tokens(t) for t in texts]
-                self._meaning = np.stack([words_vector(words) for words in tokens])
+                word_sets = WordSets([word_tokens(t) for t in texts])
+                self._meaning = word_sets.meanings()
                 if coverage_weight > 0:
-                    self._word_sets = WordSets(tokens)
+                    self._word_sets = word_sets
 
     def scores(self, text: str) -> np.ndarray:
         """The score of every candidate against `text`, in index order."""

@@ -151,32 +151,47 @@ def _unit_rows(rows: np.ndarray) -> np.ndarray:
 
 
 class WordSets:
-    """The distinct words of several texts with their unit vectors, for `coverage`."""
+    """The distinct words of several texts with their vectors: each text's meaning (as
+    `words_vector`) and how much of a query each covers (`coverage`)."""
 
-    def __init__(self, texts: Sequence[Iterable[str]], *,
+    def __init__(self, texts: Sequence[Mapping[str, int] | Iterable[str]], *,
                  vector: Callable[[str], np.ndarray] | None = None):
         # `vector` (word -> vector) lets training score with vectors being fitted.
         self._vector = vector
         self.size = len(texts)
         self._columns: dict[str, int] = {}
         indices: list[int] = []
+        counts: list[int] = []
         starts: list[int] = []
         for words in texts:
             starts.append(len(indices))
-            indices.extend(self._columns.setdefault(word, len(self._columns))
-                           for word in dict.fromkeys(words))
+            counted = words if isinstance(words, Mapping) else Counter(words)
+            for word, count in counted.items():
+                indices.append(self._columns.setdefault(word, len(self._columns)))
+                counts.append(count)
+        self._counts = np.array(counts, dtype=np.float32)
         self._indices = np.array(indices, dtype=np.int64)
         self._starts = np.array(starts, dtype=np.int64)
         self._lengths = np.diff(np.append(self._starts, len(indices)))
-        self._vectors = self._units(self._columns)
+        self._sums = self._rows(self._columns)
+        self._vectors = _unit_rows(self._sums)
 
-    def _units(self, words: Iterable[str]) -> np.ndarray:
+    def meanings(self) -> np.ndarray:
+        """Each text's unit vector, as `words_vector` makes it (a row per text)."""
+        from scipy import sparse
+
+        weights = sparse.csr_matrix(
+            (self._counts, self._indices, np.append(self._starts, len(self._indices))),
+            shape=(self.size, len(self._columns)))
+        return _unit_rows(np.asarray(weights @ self._sums, dtype=np.float32))
+
+    def _rows(self, words: Iterable[str]) -> np.ndarray:
         words = list(words)
         if self._vector is None:
-            return _unit_rows(_WORDS.of(words))
+            return _WORDS.of(words)
         if not words:
             return np.zeros((0, dimensions()), np.float32)
-        return _unit_rows(np.stack([self._vector(word) for word in words]).astype(np.float32))
+        return np.stack([self._vector(word) for word in words]).astype(np.float32)
 
     def coverage(self, query: Mapping[str, float]) -> np.ndarray:
         """How much of the query each text covers, 0..1: for each query word (weighted by
@@ -188,7 +203,7 @@ class WordSets:
         if not words or not present.any():
             return covered
         weights = np.array([query[word] for word in words], dtype=np.float32)
-        closeness = _products(self._vectors, self._units(words).T)
+        closeness = _products(self._vectors, _unit_rows(self._rows(words)).T)
         np.clip(closeness, 0.0, 1.0, out=closeness)
         for row, word in enumerate(words):  # the same word counts whole, vector or not
             column = self._columns.get(word)

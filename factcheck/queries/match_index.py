@@ -155,13 +155,12 @@ def search_index(session: Session, text: str, *, limit: int, include_imported: b
                         for doc, (words_, _cut), chars in zip(candidates, counted, char_scores,
                                                                strict=True)])
     query_meaning = words_vector(words)
-    meaning = np.clip(np.stack([words_vector(words_) for words_, _cut in counted])
-                      @ query_meaning, 0.0, 1.0)
+    word_sets = WordSets([words_ for words_, _cut in counted])
+    meaning = np.clip(word_sets.meanings() @ query_meaning, 0.0, 1.0)
     scores = with_meaning(lexical, meaning, bool(query_meaning.any()), weight=meaning_weight)
     if coverage_weight > 0 and meaning_weight > 0 and query_meaning.any():  # as MatchIndex
         unseen = idf(0, total)
-        coverage = WordSets([words_ for words_, _cut in counted]).coverage(
-            {word: word_idf.get(word, unseen) for word in words})
+        coverage = word_sets.coverage({word: word_idf.get(word, unseen) for word in words})
         scores = with_coverage(scores, coverage, True, weight=coverage_weight)
     hits = [(float(score_), doc) for score_, doc in zip(scores, candidates, strict=True)]
     hits.sort(key=lambda hit: (-hit[0], hit[1].id))

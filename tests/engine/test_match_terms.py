@@ -177,3 +177,15 @@ def test_word_vectors_stay_each_words_own_under_threads():
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         assert all(pool.map(look_up, range(6)))
+
+
+def test_meanings_of_word_sets_are_each_texts_words_vector():
+    """`WordSets.meanings` (all candidates at once) gives what `words_vector` gives per
+    text: counts weigh, a text without words or without vectors has none."""
+    texts = [{"jobless": 2, "rate": 1}, ["unemployment", "fell", "fell"], [],
+             ["بیکاری", "کابل"], {"rate": 3}]
+    meanings = WordSets(texts).meanings()
+    for text, meaning in zip(texts, meanings, strict=True):
+        assert np.allclose(meaning, words_vector(text), atol=1e-6), text
+    assert not meanings[2].any() and not meanings[3].any()
+    assert WordSets([]).meanings().shape[0] == 0
