@@ -159,16 +159,16 @@ class WordSets:
         # `vector` (word -> vector) lets training score with vectors being fitted.
         self._vector = vector
         self.size = len(texts)
-        self._columns: dict[str, int] = {}
-        indices: list[int] = []
+        flat: list[str] = []
         counts: list[int] = []
         starts: list[int] = []
         for words in texts:
-            starts.append(len(indices))
+            starts.append(len(flat))
             counted = words if isinstance(words, Mapping) else Counter(words)
-            for word, count in counted.items():
-                indices.append(self._columns.setdefault(word, len(self._columns)))
-                counts.append(count)
+            flat.extend(counted)
+            counts.extend(counted.values())
+        self._columns: dict[str, int] = {}
+        indices = [self._columns.setdefault(word, len(self._columns)) for word in flat]
         self._counts = np.array(counts, dtype=np.float32)
         self._indices = np.array(indices, dtype=np.int64)
         self._starts = np.array(starts, dtype=np.int64)
