@@ -173,17 +173,22 @@ class WordSets:
         self._indices = np.array(indices, dtype=np.int64)
         self._starts = np.array(starts, dtype=np.int64)
         self._lengths = np.diff(np.append(self._starts, len(indices)))
-        self._sums = self._rows(self._columns)
-        self._vectors = _unit_rows(self._sums)
+        sums = self._rows(self._columns)
+        self._vectors = _unit_rows(sums)
+        self._meanings = self._mean_rows(sums)
 
     def meanings(self) -> np.ndarray:
-        """Each text's unit vector, as `words_vector` makes it (a row per text)."""
-        from scipy import sparse
+        """Each text's unit vector, a row per text: as `words_vector` makes it (from the
+        `vector` given, if one was)."""
+        return self._meanings
+
+    def _mean_rows(self, sums: np.ndarray) -> np.ndarray:
+        from scipy import sparse  # loaded on first use, as in `matching`
 
         weights = sparse.csr_matrix(
             (self._counts, self._indices, np.append(self._starts, len(self._indices))),
             shape=(self.size, len(self._columns)))
-        return _unit_rows(np.asarray(weights @ self._sums, dtype=np.float32))
+        return _unit_rows(np.asarray(weights @ sums, dtype=np.float32))
 
     def _rows(self, words: Iterable[str]) -> np.ndarray:
         words = list(words)
