@@ -21,7 +21,7 @@ from flask import Flask
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from factcheck import create_app
 from factcheck.cli import cli
@@ -259,10 +259,39 @@ def login_as(client, make_user) -> Callable[[Role], User]:
     return sign_in
 
 
+_RESPONSE_KEY = "factcheck.tests.response"
+
+
+def _remember_response(app: Flask) -> Callable:
+    """`app` as a WSGI callable that leaves its response in the environ for the handler."""
+
+    def wsgi(environ, start_response):
+        response = app(environ, start_response)
+        environ[_RESPONSE_KEY] = response
+        return response
+
+    return wsgi
+
+
+class _ClosingRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler, closing the response when the client dropped the connection.
+
+    Werkzeug 3.1 drains the socket before it closes the response, and a reset while draining
+    skips the close: the static file being sent stays open until it is collected, and its
+    ResourceWarning (an error here) fails whichever test is running then.
+    """
+
+    def connection_dropped(self, error, environ=None) -> None:
+        response = environ.get(_RESPONSE_KEY) if environ else None
+        if response is not None and hasattr(response, "close"):
+            response.close()  # closing twice is harmless: a file's close is idempotent
+
+
 @pytest.fixture
 def server_url(app: Flask) -> Iterator[str]:
     """The base URL of `app` served over real HTTP in a thread (browser and API tests)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _remember_response(app), threaded=True,
+                         request_handler=_ClosingRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="test-server", daemon=True)
     thread.start()
     try:
