@@ -25,7 +25,7 @@ from ..states import CaptureStatus, Role, WaybackStatus
 from .assignments import require_claim_access
 from .audit import record_audit
 from .errors import WorkflowError
-from .jobs import enqueue, handler
+from .jobs import enqueue, handler, on_give_up
 from .publishing import CHANGED_CHECKS
 from .reviews import require_decider
 
@@ -170,6 +170,18 @@ def run_capture(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     return {"status": str(capture.status), "capture_id": capture.id}
 
 
+@on_give_up(KIND)
+def fail_capture(session: Session, payload: dict[str, Any], error: str) -> None:
+    """A copy whose job failed for good without recording it (a crash, a worker that died on
+    the page each time) is failed, so that asking for a new copy fetches the page again."""
+    capture = session.get(EvidenceCapture, payload["capture_id"])
+    if capture is not None and capture.status == CaptureStatus.PENDING:
+        capture.status, capture.captured_at = CaptureStatus.FAILED, utcnow()
+        capture.reason = _("The copy could not be made: the background job fetching the "
+                           "page failed. Ask for a new copy to try again.")
+        session.add(capture)
+
+
 @handler(WAYBACK_KIND)
 def run_wayback(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     """Ask Save Page Now for a snapshot of a preserved page and record its address or why
@@ -196,6 +208,16 @@ def run_wayback(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     session.add(capture)
     session.flush()
     return {"wayback": str(outcome_status), "capture_id": capture.id}
+
+
+@on_give_up(WAYBACK_KIND)
+def fail_wayback(session: Session, payload: dict[str, Any], error: str) -> None:
+    """A snapshot whose job failed for good is no longer shown as being saved."""
+    capture = session.get(EvidenceCapture, payload["capture_id"])
+    if capture is not None and capture.wayback_status == WaybackStatus.PENDING:
+        capture.wayback_status = WaybackStatus.FAILED
+        capture.wayback_reason = _("The background job asking the Internet Archive failed.")
+        session.add(capture)
 
 
 def locate_quote(capture: EvidenceCapture, quote: str) -> None:

@@ -6,7 +6,9 @@ transaction commits (factcheck/jobs.py), so a rolled-back request causes nothing
 worker `claim`s a job with one conditional UPDATE, so a job sent twice runs once; a
 failure is retried with exponential back-off until `max_attempts`, then waits on the
 admins' dead-letter list. A job whose worker died mid-run (SIGKILL, power loss) is given
-back by `recover_abandoned` once that worker's heartbeat is stale.
+back by `recover_abandoned` once that worker's heartbeat is stale. When a job fails for good,
+the function its kind registered with `on_give_up` records that on the job's subject (a
+delivery, a copy of a page), which would otherwise wait for a result that never comes.
 
 A handler receives the session and the job's payload and returns a small JSON result;
 it must be idempotent (a job can run again after a crash), which handlers get by
@@ -15,6 +17,7 @@ checking what they already did before doing it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -37,6 +40,9 @@ MAX_ERROR_LENGTH = 2000
 
 Handler = Callable[[Session, dict[str, Any]], dict[str, Any] | None]
 HANDLERS: dict[str, Handler] = {}
+GiveUp = Callable[[Session, dict[str, Any], str], None]
+GIVE_UP: dict[str, GiveUp] = {}
+LOG = logging.getLogger(__name__)
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
@@ -47,6 +53,31 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
         return function
 
     return register
+
+
+def on_give_up(kind: str) -> Callable[[GiveUp], GiveUp]:
+    """Register what a job of `kind` that failed for good records on its subject; the
+    function gets the session, the job's payload and its last error, and need not commit."""
+
+    def register(function: GiveUp) -> GiveUp:
+        GIVE_UP[kind] = function
+        return function
+
+    return register
+
+
+def _give_up(session: Session, jobs: list[tuple[str, dict[str, Any]]], error: str) -> None:
+    """Run the give-up functions of jobs that failed for good (each committed on its own)."""
+    for kind, payload in jobs:
+        function = GIVE_UP.get(kind)
+        if function is None:
+            continue
+        try:
+            function(session, payload, error)
+            session.commit()
+        except Exception:  # the job's failure is recorded already; the subject waits
+            session.rollback()
+            LOG.exception("recording the failure of a %s job on its subject failed", kind)
 
 
 # Daily jobs: kind -> the hour (UTC) from which it runs each day, or the name of the config
@@ -205,12 +236,15 @@ def _record_failure(session: Session, job_id: int, error: str, *, final: bool = 
     job = session.get(Job, job_id, populate_existing=True)
     job.last_error = error[:MAX_ERROR_LENGTH]
     job.worker = None
-    if final or job.attempts >= job.max_attempts:
+    given_up = final or job.attempts >= job.max_attempts
+    if given_up:
         job.status, job.finished_at = JobStatus.FAILED, utcnow()
     else:
         job.status, job.run_after = JobStatus.PENDING, utcnow() + retry_delay(job.attempts)
     session.add(job)
     session.commit()
+    if given_up:
+        _give_up(session, [(job.kind, dict(job.payload))], job.last_error)
 
 
 def retry(session: Session, *, job: Job, actor: User) -> None:
@@ -247,13 +281,15 @@ def recover_abandoned(session: Session, *, stale_before: datetime) -> list[int]:
     abandoned = session.exec(select(Job.id).where(
         col(Job.status) == JobStatus.RUNNING, col(Job.started_at) < stale_before,
         col(Job.worker).not_in(live) | col(Job.worker).is_(None))).all()
+    stopped = _("The worker stopped while running this job.")
+    given_up: list[tuple[str, dict[str, Any]]] = []
     if abandoned:
-        stopped = _("The worker stopped while running this job.")
         running = (col(Job.id).in_(abandoned), col(Job.status) == JobStatus.RUNNING)
         # A job that kills its worker every time (memory, a hang) must not loop forever.
-        session.exec(update(Job).where(*running, col(Job.attempts) >= col(Job.max_attempts))
-                     .values(status=JobStatus.FAILED, worker=None, finished_at=utcnow(),
-                             last_error=stopped))
+        given_up = [(kind, dict(payload)) for kind, payload in session.exec(
+            update(Job).where(*running, col(Job.attempts) >= col(Job.max_attempts))
+            .values(status=JobStatus.FAILED, worker=None, finished_at=utcnow(),
+                    last_error=stopped).returning(Job.kind, Job.payload)).all()]
         session.exec(update(Job).where(*running)
                      .values(status=JobStatus.PENDING, worker=None, run_after=utcnow(),
                              last_error=stopped))
@@ -262,6 +298,7 @@ def recover_abandoned(session: Session, *, stale_before: datetime) -> list[int]:
     if overdue:  # handed over again at most once per stale period, however long the backlog
         session.exec(update(Job).where(col(Job.id).in_(overdue)).values(run_after=utcnow()))
     session.commit()
+    _give_up(session, given_up, stopped)
     given_back = session.exec(select(Job.id).where(col(Job.id).in_(abandoned),
                                                    col(Job.status) == JobStatus.PENDING)).all()
     return sorted(set(given_back) | set(overdue))

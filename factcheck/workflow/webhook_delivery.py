@@ -26,7 +26,7 @@ from ..queries.webhooks import delivery_job, delivery_job_key
 from ..states import DeliveryStatus, JobStatus
 from .audit import record_audit
 from .errors import WorkflowError
-from .jobs import JobRefused, enqueue, handler, retry
+from .jobs import JobRefused, enqueue, handler, on_give_up, retry
 from .webhooks import ATTEMPTS, KIND, SITE
 
 EXCERPT_CHARACTERS = 500  # of the receiver's answer, shown to the administrators
@@ -106,6 +106,16 @@ def deliver(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     if error:
         raise JobRefused(error) if final else DeliveryFailed(error)
     return {"status": response.status}
+
+
+@on_give_up(KIND)
+def fail_delivery(session: Session, payload: dict[str, Any], error: str) -> None:
+    """A delivery whose job failed for good without recording it (a crash, a worker that
+    died each time) is failed too, so that it can be sent again."""
+    delivery = session.get(WebhookDelivery, payload["delivery_id"])
+    if delivery is not None and delivery.status == DeliveryStatus.PENDING:
+        delivery.status, delivery.error = DeliveryStatus.FAILED, error
+        session.add(delivery)
 
 
 def _record(session: Session, delivery_id: int, *, response: PostResponse | None, error: str,

@@ -195,6 +195,49 @@ def test_a_job_out_of_attempts_is_a_dead_letter_an_admin_can_retry(app, client, 
         as_text=True)
 
 
+@pytest.fixture
+def given_up() -> Iterator[list[tuple[dict, str]]]:
+    """`test.broken` jobs that fail for good record (payload, error) here; a payload with
+    "explode" makes the recording itself fail."""
+    recorded: list[tuple[dict, str]] = []
+
+    def record(session, payload, error):
+        if payload.get("explode"):
+            raise RuntimeError("the subject's table is locked")
+        recorded.append((payload, error))
+
+    job_flow.on_give_up("test.broken")(record)
+    yield recorded
+    job_flow.GIVE_UP.pop("test.broken")
+
+
+def test_a_job_that_fails_for_good_tells_its_subject_once(app, kinds, given_up):
+    job_id = _enqueue(app, "test.broken", {"n": 1}, max_attempts=2)
+    run_jobs(app)
+    assert given_up == []  # a retry is still to come
+    with app.app_context():
+        db.session.exec(update(Job).values(run_after=utcnow()))
+        db.session.commit()
+    hand_over(app, [job_id])
+    run_jobs(app)
+    assert given_up == [({"n": 1}, "RuntimeError: the mail server said no")]
+    # A worker killed on the last attempt: the subject learns why too.
+    stopped_id = _enqueue(app, "test.broken", {"n": 2}, max_attempts=1)
+    with app.app_context():
+        job_flow.claim(db.session, stopped_id, worker="dead-host:3:abc")
+        job_flow.recover_abandoned(db.session, stale_before=utcnow() + timedelta(seconds=5))
+    assert given_up[1:] == [({"n": 2}, "The worker stopped while running this job.")]
+
+
+def test_a_failure_to_tell_the_subject_leaves_the_job_failed(app, kinds, given_up, caplog):
+    job_id = _enqueue(app, "test.broken", {"explode": True}, max_attempts=1)
+    run_jobs(app)
+    failed = _job(app, job_id)
+    assert (failed.status, failed.last_error) == (JobStatus.FAILED,
+                                                  "RuntimeError: the mail server said no")
+    assert "recording the failure of a test.broken job on its subject failed" in caplog.text
+
+
 def test_only_admins_see_the_jobs_page(app, client, make_user):
     login(client, make_user(Role.EDITOR).email)
     assert client.get("/admin/jobs").status_code == 403

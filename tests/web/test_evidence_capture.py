@@ -11,16 +11,22 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from sqlalchemy import update
+from sqlmodel import select
 from warcio.archiveiterator import ArchiveIterator
 
+from factcheck.dbtypes import utcnow
 from factcheck.extensions import db
 from factcheck.intake import fetch
 from factcheck.models import EvidenceCapture, Job
-from factcheck.states import CaptureStatus
+from factcheck.states import CaptureStatus, JobStatus
 from factcheck.worker import hand_over
+from factcheck.workflow import captures as captures_flow
+from factcheck.workflow import jobs as job_flow
 from factcheck.workflow.captures import KIND, run_capture
 from factcheck.workflow.settings import set_setting
 
@@ -329,6 +335,48 @@ def test_capturing_again_keeps_every_copy(desk, app, site):
     assert (kept["status"], kept["copies"]) == ("preserved", 2)
     assert [c.status for c in captures(app, added["id"])] == [CaptureStatus.PRESERVED] * 2
     assert site.requests == ["/article", "/article"]
+
+
+def test_a_copy_whose_worker_died_on_every_attempt_fails_and_can_be_asked_again(desk, app,
+                                                                                 site):
+    added = add(desk, "r1", site.url("/article"))
+    [job] = [j for j in rows(app, Job) if j.kind == KIND]
+    with app.app_context():  # a worker took the job on its last attempt and was killed
+        db.session.exec(update(Job).where(Job.id == job.id).values(attempts=job.max_attempts))
+        assert job_flow.claim(db.session, job.id, worker="dead-host:1:abc") is not None
+        assert job_flow.recover_abandoned(
+            db.session, stale_before=utcnow() + timedelta(seconds=5)) == []
+    assert rows(app, Job, id=job.id)[0].status == JobStatus.FAILED
+    kept = preservation(desk, added["id"])
+    assert kept["status"] == "failed"  # not "pending" for ever
+    assert kept["reason"] == ("The copy could not be made: the background job fetching the "
+                              "page failed. Ask for a new copy to try again.")
+    again = desk["r1"].api("POST", f"/evidence/{added['id']}/capture")
+    assert again.status_code == 202 and again.json["status"] == "pending"
+    run_jobs(app)
+    assert preservation(desk, added["id"])["status"] == "preserved"
+    assert [c.status for c in captures(app, added["id"])] == [CaptureStatus.FAILED,
+                                                               CaptureStatus.PRESERVED]
+    assert site.requests == ["/article"]
+
+
+def test_a_copy_whose_job_crashes_every_time_fails(desk, app, site, monkeypatch):
+    def crash(*_args, **_options):
+        raise MemoryError("the page was too much for the worker")
+
+    monkeypatch.setattr(captures_flow, "capture_page", crash)
+    added = add(desk, "r1", site.url("/article"))
+    for _attempt in range(captures_flow.ATTEMPTS):
+        run_jobs(app)
+        with app.app_context():
+            db.session.exec(update(Job).values(run_after=utcnow()))
+            db.session.commit()
+            hand_over(app, list(db.session.exec(
+                select(Job.id).where(Job.status == JobStatus.PENDING)).all()))
+    [job] = [j for j in rows(app, Job) if j.kind == KIND]
+    assert (job.status, job.last_error) == (
+        JobStatus.FAILED, "MemoryError: the page was too much for the worker")
+    assert preservation(desk, added["id"])["status"] == "failed"
 
 
 def test_the_job_run_twice_makes_one_copy(desk, app, site):

@@ -16,8 +16,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
+from sqlalchemy import update
+from sqlmodel import select
 
-from ..helpers import run_jobs
+from factcheck.dbtypes import utcnow
+from factcheck.extensions import db
+from factcheck.models import Job
+from factcheck.states import JobStatus
+from factcheck.worker import hand_over
+from factcheck.workflow import captures as captures_flow
+
+from ..helpers import rows, run_jobs
 from . import test_evidence_capture as capturing
 from .test_evidence_capture import Page, add, captures, preservation
 
@@ -139,6 +148,27 @@ def test_the_reason_is_recorded_when_the_archive_refuses(desk, app, site, spn):
     assert "exclusion list" in wayback["reason"]
     status, page = desk["r1"].page(f"/review/evidence/{added['id']}/copies")
     assert status == 200 and "exclusion list" in page
+
+
+def test_a_snapshot_whose_job_crashes_every_time_is_not_shown_as_pending(desk, app, site,
+                                                                          monkeypatch):
+    def crash(*_args, **_options):
+        raise RuntimeError("the worker's TLS library exploded")
+
+    monkeypatch.setattr(captures_flow, "save_page_now", crash)
+    added = add(desk, "r1", site.url("/article"))
+    for _attempt in range(captures_flow.ATTEMPTS):
+        run_jobs(app)
+        with app.app_context():
+            db.session.exec(update(Job).values(run_after=utcnow()))
+            db.session.commit()
+            hand_over(app, list(db.session.exec(
+                select(Job.id).where(Job.status == JobStatus.PENDING)).all()))
+    [job] = rows(app, Job, kind=captures_flow.WAYBACK_KIND)
+    assert job.status == JobStatus.FAILED
+    wayback = preservation(desk, added["id"])["wayback"]
+    assert wayback == {"status": "failed", "url": None,
+                       "reason": "The background job asking the Internet Archive failed."}
 
 
 def test_an_http_refusal_is_recorded_with_its_message(desk, app, site, spn):

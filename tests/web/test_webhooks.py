@@ -37,6 +37,7 @@ from factcheck.worker import hand_over, queue_of
 from factcheck.workflow import WorkflowError
 from factcheck.workflow import assignments as assignment_flow
 from factcheck.workflow import evidence as evidence_flow
+from factcheck.workflow import webhook_delivery as delivery_flow
 from factcheck.workflow.articles import import_article
 from factcheck.workflow.settings import set_setting
 from factcheck.workflow.webhook_delivery import deliver
@@ -390,6 +391,37 @@ def test_a_receiver_down_for_good_fails_after_six_attempts(desk, app, receiver, 
     assert delivery.error == "The receiver answered HTTP 502."
     assert rows(app, Job)[0].status == JobStatus.FAILED
     assert len(receiver.to("/cms")) == 6
+
+
+def test_a_delivery_whose_job_crashes_every_time_fails_and_is_sent_again(desk, app, client,
+                                                                         make_user, receiver,
+                                                                         add_hook, monkeypatch):
+    hook_id = add_hook("cms", [str(WebhookEvent.CLAIM_READY_FOR_DECISION)])
+
+    def crash(*_args, **_options):
+        raise RuntimeError("TLS library exploded")
+
+    monkeypatch.setattr(delivery_flow, "post_json", crash)
+    submit_both(desk)
+    for _attempt in range(6):
+        run_jobs(app)
+        hand_over(app, _due_now(app))
+    [delivery] = deliveries(app)
+    assert rows(app, Job)[0].status == JobStatus.FAILED
+    # Failed with the job's reason, not "pending" for ever, so an administrator can resend it.
+    assert (delivery.status, delivery.error) == (DeliveryStatus.FAILED,
+                                                 "RuntimeError: TLS library exploded")
+    login(client, make_user(Role.ADMIN).email)
+    page = f"/admin/webhooks/{hook_id}"
+    row = client.get(page).get_data(as_text=True).split(f'id="delivery-{delivery.id}"')[1]
+    assert "Redeliver" in row[:row.index("</tr>")]
+    monkeypatch.undo()
+    redeliver = f"{page}/deliveries/{delivery.id}/redeliver"
+    assert post_form(client, redeliver, {}, page=page).status_code == 302
+    run_jobs(app)
+    assert deliveries(app)[0].status == DeliveryStatus.DELIVERED
+    [sent] = receiver.to("/cms")
+    assert sent.verified and sent.headers["X-Factcheck-Delivery"] == delivery.uuid
 
 
 def test_a_slow_receiver_is_cut_off_at_the_deadline_and_retried(make_app, make_user,
