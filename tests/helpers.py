@@ -125,6 +125,26 @@ def run_jobs(app: Flask) -> int:
     return done
 
 
+def run_jobs_through_retries(app: Flask, rounds: int) -> None:
+    """Run the queue `rounds` times, each time making the jobs waiting on a back-off due and
+    handing them over again: what a worker does with a failing job over the next minutes."""
+    from sqlalchemy import update
+
+    from factcheck.dbtypes import utcnow
+    from factcheck.models import Job
+    from factcheck.states import JobStatus
+    from factcheck.worker import hand_over
+
+    for _round in range(rounds):
+        run_jobs(app)
+        with app.app_context():
+            db.session.exec(update(Job).where(Job.status == JobStatus.PENDING)
+                            .values(run_after=utcnow()))
+            db.session.commit()
+            hand_over(app, list(db.session.exec(
+                select(Job.id).where(Job.status == JobStatus.PENDING)).all()))
+
+
 def share_evidence(app: Flask) -> None:
     """Let reviewers see each other's evidence at once (the setting "always").
 

@@ -16,7 +16,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import update
-from sqlmodel import select
 from warcio.archiveiterator import ArchiveIterator
 
 from factcheck.dbtypes import utcnow
@@ -30,7 +29,7 @@ from factcheck.workflow import jobs as job_flow
 from factcheck.workflow.captures import KIND, run_capture
 from factcheck.workflow.settings import set_setting
 
-from ..helpers import rows, run_jobs
+from ..helpers import rows, run_jobs, run_jobs_through_retries
 from .test_blind_review_attacks import Desk
 
 ARTICLE = """<!doctype html><html><head><title>October labour report</title></head><body>
@@ -366,13 +365,7 @@ def test_a_copy_whose_job_crashes_every_time_fails(desk, app, site, monkeypatch)
 
     monkeypatch.setattr(captures_flow, "capture_page", crash)
     added = add(desk, "r1", site.url("/article"))
-    for _attempt in range(captures_flow.ATTEMPTS):
-        run_jobs(app)
-        with app.app_context():
-            db.session.exec(update(Job).values(run_after=utcnow()))
-            db.session.commit()
-            hand_over(app, list(db.session.exec(
-                select(Job.id).where(Job.status == JobStatus.PENDING)).all()))
+    run_jobs_through_retries(app, captures_flow.ATTEMPTS)
     [job] = [j for j in rows(app, Job) if j.kind == KIND]
     assert (job.status, job.last_error) == (
         JobStatus.FAILED, "MemoryError: the page was too much for the worker")

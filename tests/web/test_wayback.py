@@ -16,17 +16,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
-from sqlalchemy import update
-from sqlmodel import select
 
-from factcheck.dbtypes import utcnow
-from factcheck.extensions import db
 from factcheck.models import Job
 from factcheck.states import JobStatus
-from factcheck.worker import hand_over
 from factcheck.workflow import captures as captures_flow
 
-from ..helpers import rows, run_jobs
+from ..helpers import rows, run_jobs, run_jobs_through_retries
 from . import test_evidence_capture as capturing
 from .test_evidence_capture import Page, add, captures, preservation
 
@@ -157,13 +152,7 @@ def test_a_snapshot_whose_job_crashes_every_time_is_not_shown_as_pending(desk, a
 
     monkeypatch.setattr(captures_flow, "save_page_now", crash)
     added = add(desk, "r1", site.url("/article"))
-    for _attempt in range(captures_flow.ATTEMPTS):
-        run_jobs(app)
-        with app.app_context():
-            db.session.exec(update(Job).values(run_after=utcnow()))
-            db.session.commit()
-            hand_over(app, list(db.session.exec(
-                select(Job.id).where(Job.status == JobStatus.PENDING)).all()))
+    run_jobs_through_retries(app, captures_flow.ATTEMPTS)
     [job] = rows(app, Job, kind=captures_flow.WAYBACK_KIND)
     assert job.status == JobStatus.FAILED
     wayback = preservation(desk, added["id"])["wayback"]
