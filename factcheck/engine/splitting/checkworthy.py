@@ -57,7 +57,7 @@ __all__ = [
 
 # Chosen by train/checkworthy.py (cross-validation on train.json only); the training script
 # rewrites this line, and a test checks that it matches the threshold in the model file.
-CHECKWORTHY_THRESHOLD = 0.32
+CHECKWORTHY_THRESHOLD = 0.35
 
 MODEL_RESOURCE = "checkworthy_model.json"
 _EXPLAIN_TOP = 5
