@@ -24,20 +24,21 @@ def _reset_after_the_response(host: str, port: int) -> None:
         connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
 
-def _requests_in_progress() -> bool:
-    return any(t.is_alive() and t.name.endswith("(process_request_thread)")
-               for t in threading.enumerate())
+def _request_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.endswith("(process_request_thread)")}
 
 
 def test_a_reset_connection_leaves_no_file_open(server_url):
     address = urlsplit(server_url)
+    earlier = _request_threads()  # left by other tests' servers: not this test's to wait for
     # Each reset loses werkzeug's close most of the time (about 85% measured): twenty make
     # the leak certain if the fixture stops closing the response itself.
     for _ in range(20):
         _reset_after_the_response(address.hostname, address.port)
     deadline = time.monotonic() + 10
-    while _requests_in_progress() and time.monotonic() < deadline:
+    while any(t.is_alive() for t in _request_threads() - earlier) and (
+            time.monotonic() < deadline):
         time.sleep(0.01)
-    assert not _requests_in_progress()
+    assert not any(t.is_alive() for t in _request_threads() - earlier)
     # A file left open is collected here: its ResourceWarning fails this test.
     gc.collect()
