@@ -183,14 +183,17 @@ def report_thread(session: Session, report: ReaderReport) -> ReportThread:
         select(ReportReply, User).outerjoin(User, col(User.id) == ReportReply.author_id)
         .where(ReportReply.report_id == report.id)
         .order_by(col(ReportReply.created_at), col(ReportReply.id))).all())
-    failed: set[str] = set()
+    # Every reply's mail job is written with the reply, and housekeeping deletes only
+    # finished jobs: an unsent reply whose job is neither waiting nor running has failed.
+    waiting: set[str] = set()
     keys = [reply_key(reply.id) for reply, _u in found if reply.sent_at is None]
     if keys:
-        failed = set(session.exec(select(Job.key).where(col(Job.key).in_(keys),
-                                                         Job.status == JobStatus.FAILED)).all())
+        waiting = set(session.exec(select(Job.key).where(
+            col(Job.key).in_(keys),
+            col(Job.status).in_([JobStatus.PENDING, JobStatus.RUNNING]))).all())
     replies = [ReplyView(reply=reply, author=author,
                          mail="sent" if reply.sent_at is not None
-                         else "failed" if reply_key(reply.id) in failed else "pending")
+                         else "pending" if reply_key(reply.id) in waiting else "failed")
                for reply, author in found]
     row = ReportRow(report=report, article=article, claim=claim, public=places.get(report.id),
                     replies=len(replies), reply_to=reply_address(report.contact))

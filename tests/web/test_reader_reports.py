@@ -367,3 +367,8 @@ def test_a_refused_reply_is_retried_and_the_thread_says_where_it_stands(app, pub
         db.session.get(Job, job.id).status = JobStatus.FAILED
         db.session.commit()
     assert "could not be sent" in _reply_page(client, report_id)
+    with app.app_context():  # housekeeping deleted the failed job: still not "waiting"
+        db.session.delete(db.session.get(Job, job.id))
+        db.session.commit()
+    page = _reply_page(client, report_id)
+    assert "could not be sent" in page and "waiting to be sent" not in page
