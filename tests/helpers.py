@@ -145,6 +145,15 @@ def run_jobs_through_retries(app: Flask, rounds: int) -> None:
                 select(Job.id).where(Job.status == JobStatus.PENDING)).all()))
 
 
+def retry_from_the_jobs_page(app: Flask, admin_email: str, job_id: int) -> str:
+    """An admin presses Retry on the jobs page for `job_id`; the page they land on."""
+    admin = app.test_client()
+    login(admin, admin_email)
+    reply = post_form(admin, f"/admin/jobs/{job_id}/retry", {}, page="/admin/jobs")
+    assert reply.status_code == 302
+    return admin.get(reply.location).get_data(as_text=True)
+
+
 def share_evidence(app: Flask) -> None:
     """Let reviewers see each other's evidence at once (the setting "always").
 

@@ -25,7 +25,7 @@ from ..states import CaptureStatus, Role, WaybackStatus
 from .assignments import require_claim_access
 from .audit import record_audit
 from .errors import WorkflowError
-from .jobs import enqueue, handler, on_give_up
+from .jobs import enqueue, handler, on_give_up, on_retry
 from .publishing import CHANGED_CHECKS
 from .reviews import require_decider
 
@@ -182,6 +182,23 @@ def fail_capture(session: Session, payload: dict[str, Any], error: str) -> None:
         session.add(capture)
 
 
+@on_retry(KIND)
+def capture_retried(session: Session, payload: dict[str, Any]) -> None:
+    """An admin retrying the job of a copy that failed with it fetches that copy again,
+    unless a newer copy of the source was asked for since (that one is the source's copy)."""
+    capture = session.get(EvidenceCapture, payload["capture_id"])
+    if capture is None or capture.status != CaptureStatus.FAILED:
+        return
+    newer = session.exec(select(EvidenceCapture.id).where(
+        EvidenceCapture.evidence_id == capture.evidence_id,
+        EvidenceCapture.id > capture.id)).first()
+    if newer is not None:
+        raise WorkflowError(_("A newer copy of this page was asked for since; this one "
+                              "is not fetched again."), code="conflict")
+    capture.status, capture.reason, capture.captured_at = CaptureStatus.PENDING, "", None
+    session.add(capture)
+
+
 @handler(WAYBACK_KIND)
 def run_wayback(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     """Ask Save Page Now for a snapshot of a preserved page and record its address or why
@@ -217,6 +234,15 @@ def fail_wayback(session: Session, payload: dict[str, Any], error: str) -> None:
     if capture is not None and capture.wayback_status == WaybackStatus.PENDING:
         capture.wayback_status = WaybackStatus.FAILED
         capture.wayback_reason = _("The background job asking the Internet Archive failed.")
+        session.add(capture)
+
+
+@on_retry(WAYBACK_KIND)
+def wayback_retried(session: Session, payload: dict[str, Any]) -> None:
+    """An admin retrying a failed Save Page Now job asks the Archive again."""
+    capture = session.get(EvidenceCapture, payload["capture_id"])
+    if capture is not None and capture.wayback_status == WaybackStatus.FAILED:
+        capture.wayback_status, capture.wayback_reason = WaybackStatus.PENDING, ""
         session.add(capture)
 
 

@@ -8,7 +8,8 @@ failure is retried with exponential back-off until `max_attempts`, then waits on
 admins' dead-letter list. A job whose worker died mid-run (SIGKILL, power loss) is given
 back by `recover_abandoned` once that worker's heartbeat is stale. When a job fails for good,
 the function its kind registered with `on_give_up` records that on the job's subject (a
-delivery, a copy of a page), which would otherwise wait for a result that never comes.
+delivery, a copy of a page), in the same transaction, which would otherwise wait for a
+result that never comes; `on_retry` undoes it when an admin retries the job.
 
 A handler receives the session and the job's payload and returns a small JSON result;
 it must be idempotent (a job can run again after a crash), which handlers get by
@@ -42,6 +43,8 @@ Handler = Callable[[Session, dict[str, Any]], dict[str, Any] | None]
 HANDLERS: dict[str, Handler] = {}
 GiveUp = Callable[[Session, dict[str, Any], str], None]
 GIVE_UP: dict[str, GiveUp] = {}
+Retried = Callable[[Session, dict[str, Any]], None]
+ON_RETRY: dict[str, Retried] = {}
 LOG = logging.getLogger(__name__)
 
 
@@ -57,7 +60,7 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
 def on_give_up(kind: str) -> Callable[[GiveUp], GiveUp]:
     """Register what a job of `kind` that failed for good records on its subject; the
-    function gets the session, the job's payload and its last error, and need not commit."""
+    function gets the session, the job's payload and its last error, and must not commit."""
 
     def register(function: GiveUp) -> GiveUp:
         GIVE_UP[kind] = function
@@ -66,17 +69,28 @@ def on_give_up(kind: str) -> Callable[[GiveUp], GiveUp]:
     return register
 
 
+def on_retry(kind: str) -> Callable[[Retried], Retried]:
+    """Register what an admin's retry of a failed job of `kind` puts back on its subject
+    (the function gets the session and the payload, may raise WorkflowError to refuse)."""
+
+    def register(function: Retried) -> Retried:
+        ON_RETRY[kind] = function
+        return function
+
+    return register
+
+
 def _give_up(session: Session, jobs: list[tuple[str, dict[str, Any]]], error: str) -> None:
-    """Run the give-up functions of jobs that failed for good (each committed on its own)."""
+    """Run the give-up functions of jobs failing for good, each in a savepoint of the
+    transaction that fails them: the job and its subject change together or not at all."""
     for kind, payload in jobs:
         function = GIVE_UP.get(kind)
         if function is None:
             continue
         try:
-            function(session, payload, error)
-            session.commit()
-        except Exception:  # the job's failure is recorded already; the subject waits
-            session.rollback()
+            with session.begin_nested():
+                function(session, payload, error)
+        except Exception:  # the job still fails; its subject keeps its state
             LOG.exception("recording the failure of a %s job on its subject failed", kind)
 
 
@@ -242,15 +256,18 @@ def _record_failure(session: Session, job_id: int, error: str, *, final: bool = 
     else:
         job.status, job.run_after = JobStatus.PENDING, utcnow() + retry_delay(job.attempts)
     session.add(job)
-    session.commit()
     if given_up:
         _give_up(session, [(job.kind, dict(job.payload))], job.last_error)
+    session.commit()
 
 
 def retry(session: Session, *, job: Job, actor: User) -> None:
     """Put a failed job back in the queue for another round of attempts (admins)."""
     if job.status != JobStatus.FAILED:
         raise WorkflowError(_("Only a failed job can be retried."), code="conflict")
+    undo = ON_RETRY.get(job.kind)
+    if undo is not None:
+        undo(session, dict(job.payload))
     job.status, job.attempts, job.run_after, job.finished_at = (
         JobStatus.PENDING, 0, utcnow(), None)
     session.add(job)
@@ -297,8 +314,8 @@ def recover_abandoned(session: Session, *, stale_before: datetime) -> list[int]:
         col(Job.status) == JobStatus.PENDING, col(Job.run_after) < stale_before)).all()
     if overdue:  # handed over again at most once per stale period, however long the backlog
         session.exec(update(Job).where(col(Job.id).in_(overdue)).values(run_after=utcnow()))
-    session.commit()
     _give_up(session, given_up, stopped)
+    session.commit()
     given_back = session.exec(select(Job.id).where(col(Job.id).in_(abandoned),
                                                    col(Job.status) == JobStatus.PENDING)).all()
     return sorted(set(given_back) | set(overdue))

@@ -26,7 +26,7 @@ from ..queries.webhooks import delivery_job, delivery_job_key
 from ..states import DeliveryStatus, JobStatus
 from .audit import record_audit
 from .errors import WorkflowError
-from .jobs import JobRefused, enqueue, handler, on_give_up, retry
+from .jobs import JobRefused, enqueue, handler, on_give_up, on_retry, retry
 from .webhooks import ATTEMPTS, KIND, SITE
 
 EXCERPT_CHARACTERS = 500  # of the receiver's answer, shown to the administrators
@@ -115,6 +115,15 @@ def fail_delivery(session: Session, payload: dict[str, Any], error: str) -> None
     delivery = session.get(WebhookDelivery, payload["delivery_id"])
     if delivery is not None and delivery.status == DeliveryStatus.PENDING:
         delivery.status, delivery.error = DeliveryStatus.FAILED, error
+        session.add(delivery)
+
+
+@on_retry(KIND)
+def delivery_retried(session: Session, payload: dict[str, Any]) -> None:
+    """A failed delivery whose job an admin retries is pending again, as after Redeliver."""
+    delivery = session.get(WebhookDelivery, payload["delivery_id"])
+    if delivery is not None and delivery.status == DeliveryStatus.FAILED:
+        delivery.status, delivery.error = DeliveryStatus.PENDING, ""
         session.add(delivery)
 
 

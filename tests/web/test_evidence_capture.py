@@ -22,14 +22,14 @@ from factcheck.dbtypes import utcnow
 from factcheck.extensions import db
 from factcheck.intake import fetch
 from factcheck.models import EvidenceCapture, Job
-from factcheck.states import CaptureStatus, JobStatus
+from factcheck.states import CaptureStatus, JobStatus, Role
 from factcheck.worker import hand_over
 from factcheck.workflow import captures as captures_flow
 from factcheck.workflow import jobs as job_flow
 from factcheck.workflow.captures import KIND, run_capture
 from factcheck.workflow.settings import set_setting
 
-from ..helpers import rows, run_jobs, run_jobs_through_retries
+from ..helpers import retry_from_the_jobs_page, rows, run_jobs, run_jobs_through_retries
 from .test_blind_review_attacks import Desk
 
 ARTICLE = """<!doctype html><html><head><title>October labour report</title></head><body>
@@ -359,17 +359,41 @@ def test_a_copy_whose_worker_died_on_every_attempt_fails_and_can_be_asked_again(
     assert site.requests == ["/article"]
 
 
-def test_a_copy_whose_job_crashes_every_time_fails(desk, app, site, monkeypatch):
+def test_a_copy_whose_job_crashes_every_time_fails_and_an_admin_retries_it(
+        desk, app, site, make_user, monkeypatch):
     def crash(*_args, **_options):
         raise MemoryError("the page was too much for the worker")
 
-    monkeypatch.setattr(captures_flow, "capture_page", crash)
-    added = add(desk, "r1", site.url("/article"))
-    run_jobs_through_retries(app, captures_flow.ATTEMPTS)
+    with monkeypatch.context() as patched:
+        patched.setattr(captures_flow, "capture_page", crash)
+        added = add(desk, "r1", site.url("/article"))
+        run_jobs_through_retries(app, captures_flow.ATTEMPTS)
     [job] = [j for j in rows(app, Job) if j.kind == KIND]
     assert (job.status, job.last_error) == (
         JobStatus.FAILED, "MemoryError: the page was too much for the worker")
     assert preservation(desk, added["id"])["status"] == "failed"
+    # Retry on the jobs page fetches that copy again (not a job that finds nothing to do).
+    assert f"Job {job.id} will be tried again." in retry_from_the_jobs_page(
+        app, make_user(Role.ADMIN).email, job.id)
+    run_jobs(app)
+    assert preservation(desk, added["id"])["status"] == "preserved"
+    assert [c.status for c in captures(app, added["id"])] == [CaptureStatus.PRESERVED]
+
+
+def test_retrying_the_job_of_a_superseded_copy_is_refused(desk, app, site, make_user,
+                                                          monkeypatch):
+    with monkeypatch.context() as patched:
+        patched.setattr(captures_flow, "capture_page", lambda *_a, **_o: 1 / 0)
+        added = add(desk, "r1", site.url("/article"))
+        run_jobs_through_retries(app, captures_flow.ATTEMPTS)
+    [job] = [j for j in rows(app, Job) if j.kind == KIND]
+    assert desk["r1"].api("POST", f"/evidence/{added['id']}/capture").status_code == 202
+    run_jobs(app)
+    page = retry_from_the_jobs_page(app, make_user(Role.ADMIN).email, job.id)
+    assert "A newer copy of this page was asked for since" in page
+    assert rows(app, Job, id=job.id)[0].status == JobStatus.FAILED
+    assert [c.status for c in captures(app, added["id"])] == [CaptureStatus.FAILED,
+                                                               CaptureStatus.PRESERVED]
 
 
 def test_the_job_run_twice_makes_one_copy(desk, app, site):

@@ -18,10 +18,10 @@ from urllib.parse import parse_qs
 import pytest
 
 from factcheck.models import Job
-from factcheck.states import JobStatus
+from factcheck.states import JobStatus, Role
 from factcheck.workflow import captures as captures_flow
 
-from ..helpers import rows, run_jobs, run_jobs_through_retries
+from ..helpers import retry_from_the_jobs_page, rows, run_jobs, run_jobs_through_retries
 from . import test_evidence_capture as capturing
 from .test_evidence_capture import Page, add, captures, preservation
 
@@ -145,19 +145,24 @@ def test_the_reason_is_recorded_when_the_archive_refuses(desk, app, site, spn):
     assert status == 200 and "exclusion list" in page
 
 
-def test_a_snapshot_whose_job_crashes_every_time_is_not_shown_as_pending(desk, app, site,
-                                                                          monkeypatch):
+def test_a_snapshot_whose_job_crashes_every_time_fails_and_an_admin_retries_it(
+        desk, app, site, spn, make_user, monkeypatch):
     def crash(*_args, **_options):
         raise RuntimeError("the worker's TLS library exploded")
 
-    monkeypatch.setattr(captures_flow, "save_page_now", crash)
-    added = add(desk, "r1", site.url("/article"))
-    run_jobs_through_retries(app, captures_flow.ATTEMPTS)
+    with monkeypatch.context() as patched:
+        patched.setattr(captures_flow, "save_page_now", crash)
+        added = add(desk, "r1", site.url("/article"))
+        run_jobs_through_retries(app, captures_flow.ATTEMPTS)
     [job] = rows(app, Job, kind=captures_flow.WAYBACK_KIND)
     assert job.status == JobStatus.FAILED
     wayback = preservation(desk, added["id"])["wayback"]
     assert wayback == {"status": "failed", "url": None,
                        "reason": "The background job asking the Internet Archive failed."}
+    assert retry_from_the_jobs_page(app, make_user(Role.ADMIN).email, job.id)  # asked again
+    run_jobs(app)
+    assert preservation(desk, added["id"])["wayback"]["status"] == "saved"
+    assert spn.saved == [site.url("/article")]
 
 
 def test_an_http_refusal_is_recorded_with_its_message(desk, app, site, spn):

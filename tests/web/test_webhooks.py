@@ -43,7 +43,7 @@ from factcheck.workflow.settings import set_setting
 from factcheck.workflow.webhook_delivery import deliver
 from factcheck.workflow.webhooks import create_webhook, send_ping
 
-from ..helpers import csrf_token, login, post_form, rows, run_jobs
+from ..helpers import csrf_token, login, post_form, retry_from_the_jobs_page, rows, run_jobs
 from .test_blind_review_attacks import Desk
 from .test_notifications import decide, publish, submit_both
 
@@ -397,27 +397,36 @@ def test_a_delivery_whose_job_crashes_every_time_fails_and_is_sent_again(desk, a
                                                                          make_user, receiver,
                                                                          add_hook, monkeypatch):
     hook_id = add_hook("cms", [str(WebhookEvent.CLAIM_READY_FOR_DECISION)])
+    admin = make_user(Role.ADMIN)
+    login(client, admin.email)
+    page = f"/admin/webhooks/{hook_id}"
 
     def crash(*_args, **_options):
         raise RuntimeError("TLS library exploded")
 
-    monkeypatch.setattr(delivery_flow, "post_json", crash)
-    submit_both(desk)
-    for _attempt in range(6):
-        run_jobs(app)
-        hand_over(app, _due_now(app))
-    [delivery] = deliveries(app)
-    assert rows(app, Job)[0].status == JobStatus.FAILED
-    # Failed with the job's reason, not "pending" for ever, so an administrator can resend it.
-    assert (delivery.status, delivery.error) == (DeliveryStatus.FAILED,
-                                                 "RuntimeError: TLS library exploded")
-    login(client, make_user(Role.ADMIN).email)
-    page = f"/admin/webhooks/{hook_id}"
-    row = client.get(page).get_data(as_text=True).split(f'id="delivery-{delivery.id}"')[1]
-    assert "Redeliver" in row[:row.index("</tr>")]
-    monkeypatch.undo()
-    redeliver = f"{page}/deliveries/{delivery.id}/redeliver"
-    assert post_form(client, redeliver, {}, page=page).status_code == 302
+    with monkeypatch.context() as patched:
+        patched.setattr(delivery_flow, "post_json", crash)
+        submit_both(desk)
+        for _attempt in range(6):
+            run_jobs(app)
+            hand_over(app, _due_now(app))
+        [delivery] = deliveries(app)
+        [job] = rows(app, Job)
+        assert job.status == JobStatus.FAILED
+        # Failed with the job's reason, not "pending" for ever: it can be sent again.
+        assert (delivery.status, delivery.error) == (DeliveryStatus.FAILED,
+                                                     "RuntimeError: TLS library exploded")
+        row = client.get(page).get_data(as_text=True).split(f'id="delivery-{delivery.id}"')[1]
+        assert "Redeliver" in row[:row.index("</tr>")]
+        redeliver = f"{page}/deliveries/{delivery.id}/redeliver"
+        assert post_form(client, redeliver, {}, page=page).status_code == 302
+        for _attempt in range(6):
+            run_jobs(app)
+            hand_over(app, _due_now(app))
+        assert deliveries(app)[0].status == DeliveryStatus.FAILED
+    # Retry on the jobs page puts the delivery back to pending, as Redeliver does.
+    assert retry_from_the_jobs_page(app, admin.email, job.id)
+    assert deliveries(app)[0].status == DeliveryStatus.PENDING
     run_jobs(app)
     assert deliveries(app)[0].status == DeliveryStatus.DELIVERED
     [sent] = receiver.to("/cms")
