@@ -131,6 +131,9 @@ def words_vector(counts: Mapping[str, int] | Iterable[str]) -> np.ndarray:
     return _unit(weights @ _WORDS.of(list(counts)))
 
 
+_QUERY_BLOCK = 64  # query words per step of `WordSets.coverage` (a claim is one step)
+
+
 def _products(rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
     """rows @ columns; for a claim's few dozen words in slices small enough for OpenBLAS
     to run on this thread: above its threshold it wakes its threads for each product,
@@ -208,13 +211,20 @@ class WordSets:
         if not words or not present.any():
             return covered
         weights = np.array([query[word] for word in words], dtype=np.float32)
-        closeness = _products(self._vectors, _unit_rows(self._rows(words)).T)
-        np.clip(closeness, 0.0, 1.0, out=closeness)
-        for row, word in enumerate(words):  # the same word counts whole, vector or not
-            column = self._columns.get(word)
-            if column is not None:
-                closeness[column, row] = 1.0
-        # Each text's rows are contiguous: the best per text is one reduction.
-        best = np.maximum.reduceat(closeness[self._indices], self._starts[present], axis=0)
-        covered[present] = best @ weights / weights.sum()
+        starts = self._starts[present]
+        total = np.zeros(len(starts), dtype=np.float32)
+        # A block of query words at a time: the matrices below are (the texts' words x the
+        # block), so a 1,000-word query over thousands of texts stays tens of megabytes.
+        for first in range(0, len(words), _QUERY_BLOCK):
+            block = words[first:first + _QUERY_BLOCK]
+            closeness = _products(self._vectors, _unit_rows(self._rows(block)).T)
+            np.clip(closeness, 0.0, 1.0, out=closeness)
+            for row, word in enumerate(block):  # the same word counts whole, vector or not
+                column = self._columns.get(word)
+                if column is not None:
+                    closeness[column, row] = 1.0
+            # Each text's rows are contiguous: the best per text is one reduction.
+            best = np.maximum.reduceat(closeness[self._indices], starts, axis=0)
+            total += best @ weights[first:first + len(block)]
+        covered[present] = total / weights.sum()
         return covered

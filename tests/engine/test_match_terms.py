@@ -139,6 +139,25 @@ def test_coverage_finds_each_query_word_its_closest_word():
     assert not sets.coverage({}).any()
 
 
+def test_a_long_query_is_covered_block_by_block_as_it_would_be_whole(monkeypatch):
+    """A query longer than a block (a pasted paragraph) is scored a block of words at a
+    time, so its matrices stay small; the figures are those of the query taken whole."""
+    from factcheck.engine import sentence_vectors
+
+    texts = [["unemployment", "fell", "october", "percent"], ["prices", "rose", "wages"],
+             [], ["بیکاری", "کابل", "prices"], ["talks", "iran", "opposition", "leaders"]]
+    paragraph = ("the jobless rate dropped sharply in october while food prices and wages "
+                 "climbed as opposition leaders went to iran for talks about کابل")
+    query = {word: 1.0 + index / 10 for index, word in enumerate(paragraph.split())}
+    assert len(query) > 20
+    monkeypatch.setattr(sentence_vectors, "_QUERY_BLOCK", 10_000)
+    whole = WordSets(texts).coverage(query)
+    monkeypatch.setattr(sentence_vectors, "_QUERY_BLOCK", 3)
+    in_blocks = WordSets(texts).coverage(query)
+    assert whole[2] == in_blocks[2] == 0 and whole.min() >= 0 and (whole[[0, 1, 3, 4]] > 0).all()
+    np.testing.assert_allclose(in_blocks, whole, rtol=1e-5, atol=1e-6)
+
+
 def test_word_vectors_kept_in_a_bounded_matrix_stay_each_words_own():
     """The word-vector cache reuses its rows when full: every look-up still gives each
     word its own vector, in order, whether the words fit, overflow it or exceed it."""
