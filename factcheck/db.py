@@ -130,12 +130,19 @@ class Database:
         return g._db_session
 
     def _run_before_commit(self, session: Session) -> None:
+        # SQLAlchemy also fires the commit events when a savepoint is released: only the
+        # outermost commit makes the work visible to other connections (a keyed job handed
+        # over at its savepoint reached workers that could not see it yet).
+        if session.in_nested_transaction():
+            return
         for key, hook in self._before_commit.items():
             values = session.info.pop(key, None)
             if values:
                 hook(session, values)
 
     def _run_after_commit(self, session: Session) -> None:
+        if session.in_nested_transaction():  # a savepoint released: nothing is visible yet
+            return
         for key, hook in self._after_commit.items():
             values = session.info.pop(key, None)
             if values:

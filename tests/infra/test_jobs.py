@@ -125,6 +125,20 @@ def test_a_job_is_handed_over_only_when_its_transaction_commits(app, kinds):
     assert RUNS == [{"n": 2}]
 
 
+def test_keyed_jobs_are_handed_over_only_when_the_whole_transaction_commits(app, kinds):
+    """A keyed job is inserted in a savepoint; releasing it commits nothing, so nothing may
+    reach the queue before the transaction does (a worker would find no job to run)."""
+    with app.app_context():
+        first = job_flow.enqueue(db.session, "test.record", {"n": 1}, key="first")
+        second = job_flow.enqueue(db.session, "test.record", {"n": 2}, key="second")
+        assert first is not None and second is not None
+        assert queue_of(app)[0].pending_count() == 0
+        db.session.commit()
+    assert queue_of(app)[0].pending_count() == 2
+    assert run_jobs(app) == 2
+    assert sorted(RUNS, key=lambda run: run["n"]) == [{"n": 1}, {"n": 2}]
+
+
 def test_a_job_handed_over_twice_runs_once(app, kinds):
     job_id = _enqueue(app, "test.record", {"n": 3})
     hand_over(app, [job_id])
