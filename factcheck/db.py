@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from contextlib import suppress
+from copy import copy
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g, has_request_context, request
@@ -27,6 +28,8 @@ from sqlmodel import Session
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _EXTENSION_KEY = "factcheck.db"
 _WRITE_OPTION = "factcheck_write"
+# session.info: the side effects noted when each open savepoint began, innermost last.
+_SAVEPOINTS = "factcheck.savepoint_effects"
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,8 @@ class Database:
             event.listen(session, "before_commit", self._run_before_commit)
             event.listen(session, "after_commit", self._run_after_commit)
             event.listen(session, "after_rollback", self._drop_side_effects)
+            event.listen(session, "after_transaction_create", self._remember_side_effects)
+            event.listen(session, "after_transaction_end", self._forget_savepoint)
             g._db_session = session
         return g._db_session
 
@@ -148,9 +153,33 @@ class Database:
             if values:
                 hook(values)
 
+    def _keys(self) -> tuple[str, ...]:
+        return (*self._before_commit, *self._after_commit)
+
     def _drop_side_effects(self, session: Session) -> None:
-        for key in (*self._before_commit, *self._after_commit):
+        savepoints = session.info.get(_SAVEPOINTS)
+        if session.in_nested_transaction() and savepoints:
+            # A savepoint rolled back (SQLAlchemy fires this event for it too): only what
+            # was noted inside it is undone; what the transaction noted before stays.
+            for key, values in savepoints[-1].items():
+                if values is None:
+                    session.info.pop(key, None)
+                else:
+                    session.info[key] = copy(values)
+            return
+        for key in self._keys():
             session.info.pop(key, None)
+
+    def _remember_side_effects(self, session: Session, transaction) -> None:
+        if transaction.nested:
+            noted = {key: copy(session.info.get(key)) for key in self._keys()}
+            session.info.setdefault(_SAVEPOINTS, []).append(noted)
+
+    @staticmethod
+    def _forget_savepoint(session: Session, transaction) -> None:
+        savepoints = session.info.get(_SAVEPOINTS)
+        if transaction.nested and savepoints:
+            savepoints.pop()
 
     def close_session(self) -> None:
         """End the current context's session now (before a long-running command serves)."""

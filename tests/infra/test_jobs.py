@@ -139,6 +139,25 @@ def test_keyed_jobs_are_handed_over_only_when_the_whole_transaction_commits(app,
     assert sorted(RUNS, key=lambda run: run["n"]) == [{"n": 1}, {"n": 2}]
 
 
+def test_a_savepoint_rolled_back_undoes_only_the_jobs_asked_for_inside_it(app, kinds):
+    """A keyed job asked for twice rolls its savepoint back: the jobs the transaction asked
+    for before it are still handed over, the ones asked for inside it are not."""
+    with app.app_context():
+        assert job_flow.enqueue(db.session, "test.record", {"n": 1}, key="once") is not None
+        db.session.commit()
+    assert run_jobs(app) == 1
+    with app.app_context():
+        job_flow.enqueue(db.session, "test.record", {"n": 2})
+        assert job_flow.enqueue(db.session, "test.record", {"n": 3}, key="once") is None
+        with pytest.raises(RuntimeError), db.session.begin_nested():
+            job_flow.enqueue(db.session, "test.record", {"n": 4})
+            raise RuntimeError("undone")
+        db.session.commit()
+    assert queue_of(app)[0].pending_count() == 1
+    assert run_jobs(app) == 1
+    assert RUNS == [{"n": 1}, {"n": 2}]
+
+
 def test_a_job_handed_over_twice_runs_once(app, kinds):
     job_id = _enqueue(app, "test.record", {"n": 3})
     hand_over(app, [job_id])
