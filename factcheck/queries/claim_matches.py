@@ -1,8 +1,10 @@
 """What the desk's pages show of a claim's stored matches (written by the matching job).
 
 Earlier checks come best first, at most `SHOWN` per claim, never dismissed ones; the
-desk's own are shown only while their article is still published (a withdrawn check is no
-longer a check, and nothing unpublished reaches a reviewer this way). Open work (the
+desk's own are shown only while their article is still published and the claim decided
+there (a withdrawn check is no longer a check, and nothing unpublished reaches a reviewer
+this way), with the wording and verdict readers see now (a correction changes them after
+the match was stored). Open work (the
 same claim in another unpublished article) is listed apart, for editors only, while the
 other claim is still open and not dismissed. A fixed number of queries for any number
 of claims.
@@ -14,12 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from ..engine.match_numbers import adjusted_scores
 from ..models import Article, Claim, ClaimMatch, Job
 from ..states import ArticleStatus, ClaimStatus, JobStatus, MatchSource, MatchStatus
 from .matching import find_matches
+from .search_tables import entries
 
 SHOWN = 5
 MATCHING = "claims.match"  # the matching job's kind; its keys start "claims.match:<article>:"
@@ -52,8 +56,7 @@ def matches_of_claims(session: Session, claim_ids: Iterable[int], *,
                                  col(ClaimMatch.source).in_(sources),
                                  ClaimMatch.status != MatchStatus.DISMISSED)
         .order_by(ClaimMatch.claim_id, col(ClaimMatch.score).desc(), ClaimMatch.id)).all()
-    published = _published_articles(session, {r.matched_article_id for r in rows
-                                              if r.source == MatchSource.OWN})
+    live = _live_checks(session, [r for r in rows if r.source == MatchSource.OWN])
     still_open = _open_claims(session, {r.matched_claim_id for r in rows
                                         if r.source == MatchSource.OPEN})
     found: dict[int, ClaimMatches] = {claim_id: ClaimMatches() for claim_id in ids}
@@ -62,18 +65,41 @@ def matches_of_claims(session: Session, claim_ids: Iterable[int], *,
         if row.source == MatchSource.OPEN:
             if row.matched_claim_id in still_open and len(shown.open_work) < SHOWN:
                 shown.open_work.append(row)
-        elif (row.source == MatchSource.IMPORTED or row.matched_article_id in published) \
-                and len(shown.earlier) < SHOWN:
+        elif len(shown.earlier) >= SHOWN:
+            continue
+        elif row.source == MatchSource.IMPORTED:
             shown.earlier.append(row)
+        elif (check := live.get((row.matched_article_id, row.claim_number))) is not None:
+            shown.earlier.append(_as_now(row, check, copy=True))
     return found
 
 
-def _published_articles(session: Session, ids: set[int | None]) -> set[int]:
-    ids.discard(None)
-    if not ids:
-        return set()
-    return set(session.exec(select(Article.id).where(
-        col(Article.id).in_(sorted(ids)), Article.status == ArticleStatus.PUBLISHED)).all())
+def _live_checks(session: Session, rows: list[ClaimMatch]) -> dict[tuple, sa.Row]:
+    """(article id, claim number) -> the search index's row of that decided claim of a live
+    publication, for the desk's own matches among `rows` (a fixed number of queries)."""
+    wanted = {(r.matched_article_id, r.claim_number) for r in rows
+              if r.matched_article_id is not None and r.claim_number is not None}
+    if not wanted:
+        return {}
+    found = session.execute(
+        sa.select(entries.c.article_id, entries.c.claim_number, entries.c.claim_text,
+                  entries.c.verdict, entries.c.published_on, entries.c.slug)
+        .where(entries.c.article_id.in_(sorted({a for a, _n in wanted})),
+               entries.c.decided.is_(True))).all()
+    return {(row.article_id, row.claim_number): row for row in found
+            if (row.article_id, row.claim_number) in wanted}
+
+
+def _as_now(row: ClaimMatch, check: sa.Row, *, copy: bool) -> ClaimMatch:
+    """The match with the checked wording, verdict and page its check has now; `copy`:
+    a copy outside the session (a page must not write), else the stored row updated."""
+    now = {"text": check.claim_text, "rating": check.verdict or "",
+           "published": check.published_on, "slug": check.slug}
+    if copy:
+        return ClaimMatch(**(row.model_dump() | now))
+    for name, value in now.items():
+        setattr(row, name, value)
+    return row
 
 
 def _open_claims(session: Session, ids: set[int | None]) -> set[int]:
@@ -87,9 +113,15 @@ def _open_claims(session: Session, ids: set[int | None]) -> set[int]:
 
 
 def match_of_claim(session: Session, *, claim_id: int, match_id: int) -> ClaimMatch | None:
-    """The match `match_id` if it belongs to claim `claim_id` (else None: a 404)."""
+    """The match `match_id` if it belongs to claim `claim_id` and pages show it, the desk's
+    own check as it is now (else None: a 404; a withdrawn check cannot be marked or cited)."""
     found = session.get(ClaimMatch, match_id)
-    return found if found is not None and found.claim_id == claim_id else None
+    if found is None or found.claim_id != claim_id:
+        return None
+    if found.source != MatchSource.OWN:
+        return found
+    check = _live_checks(session, [found]).get((found.matched_article_id, found.claim_number))
+    return None if check is None else _as_now(found, check, copy=False)
 
 
 ALSO_CHECKED = 0.5  # from this score a published check of the desk is linked for readers
@@ -119,14 +151,14 @@ def also_checked(session: Session, claim_ids: Iterable[int], *,
                                  ClaimMatch.status != MatchStatus.DISMISSED,
                                  col(ClaimMatch.score) >= ALSO_CHECKED)
         .order_by(ClaimMatch.claim_id, col(ClaimMatch.score).desc(), ClaimMatch.id)).all()
-    published = _published_articles(session, {r.matched_article_id for r in rows})
-    published.discard(article_id)
+    live = _live_checks(session, [r for r in rows if r.matched_article_id != article_id])
     found: dict[int, list[AlsoChecked]] = {}
     for row in rows:
         shown = found.setdefault(row.claim_id, [])
-        if row.matched_article_id in published and row.claim_number and len(shown) < ALSO_SHOWN:
-            shown.append(AlsoChecked(text=row.text, slug=row.slug, number=row.claim_number,
-                                     rating=row.rating))
+        check = live.get((row.matched_article_id, row.claim_number))
+        if check is not None and row.claim_number and len(shown) < ALSO_SHOWN:
+            shown.append(AlsoChecked(text=check.claim_text, slug=check.slug,
+                                     number=row.claim_number, rating=check.verdict or ""))
     return found
 
 

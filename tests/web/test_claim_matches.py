@@ -26,9 +26,12 @@ from factcheck.states import ArticleStatus, ClaimStatus, MatchSource, MatchStatu
 from factcheck.workflow.assignments import declare_conflict, select_and_assign
 from factcheck.workflow.claim_matches import KIND, stance_for_rating
 from factcheck.workflow.publishing import publish_article, unpublish_article
+from factcheck.workflow.settings import set_setting
 
 from ..helpers import (
     add_evidence_form,
+    api_token,
+    bearer,
     csrf_token,
     import_feed,
     login,
@@ -217,6 +220,65 @@ def test_same_claim_cite_and_dismiss_are_recorded_and_audited(app, client, edito
     assert "Checked before" in workspace and "Checked in March: false." in workspace
     assert f"/checks/{archive['slug']}#claim-1" in workspace
     assert f"{base}/{own.id}/" not in workspace
+
+
+def test_a_corrected_check_shows_its_verdict_now_and_a_withdrawn_one_cannot_be_cited(
+        app, client, runner, editor, archive):
+    """Matches are stored when matched; what they show of the desk's own check is read when
+    shown, so a correction reaches the board, the offered stance and the verdict page."""
+    login(client, editor.email)
+    article_id = _import_article(client, "Jobs again", JOBLESS)
+    run_jobs(app)
+    claim = _claim(app, article_id, "Unemployment")
+    own = next(m for m in _matches(app, claim.id) if m.text.startswith("In October"))
+    board_url = f"/editor/articles/{article_id}"
+    base = f"/editor/claims/{claim.id}/matches"
+    assert _post(client, f"{base}/{own.id}/same", page=board_url).status_code == 302
+    assert re.search(r'<option value="refutes" selected>', client.get(board_url).text)
+
+    with app.app_context():  # the archive's check was decided without reviews
+        set_setting(db.session, key="reviews_required", value=0, actor=None)
+        db.session.commit()
+    corrected = client.post(f"/api/v1/claims/{archive['claims'][0]}/decision",
+                            headers=bearer(api_token(runner, editor.email)),
+                            json={"rating": "half-true", "summary": "Partly.", "version": 1,
+                                  "correction_note": "The rate was rounded."})
+    assert corrected.status_code == 201, corrected.json
+    board = client.get(board_url).text
+    assert "Half true" in board
+    assert re.search(r'<option value="context" selected>', board)  # was "refutes"
+    with app.app_context():  # the page read it; nothing was written by reading
+        assert db.session.get(ClaimMatch, own.id).rating == "False"
+
+    # A published article matching it links the verdict readers see there now.
+    with app.app_context():
+        s = db.session
+        label = s.exec(select(RatingLabel).where(RatingLabel.key == "false")).first()
+        s.get(Claim, claim.id).status = ClaimStatus.DECIDED
+        s.add(Decision(claim_id=claim.id, editor_id=editor.id, rating_id=label.id,
+                       summary="It rose."))
+        s.flush()
+        publish_article(s, article=s.get(Article, article_id), editor=s.get(User, editor.id),
+                        include_open=False)
+        s.commit()
+        slug = s.get(Article, article_id).slug
+    page = client.get(f"/checks/{slug}").text
+    also = page[page.index("Also checked by us:"):]
+    also = also[:also.index("</ul>")]
+    assert f'/checks/{archive["slug"]}#claim-1" dir="auto">In October unemployment dropped ' \
+           'to 4.5 percent.</a> <span class="muted" dir="auto">(Half true)</span>' in also
+
+    # Withdrawn, the check is neither shown nor citable (the forms answer 404).
+    with app.app_context():
+        s = db.session
+        unpublish_article(s, article=s.get(Article, archive["article_id"]),
+                          editor=s.get(User, editor.id))
+        s.commit()
+    assert "In October unemployment dropped" not in client.get(board_url).text
+    assert _post(client, f"{base}/{own.id}/cite", {"stance": "context", "note": "x"},
+                 board_url).status_code == 404
+    assert _post(client, f"{base}/{own.id}/dismiss", page=board_url).status_code == 404
+    assert rows(app, Evidence, claim_id=claim.id) == []
 
 
 def test_only_editors_answer_matches_and_only_for_their_claim(app, client, editor, archive,
