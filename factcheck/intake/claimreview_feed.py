@@ -14,11 +14,12 @@ yields what came before and then raises `FeedError`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import ijson
 
@@ -27,6 +28,12 @@ from ..i18n import _
 # Keys whose value holds further records rather than a field of the record around them.
 _CONTAINERS = frozenset({"@graph", "dataFeedElement", "item"})
 MAX_URL = 2048
+# A language tag (BCP 47's shape: "en", "fa-AF", "zh-Hant-TW"); anything else is dropped,
+# as it becomes a page's `lang` attribute.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}")
+# Lists and containers a record may sit in (a DataFeed is 3 deep); deeper is refused with
+# a reason instead of exhausting Python's stack (a RecursionError lost the batch read).
+MAX_NESTING = 32
 
 
 class FeedError(Exception):
@@ -112,6 +119,10 @@ def claim_review_record(data: Any) -> ClaimReviewRecord:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > MAX_URL:
         raise ValueError(_("the url is not an http(s) address"))
+    # Scheme and host are case-insensitive: "HTTPS://Example.org/a" is the same check
+    # (imports are idempotent on the url); the path is not.
+    user, at, host = parts.netloc.rpartition("@")
+    url = urlunsplit(parts._replace(netloc=f"{user}{at}{host.lower()}"))
     claim = _text(data.get("claimReviewed"))
     if not claim:
         raise ValueError(_("no claimReviewed"))
@@ -128,8 +139,15 @@ def claim_review_record(data: Any) -> ClaimReviewRecord:
         rating_best=_number(rating.get("bestRating")),
         rating_worst=_number(rating.get("worstRating")),
         publisher=_text(data.get("author")), published=_date(data.get("datePublished")),
-        claimant=_text(item.get("author")), language=_text(data.get("inLanguage"))[:35],
+        claimant=_text(item.get("author")), language=_language(data.get("inLanguage")),
     )
+
+
+def _language(value: Any) -> str:
+    if isinstance(value, dict):  # a Language: its code, not its name ("en", not "English")
+        value = value.get("alternateName") or value.get("name")
+    tag = _text(value)
+    return tag if len(tag) <= 35 and _LANGUAGE_TAG.fullmatch(tag) else ""
 
 
 class _Walker:
@@ -154,21 +172,28 @@ class _Walker:
                 depth -= 1
         return builder.value
 
-    def records(self, event: str, value: Any) -> Iterator[FeedRecord]:
+    def records(self, event: str, value: Any, depth: int = 0) -> Iterator[FeedRecord]:
         """The records in the value starting with (event, value): a list or an object."""
+        if depth > MAX_NESTING and event in ("start_array", "start_map"):
+            if not self.position:
+                raise FeedError(_("Lists and containers are nested more than {limit} deep: "
+                                  "that is not a ClaimReview feed.", limit=MAX_NESTING))
+            raise FeedError(_("Lists and containers are nested more than {limit} deep after "
+                              "record {n}: that is not a ClaimReview feed.",
+                              limit=MAX_NESTING, n=self.position))
         if event == "start_array":
             while True:
                 event, value = next(self.events)
                 if event == "end_array":
                     return
-                yield from self.records(event, value)
+                yield from self.records(event, value, depth + 1)
         elif event == "start_map":
-            yield from self._object()
+            yield from self._object(depth)
         else:  # a scalar where a record was expected
             self.position += 1
             yield FeedRecord(self.position, reason=_("not a JSON object"))
 
-    def _object(self) -> Iterator[FeedRecord]:
+    def _object(self, depth: int) -> Iterator[FeedRecord]:
         fields: dict[str, Any] = {}
         held_records = False
         while True:
@@ -179,7 +204,7 @@ class _Walker:
             event, value = next(self.events)
             if key in _CONTAINERS and event in ("start_map", "start_array"):
                 held_records = True
-                yield from self.records(event, value)
+                yield from self.records(event, value, depth + 1)
             else:
                 fields[key] = self._value(event, value)
         if held_records and "ClaimReview" not in _types(fields.get("@type")):
@@ -198,16 +223,25 @@ def read_feed(stream: IO[bytes]) -> Iterator[FeedRecord]:
 
     Raises FeedError when the document is not JSON, breaks off, or holds no ClaimReview.
     """
-    walker = _Walker(iter(ijson.basic_parse(stream, use_float=True)))
+    seen = _SeenText(stream)
+    walker = _Walker(iter(ijson.basic_parse(seen, use_float=True)))
+    ended = False  # the document's value was read to its end
     try:
         try:
             event, value = next(walker.events)
         except StopIteration:
             raise FeedError(_("The file is empty: expected a JSON document.")) from None
         yield from walker.records(event, value)
+        ended = True
         for _extra in walker.events:  # anything after the document is an error too
             break
     except ijson.JSONError as error:
+        if not seen.any_text:
+            raise FeedError(_("The file is empty: expected a JSON document.")) from None
+        if ended:
+            raise FeedError(_("The JSON document ends after record {n}, but more text "
+                              "follows it ({reason}).", n=walker.position,
+                              reason=_short(error))) from None
         if walker.position == 0:
             raise FeedError(_("The file is not JSON ({reason}).",
                               reason=_short(error))) from None
@@ -217,7 +251,24 @@ def read_feed(stream: IO[bytes]) -> Iterator[FeedRecord]:
         raise FeedError(_("The document holds no ClaimReview."))
 
 
+class _SeenText:
+    """A binary stream that remembers whether anything but white space was read."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream, self.any_text = stream, False
+
+    def read(self, size: int = -1) -> bytes:
+        """Read as the stream does."""
+        chunk = self.stream.read(size)
+        if not self.any_text and chunk.strip():
+            self.any_text = True
+        return chunk
+
+
 def _short(error: Exception) -> str:
-    text = str(error).split("(right here)")[0].splitlines()[0] if str(error) else ""
+    # The C parser's messages are bytes; shown as text, not as a Python literal.
+    first = error.args[0] if error.args else ""
+    message = first.decode("utf-8", "replace") if isinstance(first, bytes) else str(error)
+    text = message.split("(right here)")[0].splitlines()[0] if message else ""
     text = " ".join(text.split())
     return text[:120] or type(error).__name__

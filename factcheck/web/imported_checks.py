@@ -60,6 +60,10 @@ def index():
         db.session.commit()
     if result.error:
         flash(result.error, "error")
+        if result.saved:  # committed batch by batch: say what the error did not undo
+            flash(ngettext("Kept the {n} check imported before the error.",
+                           "Kept the {n} checks imported before the error.", result.saved),
+                  "info")
         return _render(form, result=result, status=422)
     flash(ngettext("Imported {n} check: {added} new, {updated} updated, {skipped} skipped.",
                    "Imported {n} checks: {added} new, {updated} updated, {skipped} skipped.",

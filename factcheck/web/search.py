@@ -24,10 +24,14 @@ def _without_nul(value):
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
+WORDS_MAX, SENTENCE_MAX = 200, 1000  # characters of `q` in each mode
+
+
 class SearchForm(Form):
     """A GET form: it changes nothing, so it carries no CSRF token."""
 
-    q = SearchField(_l("Words"), validators=[Optional(), Length(max=200)],
+    # A reader's sentence may be a pasted post (with its links): longer than words to find.
+    q = SearchField(_l("Words"), validators=[Optional(), Length(max=SENTENCE_MAX)],
                     filters=[_without_nul])
     mode = SelectField(_l("Find"), choices=[
         SelectChoice("", _l("Claims with these words")),
@@ -47,6 +51,11 @@ class SearchForm(Form):
             # (the field's Optional validator stops its own chain on an empty value)
             self.q.errors = [*self.q.errors,
                              _("Type a sentence to find the claims most like it.")]
+            return False
+        if self.mode.data != SIMILAR and len(self.q.data or "") > WORDS_MAX:
+            self.q.errors = [*self.q.errors, _(
+                "Words to find cannot be longer than {n} characters; to compare a longer "
+                "sentence, choose similar claims.", n=WORDS_MAX)]
             return False
         return valid
 

@@ -127,8 +127,10 @@ def test_json_without_claimreview_is_refused(app, runner, tmp_path):
         assert result.exit_code == 1, document
         assert result.output.strip().splitlines()[-1] == (
             "Error: The document holds no ClaimReview.")
-    empty = _import(runner, tmp_path, "")
-    assert empty.exit_code == 1 and "Error: The file is not JSON" in empty.output
+    for blank in ("", "  \n "):
+        empty = _import(runner, tmp_path, blank)
+        assert empty.exit_code == 1
+        assert empty.output.strip() == "Error: The file is empty: expected a JSON document."
 
 
 def test_a_document_that_breaks_off_keeps_what_came_before(app, runner, tmp_path):
@@ -137,6 +139,65 @@ def test_a_document_that_breaks_off_keeps_what_came_before(app, runner, tmp_path
     assert result.exit_code == 1
     assert "The JSON breaks off after record 2" in result.output
     assert len(_stored(app)) == 2
+
+
+def test_the_parsers_message_is_text_not_bytes(app, runner, tmp_path):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xff\xfe{")
+    result = runner.invoke(["import-claimreview", str(path)])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: The file is not JSON (lexical error: invalid char in json text.).")
+
+
+def test_text_after_the_document_is_named_as_such(app, runner, tmp_path):
+    for after in (" trailing words", json.dumps(review(2))):
+        result = _import(runner, tmp_path, json.dumps([review(1)]) + after)
+        assert result.exit_code == 1
+        assert "Kept the 1 check imported before the error." in result.output
+        assert ("Error: The JSON document ends after record 1, but more text follows it"
+                in result.output)
+    assert [row.url for row in _stored(app)] == ["https://checks.example.net/1"]
+
+
+def test_lists_nested_beyond_any_feed_are_refused_keeping_the_records_before(
+        app, runner, tmp_path):
+    deep = "[" * 5000 + "]" * 5000
+    result = _import(runner, tmp_path, f"[{json.dumps(review(1))}, {deep}]")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Kept the 1 check imported before the error." in result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: Lists and containers are nested more than 32 deep after record 1: that is "
+        "not a ClaimReview feed.")
+    assert [row.url for row in _stored(app)] == ["https://checks.example.net/1"]
+    items = '{"item": ' * 3000 + "1" + "}" * 3000
+    result = _import(runner, tmp_path, items)
+    assert result.output.strip() == ("Error: Lists and containers are nested more than 32 "
+                                     "deep: that is not a ClaimReview feed.")
+    # A record's own fields may nest as deep as they like: only the value is kept.
+    nested_field = review(3, extra=json.loads("[" * 500 + "]" * 500))
+    assert _import(runner, tmp_path, [nested_field]).exit_code == 0
+
+
+def test_the_url_is_the_same_check_whatever_the_case_of_its_scheme_and_host(
+        app, runner, tmp_path):
+    first = _import(runner, tmp_path, [review(1, url="HTTPS://Checks.Example.NET/Fc/1")])
+    assert "1 new" in first.output
+    again = _import(runner, tmp_path, [review(1, url="https://checks.example.net/Fc/1")])
+    assert "0 new, 1 updated" in again.output
+    other_path = _import(runner, tmp_path, [review(1, url="https://checks.example.net/fc/1")])
+    assert "1 new" in other_path.output  # a path's case is the publisher's to choose
+    assert [row.url for row in _stored(app)] == ["https://checks.example.net/Fc/1",
+                                                 "https://checks.example.net/fc/1"]
+
+
+def test_only_a_language_tag_is_kept_as_the_language(app, runner, tmp_path):
+    records = [review(1, inLanguage='"><script>alert(6)</script>'),
+               review(2, inLanguage={"@type": "Language", "name": "Dari",
+                                     "alternateName": "fa-AF"}),
+               review(3, inLanguage="English"), review(4, inLanguage="pt-BR")]
+    assert _import(runner, tmp_path, records).exit_code == 0
+    assert [row.language for row in _stored(app)] == ["", "fa-AF", "", "pt-BR"]
 
 
 def _chunks(n: int):

@@ -465,6 +465,21 @@ def test_search_finds_similar_published_claims_for_a_readers_sentence(client, ar
     assert "Published claims most like" not in unknown.get_data(as_text=True)
 
 
+def test_a_pasted_post_is_compared_whole_while_words_to_find_stay_short(client, archive):
+    post = ("BREAKING: joblessness dropped to 4.5 percent in October!!! Share before they "
+            "delete it https://t.co/abcdefghij #jobs #economy #truth " + "pic.twitter.com/x "
+            + "— Concerned Citizen (@citizen_1234) October 3, 2026 " * 3)
+    assert 280 < len(post) <= 1000
+    page = client.get("/search", query_string={"q": post, "mode": "similar"}).text
+    assert "cannot be longer" not in page
+    assert f'href="/checks/{archive["slug"]}#claim-1"' in page
+    words = client.get("/search", query_string={"q": post}).text
+    assert ("Words to find cannot be longer than 200 characters; to compare a longer "
+            "sentence, choose similar claims.") in words
+    too_long = client.get("/search", query_string={"q": "x" * 1001, "mode": "similar"}).text
+    assert "Published claims most like" not in too_long and "1000" in too_long
+
+
 def test_a_dari_sentence_finds_its_dari_paraphrase(app, client, editor):
     dari = publish_check(app, editor, title="بیکاری", claims=(
         ("نرخ بیکاری در کابل در ماه اکتبر کاهش یافت.", "false", "افزایش یافت.", None),

@@ -87,7 +87,18 @@ def test_a_feed_that_breaks_off_keeps_what_came_before(app, client, login_as):
     response = _upload(client, text)
     assert response.status_code == 422
     assert "The JSON breaks off after record 2" in response.get_data(as_text=True)
+    assert "Kept the 2 checks imported before the error." in response.get_data(as_text=True)
     assert len(rows(app, ImportedCheck)) == 2
+
+
+def test_a_feed_nested_beyond_any_feed_is_refused_not_a_server_error(app, client, login_as):
+    login_as(Role.ADMIN)
+    response = _upload(client, f"[{json.dumps(review(1))}, {'[' * 5000}{']' * 5000}]")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "nested more than 32 deep after record 1" in page
+    assert "Kept the 1 check imported before the error." in page
+    assert len(rows(app, ImportedCheck)) == 1
 
 
 def test_no_file_chosen_says_so(client, login_as):
