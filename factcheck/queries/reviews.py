@@ -11,7 +11,6 @@ from ..i18n import _
 from ..models import (
     Assignment,
     Claim,
-    ClaimMatch,
     ClaimParticipant,
     Comment,
     ConflictDeclaration,
@@ -20,7 +19,7 @@ from ..models import (
     ReviewEvidence,
     User,
 )
-from ..states import SETTLED, MatchSource, MatchStatus, ReviewStatus, Role
+from ..states import SETTLED, ReviewStatus, Role
 from .settings import get_setting
 
 T = TypeVar("T")
@@ -109,39 +108,10 @@ def cited_evidence_ids(session: Session, review: Review) -> set[int]:
     return set(session.exec(query).all())
 
 
-def reviews_it_elsewhere(session: Session, *, claim: Claim, viewer: User) -> bool:
-    """Whether `viewer` still owes a verdict on another undecided claim that the desk links
-    to this one as the same claim in open work: blind review holds across that link (the
-    verdicts given here would answer the one they owe there)."""
-    linked = set(session.exec(select(ClaimMatch.matched_claim_id).where(
-        ClaimMatch.claim_id == claim.id, ClaimMatch.source == MatchSource.OPEN,
-        ClaimMatch.status != MatchStatus.DISMISSED)).all())
-    linked |= set(session.exec(select(ClaimMatch.claim_id).where(
-        ClaimMatch.matched_claim_id == claim.id, ClaimMatch.source == MatchSource.OPEN,
-        ClaimMatch.status != MatchStatus.DISMISSED)).all())
-    linked.discard(None)
-    if not linked:
-        return False
-    undecided = select(Claim.id).where(col(Claim.id).in_(sorted(linked)),
-                                       col(Claim.status).not_in(SETTLED))
-    former = select(ClaimParticipant.claim_id).where(
-        ClaimParticipant.user_id == viewer.id, col(ClaimParticipant.claim_id).in_(undecided),
-        col(ClaimParticipant.first_assigned_at).is_not(None))
-    current = select(Assignment.claim_id).where(Assignment.reviewer_id == viewer.id,
-                                                col(Assignment.claim_id).in_(undecided))
-    reviewing = set(session.exec(former).all()) | set(session.exec(current).all())
-    if not reviewing:
-        return False
-    submitted = set(session.exec(select(Review.claim_id).where(
-        Review.reviewer_id == viewer.id, col(Review.claim_id).in_(sorted(reviewing)),
-        Review.status == ReviewStatus.SUBMITTED)).all())
-    return bool(reviewing - submitted)
-
-
 def visible_reviews(session: Session, *, claim: Claim, viewer: User) -> list[Review]:
     """The reviews `viewer` may read: a reviewer (now or before, whatever their role) sees
-    only their own until it is submitted; other editors see the submitted ones, unless they
-    owe a verdict on the same claim in another open article; the recused see none.
+    only their own until it is submitted; other editors see the submitted ones; the recused
+    see none.
 
     A read with the blindness rule built in: it never refuses, it leaves out what the
     viewer may not see yet.
@@ -156,8 +126,6 @@ def visible_reviews(session: Session, *, claim: Claim, viewer: User) -> list[Rev
         return [mine] if mine else []
     if not viewer.role.at_least(Role.EDITOR) and mine is None:
         return []  # not the claim's reviewer: the access rules refuse them before this
-    if mine is None and reviews_it_elsewhere(session, claim=claim, viewer=viewer):
-        return []
     return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or r is mine]
 
 
@@ -188,8 +156,7 @@ def sees_everything(session: Session, *, claim: Claim, viewer: User) -> bool:
     """Whether the viewer is past blindness: an editor not reviewing it, or a reviewer
     whose own verdict is submitted."""
     if not is_reviewer(session, claim=claim, user=viewer):
-        return viewer.role.at_least(Role.EDITOR) and not reviews_it_elsewhere(
-            session, claim=claim, viewer=viewer)
+        return viewer.role.at_least(Role.EDITOR)
     mine = own_review(session, claim=claim, reviewer=viewer)
     return mine is not None and mine.status == ReviewStatus.SUBMITTED
 

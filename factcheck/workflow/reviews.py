@@ -24,7 +24,6 @@ from ..queries.reviews import (
     is_assigned,
     is_reviewer,
     own_review,
-    reviews_it_elsewhere,
     submitted_count,
     suggested_reasoning,
     visible_evidence,
@@ -164,10 +163,6 @@ def require_decider(session: Session, *, claim: ClaimModel, editor: User) -> Non
     if is_reviewer(session, claim=claim, user=editor):
         raise WorkflowError(_("You are or were a reviewer of this claim, so another editor "
                               "must decide it."), code="forbidden")
-    if reviews_it_elsewhere(session, claim=claim, viewer=editor):
-        raise WorkflowError(_("You review the same claim in another open article: submit "
-                              "your verdict there before deciding this one."),
-                            code="forbidden")
 
 
 def decide_claim(

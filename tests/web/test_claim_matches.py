@@ -398,55 +398,6 @@ def test_blind_review_matches_never_show_a_colleagues_verdict(app, client, edito
             if m.source == MatchSource.OWN] == [MatchSource.OWN]  # kept, not shown
 
 
-def test_an_editor_reviewing_a_claim_is_blind_on_its_open_work_twin(app, client, runner,
-                                                                   editor, make_user):
-    """An editor who owes a verdict on a claim cannot read the verdicts given on the claim
-    the desk links to it as the same claim in another open article, until theirs is in."""
-    reviewer, reviewing_editor = make_user(Role.REVIEWER), make_user(Role.EDITOR)
-    other_editor = make_user(Role.EDITOR)
-    login(client, editor.email)
-    text = "The minister said wages rose by 4 percent last year."
-    first = _import_article(client, "Wages", text)
-    second = _import_article(client, "Wages again", text)
-    run_jobs(app)
-    mine, twin = _claim(app, first, "The minister"), _claim(app, second, "The minister")
-    assert [m.matched_claim_id for m in _matches(app, mine.id)
-            if m.source == MatchSource.OPEN] == [twin.id]
-    with app.app_context():
-        s = db.session
-        for claim, person in ((mine, reviewing_editor), (twin, reviewer)):
-            select_and_assign(s, claims=[s.get(Claim, claim.id)],
-                              reviewers=[s.get(User, person.id)], due_on=None,
-                              actor=s.get(User, editor.id))
-        s.commit()
-    logout(client)
-    login(client, reviewer.email)
-    assert add_evidence_form(client, twin.id).status_code == 302
-    assert review_form(client, twin.id, rating="false",
-                       rationale="R1 secret rationale").status_code == 302
-    logout(client)
-
-    def sees_it(person: User) -> bool:
-        answer = client.get(f"/api/v1/claims/{twin.id}/reviews",
-                            headers=bearer(api_token(runner, person.email)))
-        assert answer.status_code == 200
-        in_api = "R1 secret rationale" in [item["rationale"] for item in answer.json["items"]]
-        pages = [client.get(f"/editor/claims/{twin.id}"), client.get(f"/editor/claims/"
-                                                                     f"{twin.id}/decide")]
-        assert pages[0].status_code == 200
-        assert pages[1].status_code == (200 if in_api else 403)  # nor may they decide it
-        return in_api or any("R1 secret" in page.text for page in pages)
-
-    login(client, other_editor.email)
-    assert sees_it(other_editor)  # an editor who reviews neither claim compares them
-    logout(client)
-    login(client, reviewing_editor.email)
-    assert not sees_it(reviewing_editor)
-    assert add_evidence_form(client, mine.id).status_code == 302
-    assert review_form(client, mine.id, rating="true").status_code == 302
-    assert sees_it(reviewing_editor)  # their own verdict is in
-
-
 def test_no_matching_job_when_matching_is_off(make_app, make_user):
     quiet = make_app(CLAIM_MATCHING=False)
     editor = make_user(Role.EDITOR)
