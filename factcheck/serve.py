@@ -24,9 +24,11 @@ GUNICORN_DEFAULTS: dict[str, Any] = {
     # article; a worker silent for longer than this is stuck and gets replaced.
     "timeout": 60,
     "graceful_timeout": 30,
-    # Request head limits (gunicorn's own defaults, pinned): a longer request line gets 414,
-    # more or longer header fields 431, before the app sees them; bodies: MAX_CONTENT_LENGTH.
-    "limit_request_line": 4094,
+    # Request head limits: a longer request line gets 414, more or longer header fields
+    # 431, before the app sees them; bodies: MAX_CONTENT_LENGTH. The line is gunicorn's
+    # largest, not its default (4094): the similar-claims search is a GET form taking 1,000
+    # characters, and Dari or Pashto ones are 6 bytes each once percent-encoded.
+    "limit_request_line": 8190,
     "limit_request_fields": 100,
     "limit_request_field_size": 8190,
     # Replace workers now and then so a slow leak cannot grow without bound.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from urllib.parse import quote
 
 import pytest
 from flask import request
@@ -87,11 +88,15 @@ def test_login_throttling_counts_failures_on_every_worker(database_url, make_use
 def test_oversized_request_heads_are_refused_by_gunicorn(tmp_path):
     with running_server(tmp_path) as server:
         browser = Browser(server)
-        long_line = browser.get("/healthz?pad=" + "a" * 5000)
+        long_line = browser.get("/healthz?pad=" + "a" * 9000)
         many = browser.get("/healthz", headers={f"X-Filler-{n}": "x" for n in range(101)})
         big = browser.get("/healthz", headers={"X-Big": "x" * 9000})
         assert (long_line.status, many.status, big.status) == (414, 431, 431)
         assert browser.get("/healthz").status == 200
+        # A reader's Dari sentence at the similar-claims search's limit gets through.
+        dari = quote(("بیکاری در ماه اکتبر به چهار و نیم درصد کاهش یافت " * 25)[:1000])
+        assert len(dari) > 4094
+        assert browser.get(f"/search?mode=similar&q={dari}").status == 200
 
 
 # --- refusing to start ----------------------------------------------------------------------
