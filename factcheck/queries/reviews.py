@@ -46,6 +46,19 @@ def reviewer_ids(session: Session, claim: Claim) -> set[int]:
     return set(session.exec(former).all()) | set(session.exec(current).all())
 
 
+def claims_reviewed_by(session: Session, *, user: User, claim_ids: Sequence[int]) -> set[int]:
+    """Which of these claims `user` is or was assigned to review (two queries)."""
+    ids = sorted(set(claim_ids))
+    if not ids:
+        return set()
+    former = select(ClaimParticipant.claim_id).where(
+        ClaimParticipant.user_id == user.id, col(ClaimParticipant.claim_id).in_(ids),
+        col(ClaimParticipant.first_assigned_at).is_not(None))
+    current = select(Assignment.claim_id).where(Assignment.reviewer_id == user.id,
+                                                col(Assignment.claim_id).in_(ids))
+    return set(session.exec(former).all()) | set(session.exec(current).all())
+
+
 def is_reviewer(session: Session, *, claim: Claim, user: User) -> bool:
     """Whether `user` is or was assigned to the claim: then blind until they submit, whatever
     their role, and never its decider."""

@@ -24,6 +24,7 @@ from ..i18n import _
 from ..infra.links import check_url
 from ..models import Claim, ClaimMatch
 from ..queries.claim_matches import match_of_claim, matches_of_claims, percent
+from ..queries.reviews import claims_reviewed_by
 from ..queries.settings import get_setting
 from ..states import MatchSource, MatchStatus, Role, Stance
 from ..workflow import claim_matches as match_flow
@@ -135,6 +136,14 @@ def match_display(found: dict) -> dict[int, dict]:
 
 
 def claim_matches_for(claim_ids: list[int], *, open_work: bool) -> tuple[dict, dict]:
-    """The matches of these claims and what their cards show, for a template."""
+    """The matches of these claims and what their cards show, for a template.
+
+    Open work is not shown on a claim the viewer reviews: it links the same claim in
+    another article, whose reviewers' verdicts an editor may read.
+    """
     found = matches_of_claims(db.session, claim_ids, open_work=open_work)
+    if open_work:
+        for claim_id in claims_reviewed_by(db.session, user=current_user(),
+                                           claim_ids=[i for i, m in found.items() if m.open_work]):
+            found[claim_id].open_work = []
     return found, match_display(found)

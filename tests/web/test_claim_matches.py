@@ -398,6 +398,36 @@ def test_blind_review_matches_never_show_a_colleagues_verdict(app, client, edito
             if m.source == MatchSource.OWN] == [MatchSource.OWN]  # kept, not shown
 
 
+def test_open_work_is_not_shown_on_a_claim_to_the_editor_reviewing_it(app, client, editor,
+                                                                      make_user):
+    """The link to the same claim in another open article leads to its reviewers' verdicts,
+    which an editor may read: it is not offered to an editor who reviews the claim."""
+    reviewing_editor = make_user(Role.EDITOR)
+    login(client, editor.email)
+    text = "The minister said wages rose by 4 percent last year."
+    first = _import_article(client, "Wages", text)
+    second = _import_article(client, "Wages again", text)
+    run_jobs(app)
+    mine, twin = _claim(app, first, "The minister"), _claim(app, second, "The minister")
+    with app.app_context():
+        s = db.session
+        select_and_assign(s, claims=[s.get(Claim, mine.id)],
+                          reviewers=[s.get(User, reviewing_editor.id)], due_on=None,
+                          actor=s.get(User, editor.id))
+        s.commit()
+    pages = (f"/editor/articles/{first}", f"/editor/claims/{mine.id}")
+    link = f'href="/editor/claims/{twin.id}/board"'
+    for url in pages:
+        assert link in client.get(url).text  # the editor who reviews neither claim
+    logout(client)
+    login(client, reviewing_editor.email)
+    for url in pages:
+        page = client.get(url).text
+        assert link not in page and "Also in another open article" not in page
+    assert f'href="/editor/claims/{mine.id}/board"' in client.get(
+        f"/editor/articles/{second}").text  # the other claim, which they do not review
+
+
 def test_no_matching_job_when_matching_is_off(make_app, make_user):
     quiet = make_app(CLAIM_MATCHING=False)
     editor = make_user(Role.EDITOR)
