@@ -911,8 +911,10 @@ class ClaimMatch(SQLModel, table=True):
     rewording, so that pages only read them. `key` names what was matched
     (`own:<article id>:<claim number>`, `imported:<check id>`,
     `open:<claim id>`): one row per claim and
-    key. The shown fields are kept as they were when matched; own and open matches are
-    checked against their claim's current state when read.
+    key. The shown fields are kept as they were when matched; pages show an own match's
+    check as it is now (found by its wording in the article's live publication: a
+    correction changes the verdict, a republication the number) and open matches only while
+    the other claim is open.
     """
 
     __tablename__ = "claim_matches"

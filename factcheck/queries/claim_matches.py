@@ -56,7 +56,7 @@ def matches_of_claims(session: Session, claim_ids: Iterable[int], *,
                                  col(ClaimMatch.source).in_(sources),
                                  ClaimMatch.status != MatchStatus.DISMISSED)
         .order_by(ClaimMatch.claim_id, col(ClaimMatch.score).desc(), ClaimMatch.id)).all()
-    live = _live_checks(session, [r for r in rows if r.source == MatchSource.OWN])
+    live = _LiveChecks(session, [r for r in rows if r.source == MatchSource.OWN])
     still_open = _open_claims(session, {r.matched_claim_id for r in rows
                                         if r.source == MatchSource.OPEN})
     found: dict[int, ClaimMatches] = {claim_id: ClaimMatches() for claim_id in ids}
@@ -69,32 +69,58 @@ def matches_of_claims(session: Session, claim_ids: Iterable[int], *,
             continue
         elif row.source == MatchSource.IMPORTED:
             shown.earlier.append(row)
-        elif (check := live.get((row.matched_article_id, row.claim_number))) is not None:
-            shown.earlier.append(_as_now(row, check, copy=True))
+        elif (check := live.of(row)) is not None:
+            now = _as_now(row, check, copy=True)
+            # A renumbered check may be matched again under its new number: shown once,
+            # with the editor's answer if one of the two has it.
+            twin = next((m for m in shown.earlier if m.source == MatchSource.OWN
+                         and (m.matched_article_id, m.claim_number)
+                         == (now.matched_article_id, now.claim_number)), None)
+            if twin is None:
+                shown.earlier.append(now)
+            elif twin.status == MatchStatus.SUGGESTED and now.status != MatchStatus.SUGGESTED:
+                shown.earlier[shown.earlier.index(twin)] = now
     return found
 
 
-def _live_checks(session: Session, rows: list[ClaimMatch]) -> dict[tuple, sa.Row]:
-    """(article id, claim number) -> the search index's row of that decided claim of a live
-    publication, for the desk's own matches among `rows` (a fixed number of queries)."""
-    wanted = {(r.matched_article_id, r.claim_number) for r in rows
-              if r.matched_article_id is not None and r.claim_number is not None}
-    if not wanted:
-        return {}
-    found = session.execute(
-        sa.select(entries.c.article_id, entries.c.claim_number, entries.c.claim_text,
-                  entries.c.verdict, entries.c.published_on, entries.c.slug)
-        .where(entries.c.article_id.in_(sorted({a for a, _n in wanted})),
-               entries.c.decided.is_(True))).all()
-    return {(row.article_id, row.claim_number): row for row in found
-            if (row.article_id, row.claim_number) in wanted}
+class _LiveChecks:
+    """The desk's own checks as readers see them now (the search index's decided rows of
+    live publications), for the own matches among `rows` (one query).
+
+    A match names its check by article and claim number, the number readers see; a claim
+    added or removed on republishing renumbers the others, so the check is the row with
+    the matched wording, at its number or elsewhere in the article; at its number only
+    when that is where the wording was matched. A check whose wording changed since is
+    not shown (nothing says it is still the same claim) until matching runs again.
+    """
+
+    def __init__(self, session: Session, rows: list[ClaimMatch]) -> None:
+        articles = sorted({r.matched_article_id for r in rows
+                           if r.matched_article_id is not None and r.claim_number is not None})
+        self.by_article: dict[int, list[sa.Row]] = {}
+        if not articles:
+            return
+        for row in session.execute(
+                sa.select(entries.c.article_id, entries.c.claim_number, entries.c.claim_text,
+                          entries.c.verdict, entries.c.published_on, entries.c.slug)
+                .where(entries.c.article_id.in_(articles), entries.c.decided.is_(True))
+                .order_by(entries.c.claim_number)):
+            self.by_article.setdefault(row.article_id, []).append(row)
+
+    def of(self, match: ClaimMatch) -> sa.Row | None:
+        """The check `match` names, as it is now, or None (withdrawn, undecided, reworded)."""
+        checks = self.by_article.get(match.matched_article_id, [])
+        same = [c for c in checks if c.claim_text == match.text]
+        return next((c for c in same if c.claim_number == match.claim_number),
+                    same[0] if same else None)
 
 
 def _as_now(row: ClaimMatch, check: sa.Row, *, copy: bool) -> ClaimMatch:
     """The match with the checked wording, verdict and page its check has now; `copy`:
     a copy outside the session (a page must not write), else the stored row updated."""
     now = {"text": check.claim_text, "rating": check.verdict or "",
-           "published": check.published_on, "slug": check.slug}
+           "published": check.published_on, "slug": check.slug,
+           "claim_number": check.claim_number}
     if copy:
         return ClaimMatch(**(row.model_dump() | now))
     for name, value in now.items():
@@ -120,7 +146,7 @@ def match_of_claim(session: Session, *, claim_id: int, match_id: int) -> ClaimMa
         return None
     if found.source != MatchSource.OWN:
         return found
-    check = _live_checks(session, [found]).get((found.matched_article_id, found.claim_number))
+    check = _LiveChecks(session, [found]).of(found)
     return None if check is None else _as_now(found, check, copy=False)
 
 
@@ -151,14 +177,16 @@ def also_checked(session: Session, claim_ids: Iterable[int], *,
                                  ClaimMatch.status != MatchStatus.DISMISSED,
                                  col(ClaimMatch.score) >= ALSO_CHECKED)
         .order_by(ClaimMatch.claim_id, col(ClaimMatch.score).desc(), ClaimMatch.id)).all()
-    live = _live_checks(session, [r for r in rows if r.matched_article_id != article_id])
+    live = _LiveChecks(session, [r for r in rows if r.matched_article_id != article_id])
     found: dict[int, list[AlsoChecked]] = {}
     for row in rows:
         shown = found.setdefault(row.claim_id, [])
-        check = live.get((row.matched_article_id, row.claim_number))
-        if check is not None and row.claim_number and len(shown) < ALSO_SHOWN:
+        check = live.of(row) if row.matched_article_id != article_id else None
+        if check is not None and len(shown) < ALSO_SHOWN and not any(
+                (other.slug, other.number) == (check.slug, check.claim_number)
+                for other in shown):
             shown.append(AlsoChecked(text=check.claim_text, slug=check.slug,
-                                     number=row.claim_number, rating=check.verdict or ""))
+                                     number=check.claim_number, rating=check.verdict or ""))
     return found
 
 

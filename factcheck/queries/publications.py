@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 
 from ..engine.snapshot import Snapshot
 from ..i18n import _, ngettext
-from ..models import Article, Claim, Evidence, EvidenceCapture, Publication
-from ..states import ArticleStatus, CaptureStatus, ClaimStatus
+from ..models import Article, Claim, ClaimMatch, Evidence, EvidenceCapture, Publication
+from ..states import ArticleStatus, CaptureStatus, ClaimStatus, MatchSource, MatchStatus
 
 
 @dataclass(frozen=True)
@@ -142,15 +142,35 @@ def _sources_changed():
     return captured, edited
 
 
+def _linked_checks_changed():
+    """The state of the desk's own checks the article's claims match (its verdict page links
+    them, "also checked by us", with their verdicts now): the newest live publication among
+    them, how many are live, and the newest and number of the matches themselves."""
+    def of_article(*columns):
+        return (select(*columns).join(Claim, col(Claim.id) == ClaimMatch.claim_id)
+                .where(Claim.article_id == Article.id, ClaimMatch.source == MatchSource.OWN,
+                       ClaimMatch.status != MatchStatus.DISMISSED).correlate(Article))
+
+    live = (col(Publication.article_id).in_(of_article(ClaimMatch.matched_article_id)),
+            col(Publication.withdrawn_at).is_(None))
+    return (select(func.max(Publication.id)).where(*live).correlate(Article).scalar_subquery(),
+            select(func.count(Publication.id)).where(*live).correlate(Article).scalar_subquery(),
+            of_article(func.max(ClaimMatch.matched_at)).scalar_subquery(),
+            of_article(func.count(ClaimMatch.id)).scalar_subquery())
+
+
 def live_publication_stamp(session: Session, slug: str):
     """(article id, first published, last corrected, live publication id, its date,
-    latest preserved capture of a source, latest edit of a source) or None.
+    latest preserved capture of a source, latest edit of a source, then the state of the
+    checks it links as "also checked": newest live publication, live count, newest match,
+    match count) or None.
 
     Only small columns: enough to answer a conditional request without loading the
     snapshot. The publication fields are None when the check is not live.
     """
     query = (select(Article.id, Article.published_at, Article.last_corrected_at,
-                    Publication.id, Publication.published_at, *_sources_changed())
+                    Publication.id, Publication.published_at, *_sources_changed(),
+                    *_linked_checks_changed())
              .outerjoin(Publication, (col(Publication.article_id) == Article.id)
                         & col(Publication.withdrawn_at).is_(None))
              .where(Article.slug == slug))

@@ -56,13 +56,18 @@ def _live_version(slug: str) -> tuple[int, datetime, str]:
     stamp = publication_stamp(slug)
     if stamp is None:
         abort(404)
-    _article_id, first_published, corrected, publication_id, published_at, *sources = stamp
+    (_article_id, first_published, corrected, publication_id, published_at, captured, edited,
+     *linked) = stamp
     if publication_id is None:
         abort(410 if first_published else 404)
     # A new preserved copy, or a public copy turned off or on, changes what readers see
-    # of the sources without a new publication.
-    copies = "-".join(str(int(t.timestamp() * 1_000_000)) if t else "0" for t in sources)
-    return publication_id, corrected or published_at, copies
+    # of the sources without a new publication; so does a correction or withdrawal of a
+    # check linked as "also checked", or a new match (the page shows them as they are now).
+    copies = "-".join(str(int(t.timestamp() * 1_000_000)) if t else "0"
+                      for t in (captured, edited))
+    also = "-".join(str(int(v.timestamp() * 1_000_000)) if isinstance(v, datetime)
+                    else str(v or 0) for v in linked)
+    return publication_id, corrected or published_at, f"{copies}-{also}"
 
 
 def _etag(kind: str, publication_id: int, modified: datetime, copies: str = "") -> str:

@@ -52,7 +52,7 @@ class SearchForm(Form):
             self.q.errors = [*self.q.errors,
                              _("Type a sentence to find the claims most like it.")]
             return False
-        if self.mode.data != SIMILAR and len(self.q.data or "") > WORDS_MAX:
+        if self.mode.data != SIMILAR and WORDS_MAX < len(self.q.data or "") <= SENTENCE_MAX:
             self.q.errors = [*self.q.errors, _(
                 "Words to find cannot be longer than {n} characters; to compare a longer "
                 "sentence, choose similar claims.", n=WORDS_MAX)]

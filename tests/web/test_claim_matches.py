@@ -222,10 +222,20 @@ def test_same_claim_cite_and_dismiss_are_recorded_and_audited(app, client, edito
     assert f"{base}/{own.id}/" not in workspace
 
 
+def _also_checked(app, slug: str) -> str:
+    """The "also checked" list of a verdict page, as an anonymous reader gets it (cached)."""
+    page = app.test_client().get(f"/checks/{slug}").text
+    if "Also checked by us:" not in page:
+        return ""
+    also = page[page.index("Also checked by us:"):]
+    return also[:also.index("</ul>")]
+
+
 def test_a_corrected_check_shows_its_verdict_now_and_a_withdrawn_one_cannot_be_cited(
         app, client, runner, editor, archive):
     """Matches are stored when matched; what they show of the desk's own check is read when
-    shown, so a correction reaches the board, the offered stance and the verdict page."""
+    shown, so a correction reaches the board, the offered stance and readers' verdict
+    pages (cached ones too), and a renumbered check is still found by its wording."""
     login(client, editor.email)
     article_id = _import_article(client, "Jobs again", JOBLESS)
     run_jobs(app)
@@ -235,6 +245,21 @@ def test_a_corrected_check_shows_its_verdict_now_and_a_withdrawn_one_cannot_be_c
     base = f"/editor/claims/{claim.id}/matches"
     assert _post(client, f"{base}/{own.id}/same", page=board_url).status_code == 302
     assert re.search(r'<option value="refutes" selected>', client.get(board_url).text)
+    # Published, the new check links the earlier one for readers.
+    with app.app_context():
+        s = db.session
+        label = s.exec(select(RatingLabel).where(RatingLabel.key == "false")).first()
+        s.get(Claim, claim.id).status = ClaimStatus.DECIDED
+        s.add(Decision(claim_id=claim.id, editor_id=editor.id, rating_id=label.id,
+                       summary="It rose."))
+        s.flush()
+        publish_article(s, article=s.get(Article, article_id), editor=s.get(User, editor.id),
+                        include_open=False)
+        s.commit()
+        slug = s.get(Article, article_id).slug
+    link = f'/checks/{archive["slug"]}#claim-1" dir="auto">In October unemployment dropped ' \
+           'to 4.5 percent.</a> <span class="muted" dir="auto">'
+    assert f"{link}(False)</span>" in _also_checked(app, slug)
 
     with app.app_context():  # the archive's check was decided without reviews
         set_setting(db.session, key="reviews_required", value=0, actor=None)
@@ -249,24 +274,27 @@ def test_a_corrected_check_shows_its_verdict_now_and_a_withdrawn_one_cannot_be_c
     assert re.search(r'<option value="context" selected>', board)  # was "refutes"
     with app.app_context():  # the page read it; nothing was written by reading
         assert db.session.get(ClaimMatch, own.id).rating == "False"
+    assert f"{link}(Half true)</span>" in _also_checked(app, slug)  # not the cached page
 
-    # A published article matching it links the verdict readers see there now.
+    # The earlier check's first claim is taken out and the check republished: the other
+    # claim is now #1. The match still names its own claim, never its old number's.
+    near = next(m for m in _matches(app, claim.id)
+                if m.source == MatchSource.OWN and m.text.startswith("Unemployment fell"))
     with app.app_context():
         s = db.session
-        label = s.exec(select(RatingLabel).where(RatingLabel.key == "false")).first()
-        s.get(Claim, claim.id).status = ClaimStatus.DECIDED
-        s.add(Decision(claim_id=claim.id, editor_id=editor.id, rating_id=label.id,
-                       summary="It rose."))
-        s.flush()
-        publish_article(s, article=s.get(Article, article_id), editor=s.get(User, editor.id),
-                        include_open=False)
+        s.get(Claim, archive["claims"][0]).status = ClaimStatus.DISMISSED
+        publish_article(s, article=s.get(Article, archive["article_id"]),
+                        editor=s.get(User, editor.id), include_open=False)
         s.commit()
-        slug = s.get(Article, article_id).slug
-    page = client.get(f"/checks/{slug}").text
-    also = page[page.index("Also checked by us:"):]
-    also = also[:also.index("</ul>")]
-    assert f'/checks/{archive["slug"]}#claim-1" dir="auto">In October unemployment dropped ' \
-           'to 4.5 percent.</a> <span class="muted" dir="auto">(Half true)</span>' in also
+    board = client.get(board_url).text
+    assert "In October unemployment dropped" not in board
+    assert f'href="http://localhost/checks/{archive["slug"]}#claim-1"' in board  # its number
+    assert f"{base}/{near.id}/same" in board
+    also = _also_checked(app, slug)
+    assert "In October unemployment dropped" not in also
+    assert f'/checks/{archive["slug"]}#claim-1" dir="auto">Unemployment fell to 3.5' in also
+    assert _post(client, f"{base}/{own.id}/cite", {"stance": "context", "note": "x"},
+                 board_url).status_code == 404
 
     # Withdrawn, the check is neither shown nor citable (the forms answer 404).
     with app.app_context():
@@ -274,10 +302,10 @@ def test_a_corrected_check_shows_its_verdict_now_and_a_withdrawn_one_cannot_be_c
         unpublish_article(s, article=s.get(Article, archive["article_id"]),
                           editor=s.get(User, editor.id))
         s.commit()
-    assert "In October unemployment dropped" not in client.get(board_url).text
-    assert _post(client, f"{base}/{own.id}/cite", {"stance": "context", "note": "x"},
-                 board_url).status_code == 404
-    assert _post(client, f"{base}/{own.id}/dismiss", page=board_url).status_code == 404
+    assert "Unemployment fell to 3.5" not in client.get(board_url).text
+    assert _also_checked(app, slug) == ""
+    assert _post(client, f"{base}/{near.id}/same", page=board_url).status_code == 404
+    assert _post(client, f"{base}/{near.id}/dismiss", page=board_url).status_code == 404
     assert rows(app, Evidence, claim_id=claim.id) == []
 
 
@@ -508,6 +536,8 @@ def test_a_pasted_post_is_compared_whole_while_words_to_find_stay_short(client, 
             "sentence, choose similar claims.") in words
     too_long = client.get("/search", query_string={"q": "x" * 1001, "mode": "similar"}).text
     assert "Published claims most like" not in too_long and "1000" in too_long
+    words = client.get("/search", query_string={"q": "x" * 1001}).text
+    assert "1000" in words and "than 200 characters" not in words  # one message, not two
 
 
 def test_a_dari_sentence_finds_its_dari_paraphrase(app, client, editor):
