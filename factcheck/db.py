@@ -101,11 +101,15 @@ class Database:
 
     def before_commit(self, key: str, hook: Callable[[Session, list], None]) -> None:
         """Run `hook(session, values)` just before a session that noted `values` under `key`
-        commits: what the hook writes (jobs) commits or rolls back with the work itself."""
+        commits: what the hook writes (jobs) commits or rolls back with the work itself.
+
+        Commit with `session.commit()`: a transaction committed from its root while a
+        savepoint is still open would skip the hooks (none of our code does that)."""
         self._before_commit[key] = hook
 
     def after_commit(self, key: str, hook: Callable[[set], None]) -> None:
-        """Run `hook(values)` after each commit of a session that noted `values` under `key`."""
+        """Run `hook(values)` after each outermost commit of a session that noted `values`
+        under `key` (never at a savepoint's release)."""
         self._after_commit[key] = hook
 
     def init_app(self, app: Flask) -> None:

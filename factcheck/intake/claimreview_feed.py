@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import ijson
 
@@ -121,8 +121,9 @@ def claim_review_record(data: Any) -> ClaimReviewRecord:
         raise ValueError(_("the url is not an http(s) address"))
     # Scheme and host are case-insensitive: "HTTPS://Example.org/a" is the same check
     # (imports are idempotent on the url); the path is not.
+    # Rebuilt by hand, not by urlunsplit, which drops an empty "?" or "#".
     user, at, host = parts.netloc.rpartition("@")
-    url = urlunsplit(parts._replace(netloc=f"{user}{at}{host.lower()}"))
+    url = f"{parts.scheme}://{user}{at}{host.lower()}{url.partition('://')[2][len(parts.netloc):]}"
     claim = _text(data.get("claimReviewed"))
     if not claim:
         raise ValueError(_("no claimReviewed"))
@@ -146,7 +147,7 @@ def claim_review_record(data: Any) -> ClaimReviewRecord:
 def _language(value: Any) -> str:
     if isinstance(value, dict):  # a Language: its code, not its name ("en", not "English")
         value = value.get("alternateName") or value.get("name")
-    tag = _text(value)
+    tag = _text(value).replace("_", "-")  # "en_US", as some tools write it, is "en-US"
     return tag if len(tag) <= 35 and _LANGUAGE_TAG.fullmatch(tag) else ""
 
 

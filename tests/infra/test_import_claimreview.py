@@ -189,15 +189,20 @@ def test_the_url_is_the_same_check_whatever_the_case_of_its_scheme_and_host(
     assert "1 new" in other_path.output  # a path's case is the publisher's to choose
     assert [row.url for row in _stored(app)] == ["https://checks.example.net/Fc/1",
                                                  "https://checks.example.net/fc/1"]
+    # Nothing else of the address changes, not even an empty query.
+    empty_query = [review(1, url="https://Checks.example.net/Fc/1?")]
+    assert "1 new" in _import(runner, tmp_path, empty_query).output
+    assert "https://checks.example.net/Fc/1?" in [row.url for row in _stored(app)]
 
 
 def test_only_a_language_tag_is_kept_as_the_language(app, runner, tmp_path):
     records = [review(1, inLanguage='"><script>alert(6)</script>'),
                review(2, inLanguage={"@type": "Language", "name": "Dari",
                                      "alternateName": "fa-AF"}),
-               review(3, inLanguage="English"), review(4, inLanguage="pt-BR")]
+               review(3, inLanguage="English"), review(4, inLanguage="pt-BR"),
+               review(5, inLanguage="en_US")]
     assert _import(runner, tmp_path, records).exit_code == 0
-    assert [row.language for row in _stored(app)] == ["", "fa-AF", "", "pt-BR"]
+    assert [row.language for row in _stored(app)] == ["", "fa-AF", "", "pt-BR", "en-US"]
 
 
 def _chunks(n: int):
