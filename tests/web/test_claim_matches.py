@@ -222,6 +222,22 @@ def test_same_claim_cite_and_dismiss_are_recorded_and_audited(app, client, edito
     assert f"{base}/{own.id}/" not in workspace
 
 
+def _decide_false_and_publish(app, editor: User, claim_id: int) -> str:
+    """Decide the claim "false" (no reviews needed here) and publish its article; its slug."""
+    with app.app_context():
+        s = db.session
+        label = s.exec(select(RatingLabel).where(RatingLabel.key == "false")).first()
+        claim = s.get(Claim, claim_id)
+        claim.status = ClaimStatus.DECIDED
+        s.add(Decision(claim_id=claim_id, editor_id=editor.id, rating_id=label.id,
+                       summary="It rose."))
+        s.flush()
+        article = s.get(Article, claim.article_id)
+        publish_article(s, article=article, editor=s.get(User, editor.id), include_open=False)
+        s.commit()
+        return article.slug
+
+
 def _also_checked(app, slug: str) -> str:
     """The "also checked" list of a verdict page, as an anonymous reader gets it (cached)."""
     page = app.test_client().get(f"/checks/{slug}").text
@@ -246,17 +262,7 @@ def test_a_corrected_check_shows_its_verdict_now_and_a_withdrawn_one_cannot_be_c
     assert _post(client, f"{base}/{own.id}/same", page=board_url).status_code == 302
     assert re.search(r'<option value="refutes" selected>', client.get(board_url).text)
     # Published, the new check links the earlier one for readers.
-    with app.app_context():
-        s = db.session
-        label = s.exec(select(RatingLabel).where(RatingLabel.key == "false")).first()
-        s.get(Claim, claim.id).status = ClaimStatus.DECIDED
-        s.add(Decision(claim_id=claim.id, editor_id=editor.id, rating_id=label.id,
-                       summary="It rose."))
-        s.flush()
-        publish_article(s, article=s.get(Article, article_id), editor=s.get(User, editor.id),
-                        include_open=False)
-        s.commit()
-        slug = s.get(Article, article_id).slug
+    slug = _decide_false_and_publish(app, editor, claim.id)
     link = f'/checks/{archive["slug"]}#claim-1" dir="auto">In October unemployment dropped ' \
            'to 4.5 percent.</a> <span class="muted" dir="auto">'
     assert f"{link}(False)</span>" in _also_checked(app, slug)
@@ -483,18 +489,7 @@ def test_verdict_page_links_the_desks_own_close_checks(app, client, editor, arch
     # The editor dismisses the near-duplicate with another figure: readers never see it.
     _post(client, f"/editor/claims/{claim.id}/matches/{near.id}/dismiss",
           page=f"/editor/articles/{article_id}")
-    with app.app_context():
-        s = db.session
-        label = s.exec(select(RatingLabel).where(RatingLabel.key == "false")).first()
-        found_claim = s.get(Claim, claim.id)
-        found_claim.status = ClaimStatus.DECIDED
-        s.add(Decision(claim_id=claim.id, editor_id=editor.id, rating_id=label.id,
-                       summary="It rose."))
-        s.flush()
-        publish_article(s, article=s.get(Article, article_id), editor=s.get(User, editor.id),
-                        include_open=False)
-        s.commit()
-        slug = s.get(Article, article_id).slug
+    slug = _decide_false_and_publish(app, editor, claim.id)
     logout(client)
     page = client.get(f"/checks/{slug}").get_data(as_text=True)
     assert "Also checked by us:" in page
