@@ -51,17 +51,26 @@ def matches_of_claims(session: Session, claim_ids: Iterable[int], *,
         return {}
     sources = [MatchSource.OWN, MatchSource.IMPORTED] + ([MatchSource.OPEN] if open_work
                                                          else [])
+    # Dismissed own rows are read too: the check they name stays dismissed for the claim
+    # when it is matched again under another number.
     rows = session.exec(
         select(ClaimMatch).where(col(ClaimMatch.claim_id).in_(ids),
                                  col(ClaimMatch.source).in_(sources),
-                                 ClaimMatch.status != MatchStatus.DISMISSED)
+                                 (ClaimMatch.status != MatchStatus.DISMISSED)
+                                 | (ClaimMatch.source == MatchSource.OWN))
         .order_by(ClaimMatch.claim_id, col(ClaimMatch.score).desc(), ClaimMatch.id)).all()
-    live = _LiveChecks(session, [r for r in rows if r.source == MatchSource.OWN])
+    own = [r for r in rows if r.source == MatchSource.OWN]
+    live = _LiveChecks(session, own)
+    dismissed = {(r.claim_id, check.claim_id or check.claim_number) for r in own
+                 if r.status == MatchStatus.DISMISSED and (check := live.of(r)) is not None}
     still_open = _open_claims(session, {r.matched_claim_id for r in rows
                                         if r.source == MatchSource.OPEN})
     found: dict[int, ClaimMatches] = {claim_id: ClaimMatches() for claim_id in ids}
+    shown_checks: dict[tuple[int, object], ClaimMatch] = {}
     for row in rows:
         shown = found[row.claim_id]
+        if row.status == MatchStatus.DISMISSED:
+            continue
         if row.source == MatchSource.OPEN:
             if row.matched_claim_id in still_open and len(shown.open_work) < SHOWN:
                 shown.open_work.append(row)
@@ -70,16 +79,19 @@ def matches_of_claims(session: Session, claim_ids: Iterable[int], *,
         elif row.source == MatchSource.IMPORTED:
             shown.earlier.append(row)
         elif (check := live.of(row)) is not None:
+            key = (row.claim_id, check.claim_id or check.claim_number)
+            if key in dismissed:
+                continue
             now = _as_now(row, check, copy=True)
-            # A renumbered check may be matched again under its new number: shown once,
-            # with the editor's answer if one of the two has it.
-            twin = next((m for m in shown.earlier if m.source == MatchSource.OWN
-                         and (m.matched_article_id, m.claim_number)
-                         == (now.matched_article_id, now.claim_number)), None)
+            # A check matched again under another number is shown once, with the
+            # editor's answer if one of the two rows has it.
+            twin = shown_checks.get(key)
             if twin is None:
                 shown.earlier.append(now)
+                shown_checks[key] = now
             elif twin.status == MatchStatus.SUGGESTED and now.status != MatchStatus.SUGGESTED:
                 shown.earlier[shown.earlier.index(twin)] = now
+                shown_checks[key] = now
     return found
 
 
@@ -87,30 +99,37 @@ class _LiveChecks:
     """The desk's own checks as readers see them now (the search index's decided rows of
     live publications), for the own matches among `rows` (one query).
 
-    A match names its check by article and claim number, the number readers see; a claim
-    added or removed on republishing renumbers the others, so the check is the row with
-    the matched wording, at its number or elsewhere in the article; at its number only
-    when that is where the wording was matched. A check whose wording changed since is
-    not shown (nothing says it is still the same claim) until matching runs again.
+    A match names its check by the published claim's id: its wording may be corrected and
+    its number may change when a claim is taken out or added on republishing. A match
+    stored before the claim ids were kept (migration 0032 could not tell) names it by its
+    wording, at its number or else anywhere in the article.
     """
 
     def __init__(self, session: Session, rows: list[ClaimMatch]) -> None:
         articles = sorted({r.matched_article_id for r in rows
-                           if r.matched_article_id is not None and r.claim_number is not None})
+                           if r.matched_article_id is not None})
         self.by_article: dict[int, list[sa.Row]] = {}
+        self.by_claim: dict[int, sa.Row] = {}
         if not articles:
             return
         for row in session.execute(
-                sa.select(entries.c.article_id, entries.c.claim_number, entries.c.claim_text,
-                          entries.c.verdict, entries.c.published_on, entries.c.slug)
+                sa.select(entries.c.article_id, entries.c.claim_number, entries.c.claim_id,
+                          entries.c.claim_text, entries.c.verdict, entries.c.published_on,
+                          entries.c.slug)
                 .where(entries.c.article_id.in_(articles), entries.c.decided.is_(True))
                 .order_by(entries.c.claim_number)):
             self.by_article.setdefault(row.article_id, []).append(row)
+            if row.claim_id is not None:
+                self.by_claim[row.claim_id] = row
 
     def of(self, match: ClaimMatch) -> sa.Row | None:
-        """The check `match` names, as it is now, or None (withdrawn, undecided, reworded)."""
-        checks = self.by_article.get(match.matched_article_id, [])
-        same = [c for c in checks if c.claim_text == match.text]
+        """The check `match` names, as it is now, or None (withdrawn, undecided, gone)."""
+        if match.matched_claim_id is not None:
+            found = self.by_claim.get(match.matched_claim_id)
+            return found if found is not None and found.article_id == match.matched_article_id \
+                else None
+        same = [c for c in self.by_article.get(match.matched_article_id, [])
+                if c.claim_text == match.text]
         return next((c for c in same if c.claim_number == match.claim_number),
                     same[0] if same else None)
 
@@ -174,19 +193,24 @@ def also_checked(session: Session, claim_ids: Iterable[int], *,
     rows = session.exec(
         select(ClaimMatch).where(col(ClaimMatch.claim_id).in_(ids),
                                  ClaimMatch.source == MatchSource.OWN,
-                                 ClaimMatch.status != MatchStatus.DISMISSED,
-                                 col(ClaimMatch.score) >= ALSO_CHECKED)
+                                 col(ClaimMatch.matched_article_id) != article_id,
+                                 (col(ClaimMatch.score) >= ALSO_CHECKED)
+                                 | (ClaimMatch.status == MatchStatus.DISMISSED))
         .order_by(ClaimMatch.claim_id, col(ClaimMatch.score).desc(), ClaimMatch.id)).all()
-    live = _LiveChecks(session, [r for r in rows if r.matched_article_id != article_id])
+    live = _LiveChecks(session, list(rows))
+    checks = [(row, live.of(row)) for row in rows]
+    dismissed = {(row.claim_id, check.claim_id or check.claim_number) for row, check in checks
+                 if check is not None and row.status == MatchStatus.DISMISSED}
     found: dict[int, list[AlsoChecked]] = {}
-    for row in rows:
+    for row, check in checks:
         shown = found.setdefault(row.claim_id, [])
-        check = live.of(row) if row.matched_article_id != article_id else None
-        if check is not None and len(shown) < ALSO_SHOWN and not any(
-                (other.slug, other.number) == (check.slug, check.claim_number)
-                for other in shown):
-            shown.append(AlsoChecked(text=check.claim_text, slug=check.slug,
-                                     number=check.claim_number, rating=check.verdict or ""))
+        if check is None or row.status == MatchStatus.DISMISSED or len(shown) >= ALSO_SHOWN \
+                or (row.claim_id, check.claim_id or check.claim_number) in dismissed:
+            continue
+        link = AlsoChecked(text=check.claim_text, slug=check.slug, number=check.claim_number,
+                           rating=check.verdict or "")
+        if link not in shown:  # a check matched again under another number: once
+            shown.append(link)
     return found
 
 

@@ -41,6 +41,7 @@ class MatchCandidate:
     slug: str | None = None  # own only
     claim_number: int | None = None  # own only
     article_id: int | None = None  # own only
+    claim_id: int | None = None  # own only: the published claim
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,13 @@ def _candidates(session: Session, entry_ids: list[int],
         for row in session.execute(
                 sa.select(entries.c.id, entries.c.claim_text, entries.c.verdict,
                           entries.c.published_on, entries.c.slug, entries.c.claim_number,
-                          entries.c.article_id).where(entries.c.id.in_(entry_ids))):
+                          entries.c.article_id, entries.c.claim_id)
+                .where(entries.c.id.in_(entry_ids))):
             found[OWN, row.id] = MatchCandidate(
                 source=OWN, text=row.claim_text, rating=row.verdict,
                 published=row.published_on, publisher=None, url=None, slug=row.slug,
-                claim_number=row.claim_number, article_id=row.article_id)
+                claim_number=row.claim_number, article_id=row.article_id,
+                claim_id=row.claim_id)
     if imported_ids:
         for row in session.execute(
                 sa.select(ImportedCheck.id, ImportedCheck.claim_reviewed, ImportedCheck.rating,

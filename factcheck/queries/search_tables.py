@@ -36,6 +36,7 @@ entries = sa.Table(
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("outlet", sa.Text),
     sa.Column("claim_number", sa.Integer, nullable=False),
+    sa.Column("claim_id", sa.Integer),  # the published claim (None: indexed before 0032)
     sa.Column("claim_text", sa.Text, nullable=False),
     sa.Column("claimant", sa.Text),
     sa.Column("claimant_key", sa.Text, nullable=False),  # normalised words, for the filter

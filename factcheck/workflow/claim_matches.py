@@ -104,7 +104,8 @@ def _earlier_checks(session: Session, claim: Claim) -> list[_Found]:
         if candidate.source == OWN:
             key = f"own:{candidate.article_id}:{candidate.claim_number}"
             values |= {"matched_article_id": candidate.article_id, "slug": candidate.slug or "",
-                       "claim_number": candidate.claim_number}
+                       "claim_number": candidate.claim_number,
+                       "matched_claim_id": candidate.claim_id}
             source = MatchSource.OWN
         elif candidate.url in ids:
             key, source = f"imported:{ids[candidate.url]}", MatchSource.IMPORTED
@@ -157,7 +158,11 @@ def _store(session: Session, claim: Claim, found: list[_Found],
         if row is None:
             row = ClaimMatch(claim_id=claim.id, key=item.key, source=item.source)
         elif row.status != MatchStatus.SUGGESTED:
-            row.score = item.score  # the figure shown follows the current wording
+            # The figure shown follows the current wording (and the page's version with it).
+            if row.score != item.score:
+                row.score, row.matched_at = item.score, utcnow()
+            if row.matched_claim_id is None and "matched_claim_id" in item.values:
+                row.matched_claim_id = item.values["matched_claim_id"]
             session.add(row)
             continue
         for name, value in item.values.items():

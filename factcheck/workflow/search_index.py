@@ -65,7 +65,7 @@ def _rows(publication_id: int, article_id: int, snapshot: dict[str, Any],
         rows.append({
             "article_id": article_id, "publication_id": publication_id,
             "slug": article.slug, "title": article.title, "outlet": article.outlet,
-            "claim_number": claim.number, "claim_text": claim.text,
+            "claim_number": claim.number, "claim_id": claim.id, "claim_text": claim.text,
             "claimant": claim.claimant, "claimant_key": word_string(claimant_words),
             _CLAIMANT_WORDS: claimant_words,
             "verdict": rating.name if rating else None,

@@ -24,7 +24,8 @@ from factcheck.models import (
 )
 from factcheck.states import ArticleStatus, ClaimStatus, MatchSource, MatchStatus, Role, Stance
 from factcheck.workflow.assignments import declare_conflict, select_and_assign
-from factcheck.workflow.claim_matches import KIND, stance_for_rating
+from factcheck.workflow.claim_matches import KIND, match_claims, stance_for_rating
+from factcheck.workflow.claims import edit_claim
 from factcheck.workflow.publishing import publish_article, unpublish_article
 from factcheck.workflow.settings import set_setting
 
@@ -301,6 +302,13 @@ def test_a_corrected_check_shows_its_verdict_now_and_a_withdrawn_one_cannot_be_c
     assert f'/checks/{archive["slug"]}#claim-1" dir="auto">Unemployment fell to 3.5' in also
     assert _post(client, f"{base}/{own.id}/cite", {"stance": "context", "note": "x"},
                  board_url).status_code == 404
+    # Dismissed by the editor, it leaves readers' (cached) page too; then comes back.
+    assert _post(client, f"{base}/{near.id}/dismiss", page=board_url).status_code == 302
+    assert "Unemployment fell to 3.5" not in _also_checked(app, slug)
+    with app.app_context():
+        db.session.get(ClaimMatch, near.id).status = MatchStatus.SUGGESTED
+        db.session.commit()
+    assert "Unemployment fell to 3.5" in _also_checked(app, slug)
 
     # Withdrawn, the check is neither shown nor citable (the forms answer 404).
     with app.app_context():
@@ -313,6 +321,47 @@ def test_a_corrected_check_shows_its_verdict_now_and_a_withdrawn_one_cannot_be_c
     assert _post(client, f"{base}/{near.id}/same", page=board_url).status_code == 404
     assert _post(client, f"{base}/{near.id}/dismiss", page=board_url).status_code == 404
     assert rows(app, Evidence, claim_id=claim.id) == []
+
+
+def test_a_reworded_check_stays_matched_and_a_dismissed_one_stays_dismissed(
+        app, client, editor, archive):
+    """A match names the published claim, not its wording or number: a correction of the
+    wording shows the new words; a dismissed check renumbered and matched again under its
+    new number stays dismissed."""
+    login(client, editor.email)
+    article_id = _import_article(client, "Jobs again", JOBLESS)
+    run_jobs(app)
+    claim = _claim(app, article_id, "Unemployment")
+    board_url = f"/editor/articles/{article_id}"
+    near = next(m for m in _matches(app, claim.id)
+                if m.source == MatchSource.OWN and m.text.startswith("Unemployment fell"))
+    assert _post(client, f"/editor/claims/{claim.id}/matches/{near.id}/dismiss",
+                 page=board_url).status_code == 302
+    first = archive["claims"][0]
+    with app.app_context():
+        s = db.session
+        found = s.get(Claim, first)
+        edit_claim(s, claim=found, expected_version=found.version,
+                   text="In October the jobless rate dropped to 4.5 percent.",
+                   claimant=None, claim_date=None, actor=s.get(User, editor.id),
+                   correction_note="Worded as the ministry did.")
+        s.commit()
+    run_jobs(app)
+    board = client.get(board_url).text
+    assert "In October the jobless rate dropped to 4.5 percent." in board
+    assert "In October unemployment dropped" not in board
+    assert "Unemployment fell to 3.5 percent in October." not in board  # dismissed
+
+    with app.app_context():  # the first claim taken out: the dismissed check is now #1
+        s = db.session
+        s.get(Claim, first).status = ClaimStatus.DISMISSED
+        publish_article(s, article=s.get(Article, archive["article_id"]),
+                        editor=s.get(User, editor.id), include_open=False)
+        match_claims(s, [s.get(Claim, claim.id)])
+        s.commit()
+    assert {m.key for m in _matches(app, claim.id) if m.source == MatchSource.OWN} >= {
+        f"own:{archive['article_id']}:1", f"own:{archive['article_id']}:2"}
+    assert "Unemployment fell to 3.5 percent in October." not in client.get(board_url).text
 
 
 def test_only_editors_answer_matches_and_only_for_their_claim(app, client, editor, archive,
