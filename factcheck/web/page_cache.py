@@ -4,6 +4,7 @@ and rendered pages shared by all workers through the database.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Hashable
 from functools import lru_cache
@@ -63,7 +64,10 @@ def rendered_page(slug: str, etag: str, url_root: str, database: str, publicatio
     the key: the etag changes with every publication and correction, so a stale page is
     never served and nothing needs invalidating.
     """
-    key = f"{page}:{slug}|{etag}|{url_root}"[:300]
+    # The version and address hashed: whole, they could pass the column's 300 characters,
+    # and a cut key would serve one language's page in another.
+    version = hashlib.sha256(f"{etag}|{url_root}".encode()).hexdigest()
+    key = f"{page}:{slug}|{version}"
     shared = db.session.get(PageCache, key)
     if shared is not None:
         return shared.body

@@ -50,9 +50,10 @@ MAX_AGE = 300  # seconds readers' browsers and proxies may reuse a verdict page
 FONTS = Path(str(resources.files("factcheck.data").joinpath("fonts")))  # bundled, never system
 
 
-def _live_version(slug: str) -> tuple[int, datetime, str]:
-    """(live publication id, last change, version of its sources' preserved copies) of the
-    check, or 404 (never published) / 410 (withdrawn), from the publication stamp alone."""
+def _live_version(slug: str) -> tuple[int, datetime, str, str]:
+    """(live publication id, last change, version of its sources' preserved copies, version
+    of the checks it links as "also checked") of the check, or 404 (never published) / 410
+    (withdrawn), from the publication stamp alone."""
     stamp = publication_stamp(slug)
     if stamp is None:
         abort(404)
@@ -61,18 +62,20 @@ def _live_version(slug: str) -> tuple[int, datetime, str]:
     if publication_id is None:
         abort(410 if first_published else 404)
     # A new preserved copy, or a public copy turned off or on, changes what readers see
-    # of the sources without a new publication; so does a correction or withdrawal of a
-    # check linked as "also checked", or a new match (the page shows them as they are now).
+    # of the sources without a new publication; a correction, withdrawal or new match of a
+    # check the verdict page links as "also checked" changes that page (it shows them as
+    # they are now).
     copies = "-".join(str(int(t.timestamp() * 1_000_000)) if t else "0"
                       for t in (captured, edited))
     also = "-".join(str(int(v.timestamp() * 1_000_000)) if isinstance(v, datetime)
                     else str(v or 0) for v in linked)
-    return publication_id, corrected or published_at, f"{copies}-{also}"
+    return publication_id, corrected or published_at, copies, also
 
 
 def _etag(kind: str, publication_id: int, modified: datetime, copies: str = "") -> str:
-    # One version per publication, correction, state of the preserved copies (on the
-    # pages that show them) and interface language.
+    # One version per publication, correction, state of what the page shows of other
+    # records (`copies`: the preserved copies, the checks linked as "also checked") and
+    # interface language.
     return (f"{kind}-{publication_id}-{int(modified.timestamp() * 1_000_000)}"
             f"{'-' + copies if copies else ''}-{current_locale()}")
 
@@ -105,8 +108,9 @@ def _public_caching(response, etag: str, modified: datetime):
 @bp.route("/checks/<slug>")
 def check(slug: str):
     """The verdict page: summary, the article with its claims highlighted, claim cards."""
-    publication_id, modified, copies = _live_version(slug)
-    return _public_page(slug, _etag("check", publication_id, modified, copies), modified,
+    publication_id, modified, copies, also = _live_version(slug)
+    return _public_page(slug, _etag("check", publication_id, modified, f"{copies}-{also}"),
+                        modified,
                         publication_id, _render)
 
 
@@ -190,7 +194,7 @@ def _decided_claim(snapshot: Snapshot, n: int) -> SnapshotClaim:
 def claim(slug: str, n: int):
     """A checked claim's own page (its permalink): the claim, its verdict, conclusion,
     reasoning, evidence and corrections, with its own ClaimReview and share card."""
-    publication_id, modified, copies = _live_version(slug)
+    publication_id, modified, copies, _also = _live_version(slug)
     return _public_page(slug, _etag(f"claim-{n}", publication_id, modified, copies),
                         modified, publication_id, _render_claim, n, page=f"claim-{n}")
 
@@ -219,7 +223,7 @@ def source(slug: str, n: int, k: int):
     """The preserved copy of source `k` of published claim `n`, for readers: the text of
     the page as it was when the check cited it, the quote marked, the address, the date
     and the hash of what was received (never the WARC or the page's own markup)."""
-    publication_id, modified, copies = _live_version(slug)
+    publication_id, modified, copies, _also = _live_version(slug)
     return _public_page(slug, _etag(f"source-{n}-{k}", publication_id, modified, copies),
                         modified, publication_id, _render_source, n, k,
                         page=f"source-{n}-{k}")
@@ -246,7 +250,7 @@ def _render_source(snapshot: Snapshot, publication: Publication, modified: datet
 @bp.route("/checks/<slug>/claims/<int:n>/card.png")
 def claim_card(slug: str, n: int):
     """The claim's share card: a 1200 x 630 PNG of the claim, its verdict and the desk."""
-    publication_id, modified, _copies = _live_version(slug)
+    publication_id, modified, _copies, _also = _live_version(slug)
     etag = _etag(f"card-{n}", publication_id, modified)
     if request.if_none_match.contains(etag):
         response = make_response("", 304)
